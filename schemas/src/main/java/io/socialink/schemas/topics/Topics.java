@@ -1,0 +1,45 @@
+package io.socialink.schemas.topics;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.socialink.schemas.avro.Ack;
+import io.socialink.schemas.avro.ConnectionEvent;
+import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.MessageMetadata;
+import io.socialink.schemas.avro.Push;
+import io.socialink.schemas.serde.AvroSerde;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The topic catalog: every topic of the system, declared once, with its serdes. */
+public final class Topics {
+
+    private static final Serde<String> STRING = Serdes.String();
+
+    /** Ciphertext copies, one per recipient device; the delivery-worker's input. */
+    public static final Topic<String, Delivery> DEVICE_DELIVERIES = new Topic<>("device.deliveries", STRING,
+            new AvroSerde<>(Delivery.class), PartitionGroup.DEVICE, Duration.ofDays(30), false);
+
+    /** Socket connected / disconnected / heartbeat per device; compacted to the latest state. */
+    public static final Topic<String, ConnectionEvent> DEVICE_CONNECTIONS = new Topic<>("device.connections", STRING,
+            new AvroSerde<>(ConnectionEvent.class), PartitionGroup.DEVICE, null, true);
+
+    /** Envelope acknowledgements from devices. */
+    public static final Topic<String, Ack> DEVICE_ACKS = new Topic<>("device.acks", STRING,
+            new AvroSerde<>(Ack.class), PartitionGroup.DEVICE, Duration.ofDays(7), false);
+
+    /** Frames for live sockets; the partition is the gateway node that holds the socket. */
+    public static final Topic<String, Push> GATEWAY_PUSH = new Topic<>("gateway.push", STRING,
+            new AvroSerde<>(Push.class), PartitionGroup.GATEWAY_PUSH, Duration.ofHours(1), false);
+
+    /** Message metadata for analytics, never ciphertext. Key: messageId. */
+    public static final Topic<String, MessageMetadata> METADATA_MESSAGES = new Topic<>("metadata.messages", STRING,
+            new AvroSerde<>(MessageMetadata.class), PartitionGroup.METADATA, Duration.ofDays(7), false);
+
+    public static final List<Topic<?, ?>> ALL = List.of(DEVICE_DELIVERIES, DEVICE_CONNECTIONS, DEVICE_ACKS,
+            GATEWAY_PUSH, METADATA_MESSAGES);
+
+    private Topics() {
+    }
+}
