@@ -1,0 +1,80 @@
+package io.socialink.client.api;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An RFC 9457 problem answered by the gateway (or synthesised from a non-problem error response), with the
+ * extension members of 409 {@code device-mismatch} and 410 {@code stale-devices} parsed.
+ */
+public class ProblemException extends RuntimeException {
+
+    public static final String TYPE_PREFIX = "https://socialink.io/problems/";
+
+    private final int status;
+    private final String type;
+    private final String title;
+    private final String detail;
+    private final List<DeviceMismatch> mismatches;
+    private final List<StaleDevices> stale;
+
+    public ProblemException(int status, String type, String title, String detail, List<DeviceMismatch> mismatches,
+                            List<StaleDevices> stale) {
+        super(status + " " + title + (detail == null || detail.isBlank() ? "" : ": " + detail));
+        this.status = status;
+        this.type = type;
+        this.title = title;
+        this.detail = detail;
+        this.mismatches = List.copyOf(mismatches);
+        this.stale = List.copyOf(stale);
+    }
+
+    public ProblemException(int status, String type, String title, String detail) {
+        this(status, type, title, detail, List.of(), List.of());
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The problem type URI, e.g. {@code https://socialink.io/problems/device-mismatch}; may be null. */
+    public String type() {
+        return type;
+    }
+
+    /** The short name of the type, e.g. {@code device-mismatch}; empty when the type is not a Socialink one. */
+    public String name() {
+        return type != null && type.startsWith(TYPE_PREFIX) ? type.substring(TYPE_PREFIX.length()) : "";
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String detail() {
+        return detail;
+    }
+
+    public List<DeviceMismatch> mismatches() {
+        return mismatches;
+    }
+
+    public List<StaleDevices> stale() {
+        return stale;
+    }
+
+    /** Whether refreshing device lists and re-sending can fix this problem (409 mismatch or 410 stale). */
+    public boolean isDeviceListOutdated() {
+        return "device-mismatch".equals(name()) || "stale-devices".equals(name())
+                || !mismatches.isEmpty() || !stale.isEmpty();
+    }
+
+    /** The users whose device lists this problem says are outdated. */
+    public Set<String> outdatedUsers() {
+        Set<String> users = new LinkedHashSet<>();
+        mismatches.forEach(mismatch -> users.add(mismatch.userId()));
+        stale.forEach(staleDevices -> users.add(staleDevices.userId()));
+        return users;
+    }
+}

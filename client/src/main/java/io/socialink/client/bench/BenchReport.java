@@ -1,0 +1,80 @@
+package io.socialink.client.bench;
+
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The outcome of a run, counting only messages whose intended send time fell after the warm-up (loss and errors
+ * count every message). Rates are measured acknowledgements and receptions per second over the measured window,
+ * stretched to the last of them when the system lagged behind the schedule.
+ *
+ * @param saturated sends that had to wait because {@code --max-in-flight} sends were outstanding
+ * @param unsent    scheduled messages never sent because the run fell too far behind its schedule
+ * @param lost      acknowledged with 201 but not received by the recipient's socket within the drain timeout
+ */
+public record BenchReport(BenchOptions options, long sent, long acked, long received, double sendRate,
+                          double receiveRate, Map<String, Long> errors, long lost, long duplicates, long saturated,
+                          long unsent, LatencySummary sendAck, LatencySummary sendToSocket) {
+
+    public BenchReport {
+        errors = Map.copyOf(new TreeMap<>(errors));
+    }
+
+    public long errorCount() {
+        return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public String toText() {
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT,
+                "target %d msg/s for %ds (+%ds warm-up), %d senders -> %d recipients, %d B, max %d in flight%n",
+                options.rate(), options.duration().toSeconds(), options.warmup().toSeconds(), options.senders(),
+                options.recipients(), options.size(), options.maxInFlight()));
+        text.append(String.format(Locale.ROOT,
+                "sent %d, acked %d (%.1f/s), received %d (%.1f/s)%n", sent, acked, sendRate, received, receiveRate));
+        text.append(String.format(Locale.ROOT,
+                "errors %d%s, lost %d, duplicates %d, saturated %d, unsent %d%n", errorCount(),
+                errors.isEmpty() ? "" : " " + new TreeMap<>(errors), lost, duplicates, saturated, unsent));
+        text.append(line("send -> 201", sendAck));
+        text.append(line("send -> socket", sendToSocket));
+        return text.toString();
+    }
+
+    public String toJson() {
+        JsonMapper mapper = JsonMapper.builder().build();
+        ObjectNode json = mapper.createObjectNode();
+        ObjectNode config = json.putObject("options");
+        config.put("server", options.server().toString())
+                .put("rate", options.rate())
+                .put("durationSeconds", options.duration().toSeconds())
+                .put("warmupSeconds", options.warmup().toSeconds())
+                .put("senders", options.senders())
+                .put("recipients", options.recipients())
+                .put("size", options.size())
+                .put("maxInFlight", options.maxInFlight());
+        json.put("sent", sent).put("acked", acked).put("received", received)
+                .put("sendRate", sendRate).put("receiveRate", receiveRate)
+                .put("errorCount", errorCount()).put("lost", lost).put("duplicates", duplicates)
+                .put("saturated", saturated).put("unsent", unsent);
+        ObjectNode errorNode = json.putObject("errors");
+        new TreeMap<>(errors).forEach(errorNode::put);
+        latency(json.putObject("sendAckMillis"), sendAck);
+        latency(json.putObject("sendToSocketMillis"), sendToSocket);
+        return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json);
+    }
+
+    private static void latency(ObjectNode node, LatencySummary summary) {
+        node.put("count", summary.count()).put("p50", summary.p50Millis()).put("p99", summary.p99Millis())
+                .put("p999", summary.p999Millis()).put("max", summary.maxMillis());
+    }
+
+    private static String line(String name, LatencySummary summary) {
+        return String.format(Locale.ROOT, "%-15s p50 %9.3f ms  p99 %9.3f ms  p99.9 %9.3f ms  max %9.3f ms  (n=%d)%n",
+                name, summary.p50Millis(), summary.p99Millis(), summary.p999Millis(), summary.maxMillis(),
+                summary.count());
+    }
+}

@@ -1,0 +1,308 @@
+package io.socialink.client.bench;
+
+import io.socialink.client.api.OutgoingCopy;
+import io.socialink.client.api.ProblemException;
+import io.socialink.client.api.SocialinkClient;
+import io.socialink.client.auth.DeviceCredentials;
+import io.socialink.client.auth.DeviceKeys;
+import io.socialink.client.auth.PlatformTokens;
+import io.socialink.client.socket.DeviceSocket;
+import io.socialink.client.socket.DeviceSocketListener;
+import io.socialink.client.socket.Envelope;
+import io.socialink.client.socket.SeenMessageIds;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Open-loop load generator against one gateway: registers fresh sender and recipient devices, connects every
+ * recipient's socket, then sends on a fixed schedule, each message to one recipient (round-robin) with its
+ * intended send time in the payload. Send→201 and send→socket latencies are measured from the intended time, so
+ * a stalled server shows as latency instead of as a slower schedule. Outstanding sends are bounded; waiting for
+ * a free slot is counted ({@code saturated}) and still charged to latency. The run stops by itself: the schedule
+ * is finite, and firing, in-flight sends and the final drain each have a deadline.
+ */
+public final class LoadGenerator {
+
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration START_DELAY = Duration.ofMillis(200);
+
+    private final BenchOptions options;
+    private final PrintWriter out;
+    private final MessageLedger ledger;
+    private final LatencyRecorder sendAck = new LatencyRecorder();
+    private final LatencyRecorder sendToSocket = new LatencyRecorder();
+    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final LongAdder fired = new LongAdder();
+    private final LongAdder measuredSent = new LongAdder();
+    private final LongAdder measuredAcked = new LongAdder();
+    private final LongAdder measuredReceived = new LongAdder();
+    private final LongAdder saturated = new LongAdder();
+    private final LongAccumulator lastMeasuredAck = new LongAccumulator(Math::max, Long.MIN_VALUE);
+    private final LongAccumulator lastMeasuredReceive = new LongAccumulator(Math::max, Long.MIN_VALUE);
+    private final Semaphore inFlight;
+    private volatile long measureStartNanos;
+    private volatile long measureEndNanos;
+
+    public LoadGenerator(BenchOptions options, PrintWriter out) {
+        this.options = options;
+        this.out = out;
+        this.ledger = new MessageLedger(Math.toIntExact(options.totalMessages()));
+        this.inFlight = new Semaphore(options.maxInFlight());
+    }
+
+    public BenchReport run() throws InterruptedException {
+        checkLoopback();
+        ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime()
+                .availableProcessors()), daemonThreads("bench-http"));
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(executor)
+                .build();
+        SocialinkClient client = new SocialinkClient(options.server(), http, PlatformTokens.fromEnvironment(),
+                REQUEST_TIMEOUT);
+        List<DeviceSocket> sockets = new ArrayList<>();
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(daemonThreads("bench-progress"));
+        try {
+            String run = "bench-" + Long.toString(System.currentTimeMillis(), 36) + "-"
+                    + UUID.randomUUID().toString().substring(0, 6);
+            List<DeviceCredentials> senders = register(client, run + "-s", options.senders());
+            List<DeviceCredentials> recipients = register(client, run + "-r", options.recipients());
+            for (DeviceCredentials recipient : recipients) {
+                sockets.add(DeviceSocket.connect(client, recipient, this::onEnvelope, new SeenMessageIds()));
+            }
+            for (DeviceSocket socket : sockets) {
+                if (!socket.awaitQueueEmpty(Duration.ofSeconds(10))) {
+                    throw new IllegalStateException("no queue-empty for " + socket.device().address());
+                }
+            }
+            out.printf(Locale.ROOT, "registered %d senders and %d recipients (%s), sending %d messages%n",
+                    senders.size(), recipients.size(), run, options.totalMessages());
+            return send(client, senders, recipients, progress);
+        } finally {
+            progress.shutdownNow();
+            sockets.forEach(DeviceSocket::close);
+            executor.shutdownNow();
+        }
+    }
+
+    private BenchReport send(SocialinkClient client, List<DeviceCredentials> senders,
+                             List<DeviceCredentials> recipients, ScheduledExecutorService progress)
+            throws InterruptedException {
+        long start = System.nanoTime() + START_DELAY.toNanos();
+        measureStartNanos = start + options.warmup().toNanos();
+        measureEndNanos = measureStartNanos + options.duration().toNanos();
+        long fireDeadline = measureEndNanos + options.drainTimeout().toNanos();
+        progress.scheduleAtFixedRate(new ProgressLine(start), PROGRESS_INTERVAL.toNanos(), PROGRESS_INTERVAL.toNanos(),
+                TimeUnit.NANOSECONDS);
+
+        OpenLoopScheduler scheduler = new OpenLoopScheduler(options.rate(), options.totalMessages(),
+                System::nanoTime, LockSupport::parkNanos);
+        long firedCount = scheduler.run(start, fireDeadline,
+                (sequence, intended) -> fire(client, senders, recipients, sequence, intended, fireDeadline));
+
+        // every send completes or times out within the request timeout
+        if (inFlight.tryAcquire(options.maxInFlight(), REQUEST_TIMEOUT.toMillis() + 2_000, TimeUnit.MILLISECONDS)) {
+            inFlight.release(options.maxInFlight());
+        }
+        long drainDeadline = System.nanoTime() + options.drainTimeout().toNanos();
+        while (ledger.lost() > 0 && System.nanoTime() - drainDeadline < 0) {
+            Thread.sleep(100);
+        }
+        progress.shutdownNow();
+        return report(options.totalMessages() - firedCount);
+    }
+
+    private boolean fire(SocialinkClient client, List<DeviceCredentials> senders, List<DeviceCredentials> recipients,
+                         long sequence, long intended, long deadline) throws InterruptedException {
+        if (!inFlight.tryAcquire()) {
+            saturated.increment();
+            if (!inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+        DeviceCredentials sender = senders.get((int) (sequence % senders.size()));
+        DeviceCredentials recipient = recipients.get((int) (sequence % recipients.size()));
+        boolean measured = intended - measureStartNanos >= 0;
+        List<OutgoingCopy> copy = List.of(new OutgoingCopy(recipient.userId(), recipient.deviceId(),
+                recipient.registrationId(), OutgoingCopy.DEFAULT_TYPE,
+                BenchPayload.encode(sequence, intended, options.size())));
+        fired.increment();
+        if (measured) {
+            measuredSent.increment();
+        }
+        CompletableFuture<?> sending;
+        try {
+            sending = client.sendAsync(sender, recipient.userId(), "bench-" + sequence, copy);
+        } catch (RuntimeException e) {
+            sending = CompletableFuture.failedFuture(e);
+        }
+        sending.whenComplete((result, error) -> {
+            long now = System.nanoTime();
+            inFlight.release();
+            if (error != null) {
+                errors.computeIfAbsent(classify(error), key -> new LongAdder()).increment();
+                return;
+            }
+            ledger.acked(sequence);
+            if (measured) {
+                sendAck.record(intended, now);
+                measuredAcked.increment();
+                lastMeasuredAck.accumulate(now);
+            }
+        });
+        return true;
+    }
+
+    private void onEnvelope(Envelope envelope) {
+        long now = System.nanoTime();
+        BenchPayload.Stamp stamp = BenchPayload.decode(envelope.content());
+        if (stamp == null || !ledger.received(stamp.sequence())) {
+            return;
+        }
+        if (stamp.intendedNanos() - measureStartNanos >= 0) {
+            sendToSocket.record(stamp.intendedNanos(), now);
+            measuredReceived.increment();
+            lastMeasuredReceive.accumulate(now);
+        }
+    }
+
+    private BenchReport report(long unsent) {
+        Map<String, Long> errorCounts = new HashMap<>();
+        errors.forEach((kind, count) -> errorCounts.put(kind, count.sum()));
+        return new BenchReport(options, measuredSent.sum(), measuredAcked.sum(), measuredReceived.sum(),
+                rate(measuredAcked.sum(), lastMeasuredAck.get()),
+                rate(measuredReceived.sum(), lastMeasuredReceive.get()),
+                errorCounts, ledger.lost(), ledger.duplicates(), saturated.sum(), unsent,
+                LatencySummary.of(sendAck.cumulative()), LatencySummary.of(sendToSocket.cumulative()));
+    }
+
+    /** Per second over the measured window, or up to the last event when that came later. */
+    private double rate(long count, long lastNanos) {
+        if (count == 0) {
+            return 0;
+        }
+        long window = Math.max(measureEndNanos, lastNanos) - measureStartNanos;
+        return count / (window / 1e9);
+    }
+
+    private List<DeviceCredentials> register(SocialinkClient client, String prefix, int count) {
+        List<DeviceCredentials> devices = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            devices.add(client.register(prefix + i, DeviceKeys.randomRegistrationId(),
+                    DeviceKeys.randomIdentityKey()));
+        }
+        return devices;
+    }
+
+    private void checkLoopback() {
+        String host = options.server().getHost();
+        if (host == null) {
+            throw new IllegalArgumentException("--server needs a host: " + options.server());
+        }
+        if (options.allowRemote()) {
+            return;
+        }
+        try {
+            for (InetAddress address : InetAddress.getAllByName(host)) {
+                if (!address.isLoopbackAddress()) {
+                    throw new IllegalArgumentException("refusing to load " + host + " (" + address.getHostAddress()
+                            + "), not a loopback address; pass --allow-remote to load a server you own");
+                }
+            }
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown host " + host, e);
+        }
+    }
+
+    static String classify(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ProblemException problem) {
+            return "http-" + problem.status() + (problem.name().isEmpty() ? "" : "-" + problem.name());
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return "timeout";
+        }
+        if (cause instanceof IOException) {
+            return "io-" + cause.getClass().getSimpleName();
+        }
+        return cause.getClass().getSimpleName();
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Prints achieved rates of the last interval and the percentiles so far. */
+    private final class ProgressLine implements Runnable {
+
+        private final long start;
+        private long lastNanos;
+        private long lastFired;
+        private long lastAcked;
+        private long lastReceived;
+
+        ProgressLine(long start) {
+            this.start = start;
+            this.lastNanos = start;
+        }
+
+        @Override
+        public void run() {
+            long now = System.nanoTime();
+            long firedNow = fired.sum();
+            long ackedNow = ledger.acked();
+            long receivedNow = ledger.received();
+            double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
+            LatencySummary ack = LatencySummary.of(sendAck.cumulative());
+            LatencySummary socket = LatencySummary.of(sendToSocket.cumulative());
+            long errorCount = errors.values().stream().mapToLong(LongAdder::sum).sum();
+            String phase = now - measureStartNanos < 0 ? "warm-up" : now - measureEndNanos < 0 ? "measure" : "drain";
+            out.printf(Locale.ROOT, "[%4ds %-7s] sent %.0f/s acked %.0f/s recv %.0f/s | send->201 p50 %.2f p99 %.2f"
+                            + " ms | send->socket p50 %.2f p99 %.2f ms | errors %d, in flight %d, saturated %d%n",
+                    TimeUnit.NANOSECONDS.toSeconds(now - start), phase, (firedNow - lastFired) / seconds,
+                    (ackedNow - lastAcked) / seconds, (receivedNow - lastReceived) / seconds, ack.p50Millis(),
+                    ack.p99Millis(), socket.p50Millis(), socket.p99Millis(), errorCount,
+                    options.maxInFlight() - inFlight.availablePermits(), saturated.sum());
+            out.flush();
+            lastNanos = now;
+            lastFired = firedNow;
+            lastAcked = ackedNow;
+            lastReceived = receivedNow;
+        }
+    }
+}

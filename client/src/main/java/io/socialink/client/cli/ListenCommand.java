@@ -1,0 +1,119 @@
+package io.socialink.client.cli;
+
+import io.socialink.client.socket.CloseStatus;
+import io.socialink.client.socket.DeviceSocket;
+import io.socialink.client.socket.DeviceSocketListener;
+import io.socialink.client.socket.Envelope;
+import io.socialink.client.store.StoredProfile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Connects the device's socket and prints {@code <sentAt> <sender userId.deviceId> <messageId> <text>} per
+ * envelope and {@code -- queue empty} when the waiting queue has been delivered. Exits 0 after {@code --count}
+ * envelopes or at {@code --timeout}; 2 when the timeout came before the count, 1 when the server closed the socket.
+ */
+@Command(name = "listen", description = "Receive messages on this device's socket and print them.")
+final class ListenCommand implements Callable<Integer> {
+
+    static final int EXIT_TIMEOUT = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProfileOptions profileOptions;
+
+    @Option(names = "--count", paramLabel = "N", description = "Exit after N envelopes.")
+    Integer count;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "Exit after this many seconds (non-zero if --count was not reached).")
+    Long timeoutSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        StoredProfile profile = profileOptions.load();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger received = new AtomicInteger();
+        DeviceSocketListener listener = new DeviceSocketListener() {
+            @Override
+            public void onEnvelope(Envelope envelope) {
+                if (count != null && received.get() >= count) {
+                    // left unacked for the next listen rather than acked without being shown
+                    throw new CountReachedException();
+                }
+                out.println(Instant.ofEpochMilli(envelope.sentAt()) + " " + envelope.senderAddress() + " "
+                        + envelope.messageId() + " " + printable(envelope.content()));
+                if (count != null && received.incrementAndGet() >= count) {
+                    done.countDown();
+                }
+            }
+
+            @Override
+            public void onQueueEmpty() {
+                out.println("-- queue empty");
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                if (!(error instanceof CountReachedException)) {
+                    err.println("warning: " + error.getMessage());
+                }
+            }
+
+            @Override
+            public void onClose(CloseStatus status) {
+                done.countDown();
+            }
+        };
+        if (count != null && count <= 0) {
+            return 0;
+        }
+        DeviceSocket socket = DeviceSocket.connect(profileOptions.client(profile), profile.credentials(), listener);
+        boolean finished;
+        if (timeoutSeconds != null) {
+            finished = done.await(timeoutSeconds, TimeUnit.SECONDS);
+        } else {
+            done.await();
+            finished = true;
+        }
+        boolean countReached = count != null && received.get() >= count;
+        CloseStatus serverClose = socket.closed().getNow(null);
+        socket.close();
+        if (serverClose != null && !countReached) {
+            err.println("socket closed by the server: " + serverClose.code() + " " + serverClose.reason()
+                    + (serverClose.isReplaced() ? " (replaced by a newer connection of this device)" : ""));
+            return 1;
+        }
+        if (!finished && count != null && !countReached) {
+            err.println("timed out after " + received.get() + " of " + count + " envelopes");
+            return EXIT_TIMEOUT;
+        }
+        return 0;
+    }
+
+    /** Keeps one envelope on one line. */
+    static String printable(byte[] content) {
+        return new String(content, StandardCharsets.UTF_8).replace("\r", "\\r").replace("\n", "\\n");
+    }
+
+    private static final class CountReachedException extends RuntimeException {
+        CountReachedException() {
+            super("listen count reached", null, false, false);
+        }
+    }
+}

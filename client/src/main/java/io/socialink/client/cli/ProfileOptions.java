@@ -1,0 +1,29 @@
+package io.socialink.client.cli;
+
+import io.socialink.client.api.SocialinkClient;
+import io.socialink.client.store.StoredProfile;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+
+/** Selects a stored device ({@code --as}) and, optionally, another server than the one it registered with. */
+final class ProfileOptions {
+
+    @Option(names = "--as", required = true, paramLabel = "PROFILE", description = "The stored device to act as.")
+    String profile;
+
+    @Option(names = "--server", paramLabel = "URL", description = "Gateway URL (default: the profile's server).")
+    URI server;
+
+    @Mixin
+    StoreOption store;
+
+    StoredProfile load() {
+        return store.store().load(profile);
+    }
+
+    SocialinkClient client(StoredProfile stored) {
+        return new SocialinkClient(server != null ? server : stored.server());
+    }
+}

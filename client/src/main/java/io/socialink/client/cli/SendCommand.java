@@ -1,0 +1,45 @@
+package io.socialink.client.cli;
+
+import io.socialink.client.api.SendResult;
+import io.socialink.client.store.StoredProfile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/** Sends a text (its UTF-8 bytes as the opaque payload) to every device of a user; prints the messageId. */
+@Command(name = "send", description = "Send a text to all devices of a user (and your other devices); "
+        + "prints the messageId.")
+final class SendCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProfileOptions profileOptions;
+
+    @Option(names = "--to", required = true, paramLabel = "ID", description = "The destination user id.")
+    String destination;
+
+    @Option(names = "--text", required = true, paramLabel = "TEXT", description = "The message text.")
+    String text;
+
+    @Option(names = "--idempotency-key", paramLabel = "KEY",
+            description = "Reuse a key to retry a send without duplicating it (default: random).")
+    String idempotencyKey;
+
+    @Override
+    public Integer call() {
+        StoredProfile profile = profileOptions.load();
+        String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
+        SendResult result = profileOptions.client(profile)
+                .sendToAllDevices(profile.credentials(), destination, key, text.getBytes(StandardCharsets.UTF_8));
+        spec.commandLine().getOut().println(result.messageId());
+        return 0;
+    }
+}

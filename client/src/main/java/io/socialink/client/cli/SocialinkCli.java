@@ -1,0 +1,54 @@
+package io.socialink.client.cli;
+
+import io.socialink.client.api.ProblemException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * The {@code socialink} command line: register, devices, send, listen and bench. Errors print the problem's title
+ * and detail on stderr and exit 1; usage errors exit 2 (picocli's convention).
+ */
+@Command(name = "socialink", mixinStandardHelpOptions = true, version = "socialink client 0.1",
+        description = "Reference client of Socialink Messaging.",
+        subcommands = {RegisterCommand.class, DevicesCommand.class, SendCommand.class, ListenCommand.class,
+                BenchCommand.class})
+public final class SocialinkCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, for embedding and tests. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new SocialinkCli()).setExecutionExceptionHandler(SocialinkCli::handleError);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+    }
+
+    private static int handleError(Exception error, CommandLine command, CommandLine.ParseResult parseResult) {
+        PrintWriter err = command.getErr();
+        if (error instanceof ProblemException problem) {
+            err.println("error: " + problem.title() + (problem.detail() == null ? "" : ": " + problem.detail())
+                    + " (HTTP " + problem.status() + ")");
+        } else if (error instanceof UncheckedIOException io) {
+            err.println("error: " + io.getMessage()
+                    + (io.getCause() != null && io.getCause().getMessage() != null
+                    && !io.getMessage().contains(io.getCause().getMessage())
+                    ? ": " + io.getCause().getMessage() : ""));
+        } else if (error instanceof IllegalArgumentException || error instanceof IllegalStateException) {
+            err.println("error: " + error.getMessage());
+        } else {
+            err.println("error: " + error);
+        }
+        return 1;
+    }
+}

@@ -1,0 +1,27 @@
+package io.socialink.client.socket;
+
+/**
+ * Receives what a {@link DeviceSocket} reads. Calls come one at a time, in frame order, on the HTTP client's
+ * executor, so implementations need no locking of their own but must not block for long.
+ */
+@FunctionalInterface
+public interface DeviceSocketListener {
+
+    /**
+     * A new (not a duplicate) envelope. Returning normally means the device has stored it and the socket acks it;
+     * throwing leaves it unacked so the server delivers it again after a reconnect.
+     */
+    void onEnvelope(Envelope envelope);
+
+    /** The queue waiting at connect time has been delivered; called at most once per socket. */
+    default void onQueueEmpty() {
+    }
+
+    /** An error frame from the server, a malformed frame, or an exception thrown by {@link #onEnvelope}. */
+    default void onError(Throwable error) {
+    }
+
+    /** The socket ended; called once. */
+    default void onClose(CloseStatus status) {
+    }
+}

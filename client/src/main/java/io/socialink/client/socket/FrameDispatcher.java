@@ -1,0 +1,104 @@
+package io.socialink.client.socket;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Handles the text frames of one socket in order: new envelopes go to the listener and are acked once it
+ * returned, duplicates (by messageId) are acked again but not delivered, queue-empty and pongs complete their
+ * futures. Frames are handled one at a time; after {@link #stop()} envelopes are neither delivered nor acked, so
+ * the server pushes them again to the next socket.
+ */
+final class FrameDispatcher {
+
+    private final FrameParser parser;
+    private final DeviceSocketListener listener;
+    private final SeenMessageIds seen;
+    private final Consumer<String> ack;
+    private final CompletableFuture<Void> queueEmpty = new CompletableFuture<>();
+    private final Map<String, CompletableFuture<Void>> pings = new ConcurrentHashMap<>();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private boolean stopped;
+
+    FrameDispatcher(FrameParser parser, DeviceSocketListener listener, SeenMessageIds seen, Consumer<String> ack) {
+        this.parser = parser;
+        this.listener = listener;
+        this.seen = seen;
+        this.ack = ack;
+    }
+
+    synchronized void onText(String text) {
+        ServerFrame frame;
+        try {
+            frame = parser.parse(text);
+        } catch (MalformedFrameException e) {
+            listener.onError(e);
+            return;
+        }
+        if (frame instanceof Envelope envelope) {
+            if (!stopped) {
+                onEnvelope(envelope);
+            }
+        } else if (frame instanceof ServerFrame.QueueEmpty) {
+            if (queueEmpty.complete(null)) {
+                listener.onQueueEmpty();
+            }
+        } else if (frame instanceof ServerFrame.Pong pong) {
+            CompletableFuture<Void> waiting = pong.id() == null ? null : pings.remove(pong.id());
+            if (waiting != null) {
+                waiting.complete(null);
+            }
+        } else if (frame instanceof ServerFrame.Error error) {
+            listener.onError(new ServerErrorException(error.title(), error.detail()));
+        }
+    }
+
+    private void onEnvelope(Envelope envelope) {
+        String messageId = envelope.messageId().toString();
+        if (!seen.firstSighting(envelope.messageId())) {
+            duplicates.incrementAndGet();
+            // stored already; its earlier ack was lost or is still on its way
+            ack.accept(messageId);
+            return;
+        }
+        try {
+            listener.onEnvelope(envelope);
+        } catch (RuntimeException e) {
+            seen.forget(envelope.messageId());
+            listener.onError(e);
+            return;
+        }
+        delivered.incrementAndGet();
+        ack.accept(messageId);
+    }
+
+    /** Waits for the frame being handled, so its ack has been handed over, then refuses further envelopes. */
+    synchronized void stop() {
+        stopped = true;
+    }
+
+    CompletableFuture<Void> expectPong(String id) {
+        return pings.computeIfAbsent(id, ignored -> new CompletableFuture<>());
+    }
+
+    void failPending(Throwable cause) {
+        pings.values().forEach(ping -> ping.completeExceptionally(cause));
+        pings.clear();
+    }
+
+    CompletableFuture<Void> queueEmpty() {
+        return queueEmpty;
+    }
+
+    long duplicates() {
+        return duplicates.get();
+    }
+
+    long delivered() {
+        return delivered.get();
+    }
+}

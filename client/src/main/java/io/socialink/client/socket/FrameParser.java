@@ -1,0 +1,85 @@
+package io.socialink.client.socket;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.Base64;
+import java.util.Collection;
+import java.util.UUID;
+
+/** Reads server frames and writes client frames of the WebSocket protocol. Thread-safe. */
+public final class FrameParser {
+
+    private final JsonMapper mapper = JsonMapper.builder().build();
+
+    /** @throws MalformedFrameException when the text is not a well-formed frame */
+    public ServerFrame parse(String text) {
+        JsonNode json;
+        try {
+            json = mapper.readTree(text);
+        } catch (JacksonException e) {
+            throw new MalformedFrameException("frame is not JSON", e);
+        }
+        if (json == null || !json.isObject() || !json.path("type").isString()) {
+            throw new MalformedFrameException("frame is not an object with a type");
+        }
+        String type = json.get("type").asString();
+        return switch (type) {
+            case "envelope" -> envelope(json);
+            case "queue-empty" -> new ServerFrame.QueueEmpty();
+            case "pong" -> new ServerFrame.Pong(json.path("id").asString(null));
+            case "error" -> new ServerFrame.Error(firstText(json, "title", "error", "code"),
+                    firstText(json, "detail", "message"));
+            default -> new ServerFrame.Unknown(type);
+        };
+    }
+
+    public String ack(Collection<String> messageIds) {
+        ObjectNode frame = mapper.createObjectNode().put("type", "ack");
+        messageIds.forEach(frame.putArray("messageIds")::add);
+        return mapper.writeValueAsString(frame);
+    }
+
+    public String ping(String id) {
+        return mapper.writeValueAsString(mapper.createObjectNode().put("type", "ping").put("id", id));
+    }
+
+    private static Envelope envelope(JsonNode json) {
+        try {
+            JsonNode sender = json.path("sender");
+            String senderUserId = required(sender, "userId").asString();
+            JsonNode expiresAt = json.get("expiresAt");
+            return new Envelope(
+                    UUID.fromString(required(json, "messageId").asString()),
+                    senderUserId,
+                    required(sender, "deviceId").asInt(),
+                    json.path("ciphertextType").asInt(),
+                    Base64.getDecoder().decode(required(json, "content").asString()),
+                    required(json, "sentAt").asLong(),
+                    expiresAt == null || expiresAt.isNull() ? null : expiresAt.asLong());
+        } catch (IllegalArgumentException e) {
+            throw e instanceof MalformedFrameException malformed ? malformed
+                    : new MalformedFrameException("bad envelope: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode required(JsonNode parent, String member) {
+        JsonNode node = parent.get(member);
+        if (node == null || node.isNull()) {
+            throw new MalformedFrameException("envelope without " + member);
+        }
+        return node;
+    }
+
+    private static String firstText(JsonNode json, String... members) {
+        for (String member : members) {
+            JsonNode node = json.get(member);
+            if (node != null && !node.isNull()) {
+                return node.asString();
+            }
+        }
+        return null;
+    }
+}

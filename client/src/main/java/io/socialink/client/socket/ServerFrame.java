@@ -1,0 +1,22 @@
+package io.socialink.client.socket;
+
+/** A server → client WebSocket frame, as read by {@link FrameParser}. */
+public sealed interface ServerFrame permits Envelope, ServerFrame.QueueEmpty, ServerFrame.Pong,
+        ServerFrame.Error, ServerFrame.Unknown {
+
+    /** The queue that was waiting when the socket connected has been delivered and acknowledged. */
+    record QueueEmpty() implements ServerFrame {
+    }
+
+    /** The answer to a client ping with the same id. */
+    record Pong(String id) implements ServerFrame {
+    }
+
+    /** The server reports a problem with this socket or with a frame the client sent. */
+    record Error(String title, String detail) implements ServerFrame {
+    }
+
+    /** A frame type this client does not know yet; ignored so newer servers can add frames. */
+    record Unknown(String type) implements ServerFrame {
+    }
+}
