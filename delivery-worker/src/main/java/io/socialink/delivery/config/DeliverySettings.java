@@ -1,0 +1,77 @@
+package io.socialink.delivery.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The delivery-worker's settings ({@code socialink.delivery.*}).
+ *
+ * @param applicationId     Kafka Streams application id: consumer group and changelog topic prefix
+ * @param stateDir          where the local state stores live; losing it only costs a restore from the changelogs
+ * @param inFlight          pushed but unacknowledged entries per device at most
+ * @param queueTtl          an undelivered entry expires this long after its {@code sentAt}
+ * @param maxQueueLength    entries per device at most; the oldest is dropped on overflow
+ * @param ackedRetention    how long an acknowledged messageId is remembered, so a late duplicate is not queued
+ * @param heartbeatInterval the gateway's heartbeat interval; a route expires after three without one
+ * @param expiryInterval    how often due entries, tombstones and routes are looked for
+ * @param streamThreads     Kafka Streams threads
+ * @param commitInterval    Kafka Streams commit interval; bounds the re-pushes after a crash
+ */
+@Validated
+@ConfigurationProperties("socialink.delivery")
+public record DeliverySettings(
+        @DefaultValue("delivery-worker") @NotBlank String applicationId,
+        @NotBlank String stateDir,
+        @DefaultValue("64") @Positive @Max(10_000) int inFlight,
+        @DefaultValue("30d") Duration queueTtl,
+        @DefaultValue("10000") @Positive int maxQueueLength,
+        @DefaultValue("1d") Duration ackedRetention,
+        @DefaultValue("30s") Duration heartbeatInterval,
+        @DefaultValue("10s") Duration expiryInterval,
+        @DefaultValue("1") @Positive @Max(64) int streamThreads,
+        @DefaultValue("1s") Duration commitInterval) {
+
+    public DeliverySettings {
+        requirePositive("queue-ttl", queueTtl);
+        requirePositive("acked-retention", ackedRetention);
+        requirePositive("heartbeat-interval", heartbeatInterval);
+        requirePositive("expiry-interval", expiryInterval);
+        requirePositive("commit-interval", commitInterval);
+    }
+
+    /** The defaults, with the state under {@code java.io.tmpdir}. */
+    public static DeliverySettings defaults() {
+        return new DeliverySettings("delivery-worker",
+                Path.of(System.getProperty("java.io.tmpdir"), "socialink-delivery-worker").toString(), 64,
+                Duration.ofDays(30), 10_000, Duration.ofDays(1), Duration.ofSeconds(30), Duration.ofSeconds(10), 1,
+                Duration.ofSeconds(1));
+    }
+
+    /** No heartbeat for three intervals: the socket is taken for gone. */
+    public Duration routeTimeout() {
+        return heartbeatInterval.multipliedBy(3);
+    }
+
+    public DeliverySettings withInFlight(int value) {
+        return new DeliverySettings(applicationId, stateDir, value, queueTtl, maxQueueLength, ackedRetention,
+                heartbeatInterval, expiryInterval, streamThreads, commitInterval);
+    }
+
+    public DeliverySettings withMaxQueueLength(int value) {
+        return new DeliverySettings(applicationId, stateDir, inFlight, queueTtl, value, ackedRetention,
+                heartbeatInterval, expiryInterval, streamThreads, commitInterval);
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("socialink.delivery." + name + " must be a positive duration");
+        }
+    }
+}

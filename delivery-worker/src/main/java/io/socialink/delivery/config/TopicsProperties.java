@@ -1,0 +1,25 @@
+package io.socialink.delivery.config;
+
+import io.socialink.schemas.topics.TopicLayout;
+import jakarta.validation.constraints.Positive;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The topic layout ({@code socialink.topics.*}, or the {@code SOCIALINK_TOPICS_*} environment variables);
+ * the defaults are {@link TopicLayout#defaults()}.
+ */
+@Validated
+@ConfigurationProperties("socialink.topics")
+public record TopicsProperties(
+        @DefaultValue("") String prefix,
+        @DefaultValue("" + TopicLayout.DEFAULT_DEVICE_PARTITIONS) @Positive int devicePartitions,
+        @DefaultValue("" + TopicLayout.DEFAULT_PUSH_PARTITIONS) @Positive int pushPartitions,
+        @DefaultValue("" + TopicLayout.DEFAULT_METADATA_PARTITIONS) @Positive int metadataPartitions,
+        @DefaultValue("1") @Positive short replicationFactor) {
+
+    public TopicLayout toLayout() {
+        return new TopicLayout(prefix, devicePartitions, pushPartitions, metadataPartitions, replicationFactor);
+    }
+}

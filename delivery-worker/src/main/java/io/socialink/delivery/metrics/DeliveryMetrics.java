@@ -1,0 +1,36 @@
+package io.socialink.delivery.metrics;
+
+/** What the topology counts; the app backs it with Micrometer, tests with {@link #NONE}. */
+public interface DeliveryMetrics {
+
+    DeliveryMetrics NONE = new DeliveryMetrics() {
+    };
+
+    /** A delivery was appended to a queue. */
+    default void queued() {
+    }
+
+    /** A delivery was ignored: its messageId was queued or acknowledged already. */
+    default void duplicate() {
+    }
+
+    /** A queue entry was pushed to a connection. */
+    default void pushed() {
+    }
+
+    /** A queue entry was acknowledged and removed. */
+    default void acked() {
+    }
+
+    /** A queue entry expired undelivered. */
+    default void expired() {
+    }
+
+    /** A queue entry was dropped undelivered because its queue was full. */
+    default void dropped() {
+    }
+
+    /** A route timed out without heartbeats. */
+    default void routeExpired() {
+    }
+}

@@ -1,0 +1,291 @@
+package io.socialink.delivery.topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.socialink.delivery.config.DeliverySettings;
+import io.socialink.delivery.metrics.DeliveryMetrics;
+import io.socialink.delivery.queue.Deadline;
+import io.socialink.delivery.queue.DeviceQueues;
+import io.socialink.delivery.queue.QueueState;
+import io.socialink.delivery.queue.StoreKeys;
+import io.socialink.delivery.routing.Route;
+import io.socialink.delivery.routing.Routes;
+import io.socialink.schemas.avro.Ack;
+import io.socialink.schemas.avro.ConnectionEvent;
+import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.MessageEventType;
+import io.socialink.schemas.avro.MessageMetadata;
+import io.socialink.schemas.avro.Push;
+import io.socialink.schemas.avro.PushKind;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delivery protocol for the devices of one Streams task: it reads deliveries, connection events and acks of
+ * a device (co-partitioned, so always in the same task) and forwards {@link Push} records (key: device address)
+ * and {@link MessageMetadata} records (key: messageId).
+ *
+ * <ul>
+ *   <li>Each delivery is appended to its device's queue unless its messageId is queued or was acknowledged
+ *   within the acked retention; a full queue drops its oldest entry (DROPPED).</li>
+ *   <li>While a device has a route, queue entries are pushed in queue order, at most {@code in-flight} of them
+ *   unacknowledged. A CONNECTED restarts from the head of the queue and closes an older connection; QUEUE_EMPTY
+ *   goes once to that connection when everything queued at connect time has left the queue.</li>
+ *   <li>Acks remove entries (DELIVERED) and top the window up. Entries past {@code expiresAt} or the queue TTL
+ *   expire (EXPIRED). A route without heartbeat for three intervals is dropped.</li>
+ * </ul>
+ *
+ * <p>Entries leave a queue only on ack, expiry or overflow, so delivery is at least once: after a crash, the
+ * re-processed input and the re-push of every inherited route's window (once, when the task starts) may push
+ * an entry twice, and clients drop duplicates by messageId. Queue order is arrival order in the device's
+ * partition, which keeps the order of each sender device's sends.
+ */
+final class DeliveryProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
+
+    /** Due deadlines handled per punctuation, so one punctuation never stalls the task for long. */
+    static final int DUE_BATCH = 10_000;
+
+    private final DeliverySettings settings;
+    private final int pushPartitions;
+    private final DeliveryMetrics metrics;
+
+    private ProcessorContext<String, SpecificRecord> context;
+    private DeviceQueues queues;
+    private Routes routes;
+    private Map<String, String> inherited = Map.of();
+    private Cancellable resume;
+
+    DeliveryProcessor(DeliverySettings settings, int pushPartitions, DeliveryMetrics metrics) {
+        this.settings = settings;
+        this.pushPartitions = pushPartitions;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.queues = new DeviceQueues(context.getStateStore(DeviceQueues.ENTRIES),
+                context.getStateStore(DeviceQueues.IDS), context.getStateStore(DeviceQueues.ACKED),
+                context.getStateStore(DeviceQueues.DEADLINES), context.getStateStore(DeviceQueues.STATES),
+                settings.queueTtl(), settings.ackedRetention());
+        this.routes = new Routes(context.getStateStore(Routes.STORE));
+        context.schedule(settings.expiryInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireDue);
+        context.schedule(settings.heartbeatInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireRoutes);
+
+        // Routes restored from the changelog may have lost pushes in a crash (state written, push not):
+        // push their windows again once, as soon as the task runs.
+        Map<String, String> restored = new LinkedHashMap<>();
+        routes.all().forEach(route -> restored.put(route.key, route.value.connectionId()));
+        if (!restored.isEmpty()) {
+            inherited = restored;
+            resume = context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, this::resumeInherited);
+        }
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        String address = record.key();
+        SpecificRecord value = record.value();
+        if (!StoreKeys.isUsableAddress(address) || value == null) {
+            log.warn("skipping a record without a usable device address or value: key={}", address);
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        if (value instanceof Delivery delivery) {
+            onDelivery(address, delivery, now);
+        } else if (value instanceof ConnectionEvent event) {
+            onConnectionEvent(address, event, now);
+        } else if (value instanceof Ack ack) {
+            onAck(address, ack, now);
+        }
+    }
+
+    private void onDelivery(String address, Delivery delivery, long now) {
+        if (queues.isKnown(address, delivery.getMessageId())) {
+            metrics.duplicate();
+            return;
+        }
+        if (queues.deadlineOf(delivery) <= now) {
+            emitMetadata(delivery, MessageEventType.EXPIRED, now);
+            metrics.expired();
+            return;
+        }
+        QueueState state = queues.state(address);
+        while (state.count() >= settings.maxQueueLength()) {
+            DeviceQueues.Removed dropped = queues.removeHead(address, state);
+            if (dropped == null) {
+                break;
+            }
+            state = dropped.state();
+            emitMetadata(dropped.delivery(), MessageEventType.DROPPED, now);
+            metrics.dropped();
+        }
+        state = queues.append(address, state, delivery);
+        metrics.queued();
+        settle(address, state, routes.get(address), now);
+    }
+
+    private void onConnectionEvent(String address, ConnectionEvent event, long now) {
+        Route current = routes.get(address);
+        String connectionId = event.getConnectionId();
+        switch (event.getType()) {
+            case CONNECTED -> onConnected(address, current, event, now);
+            case HEARTBEAT -> {
+                if (current != null && current.isConnection(connectionId)) {
+                    routes.put(address, current.seenAt(now));
+                }
+            }
+            case DISCONNECTED -> {
+                // a late DISCONNECTED of a replaced socket must not cut off the newer one
+                if (current != null && current.isConnection(connectionId)) {
+                    routes.remove(address);
+                    queues.save(address, queues.state(address).disconnected());
+                }
+            }
+            default -> log.debug("ignoring connection event {} of {}", event.getType(), address);
+        }
+    }
+
+    private void onConnected(String address, Route current, ConnectionEvent event, long now) {
+        int node = event.getGatewayNode();
+        if (node < 0 || node >= pushPartitions) {
+            log.warn("ignoring CONNECTED of {} on gateway node {}: nodes are 0..{}", address, node,
+                    pushPartitions - 1);
+            return;
+        }
+        if (current != null && current.isConnection(event.getConnectionId())) {
+            routes.put(address, current.seenAt(now));
+            return;
+        }
+        if (current != null) {
+            push(address, current, PushKind.CLOSE, null, now);
+        }
+        Route route = new Route(node, event.getConnectionId(), now);
+        routes.put(address, route);
+        settle(address, queues.state(address).connected(), route, now);
+    }
+
+    private void onAck(String address, Ack ack, long now) {
+        QueueState state = queues.state(address);
+        long at = ack.getAt() == null ? now : ack.getAt().toEpochMilli();
+        boolean removedAny = false;
+        for (String messageId : ack.getMessageIds()) {
+            DeviceQueues.Removed removed = queues.removeMessage(address, state, messageId);
+            if (removed != null) {
+                removedAny = true;
+                state = removed.state();
+                queues.rememberAcked(address, messageId, now);
+                emitMetadata(removed.delivery(), MessageEventType.DELIVERED, at);
+                metrics.acked();
+            }
+        }
+        if (removedAny) {
+            settle(address, state, routes.get(address), now);
+        }
+    }
+
+    private void expireDue(long now) {
+        Map<String, QueueState> touched = new LinkedHashMap<>();
+        for (Deadline due : queues.due(now, DUE_BATCH)) {
+            if (due.kind() == Deadline.Kind.ACKED) {
+                queues.forgetAcked(due);
+                continue;
+            }
+            String address = due.address();
+            QueueState state = touched.containsKey(address) ? touched.get(address) : queues.state(address);
+            List<DeviceQueues.Entry> entry = queues.entriesFrom(address, due.seq(), 1);
+            boolean stillDue = !entry.isEmpty() && entry.get(0).seq() == due.seq()
+                    && queues.deadlineOf(entry.get(0).delivery()) <= now;
+            if (!stillDue) {
+                // left over from an entry removed under another TTL setting
+                queues.forget(due);
+                continue;
+            }
+            DeviceQueues.Removed removed = queues.remove(address, state, due.seq());
+            touched.put(address, removed.state());
+            emitMetadata(removed.delivery(), MessageEventType.EXPIRED, now);
+            metrics.expired();
+        }
+        touched.forEach((address, state) -> settle(address, state, routes.get(address), now));
+    }
+
+    private void expireRoutes(long now) {
+        long timeout = settings.routeTimeout().toMillis();
+        for (KeyValue<String, Route> route : routes.all()) {
+            if (now - route.value.lastSeen() >= timeout) {
+                log.info("route of {} to connection {} on node {} expired without heartbeat", route.key,
+                        route.value.connectionId(), route.value.gatewayNode());
+                routes.remove(route.key);
+                queues.save(route.key, queues.state(route.key).disconnected());
+                metrics.routeExpired();
+            }
+        }
+    }
+
+    private void resumeInherited(long now) {
+        resume.cancel();
+        inherited.forEach((address, connectionId) -> {
+            Route route = routes.get(address);
+            if (route != null && route.isConnection(connectionId)) {
+                settle(address, queues.state(address).windowRestarted(), route, now);
+            }
+        });
+        inherited = Map.of();
+    }
+
+    /** Pushes what the window allows, reports an emptied queue, and stores the queue state. */
+    private void settle(String address, QueueState state, Route route, long now) {
+        if (route != null) {
+            if (!state.windowFull(settings.inFlight())) {
+                int room = settings.inFlight() - state.inFlight();
+                for (DeviceQueues.Entry entry : queues.entriesFrom(address, state.pushedThrough() + 1, room)) {
+                    push(address, route, PushKind.ENVELOPE, entry.delivery(), now);
+                    state = state.pushed(entry.seq());
+                    metrics.pushed();
+                }
+            }
+            if (state.awaitingEmpty() && !queues.hasEntryUpTo(address, state.drainUntil())) {
+                push(address, route, PushKind.QUEUE_EMPTY, null, now);
+                state = state.drained();
+            }
+        }
+        queues.save(address, state);
+    }
+
+    private void push(String address, Route route, PushKind kind, Delivery envelope, long now) {
+        Push push = Push.newBuilder()
+                .setConnectionId(route.connectionId())
+                .setKind(kind)
+                .setGatewayNode(route.gatewayNode())
+                .setEnvelope(envelope)
+                .build();
+        context.forward(new Record<>(address, push, now));
+    }
+
+    private void emitMetadata(Delivery delivery, MessageEventType event, long at) {
+        MessageMetadata metadata = MessageMetadata.newBuilder()
+                .setMessageId(delivery.getMessageId())
+                .setEvent(event)
+                .setSenderUserId(delivery.getSenderUserId())
+                .setSenderDeviceId(delivery.getSenderDeviceId())
+                .setRecipientUserId(delivery.getRecipientUserId())
+                .setRecipientDeviceId(delivery.getRecipientDeviceId())
+                .setCiphertextBytes(delivery.getContent().remaining())
+                .setAt(Instant.ofEpochMilli(at))
+                .build();
+        context.forward(new Record<>(delivery.getMessageId(), metadata, context.currentSystemTimeMs()));
+    }
+}

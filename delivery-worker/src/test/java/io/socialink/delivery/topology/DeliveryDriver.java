@@ -1,0 +1,168 @@
+package io.socialink.delivery.topology;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.Properties;
+
+import io.socialink.delivery.config.DeliverySettings;
+import io.socialink.delivery.metrics.DeliveryMetrics;
+import io.socialink.schemas.avro.Ack;
+import io.socialink.schemas.avro.ConnectionEvent;
+import io.socialink.schemas.avro.ConnectionEventType;
+import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.MessageMetadata;
+import io.socialink.schemas.avro.Push;
+import io.socialink.schemas.topics.Topic;
+import io.socialink.schemas.topics.TopicLayout;
+import io.socialink.schemas.topics.Topics;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** The topology in a {@link TopologyTestDriver} with a controlled wall clock, and the protocol's moves. */
+final class DeliveryDriver implements AutoCloseable {
+
+    static final TopicLayout LAYOUT = new TopicLayout("", 3, 4, 1, (short) 1);
+    static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, Delivery> deliveries;
+    private final TestInputTopic<String, ConnectionEvent> connections;
+    private final TestInputTopic<String, Ack> acks;
+    private final TestOutputTopic<String, Push> pushes;
+    private final TestOutputTopic<String, MessageMetadata> metadata;
+    private final List<Integer> pushPartitions = new ArrayList<>();
+    private Duration elapsed = Duration.ZERO;
+
+    DeliveryDriver(DeliverySettings settings, Path stateDir) {
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "delivery-worker-test");
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        StreamsBuilder builder = DeliveryTopology.build(new StreamsBuilder(), LAYOUT, settings, DeliveryMetrics.NONE,
+                this::partition);
+        driver = new TopologyTestDriver(builder.build(), properties, START);
+        deliveries = input(Topics.DEVICE_DELIVERIES);
+        connections = input(Topics.DEVICE_CONNECTIONS);
+        acks = input(Topics.DEVICE_ACKS);
+        pushes = output(Topics.GATEWAY_PUSH);
+        metadata = output(Topics.METADATA_MESSAGES);
+    }
+
+    static DeliverySettings settings() {
+        return DeliverySettings.defaults();
+    }
+
+    static Delivery delivery(String messageId, String sender, String recipient) {
+        return delivery(messageId, sender, recipient, START, null);
+    }
+
+    static Delivery delivery(String messageId, String sender, String recipient, Instant sentAt, Instant expiresAt) {
+        String[] from = sender.split("\\.");
+        String[] to = recipient.split("\\.");
+        return Delivery.newBuilder()
+                .setMessageId(messageId)
+                .setSenderUserId(from[0])
+                .setSenderDeviceId(Integer.parseInt(from[1]))
+                .setRecipientUserId(to[0])
+                .setRecipientDeviceId(Integer.parseInt(to[1]))
+                .setSentAt(sentAt)
+                .setCiphertextType(3)
+                .setContent(ByteBuffer.wrap(("ciphertext of " + messageId).getBytes()))
+                .setExpiresAt(expiresAt)
+                .build();
+    }
+
+    Instant now() {
+        return START.plus(elapsed);
+    }
+
+    void deliver(Delivery delivery) {
+        deliveries.pipeInput(delivery.getRecipientUserId() + "." + delivery.getRecipientDeviceId(), delivery);
+    }
+
+    void connect(String address, int node, String connectionId) {
+        connection(address, ConnectionEventType.CONNECTED, node, connectionId);
+    }
+
+    void heartbeat(String address, int node, String connectionId) {
+        connection(address, ConnectionEventType.HEARTBEAT, node, connectionId);
+    }
+
+    void disconnect(String address, int node, String connectionId) {
+        connection(address, ConnectionEventType.DISCONNECTED, node, connectionId);
+    }
+
+    void ack(String address, String connectionId, String... messageIds) {
+        acks.pipeInput(address, Ack.newBuilder()
+                .setMessageIds(List.of(messageIds))
+                .setConnectionId(connectionId)
+                .setAt(now())
+                .build());
+    }
+
+    void advance(Duration duration) {
+        elapsed = elapsed.plus(duration);
+        driver.advanceWallClockTime(duration);
+    }
+
+    List<TestRecord<String, Push>> pushRecords() {
+        return pushes.readRecordsToList();
+    }
+
+    /** The gateway.push partitions chosen so far, in push order, and forgets them. */
+    List<Integer> pushPartitions() {
+        List<Integer> chosen = List.copyOf(pushPartitions);
+        pushPartitions.clear();
+        return chosen;
+    }
+
+    /** What the real partitioner chooses for the layout's push partitions; the driver itself has only one. */
+    private Optional<Set<Integer>> partition(String topic, String key, Push push, int numPartitions) {
+        Optional<Set<Integer>> chosen = new GatewayNodePartitioner()
+                .partitions(topic, key, push, LAYOUT.pushPartitions());
+        pushPartitions.addAll(chosen.orElseThrow());
+        return Optional.of(Set.of(0));
+    }
+
+    List<Push> pushes() {
+        return pushes.readValuesToList();
+    }
+
+    List<MessageMetadata> metadata() {
+        return metadata.readValuesToList();
+    }
+
+    private void connection(String address, ConnectionEventType type, int node, String connectionId) {
+        connections.pipeInput(address, ConnectionEvent.newBuilder()
+                .setType(type)
+                .setGatewayNode(node)
+                .setConnectionId(connectionId)
+                .setAt(now())
+                .build());
+    }
+
+    private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
+        return driver.createInputTopic(LAYOUT.name(topic), topic.keySerde().serializer(),
+                topic.valueSerde().serializer());
+    }
+
+    private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
+        return driver.createOutputTopic(LAYOUT.name(topic), topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer());
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
