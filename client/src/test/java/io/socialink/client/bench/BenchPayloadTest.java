@@ -1,0 +1,25 @@
+package io.socialink.client.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BenchPayloadTest {
+
+    @Test
+    void shouldCarrySequenceAndIntendedTimeInThePayloadSize() {
+        // when
+        byte[] payload = BenchPayload.encode(42, 123_456_789L, 256);
+
+        // then
+        assertThat(payload).hasSize(256);
+        assertThat(BenchPayload.decode(payload)).isEqualTo(new BenchPayload.Stamp(42, 123_456_789L));
+    }
+
+    @Test
+    void shouldIgnoreForeignContent() {
+        // when / then
+        assertThat(BenchPayload.decode("hello".getBytes())).isNull();
+        assertThat(BenchPayload.decode(new byte[64])).isNull();
+    }
+}

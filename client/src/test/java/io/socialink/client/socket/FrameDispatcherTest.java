@@ -1,0 +1,143 @@
+package io.socialink.client.socket;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FrameDispatcherTest {
+
+    private final List<Envelope> delivered = new ArrayList<>();
+    private final List<Throwable> errors = new ArrayList<>();
+    private final List<String> acked = new ArrayList<>();
+    private int queueEmptyCalls;
+    private boolean failNext;
+
+    private final DeviceSocketListener listener = new DeviceSocketListener() {
+        @Override
+        public void onEnvelope(Envelope envelope) {
+            if (failNext) {
+                failNext = false;
+                throw new IllegalStateException("disk full");
+            }
+            delivered.add(envelope);
+        }
+
+        @Override
+        public void onQueueEmpty() {
+            queueEmptyCalls++;
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            errors.add(error);
+        }
+    };
+
+    private final FrameDispatcher dispatcher =
+            new FrameDispatcher(new FrameParser(), listener, new SeenMessageIds(100), acked::add);
+
+    @Test
+    void shouldDeliverAndAckANewEnvelope() {
+        // given
+        UUID id = UUID.randomUUID();
+
+        // when
+        dispatcher.onText(envelope(id));
+
+        // then
+        assertThat(delivered).extracting(Envelope::messageId).containsExactly(id);
+        assertThat(acked).containsExactly(id.toString());
+        assertThat(dispatcher.delivered()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDropADuplicateButAckItAgain() {
+        // given
+        UUID id = UUID.randomUUID();
+        dispatcher.onText(envelope(id));
+
+        // when
+        dispatcher.onText(envelope(id));
+
+        // then
+        assertThat(delivered).hasSize(1);
+        assertThat(acked).containsExactly(id.toString(), id.toString());
+        assertThat(dispatcher.duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotAckWhatTheListenerRefusedAndAcceptItsRedelivery() {
+        // given
+        UUID id = UUID.randomUUID();
+        failNext = true;
+
+        // when
+        dispatcher.onText(envelope(id));
+        dispatcher.onText(envelope(id));
+
+        // then
+        assertThat(errors).singleElement().satisfies(e -> assertThat(e).hasMessage("disk full"));
+        assertThat(delivered).extracting(Envelope::messageId).containsExactly(id);
+        assertThat(acked).containsExactly(id.toString());
+    }
+
+    @Test
+    void shouldSignalQueueEmptyOnce() {
+        // when
+        dispatcher.onText("{\"type\": \"queue-empty\"}");
+        dispatcher.onText("{\"type\": \"queue-empty\"}");
+
+        // then
+        assertThat(queueEmptyCalls).isEqualTo(1);
+        assertThat(dispatcher.queueEmpty()).isDone();
+    }
+
+    @Test
+    void shouldCompleteTheMatchingPing() {
+        // given
+        var pong = dispatcher.expectPong("p-1");
+        var other = dispatcher.expectPong("p-2");
+
+        // when
+        dispatcher.onText("{\"type\": \"pong\", \"id\": \"p-1\"}");
+
+        // then
+        assertThat(pong).isDone();
+        assertThat(other).isNotDone();
+    }
+
+    @Test
+    void shouldReportErrorAndMalformedFramesToTheListener() {
+        // when
+        dispatcher.onText("{\"type\": \"error\", \"title\": \"Bad ack\"}");
+        dispatcher.onText("garbage");
+
+        // then
+        assertThat(errors).hasSize(2);
+        assertThat(errors.get(0)).isInstanceOf(ServerErrorException.class).hasMessage("Bad ack");
+        assertThat(errors.get(1)).isInstanceOf(MalformedFrameException.class);
+    }
+
+    @Test
+    void shouldNeitherDeliverNorAckAfterStop() {
+        // given
+        dispatcher.stop();
+
+        // when
+        dispatcher.onText(envelope(UUID.randomUUID()));
+
+        // then
+        assertThat(delivered).isEmpty();
+        assertThat(acked).isEmpty();
+    }
+
+    private static String envelope(UUID id) {
+        return """
+                {"type": "envelope", "messageId": "%s", "sender": {"userId": "alice", "deviceId": 1},
+                 "ciphertextType": 3, "content": "aGk=", "sentAt": 1, "expiresAt": null}""".formatted(id);
+    }
+}

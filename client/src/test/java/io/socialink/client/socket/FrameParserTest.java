@@ -1,0 +1,96 @@
+package io.socialink.client.socket;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FrameParserTest {
+
+    private static final String MESSAGE_ID = "0f8fad5b-d9cb-469f-a165-70867728950e";
+
+    private final FrameParser parser = new FrameParser();
+
+    @Test
+    void shouldParseAnEnvelope() {
+        // given
+        String text = """
+                {"type": "envelope", "messageId": "%s", "sender": {"userId": "alice", "deviceId": 2},
+                 "ciphertextType": 3, "content": "aGk=", "sentAt": 1700000000123, "expiresAt": null}"""
+                .formatted(MESSAGE_ID);
+
+        // when
+        ServerFrame frame = parser.parse(text);
+
+        // then
+        assertThat(frame).isInstanceOfSatisfying(Envelope.class, envelope -> {
+            assertThat(envelope.messageId()).isEqualTo(UUID.fromString(MESSAGE_ID));
+            assertThat(envelope.senderAddress()).isEqualTo("alice.2");
+            assertThat(envelope.ciphertextType()).isEqualTo(3);
+            assertThat(new String(envelope.content(), StandardCharsets.UTF_8)).isEqualTo("hi");
+            assertThat(envelope.sentAt()).isEqualTo(1_700_000_000_123L);
+            assertThat(envelope.expiresAt()).isNull();
+        });
+    }
+
+    @Test
+    void shouldParseAnEnvelopeWithExpiry() {
+        // given
+        String text = """
+                {"type": "envelope", "messageId": "%s", "sender": {"userId": "alice", "deviceId": 1},
+                 "ciphertextType": 2, "content": "", "sentAt": 1, "expiresAt": 99}""".formatted(MESSAGE_ID);
+
+        // when
+        Envelope envelope = (Envelope) parser.parse(text);
+
+        // then
+        assertThat(envelope.expiresAt()).isEqualTo(99L);
+        assertThat(envelope.content()).isEmpty();
+    }
+
+    @Test
+    void shouldParseControlFrames() {
+        // when / then
+        assertThat(parser.parse("{\"type\": \"queue-empty\"}")).isEqualTo(new ServerFrame.QueueEmpty());
+        assertThat(parser.parse("{\"type\": \"pong\", \"id\": \"p1\"}")).isEqualTo(new ServerFrame.Pong("p1"));
+        assertThat(parser.parse("{\"type\": \"error\", \"title\": \"Bad frame\", \"detail\": \"no type\"}"))
+                .isEqualTo(new ServerFrame.Error("Bad frame", "no type"));
+    }
+
+    @Test
+    void shouldKeepUnknownFrameTypesForForwardCompatibility() {
+        // when
+        ServerFrame frame = parser.parse("{\"type\": \"typing\", \"userId\": \"bob\"}");
+
+        // then
+        assertThat(frame).isEqualTo(new ServerFrame.Unknown("typing"));
+    }
+
+    @Test
+    void shouldRejectMalformedFrames() {
+        // when / then
+        assertThatThrownBy(() -> parser.parse("not json")).isInstanceOf(MalformedFrameException.class);
+        assertThatThrownBy(() -> parser.parse("[1, 2]")).isInstanceOf(MalformedFrameException.class);
+        assertThatThrownBy(() -> parser.parse("{\"type\": \"envelope\", \"messageId\": \"x\"}"))
+                .isInstanceOf(MalformedFrameException.class);
+        assertThatThrownBy(() -> parser.parse("""
+                {"type": "envelope", "messageId": "%s", "sender": {"userId": "a", "deviceId": 1},
+                 "content": "***", "sentAt": 1}""".formatted(MESSAGE_ID)))
+                .isInstanceOf(MalformedFrameException.class);
+    }
+
+    @Test
+    void shouldWriteAckAndPingFrames() {
+        // when
+        String ack = parser.ack(List.of("a", "b"));
+        String ping = parser.ping("p1");
+
+        // then
+        assertThat(ack).isEqualTo("{\"type\":\"ack\",\"messageIds\":[\"a\",\"b\"]}");
+        assertThat(ping).isEqualTo("{\"type\":\"ping\",\"id\":\"p1\"}");
+    }
+}
