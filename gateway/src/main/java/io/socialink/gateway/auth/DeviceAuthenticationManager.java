@@ -1,0 +1,72 @@
+package io.socialink.gateway.auth;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import io.socialink.gateway.keys.DeviceRepository;
+import io.socialink.gateway.keys.StoredCredential;
+import io.socialink.gateway.problem.Problem;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authenticates HTTP Basic {@code userId.deviceId:secret} against the device's stored salted hash, comparing in
+ * constant time. The stored hash of a device is cached for a short while (never the presented secret nor the
+ * outcome of a check), so every request still proves the secret while hot paths skip the database.
+ */
+@Component
+public class DeviceAuthenticationManager implements ReactiveAuthenticationManager {
+
+    private static final long CACHE_NANOS = Duration.ofSeconds(30).toNanos();
+    private static final int CACHE_MAX_ENTRIES = 100_000;
+
+    private final DeviceRepository devices;
+    private final ConcurrentMap<DeviceAddress, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(StoredCredential credential, long loadedAt) {
+    }
+
+    public DeviceAuthenticationManager(DeviceRepository devices) {
+        this.devices = devices;
+    }
+
+    @Override
+    public Mono<Authentication> authenticate(Authentication authentication) {
+        if (!(authentication instanceof UsernamePasswordAuthenticationToken)
+                || !(authentication.getCredentials() instanceof String secret)) {
+            return Mono.empty();
+        }
+        DeviceAddress device;
+        try {
+            device = DeviceAddress.parse(authentication.getName());
+        } catch (IllegalArgumentException e) {
+            return Mono.error(new BadCredentialsException("user name must be userId.deviceId"));
+        }
+        return credential(device)
+                .filter(stored -> DeviceSecrets.matches(secret, stored.salt(), stored.hash()))
+                .<Authentication>map(stored -> new DeviceAuthentication(device))
+                .switchIfEmpty(Mono.error(() -> new BadCredentialsException("bad device credentials")))
+                .onErrorMap(error -> !(error instanceof AuthenticationException),
+                        error -> Problem.unavailable("device directory unavailable, retry").toException());
+    }
+
+    private Mono<StoredCredential> credential(DeviceAddress device) {
+        Cached cached = cache.get(device);
+        if (cached != null && System.nanoTime() - cached.loadedAt() < CACHE_NANOS) {
+            return Mono.just(cached.credential());
+        }
+        return devices.credential(device.userId(), device.deviceId())
+                .doOnNext(credential -> {
+                    if (cache.size() >= CACHE_MAX_ENTRIES) {
+                        cache.clear();
+                    }
+                    cache.put(device, new Cached(credential, System.nanoTime()));
+                });
+    }
+}

@@ -1,0 +1,146 @@
+package io.socialink.gateway.auth;
+
+import java.util.Map;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import io.socialink.gateway.config.PlatformProperties;
+import io.socialink.gateway.problem.Problem;
+import io.socialink.gateway.problem.ProblemWriter;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.authorization.ReactiveAuthorizationManager;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authorization.AuthorizationContext;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import reactor.core.publisher.Mono;
+
+/**
+ * Two stateless filter chains. Registration ({@code /api/v1/keys/register/**}) is an OAuth2 resource server for the
+ * platform's JWT, whose {@code sub} must be the path's user. Everything else takes device Basic credentials, except
+ * health, Prometheus and the OpenAPI document; the send route and the socket upgrade must name the authenticated
+ * user (and device). Failures are problem+json: 401 {@code unauthorized}, 403 {@code forbidden}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfig {
+
+    public static final String REGISTER_PATTERN = "/api/v1/keys/register/{userId}";
+
+    @Bean
+    public ReactiveJwtDecoder platformJwtDecoder(PlatformProperties platform) {
+        if (platform.usesJwks()) {
+            return NimbusReactiveJwtDecoder.withJwkSetUri(platform.jwksUri())
+                    .jwsAlgorithms(algorithms -> {
+                        algorithms.add(SignatureAlgorithm.RS256);
+                        algorithms.add(SignatureAlgorithm.ES256);
+                    })
+                    .build();
+        }
+        SecretKeySpec key = new SecretKeySpec(platform.jwtSecret().utf8(), "HmacSHA256");
+        return NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+    }
+
+    @Bean
+    @Order(1)
+    public SecurityWebFilterChain registrationChain(ServerHttpSecurity http, ReactiveJwtDecoder platformJwtDecoder,
+                                                    ProblemWriter problems) {
+        ServerAuthenticationEntryPoint entryPoint = entryPoint(problems, "Bearer");
+        ServerAccessDeniedHandler denied = deniedHandler(problems);
+        return stateless(http)
+                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/api/v1/keys/register/**"))
+                .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers(HttpMethod.POST, REGISTER_PATTERN).access(SecurityConfig::subjectIsPathUser)
+                        .anyExchange().authenticated())
+                .oauth2ResourceServer(server -> server
+                        .jwt(jwt -> jwt.jwtDecoder(platformJwtDecoder))
+                        .authenticationEntryPoint(entryPoint)
+                        .accessDeniedHandler(denied))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
+                .build();
+    }
+
+    @Bean
+    @Order(2)
+    public SecurityWebFilterChain deviceChain(ServerHttpSecurity http, DeviceAuthenticationManager devices,
+                                              ProblemWriter problems) {
+        ServerAuthenticationEntryPoint entryPoint = entryPoint(problems, "Basic realm=\"socialink\"");
+        ServerAccessDeniedHandler denied = deniedHandler(problems);
+        return stateless(http)
+                .httpBasic(basic -> basic
+                        .authenticationManager(devices)
+                        .authenticationEntryPoint(entryPoint)
+                        .securityContextRepository(NoOpServerSecurityContextRepository.getInstance()))
+                .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**",
+                                "/actuator/prometheus", "/api/v1/openapi.yaml").permitAll()
+                        .pathMatchers("/api/v1/messages/send/{senderId}")
+                        .access((authentication, context) -> deviceIsPath(authentication, context, "senderId", null))
+                        .pathMatchers("/ws/{userId}/{deviceId}")
+                        .access((authentication, context) -> deviceIsPath(authentication, context, "userId",
+                                "deviceId"))
+                        .anyExchange().authenticated())
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
+                .build();
+    }
+
+    private static ServerHttpSecurity stateless(ServerHttpSecurity http) {
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+    }
+
+    private static Mono<AuthorizationResult> subjectIsPathUser(Mono<Authentication> authentication,
+                                                               AuthorizationContext context) {
+        Object pathUser = context.getVariables().get("userId");
+        return authentication
+                .map(auth -> auth instanceof JwtAuthenticationToken jwt && auth.isAuthenticated()
+                        && jwt.getToken().getSubject() != null && jwt.getToken().getSubject().equals(pathUser))
+                .<AuthorizationResult>map(AuthorizationDecision::new)
+                .defaultIfEmpty(new AuthorizationDecision(false));
+    }
+
+    /** Grants when the authenticated device's user (and device, when {@code deviceVariable} is set) is the path's. */
+    static Mono<AuthorizationResult> deviceIsPath(Mono<Authentication> authentication, AuthorizationContext context,
+                                                  String userVariable, String deviceVariable) {
+        Map<String, Object> variables = context.getVariables();
+        return authentication
+                .map(auth -> auth instanceof DeviceAuthentication device && auth.isAuthenticated()
+                        && device.getPrincipal().userId().equals(variables.get(userVariable))
+                        && (deviceVariable == null || Integer.toString(device.getPrincipal().deviceId())
+                        .equals(variables.get(deviceVariable))))
+                .<AuthorizationResult>map(AuthorizationDecision::new)
+                .defaultIfEmpty(new AuthorizationDecision(false));
+    }
+
+    private static ServerAuthenticationEntryPoint entryPoint(ProblemWriter problems, String challenge) {
+        return (exchange, error) -> {
+            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
+            return problems.write(exchange.getResponse(), Problem.unauthorized("missing or bad credentials"));
+        };
+    }
+
+    private static ServerAccessDeniedHandler deniedHandler(ProblemWriter problems) {
+        return (exchange, denied) -> problems.write(exchange.getResponse(),
+                Problem.forbidden("the path must name the authenticated user"));
+    }
+}

@@ -1,0 +1,31 @@
+package io.socialink.gateway.config;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * This gateway node's settings ({@code socialink.gateway.*}).
+ *
+ * @param nodeId       this node's id, also its partition of {@code gateway.push}; must be below the push partition
+ *                     count (checked at startup against the topic layout)
+ * @param maxDevices   active devices one user may register
+ * @param heartbeat    interval of the HEARTBEAT connection events of each live socket
+ * @param deviceCache  how long a user's device list may be reused when checking a send; a send rejected against a
+ *                     cached list is re-checked against the database before the rejection is answered
+ * @param socketBuffer outbound frames a socket may have waiting before it is closed as too slow
+ */
+@Validated
+@ConfigurationProperties("socialink.gateway")
+public record GatewayProperties(
+        @Min(0) int nodeId,
+        @DefaultValue("10") @Min(1) @Max(1000) int maxDevices,
+        @DefaultValue("30s") @NotNull Duration heartbeat,
+        @DefaultValue("2s") @NotNull Duration deviceCache,
+        @DefaultValue("256") @Min(8) int socketBuffer) {
+}

@@ -1,0 +1,12 @@
+package io.socialink.gateway.messages;
+
+import java.util.List;
+
+/** Body of {@code POST /api/v1/messages/send/{senderId}}; validated by {@link SendRequestValidator}. */
+public record SendRequest(String destination, String idempotencyKey, List<OutgoingMessage> messages) {
+
+    /** One ciphertext copy for one device; {@code content} is base64. */
+    public record OutgoingMessage(String userId, Integer deviceId, Integer registrationId, Integer type,
+                                  String content) {
+    }
+}

@@ -1,0 +1,110 @@
+package io.socialink.gateway.messages;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.kafka.EventPublisher;
+import io.socialink.gateway.keys.DeviceDirectory;
+import io.socialink.gateway.metrics.GatewayMetrics;
+import io.socialink.gateway.problem.Problem;
+import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.MessageEventType;
+import io.socialink.schemas.avro.MessageMetadata;
+import io.socialink.schemas.topics.Topics;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * Accepts a validated send: answers a retry from the idempotency store, checks the copies against the device
+ * directory, produces one {@link Delivery} per copy (key: recipient address) and one SENT {@link MessageMetadata}
+ * per copy (key: messageId, no content), and answers only after Kafka acknowledged every record. Nothing is
+ * produced unless every check passed; if producing fails the client gets 503 and retries with the same key.
+ */
+@Service
+public class SendService {
+
+    private final DeviceDirectory directory;
+    private final EventPublisher publisher;
+    private final IdempotencyStore idempotency;
+    private final GatewayMetrics metrics;
+
+    public SendService(DeviceDirectory directory, EventPublisher publisher, IdempotencyStore idempotency,
+                       GatewayMetrics metrics) {
+        this.directory = directory;
+        this.publisher = publisher;
+        this.idempotency = idempotency;
+        this.metrics = metrics;
+    }
+
+    public Mono<SendReceipt> send(ValidSend send) {
+        return idempotency.find(send.sender(), send.idempotencyKey())
+                .doOnNext(replayed -> metrics.send("replayed"))
+                .switchIfEmpty(Mono.defer(() -> checkAndProduce(send)));
+    }
+
+    private Mono<SendReceipt> checkAndProduce(ValidSend send) {
+        Set<String> users = new LinkedHashSet<>(List.of(send.destination(), send.sender().userId()));
+        return directory.activeDevices(users, false)
+                .flatMap(cached -> DeviceSetCheck.check(send, cached) == null
+                        ? Mono.just(cached)
+                        // a cached list may be behind a registration: confirm a rejection against the database
+                        : directory.activeDevices(users, true))
+                .flatMap(devices -> {
+                    Problem problem = DeviceSetCheck.check(send, devices);
+                    if (problem != null) {
+                        metrics.send("rejected");
+                        return Mono.error(problem.toException());
+                    }
+                    return produce(send);
+                })
+                .flatMap(receipt -> idempotency.remember(send.sender(), send.idempotencyKey(), receipt));
+    }
+
+    private Mono<SendReceipt> produce(ValidSend send) {
+        String messageId = MessageIds.derive(send.sender(), send.idempotencyKey()).toString();
+        Instant sentAt = Instant.ofEpochMilli(System.currentTimeMillis());
+        DeviceAddress sender = send.sender();
+        List<CompletableFuture<?>> acks = new ArrayList<>(send.copies().size() * 2);
+        for (Copy copy : send.copies()) {
+            Delivery delivery = Delivery.newBuilder()
+                    .setMessageId(messageId)
+                    .setSenderUserId(sender.userId())
+                    .setSenderDeviceId(sender.deviceId())
+                    .setRecipientUserId(copy.userId())
+                    .setRecipientDeviceId(copy.deviceId())
+                    .setSentAt(sentAt)
+                    .setCiphertextType(copy.type())
+                    .setContent(ByteBuffer.wrap(copy.content()))
+                    .setExpiresAt(null)
+                    .build();
+            acks.add(publisher.send(Topics.DEVICE_DELIVERIES, copy.userId() + "." + copy.deviceId(), delivery));
+            MessageMetadata metadata = MessageMetadata.newBuilder()
+                    .setMessageId(messageId)
+                    .setEvent(MessageEventType.SENT)
+                    .setSenderUserId(sender.userId())
+                    .setSenderDeviceId(sender.deviceId())
+                    .setRecipientUserId(copy.userId())
+                    .setRecipientDeviceId(copy.deviceId())
+                    .setCiphertextBytes(copy.content().length)
+                    .setAt(sentAt)
+                    .build();
+            acks.add(publisher.send(Topics.METADATA_MESSAGES, messageId, metadata));
+        }
+        SendReceipt receipt = new SendReceipt(messageId, sentAt.toEpochMilli(), send.copies().size());
+        return Mono.fromFuture(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
+                .thenReturn(receipt)
+                .doOnNext(done -> metrics.send("created"))
+                .onErrorMap(error -> {
+                    metrics.send("failed");
+                    return Problem.unavailable("the message could not be stored, retry with the same idempotencyKey")
+                            .toException();
+                });
+    }
+}

@@ -1,0 +1,55 @@
+package io.socialink.gateway.metrics;
+
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** The gateway's own meters; names are constants so dashboards and alerts can rely on them. */
+public final class GatewayMetrics {
+
+    /** Counter of sends by {@code outcome}: created, replayed (idempotent retry), rejected (4xx), failed (5xx). */
+    public static final String SENDS = "socialink.gateway.sends";
+    /** Timer from a valid send request to its 201, including the Kafka acknowledgement. */
+    public static final String SEND_LATENCY = "socialink.gateway.send.latency";
+    /** Gauge of live WebSockets on this node. */
+    public static final String SOCKETS = "socialink.gateway.sockets";
+    /** Counter of pushes written to a socket's outbound buffer. */
+    public static final String PUSHES_WRITTEN = "socialink.gateway.pushes.written";
+    /** Counter of pushes dropped: socket gone, connection replaced, unknown kind, or socket buffer full. */
+    public static final String PUSHES_DROPPED = "socialink.gateway.pushes.dropped";
+
+    private final MeterRegistry registry;
+    private final Timer sendLatency;
+    private final Counter pushesWritten;
+    private final Counter pushesDropped;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.sendLatency = Timer.builder(SEND_LATENCY).publishPercentileHistogram().register(registry);
+        this.pushesWritten = Counter.builder(PUSHES_WRITTEN).register(registry);
+        this.pushesDropped = Counter.builder(PUSHES_DROPPED).register(registry);
+    }
+
+    public void socketsGauge(Supplier<Number> liveSockets) {
+        Gauge.builder(SOCKETS, liveSockets).register(registry);
+    }
+
+    public void send(String outcome) {
+        registry.counter(SENDS, "outcome", outcome).increment();
+    }
+
+    public Timer sendLatency() {
+        return sendLatency;
+    }
+
+    public void pushWritten() {
+        pushesWritten.increment();
+    }
+
+    public void pushDropped() {
+        pushesDropped.increment();
+    }
+}

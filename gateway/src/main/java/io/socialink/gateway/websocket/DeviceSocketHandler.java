@@ -1,0 +1,127 @@
+package io.socialink.gateway.websocket;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.config.GatewayProperties;
+import io.socialink.gateway.kafka.EventPublisher;
+import io.socialink.gateway.metrics.GatewayMetrics;
+import io.socialink.schemas.avro.Ack;
+import io.socialink.schemas.avro.ConnectionEvent;
+import io.socialink.schemas.avro.ConnectionEventType;
+import io.socialink.schemas.topics.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A device's live socket on {@code /ws/{userId}/{deviceId}}; security has already checked at the upgrade that the
+ * path is the authenticated device. On connect it registers the socket (closing an older one of the same device on
+ * this node with 4409) and produces CONNECTED with a fresh connectionId, then HEARTBEAT every interval and
+ * DISCONNECTED when the socket ends. Acks from the client go to {@code device.acks}; pings are answered with pongs.
+ */
+@Component
+public class DeviceSocketHandler implements WebSocketHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(DeviceSocketHandler.class);
+
+    private final SocketRegistry registry;
+    private final EventPublisher publisher;
+    private final Frames frames;
+    private final int nodeId;
+    private final Duration heartbeat;
+    private final int bufferFrames;
+
+    public DeviceSocketHandler(SocketRegistry registry, EventPublisher publisher, Frames frames,
+                               GatewayProperties properties, GatewayMetrics metrics) {
+        this.registry = registry;
+        this.publisher = publisher;
+        this.frames = frames;
+        this.nodeId = properties.nodeId();
+        this.heartbeat = properties.heartbeat();
+        this.bufferFrames = properties.socketBuffer();
+        metrics.socketsGauge(registry::size);
+    }
+
+    @Override
+    public Mono<Void> handle(WebSocketSession session) {
+        DeviceAddress address = SocketPaths.address(session.getHandshakeInfo().getUri().getPath());
+        LiveSocket socket = new LiveSocket(address, UUID.randomUUID().toString(), session, bufferFrames);
+        LiveSocket replaced = registry.register(socket);
+        if (replaced != null) {
+            replaced.close(LiveSocket.SUPERSEDED);
+        }
+        Disposable heartbeats = Flux.interval(heartbeat, heartbeat)
+                .onBackpressureDrop()
+                .concatMap(tick -> connectionEvent(socket, ConnectionEventType.HEARTBEAT)
+                        .onErrorResume(error -> Mono.empty()))
+                .subscribe();
+        Mono<Void> inbound = session.receive()
+                .doOnNext(message -> onFrame(socket, message))
+                .then()
+                .doFinally(signal -> socket.complete());
+        Mono<Void> outbound = session.send(socket.frames().map(session::textMessage));
+        return connectionEvent(socket, ConnectionEventType.CONNECTED)
+                .then(Mono.when(inbound, outbound))
+                .onErrorResume(error -> {
+                    log.debug("socket {} of {} ended with {}", socket.connectionId(), address, error.toString());
+                    socket.close(CloseStatus.SERVER_ERROR);
+                    return Mono.empty();
+                })
+                .doFinally(signal -> {
+                    heartbeats.dispose();
+                    registry.unregister(socket);
+                    connectionEvent(socket, ConnectionEventType.DISCONNECTED).subscribe(null, error -> { });
+                });
+    }
+
+    private void onFrame(LiveSocket socket, WebSocketMessage message) {
+        if (message.getType() != WebSocketMessage.Type.TEXT) {
+            if (message.getType() == WebSocketMessage.Type.BINARY) {
+                socket.offer(frames.error("bad-frame", "only JSON text frames are accepted"));
+            }
+            return;
+        }
+        Frames.ClientFrame frame = frames.parse(message.getPayloadAsText());
+        if (frame instanceof Frames.AckFrame ack) {
+            publishAck(socket, ack);
+        } else if (frame instanceof Frames.PingFrame ping) {
+            socket.offer(frames.pong(ping.id()));
+        } else if (frame instanceof Frames.InvalidFrame invalid) {
+            socket.offer(frames.error("bad-frame", invalid.reason()));
+        }
+    }
+
+    /** Not awaited: the producer keeps acks of one device in order, and a lost ack only means a re-push. */
+    private void publishAck(LiveSocket socket, Frames.AckFrame ack) {
+        Ack record = Ack.newBuilder()
+                .setMessageIds(ack.messageIds())
+                .setConnectionId(socket.connectionId())
+                .setAt(Instant.now())
+                .build();
+        publisher.send(Topics.DEVICE_ACKS, socket.address().toString(), record).whenComplete((metadata, error) -> {
+            if (error != null) {
+                socket.offer(frames.error("unavailable", "ack not recorded, acknowledge again"));
+            }
+        });
+    }
+
+    private Mono<Void> connectionEvent(LiveSocket socket, ConnectionEventType type) {
+        ConnectionEvent event = ConnectionEvent.newBuilder()
+                .setType(type)
+                .setGatewayNode(nodeId)
+                .setConnectionId(socket.connectionId())
+                .setAt(Instant.now())
+                .build();
+        return publisher.publish(Topics.DEVICE_CONNECTIONS, socket.address().toString(), event);
+    }
+}

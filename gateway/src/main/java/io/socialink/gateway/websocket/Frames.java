@@ -1,0 +1,134 @@
+package io.socialink.gateway.websocket;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.socialink.schemas.avro.Delivery;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The JSON text frames of {@code /ws/{userId}/{deviceId}} (docs/architecture.md). Server → client: envelope,
+ * queue-empty, pong and error; client → server: ack and ping. Unknown members of client frames are ignored so
+ * clients may add fields; anything else malformed is reported to the client as an error frame.
+ */
+@Component
+public final class Frames {
+
+    public static final int MAX_ACK_IDS = 1024;
+    public static final int MAX_ID_LENGTH = 128;
+
+    private final JsonMapper json;
+    private final String queueEmpty;
+
+    public Frames(JsonMapper json) {
+        this.json = json;
+        this.queueEmpty = json.writeValueAsString(Map.of("type", "queue-empty"));
+    }
+
+    /** A frame the client sent, already validated. */
+    public sealed interface ClientFrame {
+    }
+
+    /** The device has stored these envelopes. */
+    public record AckFrame(List<String> messageIds) implements ClientFrame {
+    }
+
+    /** A liveness probe; answered with a pong carrying the same id (null when the ping had none). */
+    public record PingFrame(String id) implements ClientFrame {
+    }
+
+    /** A frame that could not be understood, with the reason sent back in an error frame. */
+    public record InvalidFrame(String reason) implements ClientFrame {
+    }
+
+    public ClientFrame parse(String text) {
+        JsonNode frame;
+        try {
+            frame = json.readTree(text);
+        } catch (JacksonException e) {
+            return new InvalidFrame("frame is not JSON");
+        }
+        if (frame == null || !frame.isObject()) {
+            return new InvalidFrame("frame must be a JSON object");
+        }
+        JsonNode type = frame.get("type");
+        if (type == null || !type.isString()) {
+            return new InvalidFrame("frame needs a string 'type'");
+        }
+        return switch (type.asString()) {
+            case "ack" -> parseAck(frame.get("messageIds"));
+            case "ping" -> parsePing(frame.get("id"));
+            default -> new InvalidFrame("unknown frame type");
+        };
+    }
+
+    private static ClientFrame parseAck(JsonNode ids) {
+        if (ids == null || !ids.isArray() || ids.isEmpty() || ids.size() > MAX_ACK_IDS) {
+            return new InvalidFrame("ack needs 'messageIds': 1.." + MAX_ACK_IDS + " strings");
+        }
+        List<String> messageIds = new ArrayList<>(ids.size());
+        for (JsonNode id : ids) {
+            if (!id.isString() || id.asString().isEmpty() || id.asString().length() > MAX_ID_LENGTH) {
+                return new InvalidFrame("ack 'messageIds' must be non-empty strings");
+            }
+            messageIds.add(id.asString());
+        }
+        return new AckFrame(List.copyOf(messageIds));
+    }
+
+    private static ClientFrame parsePing(JsonNode id) {
+        if (id == null || id.isNull()) {
+            return new PingFrame(null);
+        }
+        if (!id.isString() || id.asString().length() > MAX_ID_LENGTH) {
+            return new InvalidFrame("ping 'id' must be a string of at most " + MAX_ID_LENGTH + " characters");
+        }
+        return new PingFrame(id.asString());
+    }
+
+    public String envelope(Delivery delivery) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "envelope");
+        frame.put("messageId", delivery.getMessageId());
+        frame.put("sender", Map.of("userId", delivery.getSenderUserId(), "deviceId", delivery.getSenderDeviceId()));
+        frame.put("ciphertextType", delivery.getCiphertextType());
+        frame.put("content", base64(delivery.getContent()));
+        frame.put("sentAt", delivery.getSentAt().toEpochMilli());
+        frame.put("expiresAt", delivery.getExpiresAt() == null ? null : delivery.getExpiresAt().toEpochMilli());
+        return json.writeValueAsString(frame);
+    }
+
+    public String queueEmpty() {
+        return queueEmpty;
+    }
+
+    public String pong(String id) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "pong");
+        frame.put("id", id);
+        return json.writeValueAsString(frame);
+    }
+
+    /** {@code {"type":"error","code":...,"detail":...}}; {@code code} is a problem name such as {@code bad-frame}. */
+    public String error(String code, String detail) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "error");
+        frame.put("code", code);
+        frame.put("detail", detail);
+        return json.writeValueAsString(frame);
+    }
+
+    private static String base64(ByteBuffer content) {
+        ByteBuffer view = content.duplicate();
+        byte[] bytes = new byte[view.remaining()];
+        view.get(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,83 @@
+package io.socialink.gateway.websocket;
+
+import java.util.concurrent.ArrayBlockingQueue;
+
+import io.socialink.gateway.auth.DeviceAddress;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One device's open WebSocket on this node with its bounded outbound buffer. Frames may be offered from any
+ * thread (the push consumer, the socket's own event loop); a socket whose buffer is full is too slow and is closed
+ * rather than buffering without bound: its undelivered envelopes stay queued and re-drain on reconnect.
+ */
+public final class LiveSocket {
+
+    /** Close code when a newer socket of the same device replaced this one. */
+    public static final CloseStatus SUPERSEDED = new CloseStatus(4409, "superseded by a newer connection");
+    /** Close code when the client did not read its frames fast enough. */
+    public static final CloseStatus TOO_SLOW = new CloseStatus(1013, "client too slow, reconnect");
+
+    private final DeviceAddress address;
+    private final String connectionId;
+    private final WebSocketSession session;
+    private final Sinks.Many<String> outbound;
+    private volatile boolean closing;
+
+    public LiveSocket(DeviceAddress address, String connectionId, WebSocketSession session, int bufferFrames) {
+        this.address = address;
+        this.connectionId = connectionId;
+        this.session = session;
+        this.outbound = Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(bufferFrames));
+    }
+
+    public DeviceAddress address() {
+        return address;
+    }
+
+    public String connectionId() {
+        return connectionId;
+    }
+
+    /** The frames to write, in offer order. */
+    public Flux<String> frames() {
+        return outbound.asFlux();
+    }
+
+    /** Queues a frame for writing; false (and the socket is being closed) when it could not be queued. */
+    public boolean offer(String frame) {
+        Sinks.EmitResult result;
+        synchronized (this) {
+            if (closing) {
+                return false;
+            }
+            result = outbound.tryEmitNext(frame);
+        }
+        if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
+            close(TOO_SLOW);
+        }
+        return result.isSuccess();
+    }
+
+    /** Closes the socket with {@code status}; further offers are refused. Idempotent. */
+    public void close(CloseStatus status) {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            outbound.tryEmitComplete();
+        }
+        session.close(status).subscribe(null, error -> { });
+    }
+
+    /** Ends the outbound stream after the client went away. */
+    void complete() {
+        synchronized (this) {
+            closing = true;
+            outbound.tryEmitComplete();
+        }
+    }
+}

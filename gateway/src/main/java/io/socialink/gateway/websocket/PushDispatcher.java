@@ -1,0 +1,48 @@
+package io.socialink.gateway.websocket;
+
+import io.socialink.gateway.metrics.GatewayMetrics;
+import io.socialink.schemas.avro.Push;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes one {@link Push} from this node's {@code gateway.push} partition to the socket it names. A push for a
+ * socket that is gone or was replaced is dropped: the device's queue re-drains when it connects again.
+ */
+@Component
+public class PushDispatcher {
+
+    private final SocketRegistry registry;
+    private final Frames frames;
+    private final GatewayMetrics metrics;
+
+    public PushDispatcher(SocketRegistry registry, Frames frames, GatewayMetrics metrics) {
+        this.registry = registry;
+        this.frames = frames;
+        this.metrics = metrics;
+    }
+
+    /** Routes {@code push}, keyed by device address; returns whether a frame was written or a close started. */
+    public boolean dispatch(String address, Push push) {
+        LiveSocket socket = address == null || push == null || push.getConnectionId() == null
+                ? null : registry.find(address, push.getConnectionId());
+        if (socket == null) {
+            metrics.pushDropped();
+            return false;
+        }
+        boolean written = switch (push.getKind()) {
+            case ENVELOPE -> push.getEnvelope() != null && socket.offer(frames.envelope(push.getEnvelope()));
+            case QUEUE_EMPTY -> socket.offer(frames.queueEmpty());
+            case CLOSE -> {
+                socket.close(LiveSocket.SUPERSEDED);
+                yield true;
+            }
+            default -> false;
+        };
+        if (written) {
+            metrics.pushWritten();
+        } else {
+            metrics.pushDropped();
+        }
+        return written;
+    }
+}

@@ -1,0 +1,33 @@
+package io.socialink.gateway.websocket;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import org.springframework.stereotype.Component;
+
+/** The live sockets of this node, at most one per device address; the newest registration wins. */
+@Component
+public class SocketRegistry {
+
+    private final ConcurrentMap<String, LiveSocket> sockets = new ConcurrentHashMap<>();
+
+    /** Registers {@code socket} as its device's socket and returns the one it replaces, if any. */
+    public LiveSocket register(LiveSocket socket) {
+        return sockets.put(socket.address().toString(), socket);
+    }
+
+    /** Removes {@code socket} unless a newer socket of the same device has replaced it already. */
+    public boolean unregister(LiveSocket socket) {
+        return sockets.remove(socket.address().toString(), socket);
+    }
+
+    /** The socket of {@code address} if it is the connection {@code connectionId}; null otherwise. */
+    public LiveSocket find(String address, String connectionId) {
+        LiveSocket socket = sockets.get(address);
+        return socket != null && socket.connectionId().equals(connectionId) ? socket : null;
+    }
+
+    public int size() {
+        return sockets.size();
+    }
+}

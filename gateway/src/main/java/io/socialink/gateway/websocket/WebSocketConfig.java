@@ -1,0 +1,32 @@
+package io.socialink.gateway.websocket;
+
+import java.util.Map;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+/** Routes {@code /ws/{userId}/{deviceId}} to the device socket handler, with frames of up to 2 MiB. */
+@Configuration(proxyBeanMethods = false)
+public class WebSocketConfig implements WebFluxConfigurer {
+
+    public static final int MAX_FRAME_BYTES = 2 * 1024 * 1024;
+
+    @Bean
+    public HandlerMapping deviceSocketMapping(DeviceSocketHandler handler) {
+        return new SimpleUrlHandlerMapping(Map.of(SocketPaths.PATTERN, handler), Ordered.HIGHEST_PRECEDENCE);
+    }
+
+    @Override
+    public WebSocketService getWebSocketService() {
+        return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+                () -> WebsocketServerSpec.builder().maxFramePayloadLength(MAX_FRAME_BYTES)));
+    }
+}
