@@ -1,0 +1,73 @@
+package io.socialink.gateway.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.socialink.schemas.avro.Delivery;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+class FramesTest {
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final Frames frames = new Frames(json);
+
+    @Test
+    void shouldParseAcksAndPings() {
+        assertThat(frames.parse("{\"type\":\"ack\",\"messageIds\":[\"a\",\"b\"]}"))
+                .isEqualTo(new Frames.AckFrame(List.of("a", "b")));
+        assertThat(frames.parse("{\"type\":\"ping\",\"id\":\"7\",\"extra\":true}")).isEqualTo(new Frames.PingFrame("7"));
+        assertThat(frames.parse("{\"type\":\"ping\"}")).isEqualTo(new Frames.PingFrame(null));
+    }
+
+    @Test
+    void shouldReportInvalidFramesInsteadOfFailing() {
+        for (String bad : new String[] {"", "not json", "[]", "42", "{}", "{\"type\":1}", "{\"type\":\"shout\"}",
+                "{\"type\":\"ack\"}", "{\"type\":\"ack\",\"messageIds\":[]}", "{\"type\":\"ack\",\"messageIds\":[1]}",
+                "{\"type\":\"ack\",\"messageIds\":\"a\"}", "{\"type\":\"ping\",\"id\":{}}"}) {
+            assertThat(frames.parse(bad)).as(bad).isInstanceOf(Frames.InvalidFrame.class);
+        }
+    }
+
+    @Test
+    void shouldWriteEnvelopesWithEpochMillisAndBase64Content() {
+        // given
+        Delivery delivery = Delivery.newBuilder()
+                .setMessageId("m-1")
+                .setSenderUserId("alice")
+                .setSenderDeviceId(2)
+                .setRecipientUserId("bob")
+                .setRecipientDeviceId(1)
+                .setSentAt(Instant.ofEpochMilli(1_000))
+                .setCiphertextType(3)
+                .setContent(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .setExpiresAt(null)
+                .build();
+
+        // when
+        @SuppressWarnings("unchecked")
+        Map<String, Object> frame = json.readValue(frames.envelope(delivery), Map.class);
+
+        // then
+        assertThat(frame).containsEntry("type", "envelope")
+                .containsEntry("messageId", "m-1")
+                .containsEntry("sender", Map.of("userId", "alice", "deviceId", 2))
+                .containsEntry("ciphertextType", 3)
+                .containsEntry("content", "AQID")
+                .containsEntry("sentAt", 1_000)
+                .containsEntry("expiresAt", null);
+        assertThat(delivery.getContent().remaining()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldWriteServerFrames() {
+        assertThat(json.readValue(frames.queueEmpty(), Map.class)).isEqualTo(Map.of("type", "queue-empty"));
+        assertThat(json.readValue(frames.pong("7"), Map.class)).isEqualTo(Map.of("type", "pong", "id", "7"));
+        assertThat(json.readValue(frames.error("bad-frame", "why"), Map.class))
+                .isEqualTo(Map.of("type", "error", "code", "bad-frame", "detail", "why"));
+    }
+}
