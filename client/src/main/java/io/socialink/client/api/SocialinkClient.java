@@ -228,7 +228,7 @@ public final class SocialinkClient {
         try {
             return checkStatus(http.send(request, HttpResponse.BodyHandlers.ofByteArray()), expectedStatus);
         } catch (IOException e) {
-            throw new UncheckedIOException(request.method() + " " + request.uri().getPath() + " failed", e);
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed: " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new InterruptedIOException("interrupted: " + request.uri().getPath()));
@@ -266,10 +266,15 @@ public final class SocialinkClient {
                 throw runtime;
             }
             if (cause instanceof IOException io) {
-                throw new UncheckedIOException(io.getMessage(), io);
+                throw new UncheckedIOException("send failed: " + describe(io), io);
             }
             throw new IllegalStateException(cause);
         }
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + " " + e.getMessage();
     }
 
     private static void checkUserId(String userId) {

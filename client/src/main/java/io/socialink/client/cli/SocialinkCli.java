@@ -40,10 +40,7 @@ public final class SocialinkCli implements Runnable {
             err.println("error: " + problem.title() + (problem.detail() == null ? "" : ": " + problem.detail())
                     + " (HTTP " + problem.status() + ")");
         } else if (error instanceof UncheckedIOException io) {
-            err.println("error: " + io.getMessage()
-                    + (io.getCause() != null && io.getCause().getMessage() != null
-                    && !io.getMessage().contains(io.getCause().getMessage())
-                    ? ": " + io.getCause().getMessage() : ""));
+            err.println("error: " + io.getMessage());
         } else if (error instanceof IllegalArgumentException || error instanceof IllegalStateException) {
             err.println("error: " + error.getMessage());
         } else {

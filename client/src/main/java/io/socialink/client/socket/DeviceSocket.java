@@ -59,8 +59,8 @@ public final class DeviceSocket implements AutoCloseable {
 
     public static DeviceSocket connect(SocialinkClient client, DeviceCredentials device,
                                        DeviceSocketListener listener, SeenMessageIds seen) {
-        CompletableFuture<DeviceSocket> connecting =
-                connectAsync(client.httpClient(), client.webSocketUri(device), device, listener, seen);
+        URI uri = client.webSocketUri(device);
+        CompletableFuture<DeviceSocket> connecting = connectAsync(client.httpClient(), uri, device, listener, seen);
         try {
             return connecting.get(CONNECT_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -69,13 +69,15 @@ public final class DeviceSocket implements AutoCloseable {
             throw new UncheckedIOException(new InterruptedIOException("interrupted while connecting"));
         } catch (TimeoutException e) {
             connecting.cancel(true);
-            throw new UncheckedIOException(new IOException("WebSocket connect timed out", e));
+            throw new UncheckedIOException(new IOException("WebSocket " + uri + " connect timed out", e));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new UncheckedIOException(cause instanceof IOException io ? io : new IOException(cause));
+            IOException io = cause instanceof IOException ioException ? ioException : new IOException(cause);
+            throw new UncheckedIOException("WebSocket " + uri + " failed: " + io.getClass().getSimpleName()
+                    + (io.getMessage() == null ? "" : " " + io.getMessage()), io);
         }
     }
 

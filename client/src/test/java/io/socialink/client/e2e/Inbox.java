@@ -1,0 +1,61 @@
+package io.socialink.client.e2e;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.socialink.client.socket.DeviceSocketListener;
+import io.socialink.client.socket.Envelope;
+
+/** What one device received, in arrival order, after the client's duplicate dropping. */
+final class Inbox implements DeviceSocketListener {
+
+    private final List<Envelope> envelopes = new ArrayList<>();
+    private final AtomicInteger queueEmptyFrames = new AtomicInteger();
+
+    @Override
+    public synchronized void onEnvelope(Envelope envelope) {
+        envelopes.add(envelope);
+        notifyAll();
+    }
+
+    @Override
+    public void onQueueEmpty() {
+        queueEmptyFrames.incrementAndGet();
+    }
+
+    synchronized List<Envelope> envelopes() {
+        return List.copyOf(envelopes);
+    }
+
+    synchronized List<String> texts() {
+        return envelopes.stream().map(e -> new String(e.content(), StandardCharsets.UTF_8)).toList();
+    }
+
+    int queueEmptyFrames() {
+        return queueEmptyFrames.get();
+    }
+
+    /** Waits until at least {@code count} envelopes arrived or the timeout passed; returns what arrived. */
+    synchronized List<String> awaitTexts(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (envelopes.size() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return texts();
+    }
+
+    static List<String> texts(String prefix, int count) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            texts.add(prefix + i);
+        }
+        return texts;
+    }
+}

@@ -1,0 +1,52 @@
+package io.socialink.client.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.socialink.client.api.SocialinkClient;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
+
+/**
+ * The whole system on this machine for one test class: a delivery-worker and a gateway (node 0) as separate JVMs
+ * from their real jars, on the class's own topics and database.
+ */
+final class LocalSystem implements AutoCloseable {
+
+    final AppProcess worker;
+    final AppProcess gateway;
+
+    LocalSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
+        Path stateDir = Files.createTempDirectory("delivery-worker-state");
+        Map<String, Object> workerProperties = new HashMap<>(kafka.springProperties());
+        workerProperties.put("socialink.delivery.application-id", "e2e-" + UUID.randomUUID());
+        workerProperties.put("socialink.delivery.state-dir", stateDir);
+        worker = AppProcess.of("delivery-worker", "delivery-worker", workerProperties);
+
+        Map<String, Object> gatewayProperties = new HashMap<>(kafka.springProperties());
+        gatewayProperties.putAll(postgres.springProperties());
+        gatewayProperties.putAll(redis.springProperties());
+        gatewayProperties.put("socialink.gateway.node-id", 0);
+        gateway = AppProcess.of("gateway", "gateway", gatewayProperties);
+    }
+
+    LocalSystem start() {
+        worker.start();
+        gateway.start();
+        return this;
+    }
+
+    SocialinkClient client() {
+        return new SocialinkClient(gateway.baseUri());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        gateway.close();
+        worker.close();
+    }
+}

@@ -1,0 +1,176 @@
+package io.socialink.client.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import io.socialink.client.api.SendResult;
+import io.socialink.client.api.SocialinkClient;
+import io.socialink.client.auth.DeviceCredentials;
+import io.socialink.client.auth.DeviceKeys;
+import io.socialink.client.socket.DeviceSocket;
+import io.socialink.client.socket.Envelope;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
+import io.socialink.testing.LocalPostgres;
+import io.socialink.testing.LocalRedis;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The 1:1 ciphertext pipeline end to end: client → gateway → Kafka → delivery-worker → gateway → WebSocket, with
+ * the real apps, broker, database and Redis.
+ */
+@ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
+class OneToOneDeliveryIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static LocalSystem system;
+    private static SocialinkClient client;
+
+    @BeforeAll
+    static void startSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
+        system = new LocalSystem(kafka, postgres, redis).start();
+        client = system.client();
+    }
+
+    @AfterAll
+    static void stopSystem() throws Exception {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    void shouldDeliverToAnOnlineAndAnOfflineDeviceInOrderWithoutDuplicates() throws Exception {
+        // given alice with one device, bob with two: bob's first online, his second offline
+        String alice = unique("alice");
+        String bob = unique("bob");
+        DeviceCredentials aliceDevice = register(alice);
+        DeviceCredentials bobPhone = register(bob);
+        DeviceCredentials bobLaptop = register(bob);
+        Inbox phoneInbox = new Inbox();
+        try (DeviceSocket phone = DeviceSocket.connect(client, bobPhone, phoneInbox)) {
+            assertThat(phone.awaitQueueEmpty(WAIT)).as("empty queue announced at connect").isTrue();
+
+            // when alice sends 30 messages, each to both of bob's devices
+            List<String> sent = Inbox.texts("hello-", 30);
+            for (String text : sent) {
+                SendResult result = client.sendToAllDevices(aliceDevice, bob, text.getBytes(StandardCharsets.UTF_8));
+                assertThat(result.deviceCount()).isEqualTo(2);
+            }
+
+            // then the online device gets them live, in order
+            assertThat(phoneInbox.awaitTexts(sent.size(), WAIT)).containsExactlyElementsOf(sent);
+            assertThat(phoneInbox.envelopes()).allSatisfy(envelope -> {
+                assertThat(envelope.senderUserId()).isEqualTo(alice);
+                assertThat(envelope.senderDeviceId()).isEqualTo(aliceDevice.deviceId());
+            });
+
+            // and the offline device, once it connects, drains its queue in order, then hears queue-empty
+            Inbox laptopInbox = new Inbox();
+            try (DeviceSocket laptop = DeviceSocket.connect(client, bobLaptop, laptopInbox)) {
+                assertThat(laptop.awaitQueueEmpty(WAIT)).isTrue();
+                assertThat(laptopInbox.texts()).containsExactlyElementsOf(sent);
+            }
+            assertThat(distinctIds(phoneInbox)).isEqualTo(sent.size());
+            assertThat(distinctIds(laptopInbox)).isEqualTo(sent.size());
+            assertThat(phoneInbox.queueEmptyFrames()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldRedeliverUnackedEnvelopesAfterAReconnectAndKeepOrder() throws Exception {
+        // given bob is offline while alice sends
+        String alice = unique("alice");
+        String bob = unique("bob");
+        DeviceCredentials aliceDevice = register(alice);
+        DeviceCredentials bobDevice = register(bob);
+        List<String> sent = Inbox.texts("queued-", 10);
+        for (String text : sent) {
+            client.sendToAllDevices(aliceDevice, bob, text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        // when bob's first socket refuses to store (never acks) and closes, and a second socket connects
+        Inbox failing = new Inbox() {
+            @Override
+            public synchronized void onEnvelope(Envelope envelope) {
+                super.onEnvelope(envelope);
+                throw new IllegalStateException("disk full");
+            }
+        };
+        try (DeviceSocket first = DeviceSocket.connect(client, bobDevice, failing)) {
+            assertThat(failing.awaitTexts(1, WAIT)).isNotEmpty();
+        }
+        Inbox inbox = new Inbox();
+        try (DeviceSocket second = DeviceSocket.connect(client, bobDevice, inbox)) {
+            assertThat(second.awaitQueueEmpty(WAIT)).isTrue();
+        }
+
+        // then every message arrives, once, in the order sent
+        assertThat(inbox.texts()).containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void shouldNotDeliverARetriedSendTwice() throws Exception {
+        // given
+        String alice = unique("alice");
+        String bob = unique("bob");
+        DeviceCredentials aliceDevice = register(alice);
+        DeviceCredentials bobDevice = register(bob);
+        Inbox inbox = new Inbox();
+        try (DeviceSocket socket = DeviceSocket.connect(client, bobDevice, inbox)) {
+            assertThat(socket.awaitQueueEmpty(WAIT)).isTrue();
+            String key = UUID.randomUUID().toString();
+
+            // when the same send is retried with its idempotency key, then another message follows
+            SendResult first = client.sendToAllDevices(aliceDevice, bob, key, bytes("once"));
+            SendResult retry = client.sendToAllDevices(aliceDevice, bob, key, bytes("once"));
+            client.sendToAllDevices(aliceDevice, bob, bytes("after"));
+
+            // then the retry answers the same message, and the device gets it once, before the next one
+            assertThat(retry.messageId()).isEqualTo(first.messageId());
+            assertThat(inbox.awaitTexts(2, WAIT)).containsExactly("once", "after");
+            assertThat(socket.duplicatesDropped()).isZero();
+        }
+    }
+
+    @Test
+    void shouldCloseTheOlderSocketWhenTheSameDeviceConnectsAgain() throws Exception {
+        // given
+        DeviceCredentials device = register(unique("carol"));
+        DeviceSocket older = DeviceSocket.connect(client, device, new Inbox());
+
+        // when
+        try (DeviceSocket newer = DeviceSocket.connect(client, device, new Inbox())) {
+            // then
+            assertThat(older.closed().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).code())
+                    .isEqualTo(4409);
+            assertThat(newer.isOpen()).isTrue();
+        }
+    }
+
+    static DeviceCredentials register(String userId) {
+        return client.register(userId, DeviceKeys.randomRegistrationId(), DeviceKeys.randomIdentityKey());
+    }
+
+    static String unique(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static long distinctIds(Inbox inbox) {
+        return inbox.envelopes().stream().map(Envelope::messageId).distinct().count();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
