@@ -8,9 +8,11 @@ import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.DefaultPropertiesPropertySource;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
 
@@ -19,26 +21,38 @@ import org.springframework.core.io.ClassPathResource;
  * DATABASE_URL, REDIS_URL, GATEWAY_NODE_ID, PLATFORM_*, SOCIALINK_*) and derives the R2DBC and Flyway connection
  * settings from {@code socialink.database.url}.
  *
- * <p>Both sources go last, behind Spring's default properties, so that properties given programmatically
- * ({@code SpringApplicationBuilder.properties}, as the integration tests do) override the environment's values
- * rather than being shadowed by them. Explicit {@code spring.r2dbc.*} or {@code spring.flyway.*} settings win over
- * the derived ones.
+ * <p>Both go into Spring's default properties, the lowest precedence, and never replace a default property that is
+ * already set: properties given programmatically ({@code SpringApplicationBuilder.properties}, as integration tests
+ * do) override the environment's values instead of being shadowed by them, and explicit {@code spring.r2dbc.*} or
+ * {@code spring.flyway.*} settings anywhere win over the derived ones.
  */
 public class GatewayEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
-    static final String ENVIRONMENT_SOURCE = "socialinkEnvironment";
-    static final String DATABASE_SOURCE = "socialinkDatabase";
     public static final String DATABASE_URL_PROPERTY = "socialink.database.url";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (!environment.getPropertySources().contains(ENVIRONMENT_SOURCE)) {
-            environment.getPropertySources().addLast(loadEnvironmentDefaults());
-        }
+        addDefaults(environment.getPropertySources(), loadEnvironmentDefaults());
         String url = environment.getProperty(DATABASE_URL_PROPERTY);
-        if (url != null && !environment.getPropertySources().contains(DATABASE_SOURCE)) {
-            environment.getPropertySources().addLast(new MapPropertySource(DATABASE_SOURCE,
-                    databaseProperties(DatabaseUrl.parse(url))));
+        if (url != null) {
+            addDefaults(environment.getPropertySources(), databaseProperties(DatabaseUrl.parse(url)));
+        }
+    }
+
+    /** Adds {@code defaults} to the default properties, keeping every default property already there. */
+    private static void addDefaults(MutablePropertySources sources, Map<String, Object> defaults) {
+        Map<String, Object> merged = new LinkedHashMap<>(defaults);
+        PropertySource<?> existing = sources.get(DefaultPropertiesPropertySource.NAME);
+        if (existing instanceof EnumerablePropertySource<?> enumerable) {
+            for (String name : enumerable.getPropertyNames()) {
+                merged.put(name, enumerable.getProperty(name));
+            }
+        }
+        DefaultPropertiesPropertySource replacement = new DefaultPropertiesPropertySource(merged);
+        if (existing != null) {
+            sources.replace(DefaultPropertiesPropertySource.NAME, replacement);
+        } else {
+            sources.addLast(replacement);
         }
     }
 
@@ -53,11 +67,18 @@ public class GatewayEnvironmentPostProcessor implements EnvironmentPostProcessor
         return properties;
     }
 
-    private static PropertySource<?> loadEnvironmentDefaults() {
+    private static Map<String, Object> loadEnvironmentDefaults() {
         try {
             List<PropertySource<?>> loaded = new YamlPropertySourceLoader()
-                    .load(ENVIRONMENT_SOURCE, new ClassPathResource("gateway-environment.yml"));
-            return loaded.get(0);
+                    .load("gateway-environment", new ClassPathResource("gateway-environment.yml"));
+            Map<String, Object> defaults = new LinkedHashMap<>();
+            for (PropertySource<?> source : loaded) {
+                EnumerablePropertySource<?> enumerable = (EnumerablePropertySource<?>) source;
+                for (String name : enumerable.getPropertyNames()) {
+                    defaults.putIfAbsent(name, String.valueOf(enumerable.getProperty(name)));
+                }
+            }
+            return defaults;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read gateway-environment.yml", e);
         }
