@@ -2,16 +2,20 @@ package io.socialink.delivery.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The delivery-worker's settings ({@code socialink.delivery.*}).
+ * The delivery-worker's settings ({@code socialink.delivery.*}). Durations take a unit ({@code 30d}, {@code 12h},
+ * {@code 500ms}); a bare number means days for the TTL and the acked retention, seconds for the intervals and
+ * milliseconds for the commit interval.
  *
  * @param applicationId     Kafka Streams application id: consumer group and changelog topic prefix
  * @param stateDir          where the local state stores live; losing it only costs a restore from the changelogs
@@ -23,6 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param expiryInterval    how often due entries, tombstones and routes are looked for
  * @param streamThreads     Kafka Streams threads
  * @param commitInterval    Kafka Streams commit interval; bounds the re-pushes after a crash
+ * @param sessionTimeout    how long a crashed instance keeps its queues before another instance takes them over
+ * @param instanceId        a stable id of this instance (static group membership): a restarted instance gets
+ *                          its queues back without waiting for the session timeout; blank for dynamic membership
  */
 @Validated
 @ConfigurationProperties("socialink.delivery")
@@ -30,13 +37,15 @@ public record DeliverySettings(
         @DefaultValue("delivery-worker") @NotBlank String applicationId,
         @NotBlank String stateDir,
         @DefaultValue("64") @Positive @Max(10_000) int inFlight,
-        @DefaultValue("30d") Duration queueTtl,
+        @DefaultValue("30d") @DurationUnit(ChronoUnit.DAYS) Duration queueTtl,
         @DefaultValue("10000") @Positive int maxQueueLength,
-        @DefaultValue("1d") Duration ackedRetention,
-        @DefaultValue("30s") Duration heartbeatInterval,
-        @DefaultValue("10s") Duration expiryInterval,
+        @DefaultValue("1d") @DurationUnit(ChronoUnit.DAYS) Duration ackedRetention,
+        @DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS) Duration heartbeatInterval,
+        @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration expiryInterval,
         @DefaultValue("1") @Positive @Max(64) int streamThreads,
-        @DefaultValue("1s") Duration commitInterval) {
+        @DefaultValue("1s") Duration commitInterval,
+        @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration sessionTimeout,
+        @DefaultValue("") String instanceId) {
 
     public DeliverySettings {
         requirePositive("queue-ttl", queueTtl);
@@ -44,6 +53,8 @@ public record DeliverySettings(
         requirePositive("heartbeat-interval", heartbeatInterval);
         requirePositive("expiry-interval", expiryInterval);
         requirePositive("commit-interval", commitInterval);
+        requirePositive("session-timeout", sessionTimeout);
+        instanceId = instanceId == null ? "" : instanceId.trim();
     }
 
     /** The defaults, with the state under {@code java.io.tmpdir}. */
@@ -51,7 +62,7 @@ public record DeliverySettings(
         return new DeliverySettings("delivery-worker",
                 Path.of(System.getProperty("java.io.tmpdir"), "socialink-delivery-worker").toString(), 64,
                 Duration.ofDays(30), 10_000, Duration.ofDays(1), Duration.ofSeconds(30), Duration.ofSeconds(10), 1,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), Duration.ofSeconds(10), "");
     }
 
     /** No heartbeat for three intervals: the socket is taken for gone. */
@@ -61,12 +72,12 @@ public record DeliverySettings(
 
     public DeliverySettings withInFlight(int value) {
         return new DeliverySettings(applicationId, stateDir, value, queueTtl, maxQueueLength, ackedRetention,
-                heartbeatInterval, expiryInterval, streamThreads, commitInterval);
+                heartbeatInterval, expiryInterval, streamThreads, commitInterval, sessionTimeout, instanceId);
     }
 
     public DeliverySettings withMaxQueueLength(int value) {
         return new DeliverySettings(applicationId, stateDir, inFlight, queueTtl, value, ackedRetention,
-                heartbeatInterval, expiryInterval, streamThreads, commitInterval);
+                heartbeatInterval, expiryInterval, streamThreads, commitInterval, sessionTimeout, instanceId);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -1,0 +1,189 @@
+package io.socialink.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.socialink.delivery.metrics.MicrometerDeliveryMetrics;
+import io.socialink.delivery.runtime.DeliveryStreams;
+import io.socialink.schemas.avro.ConnectionEvent;
+import io.socialink.schemas.avro.ConnectionEventType;
+import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.Push;
+import io.socialink.schemas.avro.PushKind;
+import io.socialink.schemas.topics.Topic;
+import io.socialink.schemas.topics.Topics;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The delivery-worker app against the real local Kafka broker. */
+@ExtendWith(LocalKafka.class)
+class DeliveryWorkerIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void shouldPushAQueuedDeliveryToThePartitionOfTheDevicesGatewayNode(KafkaTestEnv kafka) throws Exception {
+        // given
+        try (ConfigurableApplicationContext app = start(kafka, "delivery-it-" + UUID.randomUUID(), stateDir, "")) {
+            awaitRunning(app);
+            produce(kafka, Topics.DEVICE_DELIVERIES, "bob.1", delivery("m1", "bob.1"));
+
+            // when
+            produce(kafka, Topics.DEVICE_CONNECTIONS, "bob.1", connected(1, "bob-socket"));
+
+            // then
+            List<ConsumerRecord<String, Push>> pushes = awaitPushes(kafka, "bob-socket", 1);
+            assertThat(pushes).singleElement().satisfies(record -> {
+                assertThat(record.partition()).isEqualTo(1);
+                assertThat(record.key()).isEqualTo("bob.1");
+                assertThat(record.value().getKind()).isEqualTo(PushKind.ENVELOPE);
+                assertThat(record.value().getEnvelope().getMessageId()).isEqualTo("m1");
+            });
+            assertThat(get(app, "/actuator/health")).contains("\"status\":\"UP\"").contains("RUNNING");
+            assertThat(get(app, "/actuator/prometheus"))
+                    .contains("socialink_delivery_queued_total").contains("socialink_delivery_pushed_total");
+        }
+    }
+
+    @Test
+    void shouldPushEveryQueuedEntryAfterARestartWithAFreshStateDirectory(KafkaTestEnv kafka,
+                                                                         @TempDir Path secondStateDir)
+            throws Exception {
+        // given
+        String applicationId = "delivery-it-" + UUID.randomUUID();
+        try (ConfigurableApplicationContext app = start(kafka, applicationId, stateDir, "worker-a")) {
+            awaitRunning(app);
+            for (int i = 1; i <= 3; i++) {
+                produce(kafka, Topics.DEVICE_DELIVERIES, "carol.1", delivery("queued-" + i, "carol.1"));
+            }
+            MeterRegistry registry = app.getBean(MeterRegistry.class);
+            await().atMost(TIMEOUT).until(() -> registry.counter(MicrometerDeliveryMetrics.QUEUED).count() >= 3);
+        }
+
+        // when
+        try (ConfigurableApplicationContext app = start(kafka, applicationId, secondStateDir, "worker-a")) {
+            awaitRunning(app);
+            produce(kafka, Topics.DEVICE_CONNECTIONS, "carol.1", connected(0, "carol-socket"));
+
+            // then
+            List<ConsumerRecord<String, Push>> pushes = awaitPushes(kafka, "carol-socket", 3);
+            assertThat(pushes).extracting(record -> record.value().getEnvelope().getMessageId())
+                    .containsExactly("queued-1", "queued-2", "queued-3");
+            assertThat(pushes).extracting(ConsumerRecord::partition).containsOnly(0);
+        }
+    }
+
+    private static ConfigurableApplicationContext start(KafkaTestEnv kafka, String applicationId, Path stateDir,
+                                                        String instanceId) {
+        Map<String, Object> properties = new HashMap<>(kafka.springProperties());
+        properties.put("server.port", 0);
+        properties.put("socialink.delivery.application-id", applicationId);
+        properties.put("socialink.delivery.state-dir", stateDir.toString());
+        properties.put("socialink.delivery.instance-id", instanceId);
+        // as arguments: default properties (SpringApplicationBuilder.properties) lose against application.yml
+        String[] arguments = properties.entrySet().stream()
+                .map(property -> "--" + property.getKey() + "=" + property.getValue()).toArray(String[]::new);
+        return new SpringApplicationBuilder(DeliveryWorkerApplication.class).run(arguments);
+    }
+
+    private static void awaitRunning(ConfigurableApplicationContext app) {
+        DeliveryStreams streams = app.getBean(DeliveryStreams.class);
+        await().atMost(TIMEOUT).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+    }
+
+    private static <V> void produce(KafkaTestEnv kafka, Topic<String, V> topic, String key, V value)
+            throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
+            String name = kafka.layout().name(topic);
+            producer.send(new ProducerRecord<>(name, topic.keySerde().serializer().serialize(name, key),
+                    topic.valueSerde().serializer().serialize(name, value))).get();
+        }
+    }
+
+    /** Reads gateway.push from the beginning until {@code count} envelopes for the connection arrived. */
+    private static List<ConsumerRecord<String, Push>> awaitPushes(KafkaTestEnv kafka, String connectionId,
+                                                                  int count) {
+        String name = kafka.layout().name(Topics.GATEWAY_PUSH);
+        List<ConsumerRecord<String, Push>> envelopes = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(kafka.consumerProperties("it-" + UUID.randomUUID()))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(name).stream()
+                    .map(PartitionInfo::partition).map(partition -> new TopicPartition(name, partition)).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Instant deadline = Instant.now().plus(TIMEOUT);
+            while (envelopes.size() < count && Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Push push = Topics.GATEWAY_PUSH.valueSerde().deserializer().deserialize(name, record.value());
+                    if (push.getKind() == PushKind.ENVELOPE && push.getConnectionId().equals(connectionId)) {
+                        String key = Topics.GATEWAY_PUSH.keySerde().deserializer().deserialize(name, record.key());
+                        envelopes.add(new ConsumerRecord<>(name, record.partition(), record.offset(), key, push));
+                    }
+                }
+            }
+        }
+        assertThat(envelopes).as("envelopes pushed to " + connectionId).hasSize(count);
+        return envelopes;
+    }
+
+    private static String get(ConfigurableApplicationContext app, String path) throws Exception {
+        String port = app.getEnvironment().getProperty("local.server.port");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body();
+    }
+
+    private static Delivery delivery(String messageId, String recipient) {
+        String[] to = recipient.split("\\.");
+        return Delivery.newBuilder()
+                .setMessageId(messageId)
+                .setSenderUserId("alice")
+                .setSenderDeviceId(1)
+                .setRecipientUserId(to[0])
+                .setRecipientDeviceId(Integer.parseInt(to[1]))
+                .setSentAt(Instant.now())
+                .setCiphertextType(3)
+                .setContent(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .build();
+    }
+
+    private static ConnectionEvent connected(int node, String connectionId) {
+        return ConnectionEvent.newBuilder()
+                .setType(ConnectionEventType.CONNECTED)
+                .setGatewayNode(node)
+                .setConnectionId(connectionId)
+                .setAt(Instant.now())
+                .build();
+    }
+}
