@@ -1,6 +1,7 @@
 package io.socialink.client.api;
 
 import io.socialink.client.auth.DeviceCredentials;
+import io.socialink.client.auth.DeviceKeys;
 import io.socialink.client.auth.PlatformTokens;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -84,6 +85,11 @@ public final class SocialinkClient {
         String scheme = "https".equalsIgnoreCase(baseUrl.getScheme()) ? "wss" : "ws";
         String url = baseUrl.toString().replaceFirst("^[A-Za-z]+://", scheme + "://");
         return URI.create(url + "/ws/" + device.userId() + "/" + device.deviceId());
+    }
+
+    /** Registers a new device of {@code userId} with a random registration id and identity key. */
+    public DeviceCredentials register(String userId) {
+        return register(userId, DeviceKeys.randomRegistrationId(), DeviceKeys.randomIdentityKey());
     }
 
     /**

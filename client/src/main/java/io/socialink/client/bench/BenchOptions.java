@@ -13,7 +13,7 @@ import java.time.Duration;
 public record BenchOptions(URI server, int rate, Duration duration, Duration warmup, int senders, int recipients,
                            int size, int maxInFlight, Duration drainTimeout, boolean allowRemote, Path json) {
 
-    public static final long MAX_MESSAGES = 50_000_000L;
+    public static final long MAX_MESSAGES = 10_000_000L;
 
     public BenchOptions {
         require(rate >= 1, "--rate must be at least 1");

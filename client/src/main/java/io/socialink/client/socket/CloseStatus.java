@@ -10,6 +10,8 @@ public record CloseStatus(int code, String reason) {
     public static final int ABNORMAL = 1006;
     /** The server closed this socket because a newer socket of the same device connected. */
     public static final int REPLACED = 4409;
+    /** The client closed this socket because its listener failed to accept an envelope. */
+    public static final int LISTENER_FAILED = 4500;
 
     public boolean isReplaced() {
         return code == REPLACED;

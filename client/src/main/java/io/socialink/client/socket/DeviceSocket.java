@@ -24,7 +24,9 @@ import java.util.concurrent.TimeoutException;
  * One device's live WebSocket {@code /ws/{userId}/{deviceId}}, authenticated with Basic credentials at the
  * upgrade. Envelopes reach the {@link DeviceSocketListener} in order, at most once per messageId within the
  * {@link SeenMessageIds} window, and each is acked only after the listener returned (acks are coalesced while
- * one is being written). A socket is not reconnected: when {@link #closed()} completes (4409 = replaced by a
+ * one is being written). When the listener throws, that envelope and all later ones stay unacked and the socket
+ * closes itself ({@link CloseStatus#LISTENER_FAILED}), so a new socket receives them again in order. A socket is
+ * not reconnected: when {@link #closed()} completes (4409 = replaced by a
  * newer socket of the device) the caller decides whether to connect again, passing the same
  * {@link SeenMessageIds} to keep dropping re-pushed duplicates. Thread-safe.
  */
@@ -48,7 +50,7 @@ public final class DeviceSocket implements AutoCloseable {
         this.device = device;
         this.listener = listener;
         this.acks = new AckBatcher(ids -> sendText(parser.ack(ids)), MAX_ACK_BATCH);
-        this.dispatcher = new FrameDispatcher(parser, listener, seen, acks::ack);
+        this.dispatcher = new FrameDispatcher(parser, listener, seen, acks::ack, this::closeAfterListenerFailure);
     }
 
     /** Connects and waits for the upgrade; a refused upgrade (401, 403) becomes a {@link ProblemException}. */
@@ -180,6 +182,16 @@ public final class DeviceSocket implements AutoCloseable {
                 finish(new CloseStatus(CloseStatus.NORMAL, "closed by client"));
             }
         }
+    }
+
+    /** The envelopes after the failed one must come again, in order, to a new socket: this one is done. */
+    private void closeAfterListenerFailure() {
+        WebSocket socket = webSocket;
+        CloseStatus status = new CloseStatus(CloseStatus.LISTENER_FAILED, "the listener failed on an envelope");
+        if (socket != null) {
+            acks.idle().thenRun(() -> chain(() -> socket.sendClose(status.code(), status.reason())));
+        }
+        finish(status);
     }
 
     private CompletableFuture<Void> sendText(String text) {

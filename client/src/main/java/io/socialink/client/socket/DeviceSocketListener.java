@@ -9,7 +9,8 @@ public interface DeviceSocketListener {
 
     /**
      * A new (not a duplicate) envelope. Returning normally means the device has stored it and the socket acks it;
-     * throwing leaves it unacked so the server delivers it again after a reconnect.
+     * throwing leaves it and every later envelope unacked and closes the socket, so the server delivers them again,
+     * in order, after a reconnect.
      */
     void onEnvelope(Envelope envelope);
 

@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 /**
  * Handles the text frames of one socket in order: new envelopes go to the listener and are acked once it
  * returned, duplicates (by messageId) are acked again but not delivered, queue-empty and pongs complete their
- * futures. Frames are handled one at a time; after {@link #stop()} envelopes are neither delivered nor acked, so
- * the server pushes them again to the next socket.
+ * futures. Frames are handled one at a time. After {@link #stop()}, or once the listener failed on an envelope,
+ * envelopes are neither delivered nor acked: acking the ones after a failed envelope would let the server drop
+ * them while the failed one waits, so the next socket would receive them out of order.
  */
 final class FrameDispatcher {
 
@@ -18,17 +19,20 @@ final class FrameDispatcher {
     private final DeviceSocketListener listener;
     private final SeenMessageIds seen;
     private final Consumer<String> ack;
+    private final Runnable onListenerFailure;
     private final CompletableFuture<Void> queueEmpty = new CompletableFuture<>();
     private final Map<String, CompletableFuture<Void>> pings = new ConcurrentHashMap<>();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private boolean stopped;
 
-    FrameDispatcher(FrameParser parser, DeviceSocketListener listener, SeenMessageIds seen, Consumer<String> ack) {
+    FrameDispatcher(FrameParser parser, DeviceSocketListener listener, SeenMessageIds seen, Consumer<String> ack,
+                    Runnable onListenerFailure) {
         this.parser = parser;
         this.listener = listener;
         this.seen = seen;
         this.ack = ack;
+        this.onListenerFailure = onListenerFailure;
     }
 
     synchronized void onText(String text) {
@@ -69,7 +73,9 @@ final class FrameDispatcher {
             listener.onEnvelope(envelope);
         } catch (RuntimeException e) {
             seen.forget(envelope.messageId());
+            stopped = true;
             listener.onError(e);
+            onListenerFailure.run();
             return;
         }
         delivered.incrementAndGet();

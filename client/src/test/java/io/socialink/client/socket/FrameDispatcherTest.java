@@ -37,8 +37,10 @@ class FrameDispatcherTest {
         }
     };
 
+    private final SeenMessageIds seen = new SeenMessageIds(100);
+    private int listenerFailures;
     private final FrameDispatcher dispatcher =
-            new FrameDispatcher(new FrameParser(), listener, new SeenMessageIds(100), acked::add);
+            new FrameDispatcher(new FrameParser(), listener, seen, acked::add, () -> listenerFailures++);
 
     @Test
     void shouldDeliverAndAckANewEnvelope() {
@@ -70,17 +72,35 @@ class FrameDispatcherTest {
     }
 
     @Test
-    void shouldNotAckWhatTheListenerRefusedAndAcceptItsRedelivery() {
+    void shouldStopAckingFromAFailedEnvelopeOnSoOrderSurvivesTheReconnect() {
         // given
-        UUID id = UUID.randomUUID();
+        UUID failed = UUID.randomUUID();
+        UUID later = UUID.randomUUID();
         failNext = true;
 
         // when
-        dispatcher.onText(envelope(id));
-        dispatcher.onText(envelope(id));
+        dispatcher.onText(envelope(failed));
+        dispatcher.onText(envelope(later));
 
         // then
         assertThat(errors).singleElement().satisfies(e -> assertThat(e).hasMessage("disk full"));
+        assertThat(listenerFailures).isEqualTo(1);
+        assertThat(delivered).isEmpty();
+        assertThat(acked).isEmpty();
+    }
+
+    @Test
+    void shouldAcceptTheRedeliveryOfAFailedEnvelopeOnTheNextSocket() {
+        // given
+        UUID id = UUID.randomUUID();
+        failNext = true;
+        dispatcher.onText(envelope(id));
+        FrameDispatcher next = new FrameDispatcher(new FrameParser(), listener, seen, acked::add, () -> { });
+
+        // when
+        next.onText(envelope(id));
+
+        // then
         assertThat(delivered).extracting(Envelope::messageId).containsExactly(id);
         assertThat(acked).containsExactly(id.toString());
     }
