@@ -110,10 +110,7 @@ class DeliveryWorkerIT {
         properties.put("socialink.delivery.application-id", applicationId);
         properties.put("socialink.delivery.state-dir", stateDir.toString());
         properties.put("socialink.delivery.instance-id", instanceId);
-        // as arguments: default properties (SpringApplicationBuilder.properties) lose against application.yml
-        String[] arguments = properties.entrySet().stream()
-                .map(property -> "--" + property.getKey() + "=" + property.getValue()).toArray(String[]::new);
-        return new SpringApplicationBuilder(DeliveryWorkerApplication.class).run(arguments);
+        return new SpringApplicationBuilder(DeliveryWorkerApplication.class).properties(properties).run();
     }
 
     private static void awaitRunning(ConfigurableApplicationContext app) {
