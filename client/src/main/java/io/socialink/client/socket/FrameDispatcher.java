@@ -57,7 +57,7 @@ final class FrameDispatcher {
                 waiting.complete(null);
             }
         } else if (frame instanceof ServerFrame.Error error) {
-            listener.onError(new ServerErrorException(error.title(), error.detail()));
+            listener.onError(new ServerErrorException(error.code(), error.detail()));
         }
     }
 

@@ -30,7 +30,7 @@ public final class FrameParser {
             case "envelope" -> envelope(json);
             case "queue-empty" -> new ServerFrame.QueueEmpty();
             case "pong" -> new ServerFrame.Pong(json.path("id").asString(null));
-            case "error" -> new ServerFrame.Error(firstText(json, "title", "error", "code"),
+            case "error" -> new ServerFrame.Error(firstText(json, "code", "title", "error"),
                     firstText(json, "detail", "message"));
             default -> new ServerFrame.Unknown(type);
         };

@@ -1,19 +1,19 @@
 package io.socialink.client.socket;
 
-/** An {@code error} frame sent by the server over the socket. */
+/** An {@code error} frame sent by the server over the socket, e.g. {@code bad-frame}. */
 public class ServerErrorException extends RuntimeException {
 
-    private final String title;
+    private final String code;
     private final String detail;
 
-    public ServerErrorException(String title, String detail) {
-        super(title + (detail == null ? "" : ": " + detail));
-        this.title = title;
+    public ServerErrorException(String code, String detail) {
+        super(code + (detail == null ? "" : ": " + detail));
+        this.code = code;
         this.detail = detail;
     }
 
-    public String title() {
-        return title;
+    public String code() {
+        return code;
     }
 
     public String detail() {

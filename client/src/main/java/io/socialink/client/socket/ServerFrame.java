@@ -12,8 +12,11 @@ public sealed interface ServerFrame permits Envelope, ServerFrame.QueueEmpty, Se
     record Pong(String id) implements ServerFrame {
     }
 
-    /** The server reports a problem with this socket or with a frame the client sent. */
-    record Error(String title, String detail) implements ServerFrame {
+    /**
+     * The server reports a problem with this socket or with a frame the client sent; {@code code} is a problem
+     * name such as {@code bad-frame}.
+     */
+    record Error(String code, String detail) implements ServerFrame {
     }
 
     /** A frame type this client does not know yet; ignored so newer servers can add frames. */

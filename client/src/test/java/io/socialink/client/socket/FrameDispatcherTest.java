@@ -133,12 +133,12 @@ class FrameDispatcherTest {
     @Test
     void shouldReportErrorAndMalformedFramesToTheListener() {
         // when
-        dispatcher.onText("{\"type\": \"error\", \"title\": \"Bad ack\"}");
+        dispatcher.onText("{\"type\": \"error\", \"code\": \"bad-frame\"}");
         dispatcher.onText("garbage");
 
         // then
         assertThat(errors).hasSize(2);
-        assertThat(errors.get(0)).isInstanceOf(ServerErrorException.class).hasMessage("Bad ack");
+        assertThat(errors.get(0)).isInstanceOf(ServerErrorException.class).hasMessage("bad-frame");
         assertThat(errors.get(1)).isInstanceOf(MalformedFrameException.class);
     }
 

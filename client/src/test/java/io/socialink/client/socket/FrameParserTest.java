@@ -57,8 +57,8 @@ class FrameParserTest {
         // when / then
         assertThat(parser.parse("{\"type\": \"queue-empty\"}")).isEqualTo(new ServerFrame.QueueEmpty());
         assertThat(parser.parse("{\"type\": \"pong\", \"id\": \"p1\"}")).isEqualTo(new ServerFrame.Pong("p1"));
-        assertThat(parser.parse("{\"type\": \"error\", \"title\": \"Bad frame\", \"detail\": \"no type\"}"))
-                .isEqualTo(new ServerFrame.Error("Bad frame", "no type"));
+        assertThat(parser.parse("{\"type\": \"error\", \"code\": \"bad-frame\", \"detail\": \"no type\"}"))
+                .isEqualTo(new ServerFrame.Error("bad-frame", "no type"));
     }
 
     @Test
