@@ -15,10 +15,11 @@ import java.util.TreeMap;
  * @param saturated sends that had to wait because {@code --max-in-flight} sends were outstanding
  * @param unsent    scheduled messages never sent because the run fell too far behind its schedule
  * @param lost      acknowledged with 201 but not received by the recipient's socket within the drain timeout
+ * @param socketsClosed recipient sockets that ended before the run did (their later messages count as lost)
  */
 public record BenchReport(BenchOptions options, long sent, long acked, long received, double sendRate,
                           double receiveRate, Map<String, Long> errors, long lost, long duplicates, long saturated,
-                          long unsent, LatencySummary sendAck, LatencySummary sendToSocket) {
+                          long unsent, long socketsClosed, LatencySummary sendAck, LatencySummary sendToSocket) {
 
     public BenchReport {
         errors = Map.copyOf(new TreeMap<>(errors));
@@ -37,8 +38,9 @@ public record BenchReport(BenchOptions options, long sent, long acked, long rece
         text.append(String.format(Locale.ROOT,
                 "sent %d, acked %d (%.1f/s), received %d (%.1f/s)%n", sent, acked, sendRate, received, receiveRate));
         text.append(String.format(Locale.ROOT,
-                "errors %d%s, lost %d, duplicates %d, saturated %d, unsent %d%n", errorCount(),
-                errors.isEmpty() ? "" : " " + new TreeMap<>(errors), lost, duplicates, saturated, unsent));
+                "errors %d%s, lost %d, duplicates %d, saturated %d, unsent %d, sockets closed %d%n", errorCount(),
+                errors.isEmpty() ? "" : " " + new TreeMap<>(errors), lost, duplicates, saturated, unsent,
+                socketsClosed));
         text.append(line("send -> 201", sendAck));
         text.append(line("send -> socket", sendToSocket));
         return text.toString();
@@ -59,7 +61,7 @@ public record BenchReport(BenchOptions options, long sent, long acked, long rece
         json.put("sent", sent).put("acked", acked).put("received", received)
                 .put("sendRate", sendRate).put("receiveRate", receiveRate)
                 .put("errorCount", errorCount()).put("lost", lost).put("duplicates", duplicates)
-                .put("saturated", saturated).put("unsent", unsent);
+                .put("saturated", saturated).put("unsent", unsent).put("socketsClosed", socketsClosed);
         ObjectNode errorNode = json.putObject("errors");
         new TreeMap<>(errors).forEach(errorNode::put);
         latency(json.putObject("sendAckMillis"), sendAck);

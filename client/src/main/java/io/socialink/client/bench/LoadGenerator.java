@@ -6,6 +6,7 @@ import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.auth.DeviceKeys;
 import io.socialink.client.auth.PlatformTokens;
+import io.socialink.client.socket.CloseStatus;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
@@ -63,6 +64,8 @@ public final class LoadGenerator {
     private final LongAdder measuredAcked = new LongAdder();
     private final LongAdder measuredReceived = new LongAdder();
     private final LongAdder saturated = new LongAdder();
+    private final LongAdder socketsClosed = new LongAdder();
+    private volatile boolean finishing;
     private final LongAccumulator lastMeasuredAck = new LongAccumulator(Math::max, Long.MIN_VALUE);
     private final LongAccumulator lastMeasuredReceive = new LongAccumulator(Math::max, Long.MIN_VALUE);
     private final Semaphore inFlight;
@@ -95,7 +98,7 @@ public final class LoadGenerator {
             List<DeviceCredentials> senders = register(client, run + "-s", options.senders());
             List<DeviceCredentials> recipients = register(client, run + "-r", options.recipients());
             for (DeviceCredentials recipient : recipients) {
-                sockets.add(DeviceSocket.connect(client, recipient, this::onEnvelope, new SeenMessageIds()));
+                sockets.add(DeviceSocket.connect(client, recipient, new Receiver(recipient), new SeenMessageIds()));
             }
             for (DeviceSocket socket : sockets) {
                 if (!socket.awaitQueueEmpty(Duration.ofSeconds(10))) {
@@ -106,6 +109,7 @@ public final class LoadGenerator {
                     senders.size(), recipients.size(), run, options.totalMessages());
             return send(client, senders, recipients, progress);
         } finally {
+            finishing = true;
             progress.shutdownNow();
             sockets.forEach(DeviceSocket::close);
             executor.shutdownNow();
@@ -180,16 +184,37 @@ public final class LoadGenerator {
         return true;
     }
 
-    private void onEnvelope(Envelope envelope) {
-        long now = System.nanoTime();
-        BenchPayload.Stamp stamp = BenchPayload.decode(envelope.content());
-        if (stamp == null || !ledger.received(stamp.sequence())) {
-            return;
+    /** One recipient device: records receptions; a socket ending before the run does is reported. */
+    private final class Receiver implements DeviceSocketListener {
+
+        private final DeviceCredentials device;
+
+        Receiver(DeviceCredentials device) {
+            this.device = device;
         }
-        if (stamp.intendedNanos() - measureStartNanos >= 0) {
-            sendToSocket.record(stamp.intendedNanos(), now);
-            measuredReceived.increment();
-            lastMeasuredReceive.accumulate(now);
+
+        @Override
+        public void onEnvelope(Envelope envelope) {
+            long now = System.nanoTime();
+            BenchPayload.Stamp stamp = BenchPayload.decode(envelope.content());
+            if (stamp == null || !ledger.received(stamp.sequence())) {
+                return;
+            }
+            if (stamp.intendedNanos() - measureStartNanos >= 0) {
+                sendToSocket.record(stamp.intendedNanos(), now);
+                measuredReceived.increment();
+                lastMeasuredReceive.accumulate(now);
+            }
+        }
+
+        @Override
+        public void onClose(CloseStatus status) {
+            if (!finishing) {
+                socketsClosed.increment();
+                out.printf(Locale.ROOT, "socket of %s closed during the run: %d %s%n", device.address(),
+                        status.code(), status.reason());
+                out.flush();
+            }
         }
     }
 
@@ -199,7 +224,7 @@ public final class LoadGenerator {
         return new BenchReport(options, measuredSent.sum(), measuredAcked.sum(), measuredReceived.sum(),
                 rate(measuredAcked.sum(), lastMeasuredAck.get()),
                 rate(measuredReceived.sum(), lastMeasuredReceive.get()),
-                errorCounts, ledger.lost(), ledger.duplicates(), saturated.sum(), unsent,
+                errorCounts, ledger.lost(), ledger.duplicates(), saturated.sum(), unsent, socketsClosed.sum(),
                 LatencySummary.of(sendAck.cumulative()), LatencySummary.of(sendToSocket.cumulative()));
     }
 

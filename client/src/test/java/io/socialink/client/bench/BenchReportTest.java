@@ -38,7 +38,7 @@ class BenchReportTest {
     void shouldRenderTextAndJson() {
         // given
         BenchReport report = new BenchReport(options, 1000, 998, 997, 99.8, 99.7, Map.of("http-429", 2L), 1, 0, 3,
-                0, new LatencySummary(998, 1.5, 9.25, 20, 31.125), new LatencySummary(997, 3, 12, 25, 40));
+                0, 0, new LatencySummary(998, 1.5, 9.25, 20, 31.125), new LatencySummary(997, 3, 12, 25, 40));
 
         // when
         String text = report.toText();
