@@ -10,7 +10,7 @@ import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
 
 /** What one device received, in arrival order, after the client's duplicate dropping. */
-final class Inbox implements DeviceSocketListener {
+class Inbox implements DeviceSocketListener {
 
     private final List<Envelope> envelopes = new ArrayList<>();
     private final AtomicInteger queueEmptyFrames = new AtomicInteger();
