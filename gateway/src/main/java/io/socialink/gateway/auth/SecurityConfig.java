@@ -71,7 +71,9 @@ public class SecurityConfig {
                         .jwt(jwt -> jwt.jwtDecoder(platformJwtDecoder))
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(denied))
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint(entryPoint)
+                        .accessDeniedHandler(denied))
                 .build();
     }
 
@@ -95,7 +97,9 @@ public class SecurityConfig {
                         .access((authentication, context) -> deviceIsPath(authentication, context, "userId",
                                 "deviceId"))
                         .anyExchange().authenticated())
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint(entryPoint)
+                        .accessDeniedHandler(denied))
                 .build();
     }
 

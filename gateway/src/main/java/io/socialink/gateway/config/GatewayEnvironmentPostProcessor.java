@@ -17,9 +17,9 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
 
 /**
- * Adds the deployment settings read from environment variables ({@code gateway-environment.yml}: KAFKA_BOOTSTRAP_SERVERS,
- * DATABASE_URL, REDIS_URL, GATEWAY_NODE_ID, PLATFORM_*, SOCIALINK_*) and derives the R2DBC and Flyway connection
- * settings from {@code socialink.database.url}.
+ * Adds the deployment settings read from environment variables ({@code gateway-environment.yml}:
+ * KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, REDIS_URL, GATEWAY_NODE_ID, PLATFORM_*, SOCIALINK_*) and derives the R2DBC
+ * and Flyway connection settings from {@code socialink.database.url}.
  *
  * <p>Both go into Spring's default properties, the lowest precedence, and never replace a default property that is
  * already set: properties given programmatically ({@code SpringApplicationBuilder.properties}, as integration tests

@@ -6,6 +6,8 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
@@ -40,6 +42,7 @@ public class EventPublisher implements AutoCloseable {
     private final TopicLayout layout;
     private final AtomicLong failures = new AtomicLong();
     private volatile String lastFailure;
+    private KafkaClientMetrics clientMetrics;
 
     public EventPublisher(Producer<String, byte[]> producer, TopicLayout layout) {
         this.producer = producer;
@@ -106,6 +109,14 @@ public class EventPublisher implements AutoCloseable {
         log.warn("producing to {} failed: {}", layout.name(topic), error.toString());
     }
 
+    /** Publishes the producer's own metrics (record rates, request latency, buffer use) to {@code registry}. */
+    public synchronized void bindMetrics(MeterRegistry registry) {
+        if (clientMetrics == null) {
+            clientMetrics = new KafkaClientMetrics(producer);
+            clientMetrics.bindTo(registry);
+        }
+    }
+
     public long failures() {
         return failures.get();
     }
@@ -115,7 +126,10 @@ public class EventPublisher implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (clientMetrics != null) {
+            clientMetrics.close();
+        }
         producer.close(java.time.Duration.ofSeconds(5));
     }
 }

@@ -1,5 +1,6 @@
 package io.socialink.gateway.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.socialink.gateway.config.GatewayProperties;
 import io.socialink.gateway.config.KafkaProperties;
 import io.socialink.gateway.config.TopicsProperties;
@@ -33,8 +34,12 @@ public class KafkaConfig {
     }
 
     @Bean(destroyMethod = "close")
-    public EventPublisher eventPublisher(KafkaProperties kafka, GatewayProperties gateway, TopicLayout layout) {
-        return EventPublisher.create(kafka.bootstrapServers(), "gateway-" + gateway.nodeId(), layout);
+    public EventPublisher eventPublisher(KafkaProperties kafka, GatewayProperties gateway, TopicLayout layout,
+                                         MeterRegistry registry) {
+        EventPublisher publisher = EventPublisher.create(kafka.bootstrapServers(), "gateway-" + gateway.nodeId(),
+                layout);
+        publisher.bindMetrics(registry);
+        return publisher;
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

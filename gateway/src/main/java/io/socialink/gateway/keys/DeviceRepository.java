@@ -84,7 +84,8 @@ public class DeviceRepository {
                          WHERE user_id = $1 AND device_id = $2 AND removed_at IS NULL""")
                 .bind(0, userId)
                 .bind(1, deviceId)
-                .map((row, meta) -> new StoredCredential(toBytes(row.get("secret_salt")), toBytes(row.get("secret_hash"))))
+                .map((row, meta) -> new StoredCredential(toBytes(row.get("secret_salt")),
+                        toBytes(row.get("secret_hash"))))
                 .one();
     }
 

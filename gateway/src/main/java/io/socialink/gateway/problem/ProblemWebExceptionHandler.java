@@ -1,11 +1,15 @@
 package io.socialink.gateway.problem;
 
+import java.net.ConnectException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -23,7 +27,8 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 /**
  * Renders every error that reaches the web layer as problem+json: {@link ProblemException}s as they are, the
  * framework's status exceptions (unknown route, method, media type, unreadable body, body limit) under a stable
- * problem name, and anything unexpected as a logged 500 without internals in the response. Runs before Spring
+ * problem name, unreachable backing services as 503 {@code unavailable}, and anything unexpected as a logged 500
+ * without internals in the response. Runs before Spring
  * Boot's default error handler.
  */
 @Component
@@ -76,6 +81,10 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
         }
         if (hasCause(error, DecodingException.class)) {
             return Problem.badRequest("malformed request body");
+        }
+        if (hasCause(error, DataAccessResourceFailureException.class)
+                || hasCause(error, TransientDataAccessException.class) || hasCause(error, ConnectException.class)) {
+            return Problem.unavailable("a backing service is unavailable, retry later");
         }
         return Problem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "unexpected error");
     }

@@ -27,7 +27,8 @@ class GatewayEnvironmentPostProcessorTest {
         assertThat(environment.getProperty("spring.data.redis.url")).isEqualTo("redis://127.0.0.1:6379");
         assertThat(environment.getProperty("spring.r2dbc.url"))
                 .isEqualTo("r2dbc:postgresql://127.0.0.1:5432/socialink");
-        assertThat(environment.getProperty("spring.flyway.url")).isEqualTo("jdbc:postgresql://127.0.0.1:5432/socialink");
+        assertThat(environment.getProperty("spring.flyway.url"))
+                .isEqualTo("jdbc:postgresql://127.0.0.1:5432/socialink");
     }
 
     @Test

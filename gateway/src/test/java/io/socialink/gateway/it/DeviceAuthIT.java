@@ -75,7 +75,8 @@ class DeviceAuthIT {
         for (Response response : responses) {
             assertProblem(response, 401, "unauthorized");
         }
-        assertThat(responses.get(0).raw().headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"socialink\"");
+        assertThat(responses.get(0).raw().headers().firstValue("WWW-Authenticate"))
+                .hasValue("Basic realm=\"socialink\"");
     }
 
     @Test

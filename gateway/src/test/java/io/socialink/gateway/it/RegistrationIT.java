@@ -85,7 +85,8 @@ class RegistrationIT {
         assertThat(second.json().get("deviceId").asInt()).isEqualTo(2);
         try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
              PreparedStatement query = connection.prepareStatement(
-                     "SELECT registration_id, secret_hash, secret_salt FROM devices WHERE user_id = ? AND device_id = 1")) {
+                     "SELECT registration_id, secret_hash, secret_salt FROM devices"
+                             + " WHERE user_id = ? AND device_id = 1")) {
             query.setString(1, user);
             try (ResultSet row = query.executeQuery()) {
                 assertThat(row.next()).isTrue();
@@ -163,17 +164,17 @@ class RegistrationIT {
         String user = GatewayApp.unique("bad");
         String token = "Bearer " + GatewayApp.platformToken(user);
         String shortKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        String key = GatewayApp.identityKey();
 
         // when
         List<Response> responses = List.of(
                 register(user, token, "{\"registrationId\":1,\"identityKey\":\"" + shortKey + "\"}"),
-                register(user, token, "{\"registrationId\":0,\"identityKey\":\"" + GatewayApp.identityKey() + "\"}"),
-                register(user, token, "{\"registrationId\":16381,\"identityKey\":\"" + GatewayApp.identityKey() + "\"}"),
-                register(user, token, "{\"registrationId\":1.5,\"identityKey\":\"" + GatewayApp.identityKey() + "\"}"),
-                register(user, token, "{\"registrationId\":\"7\",\"identityKey\":\"" + GatewayApp.identityKey() + "\"}"),
+                register(user, token, "{\"registrationId\":0,\"identityKey\":\"" + key + "\"}"),
+                register(user, token, "{\"registrationId\":16381,\"identityKey\":\"" + key + "\"}"),
+                register(user, token, "{\"registrationId\":1.5,\"identityKey\":\"" + key + "\"}"),
+                register(user, token, "{\"registrationId\":\"7\",\"identityKey\":\"" + key + "\"}"),
                 register(user, token, "{\"registrationId\":1,\"identityKey\":\"%%%\"}"),
-                register(user, token, "{\"registrationId\":1,\"identityKey\":\"" + GatewayApp.identityKey()
-                        + "\",\"signedPreKey\":\"x\"}"),
+                register(user, token, "{\"registrationId\":1,\"identityKey\":\"" + key + "\",\"signedPreKey\":\"x\"}"),
                 register(user, token, "{\"registrationId\":1"),
                 register(user, token, ""));
 

@@ -20,7 +20,8 @@ class FramesTest {
     void shouldParseAcksAndPings() {
         assertThat(frames.parse("{\"type\":\"ack\",\"messageIds\":[\"a\",\"b\"]}"))
                 .isEqualTo(new Frames.AckFrame(List.of("a", "b")));
-        assertThat(frames.parse("{\"type\":\"ping\",\"id\":\"7\",\"extra\":true}")).isEqualTo(new Frames.PingFrame("7"));
+        assertThat(frames.parse("{\"type\":\"ping\",\"id\":\"7\",\"extra\":true}"))
+                .isEqualTo(new Frames.PingFrame("7"));
         assertThat(frames.parse("{\"type\":\"ping\"}")).isEqualTo(new Frames.PingFrame(null));
     }
 
