@@ -8,14 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.DeviceEvent;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON text frames of {@code /ws/{userId}/{deviceId}} (docs/architecture.md). Server → client: envelope,
- * queue-empty, pong and error; client → server: ack and ping. Unknown members of client frames are ignored so
+ * The JSON text frames of {@code /ws/{userId}/{deviceId}} (docs/architecture.md). Server → client: envelope or
+ * device event, queue-empty, pong and error; client → server: ack and ping. Unknown members of client frames are ignored so
  * clients may add fields; anything else malformed is reported to the client as an error frame.
  */
 @Component
@@ -91,6 +92,24 @@ public final class Frames {
             return new InvalidFrame("ping 'id' must be a string of at most " + MAX_ID_LENGTH + " characters");
         }
         return new PingFrame(id.asString());
+    }
+
+    /**
+     * The frame of a pushed delivery: client ciphertext as an {@code envelope}, a server-made device event as
+     * {@code {"type": <event type>, "messageId", <attributes>...}} (attributes cannot replace type or messageId).
+     */
+    public String delivery(Delivery delivery) {
+        DeviceEvent event = delivery.getEvent();
+        if (event == null) {
+            return envelope(delivery);
+        }
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", event.getType());
+        frame.put("messageId", delivery.getMessageId());
+        if (event.getAttributes() != null) {
+            event.getAttributes().forEach(frame::putIfAbsent);
+        }
+        return json.writeValueAsString(frame);
     }
 
     public String envelope(Delivery delivery) {

@@ -30,7 +30,7 @@ public class PushDispatcher {
             return false;
         }
         boolean written = switch (push.getKind()) {
-            case ENVELOPE -> push.getEnvelope() != null && socket.offer(frames.envelope(push.getEnvelope()));
+            case ENVELOPE -> push.getEnvelope() != null && socket.offer(frames.delivery(push.getEnvelope()));
             case QUEUE_EMPTY -> socket.offer(frames.queueEmpty());
             case CLOSE -> {
                 socket.close(LiveSocket.SUPERSEDED);

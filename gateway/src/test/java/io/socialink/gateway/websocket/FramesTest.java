@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.DeviceEvent;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -62,6 +63,30 @@ class FramesTest {
                 .containsEntry("sentAt", 1_000)
                 .containsEntry("expiresAt", null);
         assertThat(delivery.getContent().remaining()).isEqualTo(3);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldWriteDeviceEventsAsTheirOwnFrameType() {
+        // given
+        Delivery delivery = Delivery.newBuilder()
+                .setMessageId("m-2")
+                .setSenderUserId("alice")
+                .setSenderDeviceId(2)
+                .setRecipientUserId("bob")
+                .setRecipientDeviceId(1)
+                .setSentAt(Instant.ofEpochMilli(1_000))
+                .setCiphertextType(0)
+                .setContent(ByteBuffer.allocate(0))
+                .setEvent(DeviceEvent.newBuilder().setType("receipt")
+                        .setAttributes(Map.of("status", "delivered", "type", "ignored")).build())
+                .build();
+
+        // when
+        Map<String, Object> frame = json.readValue(frames.delivery(delivery), Map.class);
+
+        // then
+        assertThat(frame).isEqualTo(Map.of("type", "receipt", "messageId", "m-2", "status", "delivered"));
     }
 
     @Test
