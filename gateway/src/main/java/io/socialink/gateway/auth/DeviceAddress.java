@@ -1,14 +1,12 @@
 package io.socialink.gateway.auth;
 
-import java.util.regex.Pattern;
-
 /**
  * One device of one user, written {@code userId.deviceId} (e.g. {@code bob.2}): the Basic-auth user name and the
  * Kafka key of every per-device topic.
  */
 public record DeviceAddress(String userId, int deviceId) {
 
-    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    public static final int MAX_USER_ID_LENGTH = 64;
 
     public DeviceAddress {
         if (!isValidUserId(userId)) {
@@ -19,8 +17,20 @@ public record DeviceAddress(String userId, int deviceId) {
         }
     }
 
+    /** Whether {@code userId} matches {@code [A-Za-z0-9_-]{1,64}}; checked on every request, so without a regex. */
     public static boolean isValidUserId(String userId) {
-        return userId != null && USER_ID.matcher(userId).matches();
+        if (userId == null || userId.isEmpty() || userId.length() > MAX_USER_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < userId.length(); i++) {
+            char c = userId.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '-';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses {@code userId.deviceId}; throws {@link IllegalArgumentException} on anything else. */

@@ -26,6 +26,15 @@ class DeviceAddressTest {
     }
 
     @Test
+    void shouldValidateUserIdsAgainstTheIdentifierAlphabet() {
+        assertThat(DeviceAddress.isValidUserId("Az09_-")).isTrue();
+        assertThat(DeviceAddress.isValidUserId("x".repeat(64))).isTrue();
+        for (String bad : new String[] {null, "", "x".repeat(65), "a.b", "a b", "é", "a/b", "a:b"}) {
+            assertThat(DeviceAddress.isValidUserId(bad)).as(bad).isFalse();
+        }
+    }
+
+    @Test
     void shouldAcceptTheLargestDeviceId() {
         assertThat(DeviceAddress.parse("bob.2147483647").deviceId()).isEqualTo(Integer.MAX_VALUE);
     }
