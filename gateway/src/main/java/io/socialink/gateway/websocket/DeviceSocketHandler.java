@@ -19,7 +19,6 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -60,25 +59,25 @@ public class DeviceSocketHandler implements WebSocketHandler {
         if (replaced != null) {
             replaced.close(LiveSocket.SUPERSEDED);
         }
-        Disposable heartbeats = Flux.interval(heartbeat, heartbeat)
+        // never completes by itself; it ends when the socket does
+        Mono<Void> heartbeats = Flux.interval(heartbeat, heartbeat)
                 .onBackpressureDrop()
                 .concatMap(tick -> connectionEvent(socket, ConnectionEventType.HEARTBEAT)
                         .onErrorResume(error -> Mono.empty()))
-                .subscribe();
+                .then();
         Mono<Void> inbound = session.receive()
                 .doOnNext(message -> onFrame(socket, message))
                 .then()
                 .doFinally(signal -> socket.complete());
         Mono<Void> outbound = session.send(socket.frames().map(session::textMessage));
         return connectionEvent(socket, ConnectionEventType.CONNECTED)
-                .then(Mono.when(inbound, outbound))
+                .then(Mono.firstWithSignal(Mono.when(inbound, outbound), heartbeats))
                 .onErrorResume(error -> {
                     log.debug("socket {} of {} ended with {}", socket.connectionId(), address, error.toString());
                     socket.close(CloseStatus.SERVER_ERROR);
                     return Mono.empty();
                 })
                 .doFinally(signal -> {
-                    heartbeats.dispose();
                     registry.unregister(socket);
                     connectionEvent(socket, ConnectionEventType.DISCONNECTED).subscribe(null, error -> { });
                 });

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.socialink.gateway.it.GatewayApp.Response;
+import io.socialink.gateway.keys.RegistrationRateLimiter;
 import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.LocalKafka;
 import io.socialink.testing.LocalPostgres;
@@ -201,6 +202,28 @@ class RegistrationIT {
         assertThat(response.status()).isEqualTo(409);
         assertThat(response.problemType()).isEqualTo("https://socialink.io/problems/too-many-devices");
         assertThat(deviceRows(user)).isEqualTo(10);
+    }
+
+    @Test
+    void shouldRateLimitRegistrationsPerUserWithRetryAfter() {
+        // given
+        String user = GatewayApp.unique("burst");
+        String token = "Bearer " + GatewayApp.platformToken(user);
+        for (int i = 0; i < RegistrationRateLimiter.BURST; i++) {
+            register(user, token, body(1));
+        }
+
+        // when
+        Response limited = register(user, token, body(1));
+        Response otherUser = register(GatewayApp.unique("calm"),
+                "Bearer " + GatewayApp.platformToken(GatewayApp.unique("calm")), body(1));
+
+        // then
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.problemType()).isEqualTo("https://socialink.io/problems/rate-limited");
+        assertThat(limited.raw().headers().firstValue("Retry-After").map(Long::parseLong)).get()
+                .satisfies(seconds -> assertThat(seconds).isBetween(1L, 3600L));
+        assertThat(otherUser.status()).isNotEqualTo(429);
     }
 
     @Test
