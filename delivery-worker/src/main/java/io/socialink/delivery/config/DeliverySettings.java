@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param streamThreads     Kafka Streams threads
  * @param commitInterval    Kafka Streams commit interval; bounds the re-pushes after a crash
  * @param sessionTimeout    how long a crashed instance keeps its queues before another instance takes them over
+ * @param maxPushes         pushes of one entry without an ack at most; past it the entry is dropped as undeliverable
+ *                          (DROPPED, reason redelivery-limit) instead of being pushed forever
  * @param instanceId        a stable id of this instance (static group membership): a restarted instance gets
  *                          its queues back without waiting for the session timeout; blank for dynamic membership
  */
@@ -45,7 +47,8 @@ public record DeliverySettings(
         @DefaultValue("1") @Positive @Max(64) int streamThreads,
         @DefaultValue("1s") Duration commitInterval,
         @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration sessionTimeout,
-        @DefaultValue("") String instanceId) {
+        @DefaultValue("") String instanceId,
+        @DefaultValue("10") @Positive int maxPushes) {
 
     public DeliverySettings {
         requirePositive("queue-ttl", queueTtl);
@@ -62,7 +65,7 @@ public record DeliverySettings(
         return new DeliverySettings("delivery-worker",
                 Path.of(System.getProperty("java.io.tmpdir"), "socialink-delivery-worker").toString(), 64,
                 Duration.ofDays(30), 10_000, Duration.ofDays(1), Duration.ofSeconds(30), Duration.ofSeconds(10), 1,
-                Duration.ofSeconds(1), Duration.ofSeconds(10), "");
+                Duration.ofSeconds(1), Duration.ofSeconds(10), "", 10);
     }
 
     /** No heartbeat for three intervals: the socket is taken for gone. */
@@ -72,12 +75,19 @@ public record DeliverySettings(
 
     public DeliverySettings withInFlight(int value) {
         return new DeliverySettings(applicationId, stateDir, value, queueTtl, maxQueueLength, ackedRetention,
-                heartbeatInterval, expiryInterval, streamThreads, commitInterval, sessionTimeout, instanceId);
+                heartbeatInterval, expiryInterval, streamThreads, commitInterval, sessionTimeout, instanceId,
+                maxPushes);
     }
 
     public DeliverySettings withMaxQueueLength(int value) {
         return new DeliverySettings(applicationId, stateDir, inFlight, queueTtl, value, ackedRetention,
-                heartbeatInterval, expiryInterval, streamThreads, commitInterval, sessionTimeout, instanceId);
+                heartbeatInterval, expiryInterval, streamThreads, commitInterval, sessionTimeout, instanceId,
+                maxPushes);
+    }
+
+    public DeliverySettings withMaxPushes(int value) {
+        return new DeliverySettings(applicationId, stateDir, inFlight, queueTtl, maxQueueLength, ackedRetention,
+                heartbeatInterval, expiryInterval, streamThreads, commitInterval, sessionTimeout, instanceId, value);
     }
 
     private static void requirePositive(String name, Duration value) {

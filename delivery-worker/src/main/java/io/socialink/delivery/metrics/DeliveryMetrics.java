@@ -30,6 +30,14 @@ public interface DeliveryMetrics {
     default void dropped() {
     }
 
+    /** A queue entry was dropped undelivered after too many pushes without an ack (also counted as dropped). */
+    default void redeliveryLimited() {
+    }
+
+    /** An undelivered queue entry was removed by a delete-for-everyone. */
+    default void deleted() {
+    }
+
     /** A route timed out without heartbeats. */
     default void routeExpired() {
     }

@@ -12,6 +12,8 @@ public final class MicrometerDeliveryMetrics implements DeliveryMetrics {
     public static final String ACKED = "socialink.delivery.acked";
     public static final String EXPIRED = "socialink.delivery.expired";
     public static final String DROPPED = "socialink.delivery.dropped";
+    public static final String REDELIVERY_LIMITED = "socialink.delivery.redelivery.limited";
+    public static final String DELETED = "socialink.delivery.deleted";
     public static final String ROUTES_EXPIRED = "socialink.delivery.routes.expired";
     /** Gauge: RocksDB's estimate of the queue entries held by this instance. */
     public static final String QUEUE_ENTRIES = "socialink.delivery.queue.entries";
@@ -22,6 +24,8 @@ public final class MicrometerDeliveryMetrics implements DeliveryMetrics {
     private final Counter acked;
     private final Counter expired;
     private final Counter dropped;
+    private final Counter redeliveryLimited;
+    private final Counter deleted;
     private final Counter routesExpired;
 
     public MicrometerDeliveryMetrics(MeterRegistry registry) {
@@ -31,6 +35,9 @@ public final class MicrometerDeliveryMetrics implements DeliveryMetrics {
         acked = counter(registry, ACKED, "queue entries acknowledged by their device");
         expired = counter(registry, EXPIRED, "queue entries expired undelivered");
         dropped = counter(registry, DROPPED, "queue entries dropped undelivered from a full queue");
+        redeliveryLimited = counter(registry, REDELIVERY_LIMITED,
+                "queue entries dropped after too many pushes without an ack");
+        deleted = counter(registry, DELETED, "undelivered queue entries removed by a delete-for-everyone");
         routesExpired = counter(registry, ROUTES_EXPIRED, "device routes expired without heartbeat");
     }
 
@@ -66,6 +73,16 @@ public final class MicrometerDeliveryMetrics implements DeliveryMetrics {
     @Override
     public void dropped() {
         dropped.increment();
+    }
+
+    @Override
+    public void redeliveryLimited() {
+        redeliveryLimited.increment();
+    }
+
+    @Override
+    public void deleted() {
+        deleted.increment();
     }
 
     @Override

@@ -24,6 +24,7 @@ public final class DeviceQueues {
     public static final String ACKED = "delivery-acked-ids";
     public static final String DEADLINES = "delivery-deadlines";
     public static final String STATES = "delivery-queue-states";
+    public static final String PUSH_COUNTS = "delivery-push-counts";
 
     private static final byte[] PRESENT = new byte[0];
 
@@ -32,17 +33,20 @@ public final class DeviceQueues {
     private final KeyValueStore<Bytes, Long> acked;
     private final KeyValueStore<Bytes, byte[]> deadlines;
     private final KeyValueStore<String, QueueState> states;
+    private final KeyValueStore<Bytes, Integer> pushCounts;
     private final long ttlMillis;
     private final long ackedRetentionMillis;
 
     public DeviceQueues(KeyValueStore<Bytes, Delivery> entries, KeyValueStore<Bytes, Long> ids,
                         KeyValueStore<Bytes, Long> acked, KeyValueStore<Bytes, byte[]> deadlines,
-                        KeyValueStore<String, QueueState> states, Duration ttl, Duration ackedRetention) {
+                        KeyValueStore<String, QueueState> states, KeyValueStore<Bytes, Integer> pushCounts,
+                        Duration ttl, Duration ackedRetention) {
         this.entries = entries;
         this.ids = ids;
         this.acked = acked;
         this.deadlines = deadlines;
         this.states = states;
+        this.pushCounts = pushCounts;
         this.ttlMillis = ttl.toMillis();
         this.ackedRetentionMillis = ackedRetention.toMillis();
     }
@@ -108,7 +112,21 @@ public final class DeviceQueues {
         entries.delete(key);
         ids.delete(StoreKeys.messageId(address, delivery.getMessageId()));
         deadlines.delete(Deadline.entry(deadlineOf(delivery), address, seq).toKey());
+        pushCounts.delete(key);
         return new Removed(seq, delivery, state.removed(seq));
+    }
+
+    /** How often entry {@code seq} was pushed without being acknowledged, across connections and restarts. */
+    public int pushCount(String address, long seq) {
+        Integer count = pushCounts.get(StoreKeys.entry(address, seq));
+        return count == null ? 0 : count;
+    }
+
+    /** Counts one more push of entry {@code seq}. */
+    public void countPush(String address, long seq) {
+        Bytes key = StoreKeys.entry(address, seq);
+        Integer count = pushCounts.get(key);
+        pushCounts.put(key, count == null ? 1 : count + 1);
     }
 
     /** Keeps an acknowledged messageId for the retention window, so a late duplicate is not queued again. */

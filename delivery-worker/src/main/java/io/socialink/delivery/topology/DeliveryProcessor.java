@@ -44,7 +44,15 @@ import org.slf4j.LoggerFactory;
  *   goes once to that connection when everything queued at connect time has left the queue.</li>
  *   <li>Acks remove entries (DELIVERED) and top the window up. Entries past {@code expiresAt} or the queue TTL
  *   expire (EXPIRED). A route without heartbeat for three intervals is dropped.</li>
+ *   <li>An entry pushed {@code max-pushes} times without an ack is dropped (DROPPED, reason redelivery-limit)
+ *   instead of being pushed to every new connection forever.</li>
+ *   <li>A {@code delete} device event first removes the still queued copy of the message it names from the
+ *   device's queue (DELETED, reason for-everyone; its messageId then counts as acknowledged so a late duplicate is
+ *   not queued again), then is queued itself so a device that has the message deletes it.</li>
  * </ul>
+ *
+ * <p>Metadata is only emitted for client messages: server-made device events (receipts, delete notices) are not
+ * messages and leave the queue silently.
  *
  * <p>Entries leave a queue only on ack, expiry or overflow, so delivery is at least once: after a crash, the
  * re-processed input and the re-push of every inherited route's window (once, when the task starts) may push
@@ -57,6 +65,14 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
 
     /** Due deadlines handled per punctuation, so one punctuation never stalls the task for long. */
     static final int DUE_BATCH = 10_000;
+
+    /** The device event that deletes a message for everyone, and its attribute naming that message. */
+    static final String DELETE_EVENT = "delete";
+    static final String TARGET_MESSAGE_ID = "targetMessageId";
+
+    static final String REASON_QUEUE_FULL = "queue-full";
+    static final String REASON_REDELIVERY_LIMIT = "redelivery-limit";
+    static final String REASON_FOR_EVERYONE = "for-everyone";
 
     private final DeliverySettings settings;
     private final int pushPartitions;
@@ -80,7 +96,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
         this.queues = new DeviceQueues(context.getStateStore(DeviceQueues.ENTRIES),
                 context.getStateStore(DeviceQueues.IDS), context.getStateStore(DeviceQueues.ACKED),
                 context.getStateStore(DeviceQueues.DEADLINES), context.getStateStore(DeviceQueues.STATES),
-                settings.queueTtl(), settings.ackedRetention());
+                context.getStateStore(DeviceQueues.PUSH_COUNTS), settings.queueTtl(), settings.ackedRetention());
         this.routes = new Routes(context.getStateStore(Routes.STORE));
         context.schedule(settings.expiryInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireDue);
         context.schedule(settings.heartbeatInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireRoutes);
@@ -119,23 +135,46 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
             return;
         }
         if (queues.deadlineOf(delivery) <= now) {
-            emitMetadata(delivery, MessageEventType.EXPIRED, now);
+            emitMetadata(delivery, MessageEventType.EXPIRED, null, now);
             metrics.expired();
             return;
         }
         QueueState state = queues.state(address);
+        if (isDelete(delivery)) {
+            state = removeDeletedCopy(address, state, delivery, now);
+        }
         while (state.count() >= settings.maxQueueLength()) {
             DeviceQueues.Removed dropped = queues.removeHead(address, state);
             if (dropped == null) {
                 break;
             }
             state = dropped.state();
-            emitMetadata(dropped.delivery(), MessageEventType.DROPPED, now);
+            emitMetadata(dropped.delivery(), MessageEventType.DROPPED, REASON_QUEUE_FULL, now);
             metrics.dropped();
         }
         state = queues.append(address, state, delivery);
         metrics.queued();
         settle(address, state, routes.get(address), now);
+    }
+
+    private static boolean isDelete(Delivery delivery) {
+        return delivery.getEvent() != null && DELETE_EVENT.equals(delivery.getEvent().getType());
+    }
+
+    private QueueState removeDeletedCopy(String address, QueueState state, Delivery delete, long now) {
+        String target = delete.getEvent().getAttributes() == null ? null
+                : delete.getEvent().getAttributes().get(TARGET_MESSAGE_ID);
+        if (target == null) {
+            return state;
+        }
+        DeviceQueues.Removed removed = queues.removeMessage(address, state, target);
+        if (removed == null) {
+            return state;
+        }
+        queues.rememberAcked(address, target, now);
+        emitMetadata(removed.delivery(), MessageEventType.DELETED, REASON_FOR_EVERYONE, now);
+        metrics.deleted();
+        return removed.state();
     }
 
     private void onConnectionEvent(String address, ConnectionEvent event, long now) {
@@ -188,7 +227,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                 removedAny = true;
                 state = removed.state();
                 queues.rememberAcked(address, messageId, now);
-                emitMetadata(removed.delivery(), MessageEventType.DELIVERED, at);
+                emitMetadata(removed.delivery(), MessageEventType.DELIVERED, null, at);
                 metrics.acked();
             }
         }
@@ -216,7 +255,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
             }
             DeviceQueues.Removed removed = queues.remove(address, state, due.seq());
             touched.put(address, removed.state());
-            emitMetadata(removed.delivery(), MessageEventType.EXPIRED, now);
+            emitMetadata(removed.delivery(), MessageEventType.EXPIRED, null, now);
             metrics.expired();
         }
         touched.forEach((address, state) -> settle(address, state, routes.get(address), now));
@@ -249,20 +288,44 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     /** Pushes what the window allows, reports an emptied queue, and stores the queue state. */
     private void settle(String address, QueueState state, Route route, long now) {
         if (route != null) {
-            if (!state.windowFull(settings.inFlight())) {
-                int room = settings.inFlight() - state.inFlight();
-                for (DeviceQueues.Entry entry : queues.entriesFrom(address, state.pushedThrough() + 1, room)) {
-                    push(address, route, PushKind.ENVELOPE, entry.delivery(), now);
-                    state = state.pushed(entry.seq());
-                    metrics.pushed();
-                }
-            }
+            state = fillWindow(address, state, route, now);
             if (state.awaitingEmpty() && !queues.hasEntryUpTo(address, state.drainUntil())) {
                 push(address, route, PushKind.QUEUE_EMPTY, null, now);
                 state = state.drained();
             }
         }
         queues.save(address, state);
+    }
+
+    /**
+     * Pushes entries after the last pushed one until the window is full, dropping on the way those pushed
+     * {@code max-pushes} times already: a client that never acks them would otherwise get them on every connect.
+     */
+    private QueueState fillWindow(String address, QueueState state, Route route, long now) {
+        while (!state.windowFull(settings.inFlight())) {
+            int room = settings.inFlight() - state.inFlight();
+            List<DeviceQueues.Entry> next = queues.entriesFrom(address, state.pushedThrough() + 1, room);
+            if (next.isEmpty()) {
+                break;
+            }
+            for (DeviceQueues.Entry entry : next) {
+                if (queues.pushCount(address, entry.seq()) >= settings.maxPushes()) {
+                    // removed from the store, so the next look-up after pushedThrough skips it
+                    state = queues.remove(address, state, entry.seq()).state();
+                    log.warn("dropping message {} of {}: pushed {} times without an ack",
+                            entry.delivery().getMessageId(), address, settings.maxPushes());
+                    emitMetadata(entry.delivery(), MessageEventType.DROPPED, REASON_REDELIVERY_LIMIT, now);
+                    metrics.dropped();
+                    metrics.redeliveryLimited();
+                    continue;
+                }
+                push(address, route, PushKind.ENVELOPE, entry.delivery(), now);
+                queues.countPush(address, entry.seq());
+                state = state.pushed(entry.seq());
+                metrics.pushed();
+            }
+        }
+        return state;
     }
 
     private void push(String address, Route route, PushKind kind, Delivery envelope, long now) {
@@ -275,7 +338,10 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
         context.forward(new Record<>(address, push, now));
     }
 
-    private void emitMetadata(Delivery delivery, MessageEventType event, long at) {
+    private void emitMetadata(Delivery delivery, MessageEventType event, String reason, long at) {
+        if (delivery.getEvent() != null) {
+            return;
+        }
         MessageMetadata metadata = MessageMetadata.newBuilder()
                 .setMessageId(delivery.getMessageId())
                 .setEvent(event)
@@ -285,6 +351,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                 .setRecipientDeviceId(delivery.getRecipientDeviceId())
                 .setCiphertextBytes(delivery.getContent().remaining())
                 .setAt(Instant.ofEpochMilli(at))
+                .setReason(reason)
                 .build();
         context.forward(new Record<>(delivery.getMessageId(), metadata, context.currentSystemTimeMs()));
     }

@@ -62,7 +62,7 @@ public final class DeliveryTopology {
         KStream<String, SpecificRecord> outputs = inputs.process(
                 () -> new DeliveryProcessor(settings, layout.pushPartitions(), metrics), Named.as(PROCESSOR),
                 DeviceQueues.ENTRIES, DeviceQueues.IDS, DeviceQueues.ACKED, DeviceQueues.DEADLINES,
-                DeviceQueues.STATES, Routes.STORE);
+                DeviceQueues.STATES, DeviceQueues.PUSH_COUNTS, Routes.STORE);
 
         outputs.filter((key, value) -> value instanceof Push, Named.as("pushes"))
                 .mapValues(value -> (Push) value, Named.as("as-push"))
@@ -96,6 +96,8 @@ public final class DeliveryTopology {
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceQueues.STATES),
                 Serdes.String(), QueueState.SERDE).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceQueues.PUSH_COUNTS),
+                Serdes.Bytes(), Serdes.Integer()).withCachingEnabled());
         builder.addStateStore(Stores.<String, Route>keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(Routes.STORE), Serdes.String(), Route.SERDE).withCachingEnabled());
     }

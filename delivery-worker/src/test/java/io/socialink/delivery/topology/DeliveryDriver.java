@@ -44,11 +44,15 @@ final class DeliveryDriver implements AutoCloseable {
     private Duration elapsed = Duration.ZERO;
 
     DeliveryDriver(DeliverySettings settings, Path stateDir) {
+        this(settings, stateDir, DeliveryMetrics.NONE);
+    }
+
+    DeliveryDriver(DeliverySettings settings, Path stateDir, DeliveryMetrics metrics) {
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "delivery-worker-test");
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        StreamsBuilder builder = DeliveryTopology.build(new StreamsBuilder(), LAYOUT, settings, DeliveryMetrics.NONE,
+        StreamsBuilder builder = DeliveryTopology.build(new StreamsBuilder(), LAYOUT, settings, metrics,
                 this::partition);
         driver = new TopologyTestDriver(builder.build(), properties, START);
         deliveries = input(Topics.DEVICE_DELIVERIES);
