@@ -103,6 +103,35 @@ class DeliveryWorkerIT {
         }
     }
 
+    @Test
+    void shouldServeTheHeadOfADeviceQueueInQueueOrder(KafkaTestEnv kafka) throws Exception {
+        // given
+        try (ConfigurableApplicationContext app = start(kafka, "delivery-it-" + UUID.randomUUID(), stateDir, "")) {
+            awaitRunning(app);
+            for (int i = 1; i <= 3; i++) {
+                produce(kafka, Topics.DEVICE_DELIVERIES, "dave.1", delivery("head-" + i, "dave.1"));
+            }
+            produce(kafka, Topics.DEVICE_DELIVERIES, "dave.12", delivery("other-device", "dave.12"));
+            MeterRegistry registry = app.getBean(MeterRegistry.class);
+            await().atMost(TIMEOUT).until(() -> registry.counter(MicrometerDeliveryMetrics.QUEUED).count() >= 4);
+
+            // when
+            String head = get(app, "/internal/queues/dave.1?limit=2");
+            String tooMany = get(app, "/internal/queues/dave.1?limit=1001");
+
+            // then
+            tools.jackson.databind.JsonNode entries = tools.jackson.databind.json.JsonMapper.builder().build()
+                    .readTree(head).get("entries");
+            io.socialink.schemas.serde.AvroSerde<Delivery> serde =
+                    new io.socialink.schemas.serde.AvroSerde<>(Delivery.class);
+            List<String> ids = new ArrayList<>();
+            entries.forEach(entry -> ids.add(serde.fromBytes(java.util.Base64.getDecoder()
+                    .decode(entry.asString())).getMessageId()));
+            assertThat(ids).containsExactly("head-1", "head-2");
+            assertThat(tooMany).contains("error");
+        }
+    }
+
     private static ConfigurableApplicationContext start(KafkaTestEnv kafka, String applicationId, Path stateDir,
                                                         String instanceId) {
         Map<String, Object> properties = new HashMap<>(kafka.springProperties());

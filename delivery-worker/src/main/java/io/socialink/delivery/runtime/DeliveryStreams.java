@@ -1,6 +1,8 @@
 package io.socialink.delivery.runtime;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,6 +10,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.delivery.metrics.DeliveryMetrics;
 import io.socialink.delivery.queue.DeviceQueues;
+import io.socialink.delivery.queue.StoreKeys;
 import io.socialink.delivery.topology.DeliveryTopology;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.topics.TopicAdmin;
@@ -16,9 +19,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -111,5 +116,29 @@ public class DeliveryStreams implements SmartLifecycle {
         } catch (InvalidStateStoreException e) {
             return Double.NaN;
         }
+    }
+
+    /**
+     * The head of a device's queue, oldest first: what the device gets next over its socket. Reads this instance's
+     * stores (interactive query); empty when the device has nothing queued here.
+     *
+     * @throws InvalidStateStoreException while the instance is not running or its stores are restoring
+     */
+    public List<Delivery> queueHead(String address, int limit) {
+        KafkaStreams current = streams;
+        if (current == null || current.state() != KafkaStreams.State.RUNNING) {
+            throw new InvalidStateStoreException("the delivery streams are not running");
+        }
+        ReadOnlyKeyValueStore<Bytes, Delivery> entries = current.store(StoreQueryParameters
+                .fromNameAndType(DeviceQueues.ENTRIES, QueryableStoreTypes.<Bytes, Delivery>keyValueStore()));
+        List<Delivery> head = new ArrayList<>();
+        try (KeyValueIterator<Bytes, Delivery> iterator = entries.range(StoreKeys.entry(address, 0),
+                StoreKeys.entry(address, Long.MAX_VALUE))) {
+            while (iterator.hasNext() && head.size() < limit) {
+                KeyValue<Bytes, Delivery> entry = iterator.next();
+                head.add(entry.value);
+            }
+        }
+        return head;
     }
 }
