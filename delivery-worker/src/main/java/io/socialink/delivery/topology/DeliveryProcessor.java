@@ -69,6 +69,8 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     /** The device event that deletes a message for everyone, and its attribute naming that message. */
     static final String DELETE_EVENT = "delete";
     static final String TARGET_MESSAGE_ID = "targetMessageId";
+    static final String SCOPE = "scope";
+    static final String SCOPE_ME = "me";
 
     static final String REASON_QUEUE_FULL = "queue-full";
     static final String REASON_REDELIVERY_LIMIT = "redelivery-limit";
@@ -164,7 +166,8 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     private QueueState removeDeletedCopy(String address, QueueState state, Delivery delete, long now) {
         String target = delete.getEvent().getAttributes() == null ? null
                 : delete.getEvent().getAttributes().get(TARGET_MESSAGE_ID);
-        if (target == null) {
+        // a delete-for-me only tells the user's other devices; their undelivered copies stay for them to hide
+        if (target == null || SCOPE_ME.equals(delete.getEvent().getAttributes().get(SCOPE))) {
             return state;
         }
         DeviceQueues.Removed removed = queues.removeMessage(address, state, target);

@@ -149,6 +149,23 @@ class MessageLifecycleRulesTest {
     }
 
     @Test
+    void shouldKeepTheQueuedCopyOnADeleteForMeEvent() {
+        // given
+        DeliveryDriver worker = start(DeliveryDriver.settings());
+        worker.deliver(delivery("m1", ALICE, BOB));
+        Delivery forMe = deleteEvent("d1", "m1", BOB);
+        forMe.getEvent().setAttributes(Map.of("targetMessageId", "m1", "scope", "me"));
+
+        // when
+        worker.deliver(forMe);
+        worker.connect(BOB, 0, "c1");
+
+        // then
+        assertThat(worker.metadata()).isEmpty();
+        assertThat(worker.pushes()).extracting(MessageLifecycleRulesTest::messageId).containsExactly("m1", "d1");
+    }
+
+    @Test
     void shouldNotQueueADeletedMessageAgainWhenItsSendIsRetried() {
         // given
         DeliveryDriver worker = start(DeliveryDriver.settings());
