@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The 1:1 pipeline benchmark of docs/benchmarks.md: the client's open-loop load generator against a running system
+# (infra/socialink up), several runs per rate, then the median of each figure over the runs.
+#   infra/bench/one-to-one.sh [runs] [duration-seconds] [rates...]
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+RUNS=${1:-3}
+DURATION=${2:-60}
+shift $(( $# > 2 ? 2 : $# ))
+RATES=("$@")
+[ ${#RATES[@]} -gt 0 ] || RATES=(500 2000 5000)
+SERVER=${SOCIALINK_SERVER:-http://localhost:8080}
+
+CLI=$(ls "$ROOT"/client/target/client-*-cli.jar 2>/dev/null | head -n 1)
+[ -n "$CLI" ] || { echo "no client CLI jar: run infra/socialink build" >&2; exit 1; }
+OUT="$ROOT/.run/bench/one-to-one-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$OUT"
+
+for rate in "${RATES[@]}"; do
+    for run in $(seq 1 "$RUNS"); do
+        echo "== rate $rate msg/s, run $run of $RUNS, ${DURATION}s"
+        uptime | tee -a "$OUT/load.txt"
+        java -Xmx1g -jar "$CLI" bench --server "$SERVER" --rate "$rate" --duration "$DURATION" --warmup 10 \
+            --json "$OUT/rate-$rate-run-$run.json"
+    done
+done
+
+python3 "$ROOT/infra/bench/summarize.py" "$OUT"
