@@ -56,6 +56,11 @@ public class DeviceAuthenticationManager implements ReactiveAuthenticationManage
                         error -> Problem.unavailable("device directory unavailable, retry").toException());
     }
 
+    /** Forgets the cached hash of {@code device}, so its next request is checked against the database. */
+    public void evict(DeviceAddress device) {
+        cache.remove(device);
+    }
+
     private Mono<StoredCredential> credential(DeviceAddress device) {
         Cached cached = cache.get(device);
         if (cached != null && System.nanoTime() - cached.loadedAt() < CACHE_NANOS) {

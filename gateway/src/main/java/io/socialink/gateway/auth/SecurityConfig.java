@@ -35,7 +35,8 @@ import reactor.core.publisher.Mono;
  * Two stateless filter chains. Registration ({@code /api/v1/keys/register/**}) is an OAuth2 resource server for the
  * platform's JWT, whose {@code sub} must be the path's user. Everything else takes device Basic credentials, except
  * health, Prometheus and the OpenAPI document; the send route and the socket upgrade must name the authenticated
- * user (and device). Failures are problem+json: 401 {@code unauthorized}, 403 {@code forbidden}.
+ * user (and device), key rotation and prekey uploads the authenticated device, deactivation and key stats a device of
+ * the authenticated user. Failures are problem+json: 401 {@code unauthorized}, 403 {@code forbidden}.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -93,6 +94,13 @@ public class SecurityConfig {
                                 "/actuator/prometheus", "/api/v1/openapi.yaml").permitAll()
                         .pathMatchers("/api/v1/messages/send/{senderId}")
                         .access((authentication, context) -> deviceIsPath(authentication, context, "senderId", null))
+                        .pathMatchers("/api/v1/keys/rotate/{userId}/{deviceId}",
+                                "/api/v1/keys/prekeys/{userId}/{deviceId}")
+                        .access((authentication, context) -> deviceIsPath(authentication, context, "userId",
+                                "deviceId"))
+                        .pathMatchers("/api/v1/keys/deactivate/{userId}/{deviceId}",
+                                "/api/v1/keys/stats/{userId}/{deviceId}")
+                        .access((authentication, context) -> deviceIsPath(authentication, context, "userId", null))
                         .pathMatchers("/ws/{userId}/{deviceId}")
                         .access((authentication, context) -> deviceIsPath(authentication, context, "userId",
                                 "deviceId"))

@@ -1,7 +1,9 @@
 package io.socialink.gateway.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.socialink.gateway.keys.PreKeyProperties;
 import io.socialink.gateway.metrics.GatewayMetrics;
+import io.socialink.gateway.ratelimit.RateLimitProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -12,7 +14,7 @@ import tools.jackson.databind.MapperFeature;
 /** Application-wide beans: configuration properties, metrics, and strict JSON reading. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({GatewayProperties.class, KafkaProperties.class, TopicsProperties.class,
-        PlatformProperties.class})
+        PlatformProperties.class, RateLimitProperties.class, PreKeyProperties.class})
 public class GatewayConfig {
 
     @Bean

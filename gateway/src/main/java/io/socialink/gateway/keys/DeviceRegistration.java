@@ -1,18 +1,32 @@
 package io.socialink.gateway.keys;
 
+import java.time.Duration;
+
+import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.auth.DeviceSecrets;
 import io.socialink.gateway.config.GatewayProperties;
 import io.socialink.gateway.problem.Problem;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
-/** Registers a device: issues its secret, stores the hash under the next device id, enforces the device limit. */
+/**
+ * Registers a device: issues its secret, stores the hash under the next device id together with all its keys in one
+ * transaction (all or nothing), enforces the device limit. A registration that lost the race for a device id to a
+ * concurrent one of the same user is retried as a whole with a fresh view.
+ */
 @Service
 public class DeviceRegistration {
 
+    private static final int INSERT_ATTEMPTS = 8;
+
     private final DeviceRepository repository;
+    private final PreKeyRepository preKeys;
     private final DeviceDirectory directory;
+    private final TransactionalOperator transactions;
     private final int maxDevices;
 
     /** The registered device and the secret it authenticates with from now on; shown to the client only once. */
@@ -24,9 +38,12 @@ public class DeviceRegistration {
         }
     }
 
-    public DeviceRegistration(DeviceRepository repository, DeviceDirectory directory, GatewayProperties properties) {
+    public DeviceRegistration(DeviceRepository repository, PreKeyRepository preKeys, DeviceDirectory directory,
+                              TransactionalOperator transactions, GatewayProperties properties) {
         this.repository = repository;
+        this.preKeys = preKeys;
         this.directory = directory;
+        this.transactions = transactions;
         this.maxDevices = properties.maxDevices();
     }
 
@@ -34,7 +51,13 @@ public class DeviceRegistration {
         DeviceSecrets.Issued secret = DeviceSecrets.issue();
         NewDevice device = new NewDevice(registration.userId(), registration.registrationId(),
                 registration.identityKey(), secret.hash(), secret.salt());
-        return repository.insert(device, maxDevices)
+        return Mono.defer(() -> repository.insert(device, maxDevices)
+                        .flatMap(stored -> preKeys.insertRegistration(
+                                        new DeviceAddress(stored.userId(), stored.deviceId()), registration)
+                                .thenReturn(stored))
+                        .as(transactions::transactional))
+                .retryWhen(Retry.backoff(INSERT_ATTEMPTS, Duration.ofMillis(2)).maxBackoff(Duration.ofMillis(50))
+                        .filter(DuplicateKeyException.class::isInstance))
                 .switchIfEmpty(Mono.error(() -> Problem.of(HttpStatus.CONFLICT, "too-many-devices",
                         "user already has " + maxDevices + " active devices").toException()))
                 .doOnNext(stored -> directory.evict(stored.userId()))

@@ -1,26 +1,22 @@
 package io.socialink.gateway.keys;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * The device table (Postgres, R2DBC). Device ids are assigned race-free without locks: the next id is computed
  * and inserted in one statement, so two concurrent registrations of one user collide on the primary key and the
- * loser retries with a fresh view; the active-device limit is checked in the same statement.
+ * loser retries with a fresh view ({@link DeviceRegistration}); the active-device limit is checked in the same
+ * statement.
  */
 @Repository
 public class DeviceRepository {
-
-    private static final int INSERT_ATTEMPTS = 8;
 
     private static final String INSERT = """
             INSERT INTO devices (user_id, device_id, registration_id, identity_key, secret_hash, secret_salt)
@@ -37,20 +33,32 @@ public class DeviceRepository {
         this.db = db;
     }
 
-    /** Stores a new device with the next free id; empty when the user already has {@code maxDevices} active. */
+    /**
+     * Stores a new device with the next free id; empty when the user already has {@code maxDevices} active. Fails
+     * with {@link org.springframework.dao.DuplicateKeyException} when a concurrent registration took the id.
+     */
     public Mono<Device> insert(NewDevice device, int maxDevices) {
-        return Mono.defer(() -> db.sql(INSERT)
-                        .bind(0, device.userId())
-                        .bind(1, device.registrationId())
-                        .bind(2, device.identityKey())
-                        .bind(3, device.secretHash())
-                        .bind(4, device.secretSalt())
-                        .bind(5, maxDevices)
-                        .map((row, meta) -> new Device(device.userId(), row.get("device_id", Integer.class),
-                                device.registrationId(), toInstant(row.get("created_at", OffsetDateTime.class))))
-                        .one())
-                .retryWhen(Retry.backoff(INSERT_ATTEMPTS, Duration.ofMillis(2)).maxBackoff(Duration.ofMillis(50))
-                        .filter(DuplicateKeyException.class::isInstance));
+        return db.sql(INSERT)
+                .bind(0, device.userId())
+                .bind(1, device.registrationId())
+                .bind(2, device.identityKey())
+                .bind(3, device.secretHash())
+                .bind(4, device.secretSalt())
+                .bind(5, maxDevices)
+                .map((row, meta) -> new Device(device.userId(), row.get("device_id", Integer.class),
+                        device.registrationId(), toInstant(row.get("created_at", OffsetDateTime.class))))
+                .one();
+    }
+
+    /** Marks an active device removed; false when it is unknown or removed already. */
+    public Mono<Boolean> markRemoved(String userId, int deviceId) {
+        return db.sql("UPDATE devices SET removed_at = now()"
+                        + " WHERE user_id = $1 AND device_id = $2 AND removed_at IS NULL")
+                .bind(0, userId)
+                .bind(1, deviceId)
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows > 0);
     }
 
     /** The user's active devices by device id. */
@@ -89,7 +97,7 @@ public class DeviceRepository {
                 .one();
     }
 
-    private static byte[] toBytes(Object value) {
+    static byte[] toBytes(Object value) {
         if (value instanceof byte[] bytes) {
             return bytes;
         }

@@ -2,6 +2,7 @@ package io.socialink.gateway.websocket;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import io.socialink.gateway.auth.DeviceAddress;
@@ -26,7 +27,8 @@ import reactor.core.publisher.Mono;
  * A device's live socket on {@code /ws/{userId}/{deviceId}}; security has already checked at the upgrade that the
  * path is the authenticated device. On connect it registers the socket (closing an older one of the same device on
  * this node with 4409) and produces CONNECTED with a fresh connectionId, then HEARTBEAT every interval and
- * DISCONNECTED when the socket ends. Acks from the client go to {@code device.acks}; pings are answered with pongs.
+ * DISCONNECTED when the socket ends; right after CONNECTED it writes the {@link ConnectEvents} of the device (e.g.
+ * low-prekeys). Acks from the client go to {@code device.acks}; pings are answered with pongs.
  */
 @Component
 public class DeviceSocketHandler implements WebSocketHandler {
@@ -39,10 +41,13 @@ public class DeviceSocketHandler implements WebSocketHandler {
     private final int nodeId;
     private final Duration heartbeat;
     private final int bufferFrames;
+    private final List<ConnectEvents> connectEvents;
 
     public DeviceSocketHandler(SocketRegistry registry, EventPublisher publisher, Frames frames,
-                               GatewayProperties properties, GatewayMetrics metrics) {
+                               GatewayProperties properties, GatewayMetrics metrics,
+                               List<ConnectEvents> connectEvents) {
         this.registry = registry;
+        this.connectEvents = List.copyOf(connectEvents);
         this.publisher = publisher;
         this.frames = frames;
         this.nodeId = properties.nodeId();
@@ -71,6 +76,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
                 .doFinally(signal -> socket.complete());
         Mono<Void> outbound = session.send(socket.frames().map(session::textMessage));
         return connectionEvent(socket, ConnectionEventType.CONNECTED)
+                .doOnSuccess(done -> writeConnectEvents(socket))
                 .then(Mono.firstWithSignal(Mono.when(inbound, outbound), heartbeats))
                 .onErrorResume(error -> {
                     log.debug("socket {} of {} ended with {}", socket.connectionId(), address, error.toString());
@@ -81,6 +87,14 @@ public class DeviceSocketHandler implements WebSocketHandler {
                     registry.unregister(socket);
                     connectionEvent(socket, ConnectionEventType.DISCONNECTED).subscribe(null, error -> { });
                 });
+    }
+
+    /** Not awaited: these events are best effort and must not hold up the socket. */
+    private void writeConnectEvents(LiveSocket socket) {
+        Flux.fromIterable(connectEvents)
+                .concatMap(source -> source.onConnect(socket.address()))
+                .subscribe(event -> socket.offer(frames.delivery(event)),
+                        error -> log.debug("connect events of {} not written: {}", socket.address(), error.toString()));
     }
 
     private void onFrame(LiveSocket socket, WebSocketMessage message) {

@@ -17,6 +17,8 @@ public final class LiveSocket {
 
     /** Close code when a newer socket of the same device replaced this one. */
     public static final CloseStatus SUPERSEDED = new CloseStatus(4409, "superseded by a newer connection");
+    /** Close code when the device was deactivated: its credentials no longer work, reconnecting is pointless. */
+    public static final CloseStatus REMOVED = new CloseStatus(4410, "device removed");
     /** Close code when the client did not read its frames fast enough. */
     public static final CloseStatus TOO_SLOW = new CloseStatus(1013, "client too slow, reconnect");
 

@@ -4,6 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.CloseStatus;
 
 /** The live sockets of this node, at most one per device address; the newest registration wins. */
 @Component
@@ -25,6 +26,14 @@ public class SocketRegistry {
     public LiveSocket find(String address, String connectionId) {
         LiveSocket socket = sockets.get(address);
         return socket != null && socket.connectionId().equals(connectionId) ? socket : null;
+    }
+
+    /** Closes the socket of {@code address} with {@code status}, if it has one on this node. */
+    public void close(String address, CloseStatus status) {
+        LiveSocket socket = sockets.get(address);
+        if (socket != null) {
+            socket.close(status);
+        }
     }
 
     public int size() {

@@ -20,6 +20,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.socialink.gateway.GatewayApplication;
+import io.socialink.gateway.keys.TestKeys;
 import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
@@ -82,11 +83,16 @@ final class GatewayApp implements AutoCloseable {
         }
     }
 
-    static String identityKey() {
-        byte[] key = new byte[33];
-        new java.security.SecureRandom().nextBytes(key);
-        key[0] = 0x05;
-        return Base64.getEncoder().encodeToString(key);
+    /** One-time prekeys of each kind a test device registers with: enough not to be low on prekeys. */
+    static final int DEFAULT_ONE_TIME_KEYS = 20;
+
+    /** A valid registration body with fresh libsignal keys. */
+    static String registrationBody(int registrationId) {
+        return registrationBody(TestKeys.generate(), registrationId, DEFAULT_ONE_TIME_KEYS, DEFAULT_ONE_TIME_KEYS);
+    }
+
+    static String registrationBody(TestKeys keys, int registrationId, int preKeys, int pqPreKeys) {
+        return JSON.writeValueAsString(keys.registration(registrationId, preKeys, pqPreKeys));
     }
 
     static String basic(String user, int device, String secret) {
@@ -107,8 +113,13 @@ final class GatewayApp implements AutoCloseable {
     }
 
     Device register(String userId, int registrationId) {
+        return register(userId, registrationId, TestKeys.generate(), DEFAULT_ONE_TIME_KEYS, DEFAULT_ONE_TIME_KEYS);
+    }
+
+    /** Registers a device with {@code keys} and that many one-time prekeys (EC ids from 1, Kyber ids from 2). */
+    Device register(String userId, int registrationId, TestKeys keys, int preKeys, int pqPreKeys) {
         Response response = post("/api/v1/keys/register/" + userId, "Bearer " + platformToken(userId),
-                "{\"registrationId\":" + registrationId + ",\"identityKey\":\"" + identityKey() + "\"}");
+                registrationBody(keys, registrationId, preKeys, pqPreKeys));
         if (response.status() != 201) {
             throw new IllegalStateException("registration failed: " + response);
         }
@@ -138,6 +149,15 @@ final class GatewayApp implements AutoCloseable {
 
     Response get(String path, String authorization) {
         return send(request(path, authorization).GET());
+    }
+
+    Response put(String path, String authorization, String body) {
+        return send(request(path, authorization).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Response delete(String path, String authorization) {
+        return send(request(path, authorization).DELETE());
     }
 
     HttpRequest.Builder request(String path, String authorization) {

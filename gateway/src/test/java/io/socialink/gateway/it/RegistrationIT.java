@@ -16,7 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.socialink.gateway.it.GatewayApp.Response;
-import io.socialink.gateway.keys.RegistrationRateLimiter;
+import io.socialink.gateway.keys.TestKeys;
+import io.socialink.gateway.ratelimit.RateLimitProperties;
 import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.LocalKafka;
 import io.socialink.testing.LocalPostgres;
@@ -52,7 +53,7 @@ class RegistrationIT {
     }
 
     private static String body(int registrationId) {
-        return "{\"registrationId\":" + registrationId + ",\"identityKey\":\"" + GatewayApp.identityKey() + "\"}";
+        return GatewayApp.registrationBody(registrationId);
     }
 
     private static int deviceRows(String userId) {
@@ -165,7 +166,7 @@ class RegistrationIT {
         String user = GatewayApp.unique("bad");
         String token = "Bearer " + GatewayApp.platformToken(user);
         String shortKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
-        String key = GatewayApp.identityKey();
+        String key = TestKeys.generate().identityKey();
 
         // when
         List<Response> responses = List.of(
@@ -209,7 +210,7 @@ class RegistrationIT {
         // given
         String user = GatewayApp.unique("burst");
         String token = "Bearer " + GatewayApp.platformToken(user);
-        for (int i = 0; i < RegistrationRateLimiter.BURST; i++) {
+        for (int i = 0; i < RateLimitProperties.DEFAULT_REGISTRATIONS.capacity(); i++) {
             register(user, token, body(1));
         }
 

@@ -1,4 +1,4 @@
-package io.socialink.gateway.keys;
+package io.socialink.gateway.ratelimit;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,18 +14,16 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * A token bucket per user in Redis for registrations: {@link #BURST} at once, refilled at {@link #PER_HOUR} an hour;
- * past it 429 {@code rate-limited} with Retry-After. The bucket is updated atomically by a script using Redis's
- * clock, so all gateway nodes share it. If Redis is unreachable registrations are let through: the device limit
- * still bounds what one user can create.
+ * Token buckets in Redis, one per (bucket name, key), shared by all gateway nodes: each acquire takes one token or
+ * fails with 429 {@code rate-limited} and the time until a token is back as Retry-After. A script updates the bucket
+ * atomically with Redis's own clock, so node clocks do not matter; an idle bucket expires once it would be full
+ * again. If Redis is unreachable requests are let through: limits protect against abuse, not for correctness, and
+ * the other bounds (device limit, prekey caps) still hold.
  */
 @Component
-public class RegistrationRateLimiter {
+public class RateLimiter {
 
-    public static final int BURST = 20;
-    public static final int PER_HOUR = 20;
-
-    private static final Logger log = LoggerFactory.getLogger(RegistrationRateLimiter.class);
+    private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
 
     private static final RedisScript<Long> TOKEN_BUCKET = RedisScript.of("""
             local capacity = tonumber(ARGV[1])
@@ -49,22 +47,24 @@ public class RegistrationRateLimiter {
 
     private final ReactiveStringRedisTemplate redis;
 
-    public RegistrationRateLimiter(ReactiveStringRedisTemplate redis) {
+    public RateLimiter(ReactiveStringRedisTemplate redis) {
         this.redis = redis;
     }
 
-    /** Completes when a registration of {@code userId} may proceed; errors with 429 otherwise. */
-    public Mono<Void> acquire(String userId) {
-        double perMillisecond = PER_HOUR / 3_600_000.0;
-        return redis.execute(TOKEN_BUCKET, List.of("socialink:ratelimit:register:" + userId),
-                        List.of(Integer.toString(BURST), Double.toString(perMillisecond)))
+    /**
+     * Completes when one request of {@code key} in {@code bucket} may proceed under {@code limit}; errors with a 429
+     * {@link ProblemException} carrying Retry-After otherwise. {@code what} names the requests in the problem detail.
+     */
+    public Mono<Void> acquire(String bucket, String key, RateLimitProperties.Limit limit, String what) {
+        return redis.execute(TOKEN_BUCKET, List.of("socialink:ratelimit:" + bucket + ":" + key),
+                        List.of(Integer.toString(limit.capacity()), Double.toString(limit.perMillisecond())))
                 .next()
                 .onErrorResume(error -> {
-                    log.warn("registration rate limit not checked, Redis failed: {}", error.toString());
+                    log.warn("{} rate limit not checked, Redis failed: {}", bucket, error.toString());
                     return Mono.empty();
                 })
                 .flatMap(waitMillis -> waitMillis <= 0 ? Mono.<Void>empty() : Mono.error(new ProblemException(
-                        Problem.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "too many registrations"),
+                        Problem.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "too many " + what),
                         Duration.ofMillis(waitMillis))));
     }
 }
