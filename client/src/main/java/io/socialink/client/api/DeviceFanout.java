@@ -16,28 +16,28 @@ final class DeviceFanout {
 
     /**
      * @param devicesByUser the known device lists of the destination and of the sender
-     * @param content       the content for one device, given its user and device id
+     * @param copy          makes the copy for one device, given its user and device
      */
     static List<OutgoingCopy> copies(String senderUserId, int senderDeviceId, String destination,
-                                     Map<String, List<DeviceInfo>> devicesByUser,
-                                     BiFunction<String, DeviceInfo, byte[]> content) {
+                              Map<String, List<DeviceInfo>> devicesByUser,
+                              BiFunction<String, DeviceInfo, OutgoingCopy> copy) {
         List<OutgoingCopy> copies = new ArrayList<>();
         addCopies(copies, destination, devicesByUser.getOrDefault(destination, List.of()), senderUserId,
-                senderDeviceId, content);
+                senderDeviceId, copy);
         if (!destination.equals(senderUserId)) {
             addCopies(copies, senderUserId, devicesByUser.getOrDefault(senderUserId, List.of()), senderUserId,
-                    senderDeviceId, content);
+                    senderDeviceId, copy);
         }
         return copies;
     }
 
     private static void addCopies(List<OutgoingCopy> copies, String userId, List<DeviceInfo> devices,
                                   String senderUserId, int senderDeviceId,
-                                  BiFunction<String, DeviceInfo, byte[]> content) {
+                                  BiFunction<String, DeviceInfo, OutgoingCopy> copy) {
         for (DeviceInfo device : devices) {
             boolean sendingDevice = userId.equals(senderUserId) && device.deviceId() == senderDeviceId;
             if (!sendingDevice) {
-                copies.add(OutgoingCopy.of(device, userId, content.apply(userId, device)));
+                copies.add(copy.apply(userId, device));
             }
         }
     }

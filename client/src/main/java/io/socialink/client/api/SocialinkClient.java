@@ -1,8 +1,13 @@
 package io.socialink.client.api;
 
 import io.socialink.client.auth.DeviceCredentials;
-import io.socialink.client.auth.DeviceKeys;
 import io.socialink.client.auth.PlatformTokens;
+import io.socialink.client.keys.DeviceBundle;
+import io.socialink.client.keys.DeviceKeyMaterial;
+import io.socialink.client.keys.PreKeyBundles;
+import io.socialink.client.keys.PreKeyStats;
+import io.socialink.client.keys.PublicPreKey;
+import io.socialink.client.keys.RegistrationKeys;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,6 +46,8 @@ public final class SocialinkClient {
     /** Attempts of one {@link #sendToAllDevices} before a 409/410 is given up on and thrown. */
     public static final int MAX_SEND_ATTEMPTS = 3;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** One-time prekeys of each kind that {@link #register(String)} registers. */
+    public static final int DEFAULT_ONE_TIME_PREKEYS = 100;
 
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final String JSON = "application/json";
@@ -87,21 +94,33 @@ public final class SocialinkClient {
         return URI.create(url + "/ws/" + device.userId() + "/" + device.deviceId());
     }
 
-    /** Registers a new device of {@code userId} with a random registration id and identity key. */
+    /**
+     * Registers a new device of {@code userId} with fresh libsignal keys and {@link #DEFAULT_ONE_TIME_PREKEYS}
+     * one-time prekeys of each kind. The private halves are not kept: the device can authenticate and receive, but
+     * cannot decrypt; use {@link #register(String, RegistrationKeys)} with kept {@code DeviceKeyMaterial} for that.
+     */
     public DeviceCredentials register(String userId) {
-        return register(userId, DeviceKeys.randomRegistrationId(), DeviceKeys.randomIdentityKey());
+        return register(userId, DEFAULT_ONE_TIME_PREKEYS);
+    }
+
+    /** {@link #register(String)} with {@code oneTimePreKeys} (0..100) one-time prekeys of each kind. */
+    public DeviceCredentials register(String userId, int oneTimePreKeys) {
+        return register(userId, DeviceKeyMaterial.generate(oneTimePreKeys).publicKeys());
     }
 
     /**
-     * Registers a new device of {@code userId} with a locally minted platform token.
-     *
-     * @param identityKey 33 bytes, first byte 0x05
+     * Registers a new device of {@code userId} with a locally minted platform token and the given public keys;
+     * a 422 {@code bad-signature} when a prekey signature does not verify against the identity key.
      */
-    public DeviceCredentials register(String userId, int registrationId, byte[] identityKey) {
+    public DeviceCredentials register(String userId, RegistrationKeys keys) {
         checkUserId(userId);
         ObjectNode body = mapper.createObjectNode();
-        body.put("registrationId", registrationId);
-        body.put("identityKey", Base64.getEncoder().encodeToString(identityKey));
+        body.put("registrationId", keys.registrationId());
+        body.put("identityKey", base64(keys.identityKey()));
+        putKey(body.putObject("signedPreKey"), keys.signedPreKey());
+        putKey(body.putObject("pqLastResortPreKey"), keys.pqLastResortPreKey());
+        putKeys(body.putArray("preKeys"), keys.preKeys());
+        putKeys(body.putArray("pqPreKeys"), keys.pqPreKeys());
         HttpRequest request = request("/api/v1/keys/register/" + userId)
                 .header("Authorization", "Bearer " + tokens.mint(userId))
                 .header("Content-Type", JSON)
@@ -109,7 +128,90 @@ public final class SocialinkClient {
                 .build();
         JsonNode json = readJson(exchange(request, 201));
         return new DeviceCredentials(json.path("userId").asString(userId), json.path("deviceId").asInt(),
-                json.path("deviceSecret").asString(), registrationId);
+                json.path("deviceSecret").asString(), keys.registrationId());
+    }
+
+    /**
+     * Prekey bundles of every active device of {@code userId}. Each one-time prekey handed out is gone from the
+     * directory, so fetch only for devices a session is needed with. 404 {@code unknown-user}; 429
+     * {@code rate-limited} when this device fetched too often.
+     */
+    public PreKeyBundles bundle(DeviceCredentials as, String userId) {
+        return bundle(as, userId, null);
+    }
+
+    /** The bundle of one device of {@code userId} (all devices when {@code deviceId} is null). */
+    public PreKeyBundles bundle(DeviceCredentials as, String userId, Integer deviceId) {
+        checkUserId(userId);
+        String query = deviceId == null ? "" : "?deviceId=" + deviceId;
+        HttpRequest request = request("/api/v1/keys/bundle/" + userId + query)
+                .header("Authorization", as.basicAuthorization())
+                .GET()
+                .build();
+        JsonNode json = readJson(exchange(request, 200));
+        List<DeviceBundle> devices = new ArrayList<>();
+        for (JsonNode device : json.path("devices")) {
+            JsonNode pq = device.path("pqPreKey");
+            devices.add(new DeviceBundle(device.path("deviceId").asInt(), device.path("registrationId").asInt(),
+                    decode(device.path("identityKey")), readKey(device.path("signedPreKey")),
+                    device.hasNonNull("preKey") ? readKey(device.get("preKey")) : null, readKey(pq),
+                    pq.path("lastResort").asBoolean(false)));
+        }
+        return new PreKeyBundles(json.path("userId").asString(userId), devices);
+    }
+
+    /** Uploads more one-time prekeys of the authenticated device; answers the directory's counts after it. */
+    public PreKeyStats uploadPreKeys(DeviceCredentials as, List<PublicPreKey> preKeys, List<PublicPreKey> pqPreKeys) {
+        ObjectNode body = mapper.createObjectNode();
+        putKeys(body.putArray("preKeys"), preKeys);
+        putKeys(body.putArray("pqPreKeys"), pqPreKeys);
+        HttpRequest request = request("/api/v1/keys/prekeys/" + as.userId() + "/" + as.deviceId())
+                .header("Authorization", as.basicAuthorization())
+                .header("Content-Type", JSON)
+                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                .build();
+        return readStats(readJson(exchange(request, 200)));
+    }
+
+    /** Replaces the signed prekey and/or the Kyber last-resort prekey (at least one non-null) of this device. */
+    public void rotate(DeviceCredentials as, PublicPreKey signedPreKey, PublicPreKey pqLastResortPreKey) {
+        if (signedPreKey == null && pqLastResortPreKey == null) {
+            throw new IllegalArgumentException("rotate needs a signed prekey or a Kyber last-resort prekey");
+        }
+        ObjectNode body = mapper.createObjectNode();
+        if (signedPreKey != null) {
+            putKey(body.putObject("signedPreKey"), signedPreKey);
+        }
+        if (pqLastResortPreKey != null) {
+            putKey(body.putObject("pqLastResortPreKey"), pqLastResortPreKey);
+        }
+        HttpRequest request = request("/api/v1/keys/rotate/" + as.userId() + "/" + as.deviceId())
+                .header("Authorization", as.basicAuthorization())
+                .header("Content-Type", JSON)
+                .PUT(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                .build();
+        exchange(request, 204);
+    }
+
+    /** Remaining one-time prekeys and key ages of the authenticated device. */
+    public PreKeyStats stats(DeviceCredentials as) {
+        HttpRequest request = request("/api/v1/keys/stats/" + as.userId() + "/" + as.deviceId())
+                .header("Authorization", as.basicAuthorization())
+                .GET()
+                .build();
+        return readStats(readJson(exchange(request, 200)));
+    }
+
+    /**
+     * Removes device {@code deviceId} of the authenticated user from its device list: its credentials stop working,
+     * its socket closes and its queue is dropped.
+     */
+    public void deactivate(DeviceCredentials as, int deviceId) {
+        HttpRequest request = request("/api/v1/keys/deactivate/" + as.userId() + "/" + deviceId)
+                .header("Authorization", as.basicAuthorization())
+                .DELETE()
+                .build();
+        exchange(request, 204);
     }
 
     /** The active devices of {@code userId}; a 404 {@code unknown-user} when it has none. */
@@ -161,50 +263,118 @@ public final class SocialinkClient {
 
     /**
      * Sends {@code content} to every active device of {@code destination} and to the sender's other devices (Note
-     * to Self: the sender's other devices only). When the gateway answers 409 {@code device-mismatch} or 410
-     * {@code stale-devices}, the named users' device lists are fetched again and the send is retried with the same
-     * idempotency key, so a retry never duplicates; after {@link #MAX_SEND_ATTEMPTS} the problem is thrown.
+     * to Self: the sender's other devices only), the same bytes to each. When the gateway answers 409
+     * {@code device-mismatch} or 410 {@code stale-devices}, the named users' device lists are fetched again and the
+     * send is retried with the same idempotency key, so a retry never duplicates; after {@link #MAX_SEND_ATTEMPTS}
+     * the problem is thrown.
      */
     public SendResult sendToAllDevices(DeviceCredentials as, String destination, String idempotencyKey,
                                        byte[] content) {
-        Map<String, List<DeviceInfo>> devicesByUser = new HashMap<>();
-        devicesByUser.put(destination, devices(as, destination).devices());
-        if (!destination.equals(as.userId())) {
-            devicesByUser.put(as.userId(), devices(as, as.userId()).devices());
-        }
+        return sendToAllDevices(as, destination, idempotencyKey, new DeviceListCopies(as, destination, content));
+    }
+
+    /**
+     * Sends one copy per device that {@code copies} believes active, with the fan-out rules above; on 409/410 lets
+     * {@code copies} correct its beliefs and retries with the same idempotency key, at most
+     * {@link #MAX_SEND_ATTEMPTS} times in all.
+     */
+    public SendResult sendToAllDevices(DeviceCredentials as, String destination, String idempotencyKey,
+                                       DeviceCopies copies) {
+        checkUserId(destination);
         for (int attempt = 1; ; attempt++) {
-            List<OutgoingCopy> copies = DeviceFanout.copies(as.userId(), as.deviceId(), destination, devicesByUser,
-                    (userId, device) -> content);
+            List<OutgoingCopy> outgoing = DeviceFanout.copies(as.userId(), as.deviceId(), destination,
+                    copies.devices(), copies::copy);
             try {
-                return send(as, destination, idempotencyKey, copies);
+                return send(as, destination, idempotencyKey, outgoing);
             } catch (ProblemException problem) {
                 if (!problem.isDeviceListOutdated() || attempt >= MAX_SEND_ATTEMPTS) {
                     throw problem;
                 }
-                refresh(as, devicesByUser, problem);
+                copies.correct(problem);
             }
         }
     }
 
-    private void refresh(DeviceCredentials as, Map<String, List<DeviceInfo>> devicesByUser,
-                         ProblemException problem) {
-        // a problem without names still means some list is outdated: refresh every list of this send
-        List<String> users = problem.outdatedUsers().isEmpty()
-                ? List.copyOf(devicesByUser.keySet())
-                : List.copyOf(problem.outdatedUsers());
-        for (String userId : users) {
-            if (!devicesByUser.containsKey(userId)) {
-                continue;
-            }
-            try {
-                devicesByUser.put(userId, devices(as, userId).devices());
-            } catch (ProblemException lookup) {
-                if (lookup.status() != 404) {
-                    throw lookup;
-                }
-                devicesByUser.put(userId, List.of());
+    /** The same content for every device, with device lists from the directory. */
+    private final class DeviceListCopies implements DeviceCopies {
+
+        private final DeviceCredentials as;
+        private final byte[] content;
+        private final Map<String, List<DeviceInfo>> devicesByUser = new HashMap<>();
+
+        DeviceListCopies(DeviceCredentials as, String destination, byte[] content) {
+            this.as = as;
+            this.content = content;
+            devicesByUser.put(destination, SocialinkClient.this.devices(as, destination).devices());
+            if (!destination.equals(as.userId())) {
+                devicesByUser.put(as.userId(), SocialinkClient.this.devices(as, as.userId()).devices());
             }
         }
+
+        @Override
+        public Map<String, List<DeviceInfo>> devices() {
+            return devicesByUser;
+        }
+
+        @Override
+        public OutgoingCopy copy(String userId, DeviceInfo device) {
+            return OutgoingCopy.of(device, userId, content);
+        }
+
+        @Override
+        public void correct(ProblemException problem) {
+            // a problem without names still means some list is outdated: refresh every list of this send
+            List<String> users = problem.outdatedUsers().isEmpty()
+                    ? List.copyOf(devicesByUser.keySet())
+                    : List.copyOf(problem.outdatedUsers());
+            for (String userId : users) {
+                if (!devicesByUser.containsKey(userId)) {
+                    continue;
+                }
+                try {
+                    devicesByUser.put(userId, SocialinkClient.this.devices(as, userId).devices());
+                } catch (ProblemException lookup) {
+                    if (lookup.status() != 404) {
+                        throw lookup;
+                    }
+                    devicesByUser.put(userId, List.of());
+                }
+            }
+        }
+    }
+
+    private void putKey(ObjectNode node, PublicPreKey key) {
+        node.put("keyId", key.keyId());
+        node.put("publicKey", base64(key.publicKey()));
+        if (key.signature() != null) {
+            node.put("signature", base64(key.signature()));
+        }
+    }
+
+    private void putKeys(ArrayNode array, List<PublicPreKey> keys) {
+        keys.forEach(key -> putKey(array.addObject(), key));
+    }
+
+    private static PublicPreKey readKey(JsonNode node) {
+        return new PublicPreKey(node.path("keyId").asInt(), decode(node.path("publicKey")),
+                node.hasNonNull("signature") ? decode(node.get("signature")) : null);
+    }
+
+    private static PreKeyStats readStats(JsonNode json) {
+        return new PreKeyStats(json.path("ecPreKeys").asInt(), json.path("pqPreKeys").asInt(),
+                json.path("signedPreKeyAgeSeconds").asLong(), json.path("pqLastResortPreKeyAgeSeconds").asLong());
+    }
+
+    private static byte[] decode(JsonNode node) {
+        try {
+            return Base64.getDecoder().decode(node.asString());
+        } catch (IllegalArgumentException e) {
+            throw new UncheckedIOException(new IOException("bad base64 in response", e));
+        }
+    }
+
+    private static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
     }
 
     private String sendBody(String destination, String idempotencyKey, List<OutgoingCopy> copies) {

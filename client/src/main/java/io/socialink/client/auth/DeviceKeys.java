@@ -1,10 +1,11 @@
 package io.socialink.client.auth;
 
-import java.security.SecureRandom;
+import org.signal.libsignal.protocol.IdentityKeyPair;
+import org.signal.libsignal.protocol.util.KeyHelper;
 
 /**
- * Generates the per-device values a registration needs. The identity key is 33 random bytes in the shape of a
- * libsignal public key (type byte 0x05, then 32 bytes) until the client holds real libsignal identity keys.
+ * Single per-device values for callers that need one without a whole {@code DeviceKeyMaterial}: a fresh libsignal
+ * identity public key (33 bytes, type byte 0x05) and a registration id in libsignal's range.
  */
 public final class DeviceKeys {
 
@@ -12,20 +13,16 @@ public final class DeviceKeys {
     public static final byte DJB_KEY_TYPE = 0x05;
     public static final int MAX_REGISTRATION_ID = 16380;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private DeviceKeys() {
     }
 
+    /** The public half of a freshly generated identity key pair whose private half is discarded. */
     public static byte[] randomIdentityKey() {
-        byte[] key = new byte[IDENTITY_KEY_LENGTH];
-        RANDOM.nextBytes(key);
-        key[0] = DJB_KEY_TYPE;
-        return key;
+        return IdentityKeyPair.generate().getPublicKey().serialize();
     }
 
     /** A registration id in {@code 1..16380}, the range libsignal uses. */
     public static int randomRegistrationId() {
-        return 1 + RANDOM.nextInt(MAX_REGISTRATION_ID);
+        return KeyHelper.generateRegistrationId(false);
     }
 }

@@ -4,7 +4,6 @@ import io.socialink.client.api.OutgoingCopy;
 import io.socialink.client.api.ProblemException;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
-import io.socialink.client.auth.DeviceKeys;
 import io.socialink.client.auth.PlatformTokens;
 import io.socialink.client.socket.CloseStatus;
 import io.socialink.client.socket.DeviceSocket;
@@ -80,7 +79,7 @@ public final class LoadGenerator {
     }
 
     public BenchReport run() throws InterruptedException {
-        checkLoopback();
+        checkLoopback(options.server(), options.allowRemote());
         ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime()
                 .availableProcessors()), daemonThreads("bench-http"));
         HttpClient http = HttpClient.newBuilder()
@@ -240,18 +239,19 @@ public final class LoadGenerator {
     private List<DeviceCredentials> register(SocialinkClient client, String prefix, int count) {
         List<DeviceCredentials> devices = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            devices.add(client.register(prefix + i, DeviceKeys.randomRegistrationId(),
-                    DeviceKeys.randomIdentityKey()));
+            // opaque payloads need no one-time prekeys; the device still registers real signed keys
+            devices.add(client.register(prefix + i, 0));
         }
         return devices;
     }
 
-    private void checkLoopback() {
-        String host = options.server().getHost();
+    /** Refuses a server that is not on a loopback address unless remote load was explicitly allowed. */
+    static void checkLoopback(java.net.URI server, boolean allowRemote) {
+        String host = server.getHost();
         if (host == null) {
-            throw new IllegalArgumentException("--server needs a host: " + options.server());
+            throw new IllegalArgumentException("--server needs a host: " + server);
         }
-        if (options.allowRemote()) {
+        if (allowRemote) {
             return;
         }
         try {

@@ -1,6 +1,12 @@
 package io.socialink.client.cli;
 
+import io.socialink.client.keys.PreKeyStats;
+import io.socialink.client.signal.DecryptedMessage;
+import io.socialink.client.signal.SecureMessageListener;
+import io.socialink.client.signal.SecureMessenger;
+import io.socialink.client.signal.UndecryptableMessageException;
 import io.socialink.client.socket.CloseStatus;
+import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
@@ -20,11 +26,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Connects the device's socket and prints {@code <sentAt> <sender userId.deviceId> <messageId> <text>} per
- * envelope and {@code -- queue empty} when the waiting queue has been delivered. Exits 0 after {@code --count}
- * envelopes or at {@code --timeout}; 2 when the timeout came before the count, 1 when the server closed the socket.
+ * Connects the device's socket, decrypts each envelope and prints {@code <sentAt> <sender userId.deviceId>
+ * <messageId> <text>} ({@code [undecryptable: reason]} instead of the text when it cannot be decrypted) and
+ * {@code -- queue empty} when the waiting queue has been delivered. Refills one-time prekeys when the server says
+ * they run low. Exits 0 after {@code --count} envelopes or at {@code --timeout}; 2 when the timeout came before the
+ * count, 1 when the server closed the socket.
  */
-@Command(name = "listen", description = "Receive messages on this device's socket and print them.")
+@Command(name = "listen", description = "Receive messages on this device's socket, decrypt and print them.")
 final class ListenCommand implements Callable<Integer> {
 
     static final int EXIT_TIMEOUT = 2;
@@ -47,68 +55,135 @@ final class ListenCommand implements Callable<Integer> {
         StoredProfile profile = profileOptions.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicInteger received = new AtomicInteger();
-        DeviceSocketListener listener = new DeviceSocketListener() {
-            @Override
-            public void onEnvelope(Envelope envelope) {
-                if (count != null && received.get() >= count) {
-                    // left unacked for the next listen rather than acked without being shown
-                    throw new CountReachedException();
-                }
-                out.println(Instant.ofEpochMilli(envelope.sentAt()) + " " + envelope.senderAddress() + " "
-                        + envelope.messageId() + " " + printable(envelope.content()));
-                if (count != null && received.incrementAndGet() >= count) {
-                    done.countDown();
-                }
-            }
-
-            @Override
-            public void onQueueEmpty() {
-                out.println("-- queue empty");
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                if (!(error instanceof CountReachedException)) {
-                    err.println("warning: " + error.getMessage());
-                }
-            }
-
-            @Override
-            public void onClose(CloseStatus status) {
-                done.countDown();
-            }
-        };
         if (count != null && count <= 0) {
             return 0;
         }
-        DeviceSocket socket = DeviceSocket.connect(profileOptions.client(profile), profile.credentials(), listener);
-        boolean finished;
-        if (timeoutSeconds != null) {
-            finished = done.await(timeoutSeconds, TimeUnit.SECONDS);
-        } else {
-            done.await();
-            finished = true;
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger received = new AtomicInteger();
+        try (SecureMessenger messenger = profileOptions.messenger(profile)) {
+            DeviceSocketListener decrypting = messenger.listener(new Printer(out, err, received, done));
+            DeviceSocketListener listener = new DeviceSocketListener() {
+                @Override
+                public void onEnvelope(Envelope envelope) {
+                    if (count != null && received.get() >= count) {
+                        // left unacked (and undecrypted) for the next listen rather than acked without being shown
+                        throw new CountReachedException();
+                    }
+                    decrypting.onEnvelope(envelope);
+                    if (count != null && received.get() >= count) {
+                        done.countDown();
+                    }
+                }
+
+                @Override
+                public void onEvent(DeviceEvent event) {
+                    decrypting.onEvent(event);
+                }
+
+                @Override
+                public void onQueueEmpty() {
+                    decrypting.onQueueEmpty();
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    decrypting.onError(error);
+                }
+
+                @Override
+                public void onClose(CloseStatus status) {
+                    decrypting.onClose(status);
+                }
+            };
+            DeviceSocket socket = DeviceSocket.connect(profileOptions.client(profile), profile.credentials(),
+                    listener);
+            boolean finished;
+            if (timeoutSeconds != null) {
+                finished = done.await(timeoutSeconds, TimeUnit.SECONDS);
+            } else {
+                done.await();
+                finished = true;
+            }
+            boolean countReached = count != null && received.get() >= count;
+            CloseStatus serverClose = socket.closed().getNow(null);
+            socket.close();
+            if (serverClose != null && !countReached) {
+                err.println("socket closed by the server: " + serverClose.code() + " " + serverClose.reason()
+                        + (serverClose.isReplaced() ? " (replaced by a newer connection of this device)" : ""));
+                return 1;
+            }
+            if (!finished && count != null && !countReached) {
+                err.println("timed out after " + received.get() + " of " + count + " envelopes");
+                return EXIT_TIMEOUT;
+            }
+            return 0;
         }
-        boolean countReached = count != null && received.get() >= count;
-        CloseStatus serverClose = socket.closed().getNow(null);
-        socket.close();
-        if (serverClose != null && !countReached) {
-            err.println("socket closed by the server: " + serverClose.code() + " " + serverClose.reason()
-                    + (serverClose.isReplaced() ? " (replaced by a newer connection of this device)" : ""));
-            return 1;
-        }
-        if (!finished && count != null && !countReached) {
-            err.println("timed out after " + received.get() + " of " + count + " envelopes");
-            return EXIT_TIMEOUT;
-        }
-        return 0;
     }
 
-    /** Keeps one envelope on one line. */
+    /** Keeps one message on one line. */
     static String printable(byte[] content) {
         return new String(content, StandardCharsets.UTF_8).replace("\r", "\\r").replace("\n", "\\n");
+    }
+
+    static String line(Envelope envelope, String text) {
+        return Instant.ofEpochMilli(envelope.sentAt()) + " " + envelope.senderAddress() + " " + envelope.messageId()
+                + " " + text;
+    }
+
+    /** Prints what the messenger decrypted; shared with {@code chat}. */
+    static final class Printer implements SecureMessageListener {
+
+        private final PrintWriter out;
+        private final PrintWriter err;
+        private final AtomicInteger received;
+        private final CountDownLatch closed;
+
+        Printer(PrintWriter out, PrintWriter err, AtomicInteger received, CountDownLatch closed) {
+            this.out = out;
+            this.err = err;
+            this.received = received;
+            this.closed = closed;
+        }
+
+        @Override
+        public void onMessage(DecryptedMessage message) {
+            out.println(line(message.envelope(), printable(message.plaintext())));
+            out.flush();
+            received.incrementAndGet();
+        }
+
+        @Override
+        public void onUndecryptable(Envelope envelope, UndecryptableMessageException error) {
+            out.println(line(envelope, "[undecryptable: " + error.getMessage() + "]"));
+            out.flush();
+            received.incrementAndGet();
+        }
+
+        @Override
+        public void onQueueEmpty() {
+            out.println("-- queue empty");
+            out.flush();
+        }
+
+        @Override
+        public void onPreKeysRefilled(PreKeyStats stats) {
+            err.println("uploaded one-time prekeys: " + stats.ecPreKeys() + " EC and " + stats.pqPreKeys()
+                    + " Kyber now in the directory");
+            err.flush();
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (!(error instanceof CountReachedException)) {
+                err.println("warning: " + error.getMessage());
+                err.flush();
+            }
+        }
+
+        @Override
+        public void onClose(CloseStatus status) {
+            closed.countDown();
+        }
     }
 
     private static final class CountReachedException extends RuntimeException {

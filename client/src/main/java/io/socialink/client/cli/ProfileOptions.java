@@ -1,6 +1,8 @@
 package io.socialink.client.cli;
 
 import io.socialink.client.api.SocialinkClient;
+import io.socialink.client.signal.SecureMessenger;
+import io.socialink.client.store.SignalFileStore;
 import io.socialink.client.store.StoredProfile;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,5 +27,11 @@ final class ProfileOptions {
 
     SocialinkClient client(StoredProfile stored) {
         return new SocialinkClient(server != null ? server : stored.server());
+    }
+
+    /** The device's persistent libsignal state and a messenger over it. */
+    SecureMessenger messenger(StoredProfile stored) {
+        SignalFileStore keys = SignalFileStore.open(store.store().signalDirectory(stored.profile()));
+        return new SecureMessenger(client(stored), stored.credentials(), keys);
     }
 }

@@ -2,8 +2,10 @@ package io.socialink.client.cli;
 
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
-import io.socialink.client.auth.DeviceKeys;
+import io.socialink.client.keys.DeviceKeyMaterial;
+import io.socialink.client.keys.RegistrationKeys;
 import io.socialink.client.store.CredentialStore;
+import io.socialink.client.store.SignalFileStore;
 import io.socialink.client.store.StoredProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,8 +16,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.net.URI;
 import java.util.concurrent.Callable;
 
-/** Registers a new device of a user and stores it as a profile; prints the deviceId. */
-@Command(name = "register", description = "Register a new device and store its credentials; prints the deviceId.")
+/**
+ * Registers a new device of a user with freshly generated libsignal keys (identity, signed EC prekey, Kyber
+ * last-resort prekey, one-time prekeys) and stores its credentials and private keys under a profile; prints the
+ * deviceId.
+ */
+@Command(name = "register", description = "Register a new device with fresh keys and store it; prints the deviceId.")
 final class RegisterCommand implements Callable<Integer> {
 
     @Spec
@@ -31,6 +37,10 @@ final class RegisterCommand implements Callable<Integer> {
             description = "Gateway URL (default: ${DEFAULT-VALUE}).")
     URI server;
 
+    @Option(names = "--prekeys", defaultValue = "100", paramLabel = "N",
+            description = "One-time EC and Kyber prekeys to register, 0..100 (default: ${DEFAULT-VALUE}).")
+    int oneTimePreKeys;
+
     @Mixin
     StoreOption storeOption;
 
@@ -40,10 +50,12 @@ final class RegisterCommand implements Callable<Integer> {
         CredentialStore store = storeOption.store();
         // validates the name before the device is registered, so a bad name wastes no device slot
         boolean replacing = store.find(name).isPresent();
-        byte[] identityKey = DeviceKeys.randomIdentityKey();
-        DeviceCredentials credentials = new SocialinkClient(server)
-                .register(userId, DeviceKeys.randomRegistrationId(), identityKey);
-        store.save(new StoredProfile(name, credentials, identityKey, server));
+        DeviceKeyMaterial keys = DeviceKeyMaterial.generate(oneTimePreKeys);
+        RegistrationKeys publicKeys = keys.publicKeys();
+        DeviceCredentials credentials = new SocialinkClient(server).register(userId, publicKeys);
+        // keys first: a profile on disk always has the keys its device registered with
+        SignalFileStore.create(store.signalDirectory(name), keys);
+        store.save(new StoredProfile(name, credentials, publicKeys.identityKey(), server));
         if (replacing) {
             spec.commandLine().getErr().println("replaced profile '" + name + "' in " + store.directory());
         }

@@ -1,6 +1,7 @@
 package io.socialink.client.cli;
 
 import io.socialink.client.api.SendResult;
+import io.socialink.client.signal.SecureMessenger;
 import io.socialink.client.store.StoredProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,8 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
-/** Sends a text (its UTF-8 bytes as the opaque payload) to every device of a user; prints the messageId. */
-@Command(name = "send", description = "Send a text to all devices of a user (and your other devices); "
+/**
+ * Sends a text, end-to-end encrypted once per device, to every device of a user and to the sender's other devices;
+ * prints the messageId.
+ */
+@Command(name = "send", description = "Send an encrypted text to all devices of a user (and your other devices); "
         + "prints the messageId.")
 final class SendCommand implements Callable<Integer> {
 
@@ -37,9 +41,10 @@ final class SendCommand implements Callable<Integer> {
     public Integer call() {
         StoredProfile profile = profileOptions.load();
         String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
-        SendResult result = profileOptions.client(profile)
-                .sendToAllDevices(profile.credentials(), destination, key, text.getBytes(StandardCharsets.UTF_8));
-        spec.commandLine().getOut().println(result.messageId());
+        try (SecureMessenger messenger = profileOptions.messenger(profile)) {
+            SendResult result = messenger.send(destination, key, text.getBytes(StandardCharsets.UTF_8));
+            spec.commandLine().getOut().println(result.messageId());
+        }
         return 0;
     }
 }

@@ -14,6 +14,14 @@ public interface DeviceSocketListener {
      */
     void onEnvelope(Envelope envelope);
 
+    /**
+     * A server-made event, e.g. {@code low-prekeys}. Ephemeral events need no ack and a failure here is only
+     * reported to {@link #onError}; queued events (with a messageId) are acked once this returns and, when it
+     * throws, are handled like a failed envelope.
+     */
+    default void onEvent(DeviceEvent event) {
+    }
+
     /** The queue waiting at connect time has been delivered; called at most once per socket. */
     default void onQueueEmpty() {
     }

@@ -1,6 +1,7 @@
 package io.socialink.client.socket;
 
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,7 +10,8 @@ import java.util.function.Consumer;
 /**
  * Handles the text frames of one socket in order: new envelopes go to the listener and are acked once it
  * returned, duplicates (by messageId) are acked again but not delivered, queue-empty and pongs complete their
- * futures. Frames are handled one at a time. After {@link #stop()}, or once the listener failed on an envelope,
+ * futures; queued device events are handled like envelopes, ephemeral ones ({@code low-prekeys}) are passed on
+ * without an ack. Frames are handled one at a time. After {@link #stop()}, or once the listener failed on an envelope,
  * envelopes are neither delivered nor acked: acking the ones after a failed envelope would let the server drop
  * them while the failed one waits, so the next socket would receive them out of order.
  */
@@ -47,6 +49,10 @@ final class FrameDispatcher {
             if (!stopped) {
                 onEnvelope(envelope);
             }
+        } else if (frame instanceof DeviceEvent event) {
+            if (!stopped) {
+                onEvent(event);
+            }
         } else if (frame instanceof ServerFrame.QueueEmpty) {
             if (queueEmpty.complete(null)) {
                 listener.onQueueEmpty();
@@ -62,17 +68,34 @@ final class FrameDispatcher {
     }
 
     private void onEnvelope(Envelope envelope) {
-        String messageId = envelope.messageId().toString();
-        if (!seen.firstSighting(envelope.messageId())) {
+        deliverQueued(envelope.messageId(), () -> listener.onEnvelope(envelope));
+    }
+
+    private void onEvent(DeviceEvent event) {
+        if (event.ephemeral() || event.messageId() == null) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                listener.onError(e);
+            }
+            return;
+        }
+        deliverQueued(event.messageId(), () -> listener.onEvent(event));
+    }
+
+    /** Queued frames: delivered once per messageId and acked only after the listener returned. */
+    private void deliverQueued(UUID id, Runnable delivery) {
+        String messageId = id.toString();
+        if (!seen.firstSighting(id)) {
             duplicates.incrementAndGet();
             // stored already; its earlier ack was lost or is still on its way
             ack.accept(messageId);
             return;
         }
         try {
-            listener.onEnvelope(envelope);
+            delivery.run();
         } catch (RuntimeException e) {
-            seen.forget(envelope.messageId());
+            seen.forget(id);
             stopped = true;
             listener.onError(e);
             onListenerFailure.run();

@@ -7,6 +7,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.util.Base64;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /** Reads server frames and writes client frames of the WebSocket protocol. Thread-safe. */
@@ -32,7 +34,7 @@ public final class FrameParser {
             case "pong" -> new ServerFrame.Pong(json.path("id").asString(null));
             case "error" -> new ServerFrame.Error(firstText(json, "code", "title", "error"),
                     firstText(json, "detail", "message"));
-            default -> new ServerFrame.Unknown(type);
+            default -> event(type, json);
         };
     }
 
@@ -63,6 +65,29 @@ public final class FrameParser {
             throw e instanceof MalformedFrameException malformed ? malformed
                     : new MalformedFrameException("bad envelope: " + e.getMessage(), e);
         }
+    }
+
+    /** Any other type: a server-made device event, or a frame newer than this client, kept for the listener. */
+    private static DeviceEvent event(String type, JsonNode json) {
+        UUID messageId = null;
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> member : json.properties()) {
+            String name = member.getKey();
+            JsonNode value = member.getValue();
+            if (name.equals("type")) {
+                continue;
+            }
+            if (name.equals("messageId")) {
+                try {
+                    messageId = value.isNull() ? null : UUID.fromString(value.asString());
+                } catch (IllegalArgumentException e) {
+                    throw new MalformedFrameException("bad messageId in " + type + " frame", e);
+                }
+                continue;
+            }
+            attributes.put(name, value.isValueNode() ? value.asString() : value.toString());
+        }
+        return new DeviceEvent(type, messageId, attributes);
     }
 
     private static JsonNode required(JsonNode parent, String member) {

@@ -1,8 +1,8 @@
 package io.socialink.client.socket;
 
 /** A server → client WebSocket frame, as read by {@link FrameParser}. */
-public sealed interface ServerFrame permits Envelope, ServerFrame.QueueEmpty, ServerFrame.Pong,
-        ServerFrame.Error, ServerFrame.Unknown {
+public sealed interface ServerFrame permits Envelope, DeviceEvent, ServerFrame.QueueEmpty, ServerFrame.Pong,
+        ServerFrame.Error {
 
     /** The queue that was waiting when the socket connected has been delivered and acknowledged. */
     record QueueEmpty() implements ServerFrame {
@@ -17,9 +17,5 @@ public sealed interface ServerFrame permits Envelope, ServerFrame.QueueEmpty, Se
      * name such as {@code bad-frame}.
      */
     record Error(String code, String detail) implements ServerFrame {
-    }
-
-    /** A frame type this client does not know yet; ignored so newer servers can add frames. */
-    record Unknown(String type) implements ServerFrame {
     }
 }

@@ -10,20 +10,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -37,8 +30,6 @@ public final class CredentialStore {
     public static final String HOME_ENV = "SOCIALINK_CLIENT_HOME";
     private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
     private static final String SUFFIX = ".json";
-    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
 
     private final Path directory;
     private final JsonMapper mapper = JsonMapper.builder().build();
@@ -73,14 +64,7 @@ public final class CredentialStore {
                 .put("server", profile.server().toString());
         byte[] bytes = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
         try {
-            createDirectory();
-            Path temp = createOwnerOnlyFile(directory.resolve("." + profile.profile() + ".tmp"));
-            try {
-                Files.write(temp, bytes);
-                move(temp, target);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            OwnerOnlyFiles.write(target, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write profile " + target, e);
         }
@@ -115,6 +99,12 @@ public final class CredentialStore {
                 "no profile '" + profile + "' in " + directory + " (register it first)"));
     }
 
+    /** Where the profile's libsignal state lives ({@link SignalFileStore}): {@code <dir>/<profile>.signal}. */
+    public Path signalDirectory(String profile) {
+        Path file = file(profile);
+        return file.resolveSibling(profile + ".signal");
+    }
+
     /** Profile names, sorted. */
     public List<String> profiles() {
         if (!Files.isDirectory(directory)) {
@@ -138,40 +128,5 @@ public final class CredentialStore {
             throw new IllegalArgumentException("profile name must match [A-Za-z0-9_.-]{1,64}: " + profile);
         }
         return directory.resolve(profile + SUFFIX);
-    }
-
-    private void createDirectory() throws IOException {
-        if (Files.isDirectory(directory)) {
-            return;
-        }
-        if (posix()) {
-            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_DIR));
-        } else {
-            Files.createDirectories(directory);
-        }
-    }
-
-    private Path createOwnerOnlyFile(Path path) throws IOException {
-        Files.deleteIfExists(path);
-        try {
-            FileAttribute<?>[] attributes = posix()
-                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
-                    : new FileAttribute<?>[0];
-            return Files.createFile(path, attributes);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("concurrent write of " + path, e);
-        }
-    }
-
-    private static void move(Path source, Path target) throws IOException {
-        try {
-            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private boolean posix() {
-        return directory.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 }

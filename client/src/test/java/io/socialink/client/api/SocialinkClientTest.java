@@ -1,13 +1,15 @@
 package io.socialink.client.api;
 
 import io.socialink.client.auth.DeviceCredentials;
-import io.socialink.client.auth.DeviceKeys;
 import io.socialink.client.auth.PlatformTokens;
+import io.socialink.client.keys.DeviceKeyMaterial;
+import io.socialink.client.keys.RegistrationKeys;
 import io.socialink.client.testing.FakeGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -39,30 +41,46 @@ class SocialinkClientTest {
     }
 
     @Test
-    void shouldRegisterWithPlatformTokenAndIdentityKey() {
+    void shouldRegisterWithPlatformTokenAndTheContractsKeyBody() {
         // given
-        byte[] identityKey = DeviceKeys.randomIdentityKey();
+        DeviceKeyMaterial keys = DeviceKeyMaterial.generate(2);
+        RegistrationKeys publicKeys = keys.publicKeys();
 
         // when
-        DeviceCredentials credentials = client.register("alice", 4711, identityKey);
+        DeviceCredentials credentials = client.register("alice", publicKeys);
 
         // then
         assertThat(credentials.userId()).isEqualTo("alice");
         assertThat(credentials.deviceId()).isEqualTo(1);
         assertThat(credentials.deviceSecret()).isEqualTo("secret-alice-1");
-        assertThat(credentials.registrationId()).isEqualTo(4711);
+        assertThat(credentials.registrationId()).isEqualTo(keys.registrationId());
         FakeGateway.Request request = gateway.requests().get(0);
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.path()).isEqualTo("/api/v1/keys/register/alice");
         assertThat(request.authorization()).startsWith("Bearer ey");
-        assertThat(request.body()).contains("\"registrationId\":4711")
-                .contains("\"identityKey\":\"" + Base64.getEncoder().encodeToString(identityKey) + "\"");
+        JsonNode body = JsonMapper.builder().build().readTree(request.body());
+        assertThat(body.path("registrationId").asInt()).isEqualTo(keys.registrationId());
+        assertThat(body.path("identityKey").asString()).isEqualTo(base64(publicKeys.identityKey()));
+        assertThat(body.path("signedPreKey").path("keyId").asInt()).isEqualTo(publicKeys.signedPreKey().keyId());
+        assertThat(body.path("signedPreKey").path("signature").asString())
+                .isEqualTo(base64(publicKeys.signedPreKey().signature()));
+        assertThat(body.path("pqLastResortPreKey").path("publicKey").asString())
+                .isEqualTo(base64(publicKeys.pqLastResortPreKey().publicKey()));
+        assertThat(body.path("preKeys")).hasSize(2);
+        assertThat(body.path("preKeys").get(0).has("signature")).isFalse();
+        assertThat(body.path("pqPreKeys")).hasSize(2);
+        assertThat(body.path("pqPreKeys").get(1).path("signature").asString())
+                .isEqualTo(base64(publicKeys.pqPreKeys().get(1).signature()));
+    }
+
+    private static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
     }
 
     @Test
     void shouldListDevicesWithBasicCredentials() {
         // given
-        DeviceCredentials alice = client.register("alice", 1, DeviceKeys.randomIdentityKey());
+        DeviceCredentials alice = client.register("alice");
         gateway.addDevice("bob", 11);
         gateway.addDevice("bob", 12);
 
@@ -81,7 +99,7 @@ class SocialinkClientTest {
     @Test
     void shouldTurnProblemResponsesIntoTypedExceptions() {
         // given
-        DeviceCredentials alice = client.register("alice", 1, DeviceKeys.randomIdentityKey());
+        DeviceCredentials alice = client.register("alice");
 
         // when / then
         assertThatThrownBy(() -> client.devices(alice, "nobody"))
@@ -96,7 +114,7 @@ class SocialinkClientTest {
     @Test
     void shouldParseMismatchesOfA409() {
         // given
-        DeviceCredentials alice = client.register("alice", 1, DeviceKeys.randomIdentityKey());
+        DeviceCredentials alice = client.register("alice");
         gateway.addDevice("bob", 21);
         gateway.addDevice("bob", 22);
         List<OutgoingCopy> onlyFirstDevice = List.of(new OutgoingCopy("bob", 1, 21, 3, new byte[] {1}),
@@ -116,7 +134,7 @@ class SocialinkClientTest {
     @Test
     void shouldParseStaleDevicesOfA410() {
         // given
-        DeviceCredentials alice = client.register("alice", 1, DeviceKeys.randomIdentityKey());
+        DeviceCredentials alice = client.register("alice");
         gateway.addDevice("bob", 21);
 
         // when / then
@@ -132,7 +150,7 @@ class SocialinkClientTest {
     @Test
     void shouldSendOneCopyPerDeviceIncludingOwnOtherDevices() {
         // given
-        DeviceCredentials alice = client.register("alice", 1, DeviceKeys.randomIdentityKey());
+        DeviceCredentials alice = client.register("alice");
         gateway.addDevice("alice", 2);
         gateway.addDevice("bob", 31);
         gateway.addDevice("bob", 32);
@@ -151,7 +169,7 @@ class SocialinkClientTest {
     @Test
     void shouldSendNoteToSelfToOwnOtherDevicesOnly() {
         // given
-        DeviceCredentials alice = client.register("alice", 1, DeviceKeys.randomIdentityKey());
+        DeviceCredentials alice = client.register("alice");
         gateway.addDevice("alice", 2);
         gateway.addDevice("alice", 3);
 
@@ -166,7 +184,7 @@ class SocialinkClientTest {
     @Test
     void shouldRefreshDeviceListsAndRetryWithTheSameKeyOnMismatch() {
         // given
-        DeviceCredentials alice = client.register("alice", 1, DeviceKeys.randomIdentityKey());
+        DeviceCredentials alice = client.register("alice");
         gateway.addDevice("bob", 41);
         gateway.beforeNextSend(() -> {
             gateway.addDevice("bob", 42);
@@ -188,7 +206,7 @@ class SocialinkClientTest {
     @Test
     void shouldDropRemovedDevicesOnMismatch() {
         // given
-        DeviceCredentials alice = client.register("alice", 1, DeviceKeys.randomIdentityKey());
+        DeviceCredentials alice = client.register("alice");
         gateway.addDevice("bob", 41);
         gateway.addDevice("bob", 42);
         gateway.beforeNextSend(() -> gateway.removeDevice("bob", 1));
@@ -204,7 +222,7 @@ class SocialinkClientTest {
     @Test
     void shouldRefreshRegistrationIdsAndRetryOnStaleDevices() {
         // given
-        DeviceCredentials alice = client.register("alice", 1, DeviceKeys.randomIdentityKey());
+        DeviceCredentials alice = client.register("alice");
         gateway.addDevice("bob", 41);
         gateway.beforeNextSend(() -> gateway.reRegister("bob", 1, 4242));
 
@@ -221,7 +239,7 @@ class SocialinkClientTest {
     @Test
     void shouldGiveUpAfterBoundedAttemptsWhenDevicesKeepChanging() {
         // given
-        DeviceCredentials alice = client.register("alice", 1, DeviceKeys.randomIdentityKey());
+        DeviceCredentials alice = client.register("alice");
         gateway.addDevice("bob", 41);
         gateway.beforeEverySend(() -> gateway.addDevice("bob", 50));
 
@@ -236,7 +254,7 @@ class SocialinkClientTest {
     @Test
     void shouldNotRetryOtherProblems() {
         // given
-        DeviceCredentials alice = client.register("alice", 1, DeviceKeys.randomIdentityKey());
+        DeviceCredentials alice = client.register("alice");
 
         // when / then
         assertThatThrownBy(() -> client.sendToAllDevices(alice, "nobody", new byte[] {1}))

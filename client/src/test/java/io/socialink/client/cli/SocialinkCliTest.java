@@ -1,6 +1,12 @@
 package io.socialink.client.cli;
 
 import io.socialink.client.store.CredentialStore;
+import io.socialink.client.store.SignalFileStore;
+import org.signal.libsignal.protocol.SessionCipher;
+import org.signal.libsignal.protocol.SignalProtocolAddress;
+import org.signal.libsignal.protocol.message.CiphertextMessage;
+import org.signal.libsignal.protocol.message.PreKeySignalMessage;
+import tools.jackson.databind.JsonNode;
 import io.socialink.client.testing.FakeGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +58,7 @@ class SocialinkCliTest {
     }
 
     @Test
-    void shouldSendTheTextAsUtf8AndPrintTheMessageId() {
+    void shouldSendTheTextEncryptedForTheRecipientAndPrintTheMessageId() throws Exception {
         // given
         run("register", "--user", "alice", "--server", gateway.url().toString(), "--store", store.toString());
         run("register", "--user", "bob", "--server", gateway.url().toString(), "--store", store.toString());
@@ -64,8 +70,14 @@ class SocialinkCliTest {
         // then
         assertThat(exit).isZero();
         assertThat(UUID.fromString(out.toString().strip())).isNotNull();
-        String content = gateway.acceptedSends().get(0).path("messages").get(0).path("content").asString();
-        assertThat(new String(Base64.getDecoder().decode(content), StandardCharsets.UTF_8)).isEqualTo("Grüße");
+        JsonNode copy = gateway.acceptedSends().get(0).path("messages").get(0);
+        byte[] content = Base64.getDecoder().decode(copy.path("content").asString());
+        assertThat(new String(content, StandardCharsets.UTF_8)).doesNotContain("Grüße");
+        assertThat(copy.path("type").asInt()).isEqualTo(CiphertextMessage.PREKEY_TYPE);
+        SignalFileStore bob = SignalFileStore.open(new CredentialStore(store).signalDirectory("bob"));
+        byte[] plaintext = new SessionCipher(bob, new SignalProtocolAddress("alice", 1))
+                .decrypt(new PreKeySignalMessage(content));
+        assertThat(new String(plaintext, StandardCharsets.UTF_8)).isEqualTo("Grüße");
     }
 
     @Test

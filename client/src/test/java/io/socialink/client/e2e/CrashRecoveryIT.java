@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
-import io.socialink.client.auth.DeviceKeys;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.LocalKafka;
@@ -52,10 +51,8 @@ class CrashRecoveryIT {
     void shouldLoseNoAcknowledgedMessageWhenWorkerAndGatewayAreKilled() throws Exception {
         // given bob's device offline, and alice sending without pause in the background
         SocialinkClient client = system.client();
-        DeviceCredentials alice = client.register("alice-" + suffix(), DeviceKeys.randomRegistrationId(),
-                DeviceKeys.randomIdentityKey());
-        DeviceCredentials bob = client.register("bob-" + suffix(), DeviceKeys.randomRegistrationId(),
-                DeviceKeys.randomIdentityKey());
+        DeviceCredentials alice = client.register("alice-" + suffix());
+        DeviceCredentials bob = client.register("bob-" + suffix());
         List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean sending = new AtomicBoolean(true);
         CountDownLatch firstAcks = new CountDownLatch(50);

@@ -10,7 +10,6 @@ import java.util.UUID;
 import io.socialink.client.api.SendResult;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
-import io.socialink.client.auth.DeviceKeys;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.Envelope;
 import io.socialink.testing.KafkaTestEnv;
@@ -159,7 +158,7 @@ class OneToOneDeliveryIT {
     }
 
     static DeviceCredentials register(String userId) {
-        return client.register(userId, DeviceKeys.randomRegistrationId(), DeviceKeys.randomIdentityKey());
+        return client.register(userId);
     }
 
     static String unique(String name) {

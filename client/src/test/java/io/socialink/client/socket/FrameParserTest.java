@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,7 +68,24 @@ class FrameParserTest {
         ServerFrame frame = parser.parse("{\"type\": \"typing\", \"userId\": \"bob\"}");
 
         // then
-        assertThat(frame).isEqualTo(new ServerFrame.Unknown("typing"));
+        assertThat(frame).isEqualTo(new DeviceEvent("typing", null, Map.of("userId", "bob")));
+    }
+
+    @Test
+    void shouldParseDeviceEventsWithTheirAttributes() {
+        // when
+        ServerFrame frame = parser.parse("{\"type\": \"low-prekeys\", \"messageId\": \"" + MESSAGE_ID
+                + "\", \"ecPreKeys\": \"3\", \"pqPreKeys\": 9}");
+
+        // then
+        assertThat(frame).isInstanceOfSatisfying(DeviceEvent.class, event -> {
+            assertThat(event.type()).isEqualTo("low-prekeys");
+            assertThat(event.messageId()).hasToString(MESSAGE_ID);
+            assertThat(event.ephemeral()).isTrue();
+            assertThat(event.intAttribute("ecPreKeys", -1)).isEqualTo(3);
+            assertThat(event.intAttribute("pqPreKeys", -1)).isEqualTo(9);
+            assertThat(event.intAttribute("missing", -1)).isEqualTo(-1);
+        });
     }
 
     @Test

@@ -46,6 +46,33 @@ public final class FakeGateway implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<JsonNode> acceptedSends = new CopyOnWriteArrayList<>();
     private final Queue<Runnable> beforeNextSends = new ConcurrentLinkedQueue<>();
+    private final Map<String, DeviceKeys> keys = new ConcurrentHashMap<>();
+    private final Map<String, Integer> replaceOnNextRegistration = new ConcurrentHashMap<>();
+
+    /** The key material the fake holds for one device, as registered and uploaded. */
+    public static final class DeviceKeys {
+        volatile String identityKey;
+        volatile JsonNode signedPreKey;
+        volatile JsonNode pqLastResortPreKey;
+        final java.util.Deque<JsonNode> preKeys = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        final java.util.Deque<JsonNode> pqPreKeys = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+        public int preKeyCount() {
+            return preKeys.size();
+        }
+
+        public int pqPreKeyCount() {
+            return pqPreKeys.size();
+        }
+
+        public List<JsonNode> pqPreKeys() {
+            return List.copyOf(pqPreKeys);
+        }
+
+        public String identityKey() {
+            return identityKey;
+        }
+    }
     private volatile Runnable beforeEverySend = () -> { };
 
     public FakeGateway() throws IOException {
@@ -80,6 +107,16 @@ public final class FakeGateway implements AutoCloseable {
         return device;
     }
 
+    /** The keys of a device registered with key material, or null. */
+    public DeviceKeys keys(String userId, int deviceId) {
+        return keys.get(userId + "." + deviceId);
+    }
+
+    /** The next registration of {@code userId} replaces device {@code deviceId}, as a reinstall would. */
+    public void replaceOnNextRegistration(String userId, int deviceId) {
+        replaceOnNextRegistration.put(userId, deviceId);
+    }
+
     public void removeDevice(String userId, int deviceId) {
         devices.getOrDefault(userId, List.of()).removeIf(device -> device.deviceId() == deviceId);
     }
@@ -109,6 +146,15 @@ public final class FakeGateway implements AutoCloseable {
             String[] parts = path.split("/");
             if (path.startsWith("/api/v1/keys/register/")) {
                 register(exchange, parts[5], body);
+            } else if (path.startsWith("/api/v1/keys/bundle/")) {
+                bundle(exchange, parts[5], exchange.getRequestURI().getQuery());
+            } else if (path.startsWith("/api/v1/keys/prekeys/")) {
+                uploadPreKeys(exchange, parts[5] + "." + parts[6], body);
+            } else if (path.startsWith("/api/v1/keys/stats/")) {
+                respond(exchange, 200, stats(parts[5] + "." + parts[6]));
+            } else if (path.startsWith("/api/v1/keys/deactivate/")) {
+                removeDevice(parts[5], Integer.parseInt(parts[6]));
+                exchange.sendResponseHeaders(204, -1);
             } else if (path.startsWith("/api/v1/keys/devices/")) {
                 devices(exchange, parts[5]);
             } else if (path.startsWith("/api/v1/messages/send/")) {
@@ -126,9 +172,66 @@ public final class FakeGateway implements AutoCloseable {
             return;
         }
         JsonNode json = mapper.readTree(body);
-        Device device = addDevice(userId, json.path("registrationId").asInt());
+        Integer replaced = replaceOnNextRegistration.remove(userId);
+        Device device;
+        if (replaced != null) {
+            reRegister(userId, replaced, json.path("registrationId").asInt());
+            device = devices.get(userId).stream().filter(d -> d.deviceId() == replaced).findFirst().orElseThrow();
+        } else {
+            device = addDevice(userId, json.path("registrationId").asInt());
+        }
+        if (json.has("signedPreKey")) {
+            DeviceKeys deviceKeys = new DeviceKeys();
+            deviceKeys.identityKey = json.path("identityKey").asString();
+            deviceKeys.signedPreKey = json.get("signedPreKey");
+            deviceKeys.pqLastResortPreKey = json.get("pqLastResortPreKey");
+            json.path("preKeys").forEach(deviceKeys.preKeys::add);
+            json.path("pqPreKeys").forEach(deviceKeys.pqPreKeys::add);
+            keys.put(userId + "." + device.deviceId(), deviceKeys);
+        }
         respond(exchange, 201, mapper.createObjectNode().put("userId", userId).put("deviceId", device.deviceId())
                 .put("deviceSecret", device.secret()));
+    }
+
+    private void bundle(HttpExchange exchange, String userId, String query) throws IOException {
+        Integer only = query != null && query.startsWith("deviceId=") ? Integer.valueOf(query.substring(9)) : null;
+        ObjectNode json = mapper.createObjectNode().put("userId", userId);
+        ArrayNode array = json.putArray("devices");
+        for (Device device : devices.getOrDefault(userId, List.of())) {
+            DeviceKeys deviceKeys = keys.get(userId + "." + device.deviceId());
+            if (deviceKeys == null || (only != null && only != device.deviceId())) {
+                continue;
+            }
+            ObjectNode bundle = array.addObject().put("deviceId", device.deviceId())
+                    .put("registrationId", device.registrationId()).put("identityKey", deviceKeys.identityKey);
+            bundle.set("signedPreKey", deviceKeys.signedPreKey);
+            JsonNode preKey = deviceKeys.preKeys.pollFirst();
+            bundle.set("preKey", preKey == null ? mapper.nullNode() : preKey);
+            JsonNode pqPreKey = deviceKeys.pqPreKeys.pollFirst();
+            ObjectNode pq = ((ObjectNode) (pqPreKey == null ? deviceKeys.pqLastResortPreKey : pqPreKey)).deepCopy();
+            bundle.set("pqPreKey", pq.put("lastResort", pqPreKey == null));
+        }
+        if (array.isEmpty()) {
+            problem(exchange, 404, only == null ? "unknown-user" : "unknown-device",
+                    only == null ? "Unknown user" : "Unknown device", userId + " has no active device", null);
+            return;
+        }
+        respond(exchange, 200, json);
+    }
+
+    private void uploadPreKeys(HttpExchange exchange, String address, String body) throws IOException {
+        DeviceKeys deviceKeys = keys.get(address);
+        JsonNode json = mapper.readTree(body);
+        json.path("preKeys").forEach(deviceKeys.preKeys::add);
+        json.path("pqPreKeys").forEach(deviceKeys.pqPreKeys::add);
+        respond(exchange, 200, stats(address));
+    }
+
+    private ObjectNode stats(String address) {
+        DeviceKeys deviceKeys = keys.get(address);
+        return mapper.createObjectNode().put("ecPreKeys", deviceKeys.preKeys.size())
+                .put("pqPreKeys", deviceKeys.pqPreKeys.size()).put("signedPreKeyAgeSeconds", 0)
+                .put("pqLastResortPreKeyAgeSeconds", 0);
     }
 
     private void devices(HttpExchange exchange, String userId) throws IOException {

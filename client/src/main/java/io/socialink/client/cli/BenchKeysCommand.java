@@ -1,0 +1,64 @@
+package io.socialink.client.cli;
+
+import io.socialink.client.bench.KeyBenchOptions;
+import io.socialink.client.bench.KeyDirectoryBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** Runs the key directory benchmark (registration, bundle fetches, encrypted send → decrypt) against a local gateway. */
+@Command(name = "bench-keys", description = "Key directory benchmark of a local gateway: registration latency, "
+        + "bundle fetch throughput and latency, encrypted send->decrypt latency.")
+final class BenchKeysCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--server", defaultValue = "http://localhost:8080", paramLabel = "URL",
+            description = "Gateway URL, loopback only unless --allow-remote (default: ${DEFAULT-VALUE}).")
+    URI server;
+
+    @Option(names = "--registrations", defaultValue = "200", paramLabel = "N",
+            description = "Users registered, one device each (default: ${DEFAULT-VALUE}).")
+    int registrations;
+
+    @Option(names = "--prekeys", defaultValue = "100", paramLabel = "N",
+            description = "One-time prekeys of each kind per registration (default: ${DEFAULT-VALUE}).")
+    int preKeys;
+
+    @Option(names = "--requesters", defaultValue = "50", paramLabel = "N",
+            description = "Devices fetching bundles (default: ${DEFAULT-VALUE}).")
+    int requesters;
+
+    @Option(names = "--fetches", defaultValue = "5000", paramLabel = "N",
+            description = "Bundle fetches in all (default: ${DEFAULT-VALUE}).")
+    int fetches;
+
+    @Option(names = "--concurrency", defaultValue = "16", paramLabel = "N",
+            description = "Bundle fetches in flight at most (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--messages", defaultValue = "200", paramLabel = "N",
+            description = "Encrypted messages timed send->decrypt (default: ${DEFAULT-VALUE}).")
+    int messages;
+
+    @Option(names = "--time-limit", defaultValue = "300", paramLabel = "SECONDS",
+            description = "Stop every phase after this long in all (default: ${DEFAULT-VALUE}).")
+    long timeLimitSeconds;
+
+    @Option(names = "--allow-remote", description = "Allow a server that is not on a loopback address.")
+    boolean allowRemote;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        KeyBenchOptions options = new KeyBenchOptions(server, registrations, preKeys, requesters, fetches,
+                concurrency, messages, Duration.ofSeconds(timeLimitSeconds), allowRemote);
+        new KeyDirectoryBench(options, spec.commandLine().getOut()).run();
+        return 0;
+    }
+}

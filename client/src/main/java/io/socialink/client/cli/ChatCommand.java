@@ -1,0 +1,80 @@
+package io.socialink.client.cli;
+
+import io.socialink.client.signal.SecureMessenger;
+import io.socialink.client.socket.CloseStatus;
+import io.socialink.client.socket.DeviceSocket;
+import io.socialink.client.store.StoredProfile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A two-way end-to-end encrypted chat: each line read from stdin is sent, encrypted, to every device of the other
+ * user (and to this user's other devices); every message arriving on this device's socket is decrypted and printed
+ * as {@code <sentAt> <sender userId.deviceId> <messageId> <text>}. Ends at end of input (exit 0) or when the server
+ * closes the socket (exit 1).
+ */
+@Command(name = "chat", description = "Two-way encrypted chat: stdin lines are sent, incoming messages printed, "
+        + "until end of input.")
+final class ChatCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProfileOptions profileOptions;
+
+    @Option(names = "--with", required = true, paramLabel = "ID", description = "The user to chat with.")
+    String peer;
+
+    /** Where the lines to send come from; stdin unless a test sets it. */
+    BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+
+    @Override
+    public Integer call() throws IOException {
+        StoredProfile profile = profileOptions.load();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CountDownLatch closed = new CountDownLatch(1);
+        try (SecureMessenger messenger = profileOptions.messenger(profile);
+             DeviceSocket socket = DeviceSocket.connect(profileOptions.client(profile), profile.credentials(),
+                     messenger.listener(new ListenCommand.Printer(out, err, new AtomicInteger(), closed)))) {
+            err.println("chatting as " + profile.credentials().address() + " with " + peer
+                    + "; end input (Ctrl-D) to leave");
+            err.flush();
+            String line;
+            while ((line = input.readLine()) != null) {
+                if (!socket.isOpen()) {
+                    break;
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    messenger.send(peer, line.getBytes(StandardCharsets.UTF_8));
+                } catch (RuntimeException e) {
+                    // a failed line is reported and the chat goes on; the user can type it again
+                    err.println("not sent: " + e.getMessage());
+                    err.flush();
+                }
+            }
+            CloseStatus serverClose = socket.closed().getNow(null);
+            if (serverClose != null) {
+                err.println("socket closed by the server: " + serverClose.code() + " " + serverClose.reason());
+                return 1;
+            }
+            return 0;
+        }
+    }
+}
