@@ -15,6 +15,8 @@ class FrameDispatcherTest {
     private final List<String> acked = new ArrayList<>();
     private int queueEmptyCalls;
     private boolean failNext;
+    private boolean failNextEvent;
+    private final List<DeviceEvent> events = new ArrayList<>();
 
     private final DeviceSocketListener listener = new DeviceSocketListener() {
         @Override
@@ -24,6 +26,15 @@ class FrameDispatcherTest {
                 throw new IllegalStateException("disk full");
             }
             delivered.add(envelope);
+        }
+
+        @Override
+        public void onEvent(DeviceEvent event) {
+            if (failNextEvent) {
+                failNextEvent = false;
+                throw new IllegalStateException("refill failed");
+            }
+            events.add(event);
         }
 
         @Override
@@ -153,6 +164,39 @@ class FrameDispatcherTest {
         // then
         assertThat(delivered).isEmpty();
         assertThat(acked).isEmpty();
+    }
+
+    @Test
+    void shouldPassEphemeralEventsWithoutAckAndQueuedEventsWithAnAckAfterTheListener() {
+        // given
+        UUID lowId = UUID.randomUUID();
+        UUID receiptId = UUID.randomUUID();
+
+        // when
+        dispatcher.onText("{\"type\": \"low-prekeys\", \"messageId\": \"" + lowId + "\", \"ecPreKeys\": \"4\"}");
+        dispatcher.onText("{\"type\": \"receipt\", \"messageId\": \"" + receiptId + "\", \"status\": \"read\"}");
+        dispatcher.onText("{\"type\": \"receipt\", \"messageId\": \"" + receiptId + "\", \"status\": \"read\"}");
+
+        // then
+        assertThat(events).extracting(DeviceEvent::type).containsExactly("low-prekeys", "receipt");
+        assertThat(events.get(0).intAttribute("ecPreKeys", -1)).isEqualTo(4);
+        assertThat(acked).containsExactly(receiptId.toString(), receiptId.toString());
+        assertThat(dispatcher.duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReportAFailingEphemeralEventWithoutClosingTheSocket() {
+        // given
+        failNextEvent = true;
+
+        // when
+        dispatcher.onText("{\"type\": \"low-prekeys\", \"messageId\": \"" + UUID.randomUUID() + "\"}");
+        dispatcher.onText(envelope(UUID.randomUUID()));
+
+        // then
+        assertThat(errors).hasSize(1);
+        assertThat(listenerFailures).isZero();
+        assertThat(delivered).hasSize(1);
     }
 
     private static String envelope(UUID id) {
