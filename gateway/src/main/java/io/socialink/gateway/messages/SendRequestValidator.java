@@ -19,6 +19,8 @@ public final class SendRequestValidator {
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 64;
     /** More copies than any two users' devices can need; bounds the work per request. */
     public static final int MAX_COPIES = 100;
+    /** The longest disappearing-message timer: the queue TTL, after which an undelivered copy is gone anyway. */
+    public static final long MAX_EXPIRES_IN_SECONDS = 30L * 24 * 3600;
 
     private SendRequestValidator() {
     }
@@ -35,6 +37,10 @@ public final class SendRequestValidator {
         if (key == null || key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH
                 || key.chars().anyMatch(Character::isISOControl)) {
             throw bad("idempotencyKey must be 1.." + MAX_IDEMPOTENCY_KEY_LENGTH + " characters without controls");
+        }
+        Long expiresIn = request.expiresInSeconds();
+        if (expiresIn != null && (expiresIn < 1 || expiresIn > MAX_EXPIRES_IN_SECONDS)) {
+            throw bad("expiresInSeconds must be 1.." + MAX_EXPIRES_IN_SECONDS + " (30 days)");
         }
         List<SendRequest.OutgoingMessage> messages = request.messages();
         if (messages == null) {
@@ -56,7 +62,7 @@ public final class SendRequestValidator {
             }
             copies.add(copy);
         }
-        return new ValidSend(sender, destination, key, List.copyOf(copies));
+        return new ValidSend(sender, destination, key, List.copyOf(copies), expiresIn);
     }
 
     private static Copy copy(int index, SendRequest.OutgoingMessage message) {

@@ -26,6 +26,8 @@ import reactor.core.publisher.Mono;
  * directory, produces one {@link Delivery} per copy (key: recipient address) and one SENT {@link MessageMetadata}
  * per copy (key: messageId, no content), and answers only after Kafka acknowledged every record. Nothing is
  * produced unless every check passed; if producing fails the client gets 503 and retries with the same key.
+ * A disappearing message carries its {@code expiresAt} in every copy and in its SENT metadata. A Note to Self from
+ * a user's only device has no copy: it is recorded as SENT to and DELIVERED on the sending device.
  */
 @Service
 public class SendService {
@@ -67,9 +69,42 @@ public class SendService {
                 .flatMap(receipt -> idempotency.remember(send.sender(), send.idempotencyKey(), receipt));
     }
 
+    /** SENT then DELIVERED, in this order on the message's partition, for the sending device itself. */
+    private Mono<SendReceipt> recordNoteToSelf(String messageId, DeviceAddress sender, Instant sentAt,
+                                               Instant expiresAt) {
+        MessageMetadata sent = MessageMetadata.newBuilder()
+                .setMessageId(messageId)
+                .setEvent(MessageEventType.SENT)
+                .setSenderUserId(sender.userId())
+                .setSenderDeviceId(sender.deviceId())
+                .setRecipientUserId(sender.userId())
+                .setRecipientDeviceId(sender.deviceId())
+                .setCiphertextBytes(0)
+                .setAt(sentAt)
+                .setDestinationUserId(sender.userId())
+                .setExpiresAt(expiresAt)
+                .build();
+        MessageMetadata delivered = MessageMetadata.newBuilder(sent)
+                .setEvent(MessageEventType.DELIVERED)
+                .setExpiresAt(null)
+                .setDestinationUserId(null)
+                .build();
+        SendReceipt receipt = new SendReceipt(messageId, sentAt.toEpochMilli(), 0);
+        return publisher.publish(Topics.METADATA_MESSAGES, messageId, sent)
+                .then(publisher.publish(Topics.METADATA_MESSAGES, messageId, delivered))
+                .thenReturn(receipt)
+                .doOnNext(done -> metrics.send("created"))
+                .onErrorMap(error -> {
+                    metrics.send("failed");
+                    return Problem.unavailable("the message could not be stored, retry with the same idempotencyKey")
+                            .toException();
+                });
+    }
+
     private Mono<SendReceipt> produce(ValidSend send) {
         String messageId = MessageIds.derive(send.sender(), send.idempotencyKey()).toString();
         Instant sentAt = Instant.ofEpochMilli(System.currentTimeMillis());
+        Instant expiresAt = send.expiresInSeconds() == null ? null : sentAt.plusSeconds(send.expiresInSeconds());
         DeviceAddress sender = send.sender();
         List<CompletableFuture<?>> acks = new ArrayList<>(send.copies().size() * 2);
         for (Copy copy : send.copies()) {
@@ -82,7 +117,7 @@ public class SendService {
                     .setSentAt(sentAt)
                     .setCiphertextType(copy.type())
                     .setContent(ByteBuffer.wrap(copy.content()))
-                    .setExpiresAt(null)
+                    .setExpiresAt(expiresAt)
                     .build();
             acks.add(publisher.send(Topics.DEVICE_DELIVERIES, copy.userId() + "." + copy.deviceId(), delivery));
             MessageMetadata metadata = MessageMetadata.newBuilder()
@@ -94,8 +129,13 @@ public class SendService {
                     .setRecipientDeviceId(copy.deviceId())
                     .setCiphertextBytes(copy.content().length)
                     .setAt(sentAt)
+                    .setDestinationUserId(send.destination())
+                    .setExpiresAt(expiresAt)
                     .build();
             acks.add(publisher.send(Topics.METADATA_MESSAGES, messageId, metadata));
+        }
+        if (send.copies().isEmpty()) {
+            return recordNoteToSelf(messageId, sender, sentAt, expiresAt);
         }
         SendReceipt receipt = new SendReceipt(messageId, sentAt.toEpochMilli(), send.copies().size());
         return Mono.fromFuture(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))

@@ -5,7 +5,12 @@ import java.util.List;
 import io.socialink.gateway.auth.DeviceAddress;
 
 /** A send that passed request validation (400 checks), not yet checked against the device directory. */
-public record ValidSend(DeviceAddress sender, String destination, String idempotencyKey, List<Copy> copies) {
+public record ValidSend(DeviceAddress sender, String destination, String idempotencyKey, List<Copy> copies,
+                        Long expiresInSeconds) {
+
+    public ValidSend(DeviceAddress sender, String destination, String idempotencyKey, List<Copy> copies) {
+        this(sender, destination, idempotencyKey, copies, null);
+    }
 
     public boolean isNoteToSelf() {
         return destination.equals(sender.userId());
