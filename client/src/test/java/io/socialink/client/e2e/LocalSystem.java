@@ -19,11 +19,13 @@ final class LocalSystem implements AutoCloseable {
 
     final AppProcess worker;
     final AppProcess gateway;
+    /** The delivery-worker's Kafka Streams application id: the prefix of its changelog and repartition topics. */
+    final String workerApplicationId = "e2e-" + UUID.randomUUID();
 
     LocalSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
         Path stateDir = Files.createTempDirectory("delivery-worker-state");
         Map<String, Object> workerProperties = new HashMap<>(kafka.springProperties());
-        workerProperties.put("socialink.delivery.application-id", "e2e-" + UUID.randomUUID());
+        workerProperties.put("socialink.delivery.application-id", workerApplicationId);
         workerProperties.put("socialink.delivery.state-dir", stateDir);
         worker = AppProcess.of("delivery-worker", "delivery-worker", workerProperties);
 
