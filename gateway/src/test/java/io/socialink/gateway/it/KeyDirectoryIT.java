@@ -359,4 +359,250 @@ class KeyDirectoryIT {
         assertThat(rows("one_time_prekeys", user)).isEqualTo(100);
         assertThat(rows("one_time_kyber_prekeys", user)).isEqualTo(100);
     }
+    // --- rotation
+
+    @Test
+    void shouldRotateTheSignedPreKeyAndKyberLastResortAndRetireThePreviousOnes() {
+        // given
+        TestKeys keys = TestKeys.generate();
+        Device bob = app.register(GatewayApp.unique("bob"), 1, keys, 0, 0);
+        SignedPreKeyBody signed = keys.signedPreKey(2);
+        SignedPreKeyBody lastResort = keys.kyberPreKey(900);
+
+        // when
+        Response rotated = rotate(bob, new RotationRequest(signed, lastResort));
+        Response again = rotate(bob, new RotationRequest(keys.signedPreKey(3), null));
+        JsonNode device = bundle(requester(), bob.userId()).json().get("devices").get(0);
+
+        // then
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(204);
+        assertThat(again.status()).as(again.body()).isEqualTo(204);
+        assertThat(device.get("signedPreKey").get("keyId").asInt()).isEqualTo(3);
+        assertThat(device.get("pqPreKey").get("keyId").asInt()).isEqualTo(900);
+        assertThat(device.get("pqPreKey").get("publicKey").asString()).isEqualTo(lastResort.publicKey());
+        // the current one and the one retired last
+        assertThat(rows("signed_prekeys", bob.userId())).isEqualTo(2);
+        assertThat(rows("kyber_last_resort_prekeys", bob.userId())).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRejectARotationNotSignedByTheIdentityKeyAndKeepTheCurrentKeys() {
+        // given
+        TestKeys keys = TestKeys.generate();
+        Device bob = app.register(GatewayApp.unique("bob"), 1, keys, 0, 0);
+
+        // when
+        Response badEc = rotate(bob, new RotationRequest(TestKeys.signedByAnother(keys.signedPreKey(2)), null));
+        Response badKyber = rotate(bob, new RotationRequest(keys.signedPreKey(3),
+                TestKeys.signedByAnother(keys.kyberPreKey(900))));
+        Response wrongKind = rotate(bob, new RotationRequest(null, keys.signedPreKey(4)));
+        Response empty = rotate(bob, new RotationRequest(null, null));
+        Response reusedId = rotate(bob, new RotationRequest(keys.signedPreKey(1), null));
+        JsonNode device = bundle(requester(), bob.userId()).json().get("devices").get(0);
+
+        // then
+        assertProblem(badEc, 422, "bad-signature");
+        assertProblem(badKyber, 422, "bad-signature");
+        assertProblem(wrongKind, 400, "bad-request");
+        assertProblem(empty, 400, "bad-request");
+        assertProblem(reusedId, 409, "duplicate-prekey-id");
+        assertThat(device.get("signedPreKey").get("keyId").asInt()).isEqualTo(1);
+        assertThat(device.get("pqPreKey").get("keyId").asInt()).isEqualTo(1);
+        assertThat(rows("signed_prekeys", bob.userId())).isEqualTo(1);
+        assertThat(rows("kyber_last_resort_prekeys", bob.userId())).isEqualTo(1);
+    }
+
+    // --- uploads and stats
+
+    @Test
+    void shouldUploadOneTimePreKeysAndAnswerStats() {
+        // given
+        TestKeys keys = TestKeys.generate();
+        Device bob = app.register(GatewayApp.unique("bob"), 1, keys, 5, 5);
+
+        // when
+        Response uploaded = upload(bob, new PreKeyUploadRequest(keys.oneTimePreKeys(100, 10),
+                keys.kyberPreKeys(100, 20)));
+        Response stats = stats(bob);
+
+        // then
+        assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(200);
+        assertThat(uploaded.json().get("ecPreKeys").asInt()).isEqualTo(15);
+        assertThat(uploaded.json().get("pqPreKeys").asInt()).isEqualTo(25);
+        assertThat(stats.json().get("ecPreKeys").asInt()).isEqualTo(15);
+        assertThat(stats.json().get("signedPreKeyAgeSeconds").asLong()).isBetween(0L, 60L);
+        assertThat(stats.json().get("pqLastResortPreKeyAgeSeconds").asLong()).isBetween(0L, 60L);
+    }
+
+    @Test
+    void shouldRejectAnUploadWithABadKyberSignatureAndStoreNothing() {
+        // given
+        TestKeys keys = TestKeys.generate();
+        Device bob = app.register(GatewayApp.unique("bob"), 1, keys, 0, 0);
+        List<SignedPreKeyBody> pq = new ArrayList<>(keys.kyberPreKeys(10, 5));
+        pq.set(2, TestKeys.signedByAnother(pq.get(2)));
+
+        // when
+        Response response = upload(bob, new PreKeyUploadRequest(keys.oneTimePreKeys(10, 5), pq));
+
+        // then
+        assertProblem(response, 422, "bad-signature");
+        assertThat(rows("one_time_prekeys", bob.userId())).isZero();
+        assertThat(rows("one_time_kyber_prekeys", bob.userId())).isZero();
+    }
+
+    @Test
+    void shouldRejectUploadsWithDuplicateIdsOrTooManyKeysAndStoreNothing() {
+        // given
+        TestKeys keys = TestKeys.generate();
+        Device bob = app.register(GatewayApp.unique("bob"), 1, keys, 100, 0);
+
+        // when
+        Response storedId = upload(bob, new PreKeyUploadRequest(List.of(keys.oneTimePreKey(500),
+                keys.oneTimePreKey(100)), null));
+        Response lastResortId = upload(bob, new PreKeyUploadRequest(null, List.of(keys.kyberPreKey(1))));
+        Response sameRequest = upload(bob, new PreKeyUploadRequest(List.of(keys.oneTimePreKey(500),
+                keys.oneTimePreKey(500)), null));
+        Response overRequestCap = upload(bob, new PreKeyUploadRequest(keys.oneTimePreKeys(1000, 101), null));
+        Response overStoredCap = upload(bob, new PreKeyUploadRequest(keys.oneTimePreKeys(1000, 51), null));
+        Response wrongLength = upload(bob, new PreKeyUploadRequest(List.of(new PreKeyBody(600,
+                Base64.getEncoder().encodeToString(new byte[34]))), null));
+
+        // then
+        assertProblem(storedId, 409, "duplicate-prekey-id");
+        assertProblem(lastResortId, 409, "duplicate-prekey-id");
+        assertProblem(sameRequest, 409, "duplicate-prekey-id");
+        assertProblem(overRequestCap, 422, "too-many-prekeys");
+        assertProblem(overStoredCap, 422, "too-many-prekeys");
+        assertProblem(wrongLength, 400, "bad-request");
+        assertThat(rows("one_time_prekeys", bob.userId())).isEqualTo(100);
+        assertThat(rows("one_time_kyber_prekeys", bob.userId())).isZero();
+    }
+
+    @Test
+    void shouldRateLimitPreKeyUploadsPerDeviceWithRetryAfter() {
+        // given
+        TestKeys keys = TestKeys.generate();
+        Device bob = app.register(GatewayApp.unique("bob"), 1, keys, 0, 0);
+        for (int i = 0; i < UPLOAD_BURST; i++) {
+            assertThat(upload(bob, new PreKeyUploadRequest(List.of(keys.oneTimePreKey(100 + i)), null)).status())
+                    .isEqualTo(200);
+        }
+
+        // when
+        Response limited = upload(bob, new PreKeyUploadRequest(List.of(keys.oneTimePreKey(200)), null));
+
+        // then
+        assertProblem(limited, 429, "rate-limited");
+        assertThat(limited.raw().headers().firstValue("Retry-After")).isPresent();
+        assertThat(rows("one_time_prekeys", bob.userId())).isEqualTo(UPLOAD_BURST);
+    }
+
+    // --- ownership
+
+    @Test
+    void shouldForbidActingOnAnotherUsersDevices() {
+        // given
+        TestKeys keys = TestKeys.generate();
+        Device bob = app.register(GatewayApp.unique("bob"), 1, keys, 0, 0);
+        Device mallory = app.register(GatewayApp.unique("mallory"), 1);
+        String path = bob.userId() + "/" + bob.deviceId();
+
+        // when
+        List<Response> responses = List.of(
+                app.put("/api/v1/keys/rotate/" + path, mallory.authorization(),
+                        json(new RotationRequest(keys.signedPreKey(2), null))),
+                app.post("/api/v1/keys/prekeys/" + path, mallory.authorization(),
+                        json(new PreKeyUploadRequest(List.of(keys.oneTimePreKey(5)), null))),
+                app.delete("/api/v1/keys/deactivate/" + path, mallory.authorization()),
+                app.get("/api/v1/keys/stats/" + path, mallory.authorization()));
+
+        // then
+        for (Response response : responses) {
+            assertProblem(response, 403, "forbidden");
+        }
+        assertThat(rows("one_time_prekeys", bob.userId())).isZero();
+        assertThat(rows("signed_prekeys", bob.userId())).isEqualTo(1);
+        assertThat(app.get("/api/v1/keys/devices/" + bob.userId(), bob.authorization()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldLetADeviceReadStatsOfItsUsersOtherDevicesButNotChangeTheirKeys() {
+        // given
+        String bob = GatewayApp.unique("bob");
+        TestKeys keys2 = TestKeys.generate();
+        Device bob1 = app.register(bob, 1);
+        Device bob2 = app.register(bob, 2, keys2, 0, 0);
+        String path = bob + "/" + bob2.deviceId();
+
+        // when
+        Response stats = app.get("/api/v1/keys/stats/" + path, bob1.authorization());
+        Response rotate = app.put("/api/v1/keys/rotate/" + path, bob1.authorization(),
+                json(new RotationRequest(keys2.signedPreKey(2), null)));
+        Response upload = app.post("/api/v1/keys/prekeys/" + path, bob1.authorization(),
+                json(new PreKeyUploadRequest(List.of(keys2.oneTimePreKey(5)), null)));
+
+        // then
+        assertThat(stats.status()).isEqualTo(200);
+        assertProblem(rotate, 403, "forbidden");
+        assertProblem(upload, 403, "forbidden");
+    }
+
+    // --- deactivation
+
+    @Test
+    void shouldDeactivateAnotherDeviceOfTheUser() throws Exception {
+        // given
+        String bob = GatewayApp.unique("bob");
+        Device bob1 = app.register(bob, 1);
+        Device bob2 = app.register(bob, 2);
+        TestSocket socket = TestSocket.connect(app.http(), app.port, "/ws/" + bob + "/" + bob2.deviceId(),
+                bob2.authorization());
+        KafkaRecords.await(kafka, Topics.DEVICE_CONNECTIONS, record -> record.key().equals(bob2.address())
+                && record.value().getType() == ConnectionEventType.CONNECTED, 1);
+
+        // when
+        Response deactivated = app.delete("/api/v1/keys/deactivate/" + bob + "/" + bob2.deviceId(),
+                bob1.authorization());
+        int closeCode = socket.awaitClose();
+        Response devices = app.get("/api/v1/keys/devices/" + bob, bob1.authorization());
+        Response asRemoved = app.get("/api/v1/keys/devices/" + bob, bob2.authorization());
+        Response bundle = bundle(requester(), bob);
+        Response again = app.delete("/api/v1/keys/deactivate/" + bob + "/" + bob2.deviceId(), bob1.authorization());
+        List<KafkaRecords.Keyed<ConnectionEvent>> removed = KafkaRecords.readAll(kafka, Topics.DEVICE_CONNECTIONS,
+                record -> record.key().equals(bob2.address())
+                        && record.value().getType() == ConnectionEventType.DEVICE_REMOVED);
+
+        // then
+        assertThat(deactivated.status()).as(deactivated.body()).isEqualTo(204);
+        assertThat(closeCode).isEqualTo(4410);
+        assertThat(devices.json().get("devices")).hasSize(1);
+        assertThat(devices.json().get("devices").get(0).get("deviceId").asInt()).isEqualTo(bob1.deviceId());
+        assertProblem(asRemoved, 401, "unauthorized");
+        assertThat(bundle.json().get("devices")).hasSize(1);
+        assertProblem(again, 404, "unknown-device");
+        assertThat(removed).hasSize(1);
+        // only bob1's keys are left, less the one the bundle fetch above claimed
+        assertThat(rows("one_time_prekeys", bob)).isEqualTo(GatewayApp.DEFAULT_ONE_TIME_KEYS - 1);
+    }
+
+    @Test
+    void shouldDeactivateItselfAndAnswer404ForDevicesThatAreNotActive() {
+        // given
+        Device bob = app.register(GatewayApp.unique("bob"), 1);
+
+        // when
+        Response unknown = app.delete("/api/v1/keys/deactivate/" + bob.userId() + "/7", bob.authorization());
+        Response badId = app.delete("/api/v1/keys/deactivate/" + bob.userId() + "/0", bob.authorization());
+        Response itself = app.delete("/api/v1/keys/deactivate/" + bob.userId() + "/" + bob.deviceId(),
+                bob.authorization());
+        Response afterwards = app.get("/api/v1/keys/devices/" + bob.userId(), bob.authorization());
+
+        // then
+        assertProblem(unknown, 404, "unknown-device");
+        assertProblem(badId, 400, "bad-request");
+        assertThat(itself.status()).isEqualTo(204);
+        assertProblem(afterwards, 401, "unauthorized");
+        assertThat(storedRows(bob.userId())).isEqualTo(1);
+    }
 }
