@@ -40,13 +40,18 @@ final class SecureDevice implements SecureMessageListener, AutoCloseable {
 
     /** Registers a device of {@code userId} with 100 one-time prekeys of each kind and connects its socket. */
     static SecureDevice online(SocialinkClient client, String userId, Path stores) {
+        SecureDevice device = offline(client, userId, stores);
+        device.connect();
+        return device;
+    }
+
+    /** Registers a device of {@code userId} without connecting it: what is sent to it waits in its queue. */
+    static SecureDevice offline(SocialinkClient client, String userId, Path stores) {
         DeviceKeyMaterial keys = DeviceKeyMaterial.generate(100);
         DeviceCredentials credentials = client.register(userId, keys.publicKeys());
         SignalFileStore store = SignalFileStore.create(stores.resolve(credentials.address() + "-"
                 + UUID.randomUUID()), keys);
-        SecureDevice device = new SecureDevice(client, credentials, new SecureMessenger(client, credentials, store));
-        device.connect();
-        return device;
+        return new SecureDevice(client, credentials, new SecureMessenger(client, credentials, store));
     }
 
     void connect() {
