@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A {@code delete} device event first removes the still queued copy of the message it names from the
  *   device's queue (DELETED, reason for-everyone; its messageId then counts as acknowledged so a late duplicate is
  *   not queued again), then is queued itself so a device that has the message deletes it.</li>
+ *   <li>An ephemeral delivery (typing, low-prekeys, ...) is pushed at once if the device has a route and dropped
+ *   otherwise: never queued, outside the window, never acknowledged, no metadata.</li>
+ *   <li>DEVICE_REMOVED (the device was deactivated) drops its whole queue (DROPPED, reason device-removed), closes
+ *   its current connection and forgets its route.</li>
  * </ul>
  *
  * <p>Metadata is only emitted for client messages: server-made device events (receipts, delete notices) are not
@@ -75,6 +79,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     static final String REASON_QUEUE_FULL = "queue-full";
     static final String REASON_REDELIVERY_LIMIT = "redelivery-limit";
     static final String REASON_FOR_EVERYONE = "for-everyone";
+    static final String REASON_DEVICE_REMOVED = "device-removed";
 
     private final DeliverySettings settings;
     private final int pushPartitions;
@@ -132,6 +137,10 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     }
 
     private void onDelivery(String address, Delivery delivery, long now) {
+        if (delivery.getEphemeral()) {
+            onEphemeral(address, delivery, now);
+            return;
+        }
         if (queues.isKnown(address, delivery.getMessageId())) {
             metrics.duplicate();
             return;
@@ -157,6 +166,16 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
         state = queues.append(address, state, delivery);
         metrics.queued();
         settle(address, state, routes.get(address), now);
+    }
+
+    /** Pushed to the connection the device has now, if any; a device that is offline simply misses it. */
+    private void onEphemeral(String address, Delivery delivery, long now) {
+        Route route = routes.get(address);
+        if (route == null || queues.deadlineOf(delivery) <= now) {
+            return;
+        }
+        push(address, route, PushKind.ENVELOPE, delivery, now);
+        metrics.pushed();
     }
 
     private static boolean isDelete(Delivery delivery) {
@@ -197,6 +216,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                     queues.save(address, queues.state(address).disconnected());
                 }
             }
+            case DEVICE_REMOVED -> onDeviceRemoved(address, current, now);
             default -> log.debug("ignoring connection event {} of {}", event.getType(), address);
         }
     }
@@ -218,6 +238,22 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
         Route route = new Route(node, event.getConnectionId(), now);
         routes.put(address, route);
         settle(address, queues.state(address).connected(), route, now);
+    }
+
+    /** The device is gone for good: nothing queued for it will ever be delivered. */
+    private void onDeviceRemoved(String address, Route current, long now) {
+        if (current != null) {
+            push(address, current, PushKind.CLOSE, null, now);
+            routes.remove(address);
+        }
+        QueueState state = queues.state(address);
+        DeviceQueues.Removed dropped;
+        while ((dropped = queues.removeHead(address, state)) != null) {
+            state = dropped.state();
+            emitMetadata(dropped.delivery(), MessageEventType.DROPPED, REASON_DEVICE_REMOVED, now);
+            metrics.dropped();
+        }
+        queues.save(address, state.disconnected());
     }
 
     private void onAck(String address, Ack ack, long now) {

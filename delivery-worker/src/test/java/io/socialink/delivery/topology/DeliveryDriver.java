@@ -106,6 +106,11 @@ final class DeliveryDriver implements AutoCloseable {
         connection(address, ConnectionEventType.DISCONNECTED, node, connectionId);
     }
 
+    /** DEVICE_REMOVED as the gateway produces it at deactivation: its own node and a fresh id, not the socket's. */
+    void removeDevice(String address) {
+        connection(address, ConnectionEventType.DEVICE_REMOVED, 0, "removal-" + address);
+    }
+
     void ack(String address, String connectionId, String... messageIds) {
         acks.pipeInput(address, Ack.newBuilder()
                 .setMessageIds(List.of(messageIds))

@@ -5,12 +5,16 @@ import static io.socialink.delivery.topology.DeliveryDriver.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import io.socialink.delivery.config.DeliverySettings;
+import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.DeviceEvent;
 import io.socialink.schemas.avro.MessageEventType;
 import io.socialink.schemas.avro.MessageMetadata;
 import io.socialink.schemas.avro.Push;
@@ -400,6 +404,96 @@ class DeliveryTopologyTest {
 
         // then
         assertThat(worker.pushes()).extracting(DeliveryTopologyTest::messageId).containsExactly("to-bob-1");
+    }
+
+    private static Delivery lowPreKeys(String messageId, String recipient) {
+        Delivery delivery = delivery(messageId, recipient, recipient);
+        delivery.setContent(ByteBuffer.allocate(0));
+        delivery.setEvent(DeviceEvent.newBuilder().setType("low-prekeys")
+                .setAttributes(Map.of("ecPreKeys", "3", "pqPreKeys", "9")).build());
+        delivery.setEphemeral(true);
+        return delivery;
+    }
+
+    @Test
+    void shouldPushAnEphemeralDeliveryAtOnceWithoutQueueingItOrCountingItInTheWindow() {
+        // given
+        DeliveryDriver worker = start(DeliveryDriver.settings().withInFlight(1));
+        worker.deliver(delivery("m1", ALICE, BOB));
+        worker.connect(BOB, 2, "c1");
+        worker.pushes();
+
+        // when
+        worker.deliver(lowPreKeys("e1", BOB));
+        List<Push> ephemeral = worker.pushes();
+        worker.ack(BOB, "c1", "m1");
+        List<Push> afterAck = worker.pushes();
+        worker.connect(BOB, 2, "c2");
+
+        // then
+        assertThat(ephemeral).extracting(Push::getKind, DeliveryTopologyTest::messageId, Push::getConnectionId,
+                Push::getGatewayNode).containsExactly(tuple(PushKind.ENVELOPE, "e1", "c1", 2));
+        assertThat(ephemeral.get(0).getEnvelope().getEvent().getType()).isEqualTo("low-prekeys");
+        assertThat(afterAck).extracting(Push::getKind).containsExactly(PushKind.QUEUE_EMPTY);
+        assertThat(worker.pushes()).extracting(Push::getKind).containsExactly(PushKind.CLOSE, PushKind.QUEUE_EMPTY);
+        assertThat(worker.metadata()).extracting(MessageMetadata::getMessageId).containsExactly("m1");
+    }
+
+    @Test
+    void shouldDropAnEphemeralDeliveryForAnOfflineDevice() {
+        // given
+        DeliveryDriver worker = start();
+
+        // when
+        worker.deliver(lowPreKeys("e1", BOB));
+        worker.connect(BOB, 0, "c1");
+
+        // then
+        assertThat(worker.pushes()).extracting(Push::getKind).containsExactly(PushKind.QUEUE_EMPTY);
+        assertThat(worker.metadata()).isEmpty();
+    }
+
+    @Test
+    void shouldDropTheQueueCloseTheConnectionAndForgetTheRouteOfARemovedDevice() {
+        // given
+        DeliveryDriver worker = start(DeliveryDriver.settings().withInFlight(1));
+        worker.deliver(delivery("m1", ALICE, BOB));
+        worker.deliver(delivery("m2", CAROL, BOB));
+        worker.deliver(delivery("to-alice", BOB, ALICE));
+        worker.connect(BOB, 3, "c1");
+        worker.pushes();
+
+        // when
+        worker.removeDevice(BOB);
+        List<Push> onRemoval = worker.pushes();
+        worker.deliver(delivery("m3", ALICE, BOB));
+        worker.connect(ALICE, 0, "a1");
+
+        // then
+        assertThat(onRemoval).extracting(Push::getKind, Push::getConnectionId, Push::getGatewayNode)
+                .containsExactly(tuple(PushKind.CLOSE, "c1", 3));
+        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId,
+                        MessageMetadata::getReason)
+                .containsExactly(tuple(MessageEventType.DROPPED, "m1", "device-removed"),
+                        tuple(MessageEventType.DROPPED, "m2", "device-removed"));
+        // nothing more for bob's old connection: only alice's own drain
+        assertThat(worker.pushes()).extracting(DeliveryTopologyTest::messageId, Push::getConnectionId)
+                .containsExactly(tuple("to-alice", "a1"));
+    }
+
+    @Test
+    void shouldDropTheQueueOfARemovedDeviceThatIsOffline() {
+        // given
+        DeliveryDriver worker = start();
+        worker.deliver(delivery("m1", ALICE, BOB));
+
+        // when
+        worker.removeDevice(BOB);
+
+        // then
+        assertThat(worker.pushes()).isEmpty();
+        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
+                .containsExactly(tuple(MessageEventType.DROPPED, "m1"));
     }
 
     private static String messageId(Push push) {
