@@ -8,6 +8,8 @@ import io.socialink.client.keys.PreKeyBundles;
 import io.socialink.client.keys.PreKeyStats;
 import io.socialink.client.keys.PublicPreKey;
 import io.socialink.client.keys.RegistrationKeys;
+import io.socialink.client.socket.FrameParser;
+import io.socialink.client.socket.ServerFrame;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -242,11 +245,17 @@ public final class SocialinkClient {
      */
     public CompletableFuture<SendResult> sendAsync(DeviceCredentials as, String destination, String idempotencyKey,
                                                    List<OutgoingCopy> copies) {
+        return sendAsync(as, destination, idempotencyKey, copies, null);
+    }
+
+    /** {@link #sendAsync} of a disappearing message: {@code expiresIn} whole seconds, 1 s .. 30 days, or null. */
+    public CompletableFuture<SendResult> sendAsync(DeviceCredentials as, String destination, String idempotencyKey,
+                                                   List<OutgoingCopy> copies, Duration expiresIn) {
         checkUserId(destination);
         HttpRequest request = request("/api/v1/messages/send/" + as.userId())
                 .header("Authorization", as.basicAuthorization())
                 .header("Content-Type", JSON)
-                .POST(HttpRequest.BodyPublishers.ofString(sendBody(destination, idempotencyKey, copies)))
+                .POST(HttpRequest.BodyPublishers.ofString(sendBody(destination, idempotencyKey, copies, expiresIn)))
                 .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .thenApply(response -> {
@@ -280,12 +289,23 @@ public final class SocialinkClient {
      */
     public SendResult sendToAllDevices(DeviceCredentials as, String destination, String idempotencyKey,
                                        DeviceCopies copies) {
+        return sendToAllDevices(as, destination, idempotencyKey, copies, null);
+    }
+
+    /** {@link #sendToAllDevices(DeviceCredentials, String, byte[])} as a disappearing message. */
+    public SendResult sendDisappearing(DeviceCredentials as, String destination, byte[] content, Duration expiresIn) {
+        return sendToAllDevices(as, destination, UUID.randomUUID().toString(),
+                new DeviceListCopies(as, destination, content), Objects.requireNonNull(expiresIn));
+    }
+
+    private SendResult sendToAllDevices(DeviceCredentials as, String destination, String idempotencyKey,
+                                        DeviceCopies copies, Duration expiresIn) {
         checkUserId(destination);
         for (int attempt = 1; ; attempt++) {
             List<OutgoingCopy> outgoing = DeviceFanout.copies(as.userId(), as.deviceId(), destination,
                     copies.devices(), copies::copy);
             try {
-                return send(as, destination, idempotencyKey, outgoing);
+                return join(sendAsync(as, destination, idempotencyKey, outgoing, expiresIn));
             } catch (ProblemException problem) {
                 if (!problem.isDeviceListOutdated() || attempt >= MAX_SEND_ATTEMPTS) {
                     throw problem;
@@ -343,6 +363,101 @@ public final class SocialinkClient {
         }
     }
 
+    /** Acknowledges the device's copy over REST, as a socket ack would (the sender sees "delivered"). */
+    public void markDelivered(DeviceCredentials as, UUID messageId) {
+        exchange(request("/api/v1/messages/delivered/" + as.userId() + "/" + messageId)
+                .header("Authorization", as.basicAuthorization())
+                .PUT(HttpRequest.BodyPublishers.noBody())
+                .build(), 204);
+    }
+
+    /** Reports the message read on this device; the sender sees "read" unless this user turned read receipts off. */
+    public void markRead(DeviceCredentials as, UUID messageId) {
+        exchange(request("/api/v1/messages/read/" + as.userId() + "/" + messageId)
+                .header("Authorization", as.basicAuthorization())
+                .PUT(HttpRequest.BodyPublishers.noBody())
+                .build(), 204);
+    }
+
+    /** Turns this user's read receipts on or off. */
+    public void setReadReceipts(DeviceCredentials as, boolean enabled) {
+        exchange(request("/api/v1/settings/" + as.userId())
+                .header("Authorization", as.basicAuthorization())
+                .header("Content-Type", JSON)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"readReceipts\":" + enabled + "}"))
+                .build(), 200);
+    }
+
+    /** Deletes a message this device's user sent, for everyone. */
+    public void deleteForEveryone(DeviceCredentials as, UUID messageId) {
+        delete(as, messageId, "everyone");
+    }
+
+    /** Hides a message from this user's conversation and tells the user's other devices. */
+    public void deleteForMe(DeviceCredentials as, UUID messageId) {
+        delete(as, messageId, "me");
+    }
+
+    private void delete(DeviceCredentials as, UUID messageId, String scope) {
+        exchange(request("/api/v1/messages/delete/" + as.userId() + "/" + messageId + "?for=" + scope)
+                .header("Authorization", as.basicAuthorization())
+                .DELETE()
+                .build(), 204);
+    }
+
+    /** One page of the conversation with {@code with}, newest first; {@code before} null for the newest page. */
+    public Conversation conversation(DeviceCredentials as, String with, Long before, int limit) {
+        checkUserId(with);
+        String query = "?with=" + with + "&limit=" + limit + (before == null ? "" : "&before=" + before);
+        JsonNode json = readJson(exchange(request("/api/v1/messages/conversation/" + as.userId() + query)
+                .header("Authorization", as.basicAuthorization())
+                .GET()
+                .build(), 200));
+        List<Conversation.Message> messages = new ArrayList<>();
+        for (JsonNode message : json.path("messages")) {
+            List<Conversation.CopyStatus> copies = new ArrayList<>();
+            for (JsonNode copy : message.path("recipients")) {
+                copies.add(new Conversation.CopyStatus(copy.path("userId").asString(), copy.path("deviceId").asInt(),
+                        copy.path("status").asString(), optionalLong(copy.get("deliveredAt")),
+                        optionalLong(copy.get("readAt"))));
+            }
+            messages.add(new Conversation.Message(UUID.fromString(message.path("messageId").asString()),
+                    message.path("sender").path("userId").asString(), message.path("sender").path("deviceId").asInt(),
+                    message.path("sentAt").asLong(), optionalLong(message.get("expiresAt")),
+                    message.path("deleted").asBoolean(), List.copyOf(copies)));
+        }
+        return new Conversation(List.copyOf(messages), optionalLong(json.get("nextBefore")));
+    }
+
+    /** The head of this device's queue, as the frames the socket would push (for clients without a socket). */
+    public List<ServerFrame> queue(DeviceCredentials as, int limit) {
+        JsonNode json = readJson(exchange(request("/api/v1/messages/queue/" + as.userId() + "/" + as.deviceId()
+                        + "?limit=" + limit)
+                .header("Authorization", as.basicAuthorization())
+                .GET()
+                .build(), 200));
+        FrameParser frames = new FrameParser();
+        List<ServerFrame> head = new ArrayList<>();
+        json.path("envelopes").forEach(frame -> head.add(frames.parse(frame.toString())));
+        return head;
+    }
+
+    /** Acknowledges queue entries by messageId, as a socket ack does. */
+    public void ackQueue(DeviceCredentials as, Collection<UUID> messageIds) {
+        ObjectNode body = mapper.createObjectNode();
+        ArrayNode ids = body.putArray("messageIds");
+        messageIds.forEach(id -> ids.add(id.toString()));
+        exchange(request("/api/v1/messages/queue/" + as.userId() + "/" + as.deviceId())
+                .header("Authorization", as.basicAuthorization())
+                .header("Content-Type", JSON)
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                .build(), 204);
+    }
+
+    private static Long optionalLong(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asLong();
+    }
+
     private void putKey(ObjectNode node, PublicPreKey key) {
         node.put("keyId", key.keyId());
         node.put("publicKey", base64(key.publicKey()));
@@ -377,10 +492,14 @@ public final class SocialinkClient {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    private String sendBody(String destination, String idempotencyKey, List<OutgoingCopy> copies) {
+    private String sendBody(String destination, String idempotencyKey, List<OutgoingCopy> copies,
+                            Duration expiresIn) {
         ObjectNode body = mapper.createObjectNode();
         body.put("destination", destination);
         body.put("idempotencyKey", idempotencyKey);
+        if (expiresIn != null) {
+            body.put("expiresInSeconds", expiresIn.toSeconds());
+        }
         ArrayNode messages = body.putArray("messages");
         Base64.Encoder base64 = Base64.getEncoder();
         for (OutgoingCopy copy : copies) {

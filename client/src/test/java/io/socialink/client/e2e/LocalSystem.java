@@ -13,7 +13,8 @@ import io.socialink.testing.RedisTestEnv;
 
 /**
  * The whole system on this machine for one test class: a delivery-worker and a gateway (node 0) as separate JVMs
- * from their real jars, on the class's own topics and database.
+ * from their real jars, on the class's own topics and database. The gateway reads device queues from this worker
+ * ({@code socialink.gateway.delivery-worker-url}); extra properties per app tune either (short expiry intervals).
  */
 final class LocalSystem implements AutoCloseable {
 
@@ -23,16 +24,24 @@ final class LocalSystem implements AutoCloseable {
     final String workerApplicationId = "e2e-" + UUID.randomUUID();
 
     LocalSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
+        this(kafka, postgres, redis, Map.of(), Map.of());
+    }
+
+    LocalSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis, Map<String, Object> workerExtra,
+                Map<String, Object> gatewayExtra) throws Exception {
         Path stateDir = Files.createTempDirectory("delivery-worker-state");
         Map<String, Object> workerProperties = new HashMap<>(kafka.springProperties());
         workerProperties.put("socialink.delivery.application-id", workerApplicationId);
         workerProperties.put("socialink.delivery.state-dir", stateDir);
+        workerProperties.putAll(workerExtra);
         worker = AppProcess.of("delivery-worker", "delivery-worker", workerProperties);
 
         Map<String, Object> gatewayProperties = new HashMap<>(kafka.springProperties());
         gatewayProperties.putAll(postgres.springProperties());
         gatewayProperties.putAll(redis.springProperties());
         gatewayProperties.put("socialink.gateway.node-id", 0);
+        gatewayProperties.put("socialink.gateway.delivery-worker-url", worker.baseUri());
+        gatewayProperties.putAll(gatewayExtra);
         gateway = AppProcess.of("gateway", "gateway", gatewayProperties);
     }
 
