@@ -11,7 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** Runs the key directory benchmark (registration, bundle fetches, encrypted send → decrypt) against a local gateway. */
+/** Runs the key directory benchmark (registrations, bundle fetches, encrypted send → decrypt) on a local gateway. */
 @Command(name = "bench-keys", description = "Key directory benchmark of a local gateway: registration latency, "
         + "bundle fetch throughput and latency, encrypted send->decrypt latency.")
 final class BenchKeysCommand implements Callable<Integer> {

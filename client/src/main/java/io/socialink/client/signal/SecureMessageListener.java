@@ -15,7 +15,7 @@ public interface SecureMessageListener {
 
     void onMessage(DecryptedMessage message);
 
-    /** An envelope that could not be decrypted; it is acked (a retry would fail the same way). Replays are not reported. */
+    /** An envelope that could not be decrypted; it is acked (a retry would fail the same way). Replays are dropped. */
     default void onUndecryptable(Envelope envelope, UndecryptableMessageException error) {
     }
 

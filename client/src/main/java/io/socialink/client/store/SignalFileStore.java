@@ -397,7 +397,7 @@ public final class SignalFileStore implements SignalProtocolStore {
         }
     }
 
-    /** Keeps the session's current state only as a previous one (so late messages still decrypt); it no longer encrypts. */
+    /** Keeps the session's current state only as a previous one (late messages still decrypt); it stops encrypting. */
     public synchronized void archiveSession(SignalProtocolAddress address) {
         if (sessions.containsKey(addressKey(address))) {
             SessionRecord record = loadSession(address);

@@ -81,8 +81,8 @@ class SignalConversationIT {
         exchange(alice1, bob, "and once more", bob1, bob2, alice2);
 
         // then every device decrypted exactly the messages meant for it, nothing failed, and no device got its own
-        assertThat(bob1.texts()).containsExactly("hi bob, from alice's first device", "hi alice, from bob's second device",
-                "alice again, second device", "and once more");
+        assertThat(bob1.texts()).containsExactly("hi bob, from alice's first device",
+                "hi alice, from bob's second device", "alice again, second device", "and once more");
         assertThat(alice1.texts()).containsExactly("hi alice, from bob's second device", "alice again, second device",
                 "bob again, first device");
         for (SecureDevice device : devices) {
