@@ -69,12 +69,12 @@ public record BenchReport(BenchOptions options, long sent, long acked, long rece
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json);
     }
 
-    private static void latency(ObjectNode node, LatencySummary summary) {
+    static void latency(ObjectNode node, LatencySummary summary) {
         node.put("count", summary.count()).put("p50", summary.p50Millis()).put("p99", summary.p99Millis())
                 .put("p999", summary.p999Millis()).put("max", summary.maxMillis());
     }
 
-    private static String line(String name, LatencySummary summary) {
+    static String line(String name, LatencySummary summary) {
         return String.format(Locale.ROOT, "%-15s p50 %9.3f ms  p99 %9.3f ms  p99.9 %9.3f ms  max %9.3f ms  (n=%d)%n",
                 name, summary.p50Millis(), summary.p99Millis(), summary.p999Millis(), summary.maxMillis(),
                 summary.count());

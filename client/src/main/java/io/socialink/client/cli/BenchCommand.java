@@ -1,19 +1,15 @@
 package io.socialink.client.cli;
 
-import io.socialink.client.bench.BenchOptions;
 import io.socialink.client.bench.BenchReport;
 import io.socialink.client.bench.LoadGenerator;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** Runs the open-loop load generator against a local gateway and prints (and optionally writes) its report. */
@@ -24,59 +20,17 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--server", defaultValue = "http://localhost:8080", paramLabel = "URL",
-            description = "Gateway URL, loopback only unless --allow-remote (default: ${DEFAULT-VALUE}).")
-    URI server;
-
-    @Option(names = "--rate", defaultValue = "500", paramLabel = "MSGS", description = "Messages per second "
-            + "(default: ${DEFAULT-VALUE}).")
-    int rate;
-
-    @Option(names = "--duration", defaultValue = "30", paramLabel = "SECONDS",
-            description = "Measured seconds (default: ${DEFAULT-VALUE}).")
-    long durationSeconds;
-
-    @Option(names = "--warmup", defaultValue = "5", paramLabel = "SECONDS",
-            description = "Seconds sent before measuring, not recorded (default: ${DEFAULT-VALUE}).")
-    long warmupSeconds;
-
-    @Option(names = "--senders", defaultValue = "20", description = "Sender devices (default: ${DEFAULT-VALUE}).")
-    int senders;
-
-    @Option(names = "--recipients", defaultValue = "20",
-            description = "Recipient devices, all connected (default: ${DEFAULT-VALUE}).")
-    int recipients;
-
-    @Option(names = "--size", defaultValue = "256", paramLabel = "BYTES",
-            description = "Payload bytes per message (default: ${DEFAULT-VALUE}).")
-    int size;
-
-    @Option(names = "--max-in-flight", defaultValue = "512", paramLabel = "N",
-            description = "Outstanding HTTP sends at most (default: ${DEFAULT-VALUE}).")
-    int maxInFlight;
-
-    @Option(names = "--drain-timeout", defaultValue = "10", paramLabel = "SECONDS",
-            description = "How long to wait for acked messages to arrive after the schedule "
-                    + "(default: ${DEFAULT-VALUE}).")
-    long drainTimeoutSeconds;
-
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
-    Path json;
-
-    @Option(names = "--allow-remote", description = "Allow a server that is not on a loopback address.")
-    boolean allowRemote;
+    @Mixin
+    LoadOptions load;
 
     @Override
     public Integer call() throws InterruptedException, IOException {
-        BenchOptions options = new BenchOptions(server, rate, Duration.ofSeconds(durationSeconds),
-                Duration.ofSeconds(warmupSeconds), senders, recipients, size, maxInFlight,
-                Duration.ofSeconds(drainTimeoutSeconds), allowRemote, json);
         PrintWriter out = spec.commandLine().getOut();
-        BenchReport report = new LoadGenerator(options, out).run();
+        BenchReport report = new LoadGenerator(load.toBenchOptions(), out).run();
         out.print(report.toText());
         out.flush();
-        if (json != null) {
-            Files.writeString(json, report.toJson());
+        if (load.json != null) {
+            Files.writeString(load.json, report.toJson());
         }
         return 0;
     }

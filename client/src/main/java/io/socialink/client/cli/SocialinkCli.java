@@ -14,7 +14,8 @@ import java.io.UncheckedIOException;
 @Command(name = "socialink", mixinStandardHelpOptions = true, version = "socialink client 0.1",
         description = "Reference client of Socialink Messaging.",
         subcommands = {RegisterCommand.class, DevicesCommand.class, SendCommand.class, ListenCommand.class,
-                ChatCommand.class, KeysCommand.class, BenchCommand.class, BenchKeysCommand.class})
+                ChatCommand.class, KeysCommand.class, BenchCommand.class, BenchReceiptsCommand.class,
+                BenchKeysCommand.class})
 public final class SocialinkCli implements Runnable {
 
     @CommandLine.Spec

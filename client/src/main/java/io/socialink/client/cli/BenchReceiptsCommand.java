@@ -1,0 +1,39 @@
+package io.socialink.client.cli;
+
+import io.socialink.client.bench.ReceiptBenchReport;
+import io.socialink.client.bench.ReceiptLatencyBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.concurrent.Callable;
+
+/** Runs the open-loop receipt latency benchmark against a local gateway and prints (and optionally writes) it. */
+@Command(name = "bench-receipts", description = "Open-loop receipt benchmark of a local gateway: senders with two "
+        + "connected devices each send at a fixed rate to connected recipients; the delay from a recipient's ack "
+        + "to the \"delivered\" receipt on the first and on both sender devices, and the status projection's "
+        + "events/s from the gateway's metrics.")
+final class BenchReceiptsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    LoadOptions load;
+
+    @Override
+    public Integer call() throws InterruptedException, IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        ReceiptBenchReport report = new ReceiptLatencyBench(load.toBenchOptions(), out).run();
+        out.print(report.toText());
+        out.flush();
+        if (load.json != null) {
+            Files.writeString(load.json, report.toJson());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,60 @@
+package io.socialink.client.cli;
+
+import io.socialink.client.bench.BenchOptions;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The open-loop load options shared by the {@code bench} and {@code bench-receipts} commands. */
+final class LoadOptions {
+
+    @Option(names = "--server", defaultValue = "http://localhost:8080", paramLabel = "URL",
+            description = "Gateway URL, loopback only unless --allow-remote (default: ${DEFAULT-VALUE}).")
+    URI server;
+
+    @Option(names = "--rate", defaultValue = "500", paramLabel = "MSGS", description = "Messages per second "
+            + "(default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--duration", defaultValue = "30", paramLabel = "SECONDS",
+            description = "Measured seconds (default: ${DEFAULT-VALUE}).")
+    long durationSeconds;
+
+    @Option(names = "--warmup", defaultValue = "5", paramLabel = "SECONDS",
+            description = "Seconds sent before measuring, not recorded (default: ${DEFAULT-VALUE}).")
+    long warmupSeconds;
+
+    @Option(names = "--senders", defaultValue = "20", description = "Sender devices; for bench-receipts, sender "
+            + "users with two devices each (default: ${DEFAULT-VALUE}).")
+    int senders;
+
+    @Option(names = "--recipients", defaultValue = "20",
+            description = "Recipient devices, all connected (default: ${DEFAULT-VALUE}).")
+    int recipients;
+
+    @Option(names = "--size", defaultValue = "256", paramLabel = "BYTES",
+            description = "Payload bytes per message (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--max-in-flight", defaultValue = "512", paramLabel = "N",
+            description = "Outstanding HTTP sends at most (default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--drain-timeout", defaultValue = "10", paramLabel = "SECONDS",
+            description = "How long to wait for what is still outstanding after the schedule "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long drainTimeoutSeconds;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
+    Path json;
+
+    @Option(names = "--allow-remote", description = "Allow a server that is not on a loopback address.")
+    boolean allowRemote;
+
+    BenchOptions toBenchOptions() {
+        return new BenchOptions(server, rate, Duration.ofSeconds(durationSeconds), Duration.ofSeconds(warmupSeconds),
+                senders, recipients, size, maxInFlight, Duration.ofSeconds(drainTimeoutSeconds), allowRemote, json);
+    }
+}
