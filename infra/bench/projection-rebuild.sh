@@ -3,6 +3,8 @@
 # truncates the projection and replays all of metadata.messages, so the rows end up as before) and prints the
 # events, replay seconds and events/s of each run from the gateway's "status projection rebuilt" log line, then the
 # median. Fill metadata.messages first (e.g. with infra/bench/receipts.sh), so the replay is long enough to time.
+# The rebuild writes into the database of DATABASE_URL (the gateway's default when unset); point it at a database of
+# its own (created empty, the gateway migrates it) to leave the running system's projection alone.
 #   infra/bench/projection-rebuild.sh [runs]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
