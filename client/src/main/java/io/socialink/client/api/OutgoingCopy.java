@@ -8,7 +8,7 @@ import java.util.Objects;
  */
 public record OutgoingCopy(String userId, int deviceId, int registrationId, int type, byte[] content) {
 
-    /** The contract's example type; opaque to the server until libsignal types the copies. */
+    /** The type given to copies that are not libsignal messages (opaque payloads, e.g. the load generator's). */
     public static final int DEFAULT_TYPE = 3;
 
     public OutgoingCopy {

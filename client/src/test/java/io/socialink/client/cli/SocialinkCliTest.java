@@ -112,6 +112,27 @@ class SocialinkCliTest {
     }
 
     @Test
+    void shouldRefillPreKeysUpToOneHundredAndPrintTheStats() {
+        // given a device registered with 7 one-time prekeys of each kind
+        run("register", "--user", "alice", "--prekeys", "7", "--server", gateway.url().toString(), "--store",
+                store.toString());
+        out.getBuffer().setLength(0);
+
+        // when
+        int stats = run("keys", "stats", "--as", "alice", "--store", store.toString());
+        int refill = run("keys", "refill", "--as", "alice", "--store", store.toString());
+
+        // then
+        assertThat(stats).isZero();
+        assertThat(refill).isZero();
+        assertThat(out.toString().lines()).containsExactly(
+                "ecPreKeys=7 pqPreKeys=7 signedPreKeyAgeSeconds=0 pqLastResortPreKeyAgeSeconds=0",
+                "ecPreKeys=100 pqPreKeys=100 signedPreKeyAgeSeconds=0 pqLastResortPreKeyAgeSeconds=0");
+        assertThat(SignalFileStore.open(new CredentialStore(store).signalDirectory("alice")).preKeyCount())
+                .isEqualTo(100);
+    }
+
+    @Test
     void shouldExitOneForAnUnknownProfile() {
         // when
         int exit = run("listen", "--as", "ghost", "--store", store.toString());
