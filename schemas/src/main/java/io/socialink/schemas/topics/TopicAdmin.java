@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the catalog's topics and checks that existing ones have the configured partition counts.
@@ -56,7 +57,33 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        verify(admin, layout);
+        awaitVisible(admin, layout);
+    }
+
+    /**
+     * Verifies, retrying while new topics are not yet in the broker's metadata: a createTopics that returned does not
+     * mean a describe right after finds every partition, and an app started next must find them.
+     */
+    private static void awaitVisible(Admin admin, TopicLayout layout) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                verify(admin, layout);
+                return;
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof ExecutionException execution
+                        && execution.getCause() instanceof UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
     }
 
     /** Fails unless every catalog topic exists with the configured partition count. */
