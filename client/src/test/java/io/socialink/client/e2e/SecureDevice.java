@@ -11,6 +11,7 @@ import io.socialink.client.api.SendResult;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.keys.DeviceKeyMaterial;
+import io.socialink.client.keys.PreKeyStats;
 import io.socialink.client.signal.DecryptedMessage;
 import io.socialink.client.signal.SecureMessageListener;
 import io.socialink.client.signal.SecureMessenger;
@@ -30,6 +31,7 @@ final class SecureDevice implements SecureMessageListener, AutoCloseable {
     private final SocialinkClient client;
     private final List<DecryptedMessage> messages = new ArrayList<>();
     private final List<String> undecryptable = new ArrayList<>();
+    private final List<PreKeyStats> refills = new ArrayList<>();
     private DeviceSocket socket;
 
     private SecureDevice(SocialinkClient client, DeviceCredentials credentials, SecureMessenger messenger) {
@@ -40,14 +42,23 @@ final class SecureDevice implements SecureMessageListener, AutoCloseable {
 
     /** Registers a device of {@code userId} with 100 one-time prekeys of each kind and connects its socket. */
     static SecureDevice online(SocialinkClient client, String userId, Path stores) {
-        SecureDevice device = offline(client, userId, stores);
+        return online(client, userId, stores, 100);
+    }
+
+    /** An online device with {@code oneTimePreKeys} one-time prekeys of each kind. */
+    static SecureDevice online(SocialinkClient client, String userId, Path stores, int oneTimePreKeys) {
+        SecureDevice device = offline(client, userId, stores, oneTimePreKeys);
         device.connect();
         return device;
     }
 
     /** Registers a device of {@code userId} without connecting it: what is sent to it waits in its queue. */
     static SecureDevice offline(SocialinkClient client, String userId, Path stores) {
-        DeviceKeyMaterial keys = DeviceKeyMaterial.generate(100);
+        return offline(client, userId, stores, 100);
+    }
+
+    private static SecureDevice offline(SocialinkClient client, String userId, Path stores, int oneTimePreKeys) {
+        DeviceKeyMaterial keys = DeviceKeyMaterial.generate(oneTimePreKeys);
         DeviceCredentials credentials = client.register(userId, keys.publicKeys());
         SignalFileStore store = SignalFileStore.create(stores.resolve(credentials.address() + "-"
                 + UUID.randomUUID()), keys);
@@ -74,6 +85,25 @@ final class SecureDevice implements SecureMessageListener, AutoCloseable {
     public synchronized void onMessage(DecryptedMessage message) {
         messages.add(message);
         notifyAll();
+    }
+
+    @Override
+    public synchronized void onPreKeysRefilled(PreKeyStats stats) {
+        refills.add(stats);
+        notifyAll();
+    }
+
+    /** Waits for the messenger's first prekey refill; null when none came in time. */
+    synchronized PreKeyStats awaitRefill(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (refills.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return refills.get(0);
     }
 
     @Override

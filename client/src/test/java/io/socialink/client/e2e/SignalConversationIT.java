@@ -156,6 +156,23 @@ class SignalConversationIT {
         }
     }
 
+    @Test
+    void shouldRefillPreKeysWhenTheServerSaysTheyRunLow() throws Exception {
+        // given bob's online device registered with just the threshold of one-time prekeys
+        String bob = unique("bob");
+        SecureDevice bob1 = device(bob, 10);
+        SecureDevice alice1 = device(unique("alice"));
+
+        // when alice's first message claims one of them
+        exchange(alice1, bob, "this claims a prekey", bob1);
+
+        // then bob's device hears low-prekeys and tops the directory up by itself
+        assertThat(bob1.awaitRefill(WAIT)).isNotNull();
+        assertThat(client.stats(bob1.credentials).ecPreKeys()).isEqualTo(100);
+        assertThat(client.stats(bob1.credentials).pqPreKeys()).isEqualTo(100);
+        exchange(device(unique("carol")), bob, "a session from a refilled prekey", bob1);
+    }
+
     /** Sends and waits until every given device decrypted the text. */
     private static SendResult exchange(SecureDevice sender, String destination, String text,
                                        SecureDevice... receivers) throws InterruptedException {
@@ -171,7 +188,11 @@ class SignalConversationIT {
     }
 
     private SecureDevice device(String userId) {
-        SecureDevice device = SecureDevice.online(client, userId, stores);
+        return device(userId, 100);
+    }
+
+    private SecureDevice device(String userId, int oneTimePreKeys) {
+        SecureDevice device = SecureDevice.online(client, userId, stores, oneTimePreKeys);
         devices.add(device);
         return device;
     }
