@@ -1,6 +1,7 @@
 package io.socialink.gateway.status;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,13 +52,15 @@ public class ProjectionRebuild {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
+                List<MessageMetadata> batch = new ArrayList<>();
                 for (ConsumerRecord<String, MessageMetadata> record : consumer.poll(Duration.ofMillis(200))) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     if (record.offset() < end.get(partition) && record.value() != null) {
-                        projector.apply(record.value()).block(TIMEOUT);
-                        applied++;
+                        batch.add(record.value());
                     }
                 }
+                projector.applyAll(batch).block(TIMEOUT);
+                applied += batch.size();
             }
         }
         long replayNanos = System.nanoTime() - replayStarted;

@@ -1,6 +1,7 @@
 package io.socialink.gateway.status;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,14 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 
 /**
- * Consumes {@code metadata.messages} on a dedicated thread in the consumer group shared by all gateway nodes: each
- * event is applied to the projection and, for DELIVERED and READ, fanned out as receipts, then offsets are committed.
+ * Consumes {@code metadata.messages} on a dedicated thread in the consumer group shared by all gateway nodes: the
+ * events of each poll are applied to the projection in one transaction and, for DELIVERED and READ, fanned out as
+ * receipts, then offsets are committed.
  * At least once: a crash re-applies events since the last commit, which the projection and the receipt event ids
- * make harmless. A failing event (Postgres or Kafka down) is retried from the same offset after a pause, never
+ * make harmless. A failing batch (Postgres or Kafka down) is retried from the same offsets after a pause, never
  * skipped; only undecodable records are skipped.
  */
 public class StatusProjectionConsumer implements AutoCloseable {
@@ -31,6 +34,7 @@ public class StatusProjectionConsumer implements AutoCloseable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
+    private static final int FANOUT_CONCURRENCY = 64;
     public static final String APPLIED = "socialink.projection.events.applied";
 
     private final Consumer<String, MessageMetadata> consumer;
@@ -86,25 +90,34 @@ public class StatusProjectionConsumer implements AutoCloseable {
             consumer.seek(e.topicPartition(), e.offset() + 1);
             return;
         }
+        if (records.isEmpty()) {
+            return;
+        }
+        List<MessageMetadata> events = new ArrayList<>(records.count());
         Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        Map<TopicPartition, Long> first = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<String, MessageMetadata> record : records.records(partition)) {
-                try {
-                    projector.apply(record.value()).then(receipts.fanOut(record.value())).block(APPLY_TIMEOUT);
-                    applied.increment();
-                    done.put(partition, new OffsetAndMetadata(record.offset() + 1));
-                } catch (RuntimeException e) {
-                    log.warn("status projection of {}@{} failed, retrying: {}", partition, record.offset(),
-                            e.toString());
-                    consumer.seek(partition, record.offset());
-                    pause();
-                    break;
+                first.putIfAbsent(partition, record.offset());
+                if (record.value() != null) {
+                    events.add(record.value());
                 }
+                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
             }
         }
-        if (!done.isEmpty()) {
-            consumer.commitSync(done);
+        try {
+            // receipts only after the rows are committed, all of a poll's receipts in flight at once
+            projector.applyAll(events)
+                    .then(Flux.fromIterable(events).flatMap(receipts::fanOut, FANOUT_CONCURRENCY).then())
+                    .block(APPLY_TIMEOUT);
+        } catch (RuntimeException e) {
+            log.warn("status projection of {} events failed, retrying them: {}", events.size(), e.toString());
+            first.forEach(consumer::seek);
+            pause();
+            return;
         }
+        applied.increment(events.size());
+        consumer.commitSync(done);
     }
 
     private void sweepWhenDue() {

@@ -3,10 +3,13 @@ package io.socialink.gateway.status;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import io.socialink.schemas.avro.MessageMetadata;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,9 +31,19 @@ public class StatusProjector {
             ON CONFLICT (message_id, recipient_user_id, recipient_device_id) DO NOTHING""";
 
     private final DatabaseClient db;
+    private final TransactionalOperator transactions;
 
-    public StatusProjector(DatabaseClient db) {
+    public StatusProjector(DatabaseClient db, TransactionalOperator transactions) {
         this.db = db;
+        this.transactions = transactions;
+    }
+
+    /**
+     * Applies events in their order in one transaction, so a poll's worth of events costs one commit instead of one
+     * per event; completes when Postgres has them all. On failure none of them is applied.
+     */
+    public Mono<Void> applyAll(List<MessageMetadata> events) {
+        return Flux.fromIterable(events).concatMap(this::apply).then().as(transactions::transactional);
     }
 
     /** Applies one event; completes when Postgres has it. */
