@@ -1,5 +1,6 @@
 package io.socialink.gateway.messages;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -44,6 +45,9 @@ public class MessageLifecycleService {
         this.devices = devices;
         this.publisher = publisher;
     }
+
+    private static final int PROJECTION_LAG_RETRIES = 10;
+    private static final Duration PROJECTION_LAG_PAUSE = Duration.ofMillis(200);
 
     static Problem unknownMessage(String messageId) {
         return Problem.of(HttpStatus.NOT_FOUND, "unknown-message",
@@ -134,8 +138,15 @@ public class MessageLifecycleService {
         });
     }
 
+    /**
+     * The device's copy in the projection. The projection follows {@code metadata.messages} a moment behind the
+     * delivery, so a receipt sent right on receipt may come before the copy's row: look again for a short while
+     * before answering 404.
+     */
     private Mono<StatusRow> ownCopy(DeviceAddress device, String messageId) {
-        return status.copy(messageId, device.userId(), device.deviceId())
+        return Mono.defer(() -> status.copy(messageId, device.userId(), device.deviceId()))
+                .repeatWhenEmpty(attempts -> attempts.take(PROJECTION_LAG_RETRIES)
+                        .delayElements(PROJECTION_LAG_PAUSE))
                 .switchIfEmpty(Mono.error(() -> unknownMessage(messageId).toException()));
     }
 

@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import io.socialink.gateway.kafka.EventPublisher;
-import io.socialink.gateway.keys.DeviceRepository;
+import io.socialink.gateway.keys.DeviceDirectory;
 import io.socialink.gateway.messages.DeviceEvents;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.MessageEventType;
@@ -25,10 +26,10 @@ import reactor.core.publisher.Mono;
 @Component
 public class ReceiptFanout {
 
-    private final DeviceRepository devices;
+    private final DeviceDirectory devices;
     private final EventPublisher publisher;
 
-    public ReceiptFanout(DeviceRepository devices, EventPublisher publisher) {
+    public ReceiptFanout(DeviceDirectory devices, EventPublisher publisher) {
         this.devices = devices;
         this.publisher = publisher;
     }
@@ -48,19 +49,21 @@ public class ReceiptFanout {
         attributes.put("at", Long.toString(event.getAt().toEpochMilli()));
         String recipientAddress = event.getRecipientUserId() + "." + event.getRecipientDeviceId();
         String eventId = DeviceEvents.eventId(DeviceEvents.RECEIPT, status, event.getMessageId(), recipientAddress);
-        return devices.activeDevices(event.getSenderUserId())
-                .filter(device -> !(device.userId().equals(event.getRecipientUserId())
-                        && device.deviceId() == event.getRecipientDeviceId()))
-                .collectList()
-                .flatMap(targets -> {
-                    List<CompletableFuture<?>> acks = new ArrayList<>(targets.size());
-                    targets.forEach(target -> {
-                        Delivery receipt = DeviceEvents.event(eventId, DeviceEvents.RECEIPT, attributes,
-                                event.getRecipientUserId(), event.getRecipientDeviceId(), target.userId(),
-                                target.deviceId(), event.getAt());
-                        acks.add(publisher.send(Topics.DEVICE_DELIVERIES, target.userId() + "." + target.deviceId(),
-                                receipt));
-                    });
+        String sender = event.getSenderUserId();
+        // the directory's short-lived cache: one receipt per delivered copy must not cost a query each
+        return devices.activeDevices(Set.of(sender), false)
+                .map(bySender -> bySender.getOrDefault(sender, Map.of()).keySet())
+                .flatMap(deviceIds -> {
+                    List<CompletableFuture<?>> acks = new ArrayList<>(deviceIds.size());
+                    deviceIds.stream()
+                            .filter(deviceId -> !(sender.equals(event.getRecipientUserId())
+                                    && deviceId == event.getRecipientDeviceId()))
+                            .forEach(deviceId -> {
+                                Delivery receipt = DeviceEvents.event(eventId, DeviceEvents.RECEIPT, attributes,
+                                        event.getRecipientUserId(), event.getRecipientDeviceId(), sender, deviceId,
+                                        event.getAt());
+                                acks.add(publisher.send(Topics.DEVICE_DELIVERIES, sender + "." + deviceId, receipt));
+                            });
                     return Mono.fromFuture(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)));
                 });
     }
