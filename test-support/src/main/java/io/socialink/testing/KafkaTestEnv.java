@@ -24,6 +24,7 @@ public record KafkaTestEnv(String bootstrapServers, TopicLayout layout) {
         properties.put("socialink.topics.device-partitions", layout.devicePartitions());
         properties.put("socialink.topics.push-partitions", layout.pushPartitions());
         properties.put("socialink.topics.metadata-partitions", layout.metadataPartitions());
+        properties.put("socialink.topics.group-partitions", layout.groupPartitions());
         properties.put("socialink.topics.replication-factor", layout.replicationFactor());
         return properties;
     }

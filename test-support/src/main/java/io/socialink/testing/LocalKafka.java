@@ -31,7 +31,7 @@ public final class LocalKafka extends ClassScopedResource<KafkaTestEnv> {
     KafkaTestEnv open(ExtensionContext context) throws Exception {
         String bootstrap = bootstrapServers();
         String prefix = "test-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        TopicLayout layout = new TopicLayout(prefix, 3, 2, 1, (short) 1);
+        TopicLayout layout = new TopicLayout(prefix, 3, 2, 1, 2, (short) 1);
         try (Admin admin = TopicAdmin.connect(bootstrap)) {
             try {
                 admin.describeCluster().clusterId().get(15, TimeUnit.SECONDS);

@@ -17,9 +17,11 @@ public record TopicsProperties(
         @DefaultValue("" + TopicLayout.DEFAULT_DEVICE_PARTITIONS) @Positive int devicePartitions,
         @DefaultValue("" + TopicLayout.DEFAULT_PUSH_PARTITIONS) @Positive int pushPartitions,
         @DefaultValue("" + TopicLayout.DEFAULT_METADATA_PARTITIONS) @Positive int metadataPartitions,
+        @DefaultValue("" + TopicLayout.DEFAULT_GROUP_PARTITIONS) @Positive int groupPartitions,
         @DefaultValue("1") @Positive short replicationFactor) {
 
     public TopicLayout toLayout() {
-        return new TopicLayout(prefix, devicePartitions, pushPartitions, metadataPartitions, replicationFactor);
+        return new TopicLayout(prefix, devicePartitions, pushPartitions, metadataPartitions, groupPartitions,
+                replicationFactor);
     }
 }

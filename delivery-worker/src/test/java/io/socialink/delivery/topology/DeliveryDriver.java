@@ -31,7 +31,7 @@ import org.apache.kafka.streams.test.TestRecord;
 /** The topology in a {@link TopologyTestDriver} with a controlled wall clock, and the protocol's moves. */
 final class DeliveryDriver implements AutoCloseable {
 
-    static final TopicLayout LAYOUT = new TopicLayout("", 3, 4, 1, (short) 1);
+    static final TopicLayout LAYOUT = new TopicLayout("", 3, 4, 1, 1, (short) 1);
     static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
 
     private final TopologyTestDriver driver;

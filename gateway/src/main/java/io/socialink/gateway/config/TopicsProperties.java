@@ -15,10 +15,11 @@ public record TopicsProperties(
         @Min(1) int devicePartitions,
         @Min(1) int pushPartitions,
         @Min(1) int metadataPartitions,
+        @Min(1) int groupPartitions,
         @Min(1) @Max(Short.MAX_VALUE) int replicationFactor) {
 
     public TopicLayout layout() {
-        return new TopicLayout(prefix, devicePartitions, pushPartitions, metadataPartitions,
+        return new TopicLayout(prefix, devicePartitions, pushPartitions, metadataPartitions, groupPartitions,
                 (short) replicationFactor);
     }
 }

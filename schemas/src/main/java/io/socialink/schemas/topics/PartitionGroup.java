@@ -10,5 +10,7 @@ public enum PartitionGroup {
     /** One partition per gateway node: the partition count is the largest number of gateway nodes. */
     GATEWAY_PUSH,
     /** Analytics topics. */
-    METADATA
+    METADATA,
+    /** Keyed by groupId: one partition owns a group, so each group has exactly one writer. */
+    GROUP
 }

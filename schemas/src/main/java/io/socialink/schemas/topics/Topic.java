@@ -10,7 +10,20 @@ import org.apache.kafka.common.serialization.Serde;
  *
  * @param retention how long records are kept; {@code null} keeps them forever
  * @param compacted a compacted topic keeps the latest record per key
+ * @param maxMessageBytes the largest record batch the topic takes ({@code max.message.bytes}); 0 keeps the
+ *                        broker's default
  */
 public record Topic<K, V>(String baseName, Serde<K> keySerde, Serde<V> valueSerde, PartitionGroup partitionGroup,
-                          Duration retention, boolean compacted) {
+                          Duration retention, boolean compacted, int maxMessageBytes) {
+
+    /**
+     * Records that carry MLS commit bundles or Welcomes: a bundle is at most 2 MiB, plus framing and the other
+     * records of its batch.
+     */
+    public static final int LARGE_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+    public Topic(String baseName, Serde<K> keySerde, Serde<V> valueSerde, PartitionGroup partitionGroup,
+                 Duration retention, boolean compacted) {
+        this(baseName, keySerde, valueSerde, partitionGroup, retention, compacted, 0);
+    }
 }

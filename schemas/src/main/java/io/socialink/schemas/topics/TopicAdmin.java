@@ -120,6 +120,9 @@ public final class TopicAdmin {
         if (!topic.compacted()) {
             configs.put(TopicConfig.RETENTION_MS_CONFIG, retention == null ? "-1" : Long.toString(retention.toMillis()));
         }
+        if (topic.maxMessageBytes() > 0) {
+            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(topic.maxMessageBytes()));
+        }
         return new NewTopic(layout.name(topic), layout.partitions(topic), layout.replicationFactor()).configs(configs);
     }
 

@@ -9,25 +9,27 @@ import java.util.Map;
  * {@code socialink.topics.*}).
  */
 public record TopicLayout(String prefix, int devicePartitions, int pushPartitions, int metadataPartitions,
-                          short replicationFactor) {
+                          int groupPartitions, short replicationFactor) {
 
     public static final int DEFAULT_DEVICE_PARTITIONS = 12;
     public static final int DEFAULT_PUSH_PARTITIONS = 8;
     public static final int DEFAULT_METADATA_PARTITIONS = 6;
+    public static final int DEFAULT_GROUP_PARTITIONS = 6;
 
     public TopicLayout {
         prefix = prefix == null ? "" : prefix;
         if (!prefix.matches("[A-Za-z0-9._-]*")) {
             throw new IllegalArgumentException("topic prefix may use only [A-Za-z0-9._-]: " + prefix);
         }
-        if (devicePartitions < 1 || pushPartitions < 1 || metadataPartitions < 1 || replicationFactor < 1) {
+        if (devicePartitions < 1 || pushPartitions < 1 || metadataPartitions < 1 || groupPartitions < 1
+                || replicationFactor < 1) {
             throw new IllegalArgumentException("partition counts and replication factor must be positive");
         }
     }
 
     public static TopicLayout defaults() {
         return new TopicLayout("", DEFAULT_DEVICE_PARTITIONS, DEFAULT_PUSH_PARTITIONS, DEFAULT_METADATA_PARTITIONS,
-                (short) 1);
+                DEFAULT_GROUP_PARTITIONS, (short) 1);
     }
 
     public static TopicLayout fromEnv(Map<String, String> env) {
@@ -36,6 +38,7 @@ public record TopicLayout(String prefix, int devicePartitions, int pushPartition
                 intOf(env, "SOCIALINK_TOPICS_DEVICE_PARTITIONS", DEFAULT_DEVICE_PARTITIONS),
                 intOf(env, "SOCIALINK_TOPICS_PUSH_PARTITIONS", DEFAULT_PUSH_PARTITIONS),
                 intOf(env, "SOCIALINK_TOPICS_METADATA_PARTITIONS", DEFAULT_METADATA_PARTITIONS),
+                intOf(env, "SOCIALINK_TOPICS_GROUP_PARTITIONS", DEFAULT_GROUP_PARTITIONS),
                 (short) intOf(env, "SOCIALINK_TOPICS_REPLICATION_FACTOR", 1));
     }
 
@@ -53,6 +56,7 @@ public record TopicLayout(String prefix, int devicePartitions, int pushPartition
             case DEVICE -> devicePartitions;
             case GATEWAY_PUSH -> pushPartitions;
             case METADATA -> metadataPartitions;
+            case GROUP -> groupPartitions;
         };
     }
 }

@@ -10,6 +10,10 @@ import java.util.stream.Stream;
 import io.socialink.schemas.avro.Ack;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.GroupCommand;
+import io.socialink.schemas.avro.GroupEvent;
+import io.socialink.schemas.avro.GroupMetadata;
+import io.socialink.schemas.avro.GroupReply;
 import io.socialink.schemas.avro.MessageMetadata;
 import io.socialink.schemas.avro.Push;
 import org.apache.avro.Schema;
@@ -32,7 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SchemaHistoryCompatibilityTest {
 
     static Stream<Class<? extends SpecificRecordBase>> recordTypes() {
-        return Stream.of(Delivery.class, ConnectionEvent.class, Ack.class, Push.class, MessageMetadata.class);
+        return Stream.of(Delivery.class, ConnectionEvent.class, Ack.class, Push.class, MessageMetadata.class,
+                GroupCommand.class, GroupEvent.class, GroupReply.class, GroupMetadata.class);
     }
 
     @ParameterizedTest

@@ -41,7 +41,7 @@ class TopicLayoutTest {
 
     @Test
     void shouldRejectAPrefixThatIsNotATopicName() {
-        assertThatThrownBy(() -> new TopicLayout("bad prefix/", 1, 1, 1, (short) 1))
+        assertThatThrownBy(() -> new TopicLayout("bad prefix/", 1, 1, 1, 1, (short) 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
