@@ -43,7 +43,7 @@ class PropertiesValidationTest {
     @Test
     void shouldRefuseANodeIdWithoutAPushPartitionBeforeContactingKafka() {
         // given
-        TopicsProperties topics = new TopicsProperties("", 12, 8, 6, 1);
+        TopicsProperties topics = new TopicsProperties("", 12, 8, 6, 6, 1);
         GatewayProperties gateway = new GatewayProperties(8, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 256);
 
         // then
