@@ -3,6 +3,7 @@ package io.socialink.delivery.runtime;
 import java.util.Properties;
 
 import io.socialink.delivery.config.DeliverySettings;
+import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,6 +31,10 @@ public final class StreamsConfigFactory {
         // pushes are latency-bound: send them at once instead of waiting to fill batches
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        // MLS Welcomes and commits travel as single deliveries and pushes
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topic.LARGE_MESSAGE_BYTES);
+        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                Topic.LARGE_MESSAGE_BYTES);
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
                 (int) settings.sessionTimeout().toMillis());
         if (!settings.instanceId().isEmpty()) {

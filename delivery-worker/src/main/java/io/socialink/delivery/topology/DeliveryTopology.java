@@ -1,5 +1,7 @@
 package io.socialink.delivery.topology;
 
+import java.util.Map;
+
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.delivery.metrics.DeliveryMetrics;
 import io.socialink.delivery.queue.DeviceQueues;
@@ -14,6 +16,7 @@ import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -86,8 +89,10 @@ public final class DeliveryTopology {
 
     private static void addStores(StreamsBuilder builder) {
         Serde<Delivery> deliveries = new AvroSerde<>(Delivery.class);
+        // queued copies include MLS Welcomes and commits (up to a 2 MiB bundle): the changelog takes them too
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceQueues.ENTRIES),
-                Serdes.Bytes(), deliveries).withCachingEnabled());
+                Serdes.Bytes(), deliveries).withCachingEnabled().withLoggingEnabled(
+                        Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topic.LARGE_MESSAGE_BYTES))));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceQueues.IDS),
                 Serdes.Bytes(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceQueues.ACKED),
