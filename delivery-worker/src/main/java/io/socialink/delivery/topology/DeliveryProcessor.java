@@ -55,8 +55,9 @@ import org.slf4j.LoggerFactory;
  *   its current connection and forgets its route.</li>
  * </ul>
  *
- * <p>Metadata is only emitted for client messages: server-made device events (receipts, delete notices) are not
- * messages and leave the queue silently.
+ * <p>Metadata is only emitted for 1:1 client messages: server-made device events (receipts, delete notices) are not
+ * messages and leave the queue silently; MLS group copies (groupId set) are reported by group-fanout on
+ * metadata.groups and counted in this worker's metrics.
  *
  * <p>Entries leave a queue only on ack, expiry or overflow, so delivery is at least once: after a crash, the
  * re-processed input and the re-push of every inherited route's window (once, when the task starts) may push
@@ -378,7 +379,9 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     }
 
     private void emitMetadata(Delivery delivery, MessageEventType event, String reason, long at) {
-        if (delivery.getEvent() != null) {
+        // Group copies have no per-recipient status (a 1,500-member group would turn one message into 1,500
+        // status rows and receipts): group-fanout reports group activity on metadata.groups instead.
+        if (delivery.getEvent() != null || delivery.getGroupId() != null) {
             return;
         }
         MessageMetadata metadata = MessageMetadata.newBuilder()

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -212,6 +213,28 @@ class MessageLifecycleRulesTest {
         // then
         assertThat(worker.metadata()).isEmpty();
         assertThat(worker.pushes()).extracting(MessageLifecycleRulesTest::messageId).containsExactly("r2", null);
+    }
+
+    @Test
+    void shouldQueueAndPushGroupCopiesWithoutPerRecipientMetadata() {
+        // given
+        DeliveryDriver worker = start(DeliveryDriver.settings());
+        Delivery groupCopy = delivery("g1", ALICE, BOB);
+        groupCopy.setGroupId("Z3JvdXA");
+        groupCopy.setCiphertextType(10);
+        worker.deliver(groupCopy);
+        worker.deliver(delivery("m1", ALICE, BOB));
+        worker.connect(BOB, 0, "c1");
+
+        // when
+        worker.ack(BOB, "c1", "g1", "m1");
+
+        // then
+        List<Push> pushes = worker.pushes();
+        assertThat(pushes).extracting(MessageLifecycleRulesTest::messageId).containsExactly("g1", "m1", null);
+        assertThat(pushes.get(0).getEnvelope().getGroupId()).isEqualTo("Z3JvdXA");
+        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
+                .containsExactly(tuple(MessageEventType.DELIVERED, "m1"));
     }
 
     @Test
