@@ -7,6 +7,7 @@ import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.auth.DeviceAuthenticationManager;
 import io.socialink.gateway.config.GatewayProperties;
 import io.socialink.gateway.kafka.EventPublisher;
+import io.socialink.gateway.keypackages.KeyPackageRepository;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
 import io.socialink.gateway.websocket.LiveSocket;
@@ -30,6 +31,7 @@ public class DeviceDeactivation {
 
     private final DeviceRepository devices;
     private final PreKeyRepository preKeys;
+    private final KeyPackageRepository keyPackages;
     private final EventPublisher publisher;
     private final TransactionalOperator transactions;
     private final DeviceAuthenticationManager authentication;
@@ -37,11 +39,13 @@ public class DeviceDeactivation {
     private final SocketRegistry sockets;
     private final int nodeId;
 
-    public DeviceDeactivation(DeviceRepository devices, PreKeyRepository preKeys, EventPublisher publisher,
+    public DeviceDeactivation(DeviceRepository devices, PreKeyRepository preKeys, KeyPackageRepository keyPackages,
+                              EventPublisher publisher,
                               TransactionalOperator transactions, DeviceAuthenticationManager authentication,
                               DeviceDirectory directory, SocketRegistry sockets, GatewayProperties properties) {
         this.devices = devices;
         this.preKeys = preKeys;
+        this.keyPackages = keyPackages;
         this.publisher = publisher;
         this.transactions = transactions;
         this.authentication = authentication;
@@ -62,6 +66,7 @@ public class DeviceDeactivation {
                 .switchIfEmpty(Mono.error(() -> PreKeyService.unknownDevice(device)))
                 .then(devices.markRemoved(device.userId(), device.deviceId()))
                 .then(preKeys.deleteAll(device))
+                .then(keyPackages.deleteAll(device))
                 .then(publisher.publish(Topics.DEVICE_CONNECTIONS, device.toString(), removed)
                         .onErrorMap(error -> !(error instanceof ProblemException),
                                 error -> Problem.unavailable("the device could not be removed, retry").toException()));

@@ -15,28 +15,33 @@ import org.springframework.validation.annotation.Validated;
  * @param bundles       prekey bundle fetches per requester device and target user (anti-drain)
  * @param prekeyUploads one-time prekey uploads per device
  * @param sends         message sends per sender device
+ * @param keypackageClaims MLS KeyPackage claims per caller device (env
+ *                      {@code SOCIALINK_GATEWAY_RATELIMITS_KEYPACKAGE_CLAIMS_CAPACITY} / {@code _PERIOD})
  */
 @Validated
 @ConfigurationProperties("socialink.gateway.rate-limits")
 public record RateLimitProperties(@Valid Limit registrations, @Valid Limit bundles, @Valid Limit prekeyUploads,
-                                  @Valid Limit sends) {
+                                  @Valid Limit sends, @Valid Limit keypackageClaims) {
 
     public static final Limit DEFAULT_REGISTRATIONS = new Limit(20, Duration.ofHours(1));
     public static final Limit DEFAULT_BUNDLES = new Limit(100, Duration.ofHours(1));
     public static final Limit DEFAULT_PREKEY_UPLOADS = new Limit(20, Duration.ofHours(1));
     /** A burst of 300 sends, refilled at 10 per second: far above a person's pace, low enough to stop a flood. */
     public static final Limit DEFAULT_SENDS = new Limit(300, Duration.ofSeconds(30));
+    /** One claim per group add (each for up to 1,500 users): a burst of 100, refilled over an hour. */
+    public static final Limit DEFAULT_KEYPACKAGE_CLAIMS = new Limit(100, Duration.ofHours(1));
 
     public RateLimitProperties {
         registrations = Limit.orDefault(registrations, DEFAULT_REGISTRATIONS);
         bundles = Limit.orDefault(bundles, DEFAULT_BUNDLES);
         prekeyUploads = Limit.orDefault(prekeyUploads, DEFAULT_PREKEY_UPLOADS);
         sends = Limit.orDefault(sends, DEFAULT_SENDS);
+        keypackageClaims = Limit.orDefault(keypackageClaims, DEFAULT_KEYPACKAGE_CLAIMS);
     }
 
     /** The defaults of every limit. */
     public static RateLimitProperties defaults() {
-        return new RateLimitProperties(null, null, null, null);
+        return new RateLimitProperties(null, null, null, null, null);
     }
 
     /**

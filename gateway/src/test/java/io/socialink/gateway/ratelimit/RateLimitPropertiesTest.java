@@ -46,6 +46,21 @@ class RateLimitPropertiesTest {
     }
 
     @Test
+    void shouldKeepTheKeyPackageClaimDefaultsForEmptySettings() {
+        // when: what gateway-environment.yml makes of unset SOCIALINK_GATEWAY_RATELIMITS_KEYPACKAGE_CLAIMS_*
+        RateLimitProperties unset = bind(Map.of(
+                "socialink.gateway.rate-limits.keypackage-claims.capacity", "",
+                "socialink.gateway.rate-limits.keypackage-claims.period", ""));
+        RateLimitProperties set = bind(Map.of(
+                "socialink.gateway.rate-limits.keypackage-claims.capacity", "7",
+                "socialink.gateway.rate-limits.keypackage-claims.period", "2m"));
+
+        // then
+        assertThat(unset.keypackageClaims()).isEqualTo(RateLimitProperties.DEFAULT_KEYPACKAGE_CLAIMS);
+        assertThat(set.keypackageClaims()).isEqualTo(new RateLimitProperties.Limit(7, Duration.ofMinutes(2)));
+    }
+
+    @Test
     void shouldRejectEmptyBucketsAndZeroPeriods() {
         assertThat(validator.validate(bind(Map.of("socialink.gateway.rate-limits.registrations.capacity", "0"))))
                 .hasSize(1);
