@@ -24,8 +24,9 @@ import org.springframework.validation.annotation.Validated;
  * @param commitInterval how often the exactly-once transaction commits: a reply is visible to the gateway's
  *                       read_committed consumer only after it, so it bounds the added reply latency
  * @param maxMembers     member users per group at most (422 group-full past it)
- * @param stateCacheSize decoded group states kept per task, so messages to a group do not decode its roster each
- *                       time; 0 disables the cache
+ * @param stateCacheLeaves leaves of decoded group states kept per task (LRU), so messages to a group do not
+ *                       decode its roster each time (about 0.5 ms for 3,000 leaves, a quarter of the CPU time of
+ *                       fanning a message out to them); roughly 200 bytes of heap per leaf; 0 disables the cache
  * @param sessionTimeout how long a crashed instance keeps its groups before another instance takes them over
  * @param instanceId     a stable id of this instance (static group membership); blank for dynamic membership
  */
@@ -37,7 +38,7 @@ public record GroupSettings(
         @DefaultValue("1") @Positive @Max(64) int streamThreads,
         @DefaultValue("25ms") @DurationUnit(ChronoUnit.MILLIS) Duration commitInterval,
         @DefaultValue("1500") @Positive int maxMembers,
-        @DefaultValue("1024") @PositiveOrZero int stateCacheSize,
+        @DefaultValue("200000") @PositiveOrZero int stateCacheLeaves,
         @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration sessionTimeout,
         @DefaultValue("") String instanceId) {
 
@@ -53,7 +54,7 @@ public record GroupSettings(
     public static GroupSettings defaults() {
         return new GroupSettings(DEFAULT_APPLICATION_ID,
                 Path.of(System.getProperty("java.io.tmpdir"), "socialink-group-fanout").toString(), 1,
-                Duration.ofMillis(25), 1500, 1024, Duration.ofSeconds(10), "");
+                Duration.ofMillis(25), 1500, 200_000, Duration.ofSeconds(10), "");
     }
 
     /**
@@ -65,11 +66,11 @@ public record GroupSettings(
     }
 
     public GroupSettings withMaxMembers(int value) {
-        return new GroupSettings(applicationId, stateDir, streamThreads, commitInterval, value, stateCacheSize,
+        return new GroupSettings(applicationId, stateDir, streamThreads, commitInterval, value, stateCacheLeaves,
                 sessionTimeout, instanceId);
     }
 
-    public GroupSettings withStateCacheSize(int value) {
+    public GroupSettings withStateCacheLeaves(int value) {
         return new GroupSettings(applicationId, stateDir, streamThreads, commitInterval, maxMembers, value,
                 sessionTimeout, instanceId);
     }

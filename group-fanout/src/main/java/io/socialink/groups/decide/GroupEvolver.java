@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import io.socialink.groups.state.GroupState;
 import io.socialink.groups.state.LastCommit;
@@ -107,23 +106,17 @@ public final class GroupEvolver {
     }
 
     /**
-     * The accepted reply's attributes for a Commit, the same for its retry: {@code added} and {@code removed} as
-     * comma-separated device addresses in proposal (resp. leaf) order, {@code addedLeaves} their leaf indices.
+     * The accepted reply's attributes for a Commit, the same for its retry: the commit kind and how many devices it
+     * added and removed. Counts only, so the reply (and the state that keeps it for retries) stays small for a
+     * 1,500-user add; which device got which leaf is in the CommitAccepted event, and the gateway knows the added
+     * devices from its own command.
      */
     public static Map<String, String> replyAttributes(CommitAccepted commit) {
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("kind", commit.getKind().name());
-        attributes.put("added", commit.getAdded().stream().map(GroupEvolver::address)
-                .collect(Collectors.joining(",")));
-        attributes.put("addedLeaves", commit.getAdded().stream().map(leaf -> Integer.toString(leaf.getLeafIndex()))
-                .collect(Collectors.joining(",")));
-        attributes.put("removed", commit.getRemoved().stream().map(GroupEvolver::address)
-                .collect(Collectors.joining(",")));
+        attributes.put("addedDevices", Integer.toString(commit.getAdded().size()));
+        attributes.put("removedDevices", Integer.toString(commit.getRemoved().size()));
         return attributes;
-    }
-
-    private static String address(MemberLeaf leaf) {
-        return leaf.getUserId() + "." + leaf.getDeviceId();
     }
 
     static byte[] bytes(ByteBuffer buffer) {

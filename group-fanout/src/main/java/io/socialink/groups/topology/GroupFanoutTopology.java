@@ -52,7 +52,7 @@ public final class GroupFanoutTopology {
         topology.addSource(SOURCE, Topics.GROUP_COMMANDS.keySerde().deserializer(),
                 Topics.GROUP_COMMANDS.valueSerde().deserializer(), layout.name(Topics.GROUP_COMMANDS));
         topology.addProcessor(PROCESSOR,
-                () -> new GroupCommandProcessor(decider, metrics, settings.stateCacheSize()), SOURCE);
+                () -> new GroupCommandProcessor(decider, metrics, settings.stateCacheLeaves()), SOURCE);
         // a group of 1,500 users with several devices each is a few hundred KiB: above the broker's 1 MB default
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
                         Serdes.String(), new GroupStateSerde())

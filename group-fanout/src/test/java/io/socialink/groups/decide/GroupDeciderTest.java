@@ -133,7 +133,7 @@ class GroupDeciderTest {
         assertThat(retry.reply().getStatus()).isEqualTo(200);
         assertThat(retry.reply().getEpoch()).isEqualTo(1);
         assertThat(retry.reply().getAttributes()).isEqualTo(accepted.reply().getAttributes())
-                .containsEntry("added", "bob.1").containsEntry("addedLeaves", "1");
+                .containsEntry("kind", "ADD").containsEntry("addedDevices", "1").containsEntry("removedDevices", "0");
         assertThat(retry.events()).isEmpty();
         assertThat(retry.deliveries()).isEmpty();
         assertThat(retry.metadata()).isNull();
@@ -206,7 +206,7 @@ class GroupDeciderTest {
         Decision decision = group.accept(add(G, "alice.1", 1, List.of("carol.2")));
 
         // then
-        assertThat(decision.reply().getAttributes()).containsEntry("addedLeaves", "4");
+        assertThat(addedLeaves(decision)).containsExactly("carol.2@4");
         assertThat(group.state().memberUsers()).isEqualTo(3);
     }
 
@@ -224,8 +224,7 @@ class GroupDeciderTest {
         // then
         CommitAccepted accepted = (CommitAccepted) decision.events().get(0).getEvent();
         assertThat(accepted.getRemoved()).extracting(MemberLeaf::getLeafIndex).containsExactly(4);
-        assertThat(accepted.getAdded()).extracting(leaf -> leaf.getUserId() + "." + leaf.getDeviceId() + "@"
-                + leaf.getLeafIndex()).containsExactly("erin.1@1", "frank.1@2", "erin.2@4", "gina.1@5");
+        assertThat(addedLeaves(decision)).containsExactly("erin.1@1", "frank.1@2", "erin.2@4", "gina.1@5");
         assertThat(group.state().leaves()).containsExactly(new Leaf("alice", 1), new Leaf("erin", 1),
                 new Leaf("frank", 1), new Leaf("carol", 1), new Leaf("erin", 2), new Leaf("gina", 1));
         assertThat(group.state().pendingLeaves()).isEmpty();
@@ -241,8 +240,8 @@ class GroupDeciderTest {
         Decision decision = group.accept(add(G, "alice.1", 1, List.of("dave.1", "dave.2")));
 
         // then
-        assertThat(decision.reply().getAttributes()).containsEntry("addedLeaves", "4,5")
-                .containsEntry("added", "dave.1,dave.2");
+        assertThat(addedLeaves(decision)).containsExactly("dave.1@4", "dave.2@5");
+        assertThat(decision.reply().getAttributes()).containsEntry("addedDevices", "2");
     }
 
     @Test
@@ -296,7 +295,7 @@ class GroupDeciderTest {
         Decision decision = group.accept(remove(G, "carol.1", 1, "bob", 1, 2));
 
         // then
-        assertThat(decision.reply().getAttributes()).containsEntry("removed", "bob.1,bob.2");
+        assertThat(removedLeaves(decision)).containsExactly("bob.1@1", "bob.2@2");
         assertThat(group.state().usersInTree()).containsExactly("alice", "carol");
     }
 
@@ -316,7 +315,7 @@ class GroupDeciderTest {
         assertRejected(oneOfBobs, 409, "device-mismatch");
         assertRejected(withoutPending, 409, "device-mismatch");
         assertThat(exact.reply().getStatus()).isEqualTo(200);
-        assertThat(exact.reply().getAttributes()).containsEntry("removed", "bob.1,bob.2,dave.1");
+        assertThat(removedLeaves(exact)).containsExactly("bob.1@1", "bob.2@2", "dave.1@4");
         assertThat(group.state().leaves()).containsExactly(new Leaf("alice", 1), null, null, new Leaf("carol", 1));
     }
 
@@ -482,6 +481,19 @@ class GroupDeciderTest {
 
         // then
         assertThat(replayed).isEqualTo(group.state());
+    }
+
+    private static List<String> addedLeaves(Decision decision) {
+        return described(((CommitAccepted) decision.events().get(0).getEvent()).getAdded());
+    }
+
+    private static List<String> removedLeaves(Decision decision) {
+        return described(((CommitAccepted) decision.events().get(0).getEvent()).getRemoved());
+    }
+
+    private static List<String> described(List<MemberLeaf> leaves) {
+        return leaves.stream().map(leaf -> leaf.getUserId() + "." + leaf.getDeviceId() + "@" + leaf.getLeafIndex())
+                .toList();
     }
 
     private static List<String> recipients(Decision decision) {
