@@ -36,7 +36,7 @@ import reactor.core.publisher.Mono;
  * platform's JWT, whose {@code sub} must be the path's user. Everything else takes device Basic credentials, except
  * health, Prometheus and the OpenAPI document; the send route and the socket upgrade must name the authenticated
  * user (and device), key rotation and prekey uploads the authenticated device, deactivation and key stats a device of
- * the authenticated user. Failures are problem+json: 401 {@code unauthorized}, 403 {@code forbidden}.
+ * the authenticated user, the group commands their acting user (creator, adder, remover, committer, sender). Failures are problem+json: 401 {@code unauthorized}, 403 {@code forbidden}.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -101,6 +101,12 @@ public class SecurityConfig {
                         .pathMatchers("/api/v1/keys/deactivate/{userId}/{deviceId}",
                                 "/api/v1/keys/stats/{userId}/{deviceId}")
                         .access((authentication, context) -> deviceIsPath(authentication, context, "userId", null))
+                        .pathMatchers(HttpMethod.POST, "/api/v1/groups/create/{actorId}",
+                                "/api/v1/groups/{groupId}/members/{actorId}", "/api/v1/groups/{groupId}/commit/{actorId}",
+                                "/api/v1/groups/{groupId}/send/{actorId}")
+                        .access((authentication, context) -> deviceIsPath(authentication, context, "actorId", null))
+                        .pathMatchers(HttpMethod.DELETE, "/api/v1/groups/{groupId}/members/{userId}/{actorId}")
+                        .access((authentication, context) -> deviceIsPath(authentication, context, "actorId", null))
                         .pathMatchers("/ws/{userId}/{deviceId}")
                         .access((authentication, context) -> deviceIsPath(authentication, context, "userId",
                                 "deviceId"))

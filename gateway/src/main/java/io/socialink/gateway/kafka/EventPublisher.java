@@ -36,7 +36,7 @@ public class EventPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
 
     static final List<Topic<String, ?>> PRODUCED = List.of(Topics.DEVICE_DELIVERIES, Topics.DEVICE_CONNECTIONS,
-            Topics.DEVICE_ACKS, Topics.METADATA_MESSAGES);
+            Topics.DEVICE_ACKS, Topics.METADATA_MESSAGES, Topics.GROUP_COMMANDS);
 
     private final Producer<String, byte[]> producer;
     private final TopicLayout layout;
@@ -63,6 +63,8 @@ public class EventPublisher implements AutoCloseable {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                 ProducerConfig.METADATA_MAX_IDLE_CONFIG, 24 * 3600 * 1000));
+        // a group commit bundle (up to 2 MiB of MLS) rides in one record
+        properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topic.LARGE_MESSAGE_BYTES);
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return properties;

@@ -96,7 +96,8 @@ public final class Frames {
 
     /**
      * The frame of a pushed delivery: client ciphertext as an {@code envelope}, a server-made device event as
-     * {@code {"type": <event type>, "messageId", <attributes>...}} (attributes cannot replace type or messageId).
+     * {@code {"type": <event type>, "messageId", <attributes>...}} (attributes cannot replace type or messageId);
+     * a group delivery also carries {@code "groupId"}.
      */
     public String delivery(Delivery delivery) {
         DeviceEvent event = delivery.getEvent();
@@ -106,6 +107,9 @@ public final class Frames {
         Map<String, Object> frame = new LinkedHashMap<>();
         frame.put("type", event.getType());
         frame.put("messageId", delivery.getMessageId());
+        if (delivery.getGroupId() != null) {
+            frame.put("groupId", delivery.getGroupId());
+        }
         if (event.getAttributes() != null) {
             event.getAttributes().forEach(frame::putIfAbsent);
         }
@@ -121,6 +125,9 @@ public final class Frames {
         frame.put("content", base64(delivery.getContent()));
         frame.put("sentAt", delivery.getSentAt().toEpochMilli());
         frame.put("expiresAt", delivery.getExpiresAt() == null ? null : delivery.getExpiresAt().toEpochMilli());
+        if (delivery.getGroupId() != null) {
+            frame.put("groupId", delivery.getGroupId());
+        }
         return json.writeValueAsString(frame);
     }
 

@@ -13,11 +13,14 @@ import org.springframework.web.reactive.socket.server.support.HandshakeWebSocket
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 import reactor.netty.http.server.WebsocketServerSpec;
 
-/** Routes {@code /ws/{userId}/{deviceId}} to the device socket handler, with frames of up to 2 MiB. */
+/**
+ * Routes {@code /ws/{userId}/{deviceId}} to the device socket handler, with frames of up to 4 MiB: a Welcome or
+ * Commit envelope carries up to 2 MiB of MLS, base64 in JSON.
+ */
 @Configuration(proxyBeanMethods = false)
 public class WebSocketConfig implements WebFluxConfigurer {
 
-    public static final int MAX_FRAME_BYTES = 2 * 1024 * 1024;
+    public static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
     @Bean
     public HandlerMapping deviceSocketMapping(DeviceSocketHandler handler) {

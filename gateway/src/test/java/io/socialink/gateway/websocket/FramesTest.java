@@ -61,8 +61,34 @@ class FramesTest {
                 .containsEntry("ciphertextType", 3)
                 .containsEntry("content", "AQID")
                 .containsEntry("sentAt", 1_000)
-                .containsEntry("expiresAt", null);
+                .containsEntry("expiresAt", null)
+                .doesNotContainKey("groupId");
         assertThat(delivery.getContent().remaining()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldNameTheGroupOfAGroupEnvelope() {
+        // given: a Welcome (MLS type 12) of a group
+        Delivery delivery = Delivery.newBuilder()
+                .setMessageId("m-3")
+                .setSenderUserId("alice")
+                .setSenderDeviceId(1)
+                .setRecipientUserId("bob")
+                .setRecipientDeviceId(1)
+                .setSentAt(Instant.ofEpochMilli(1_000))
+                .setCiphertextType(12)
+                .setContent(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .setGroupId("Z3JvdXA")
+                .build();
+
+        // when
+        @SuppressWarnings("unchecked")
+        Map<String, Object> frame = json.readValue(frames.delivery(delivery), Map.class);
+
+        // then
+        assertThat(frame).containsEntry("type", "envelope")
+                .containsEntry("ciphertextType", 12)
+                .containsEntry("groupId", "Z3JvdXA");
     }
 
     @Test

@@ -1,0 +1,414 @@
+package io.socialink.gateway.groups;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.keypackages.KeyPackageRepository;
+import io.socialink.gateway.keypackages.KeyPackages;
+import io.socialink.gateway.keys.DeviceDirectory;
+import io.socialink.gateway.messages.DeviceSetCheck;
+import io.socialink.gateway.messages.MessageIds;
+import io.socialink.gateway.mls.InvalidMlsMessageException;
+import io.socialink.gateway.problem.Problem;
+import io.socialink.gateway.problem.ProblemException;
+import io.socialink.schemas.avro.AddedDevice;
+import io.socialink.schemas.avro.CommitBundle;
+import io.socialink.schemas.avro.CommitKind;
+import io.socialink.schemas.avro.CreateGroup;
+import io.socialink.schemas.avro.GroupMessage;
+import io.socialink.schemas.avro.LeaveGroup;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import reactor.core.publisher.Mono;
+
+/**
+ * The group endpoints' logic in the gateway: checks what the gateway can check alone (MLS framing, sizes, the
+ * KeyPackage directory, device coverage of adds, the Welcome's recipients, commit kinds) before anything reaches
+ * Kafka, then sends one {@code GroupCommand} and answers with group-fanout's verdict. Membership, admin rights and
+ * epoch ordering are decided by group-fanout, the single writer of each group.
+ */
+public class GroupService {
+
+    /** Commit + Welcome + GroupInfo of one bundle. */
+    public static final int MAX_BUNDLE_BYTES = 2 * 1024 * 1024;
+    /** One application message, like a 1:1 copy. */
+    public static final int MAX_MESSAGE_BYTES = DeviceSetCheck.MAX_CONTENT_BYTES;
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 64;
+    public static final Duration MAX_EXPIRY = Duration.ofDays(30);
+
+    private final GroupRequests requests;
+    private final KeyPackageRepository keyPackages;
+    private final DeviceDirectory directory;
+    private final GroupRepository groups;
+
+    public GroupService(GroupRequests requests, KeyPackageRepository keyPackages, DeviceDirectory directory,
+                        GroupRepository groups) {
+        this.requests = requests;
+        this.keyPackages = keyPackages;
+        this.directory = directory;
+        this.groups = groups;
+    }
+
+    public Mono<ResponseEntity<Map<String, Object>>> create(DeviceAddress actor, GroupRequestBodies.CreateGroup body) {
+        if (body == null) {
+            throw Problem.badRequest("request body is required").toException();
+        }
+        byte[] groupId = GroupIds.decode(body.groupId());
+        if (body.cipherSuite() == null || body.cipherSuite() != KeyPackages.CIPHER_SUITE) {
+            throw Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "unsupported-cipher-suite",
+                    "cipherSuite must be " + KeyPackages.CIPHER_SUITE).toException();
+        }
+        String id = encode(groupId);
+        return requests.request(id, actor, CreateGroup.newBuilder().setCipherSuite(body.cipherSuite()).build())
+                .map(reply -> GroupReplies.answer(reply, ok -> body("groupId", id, "epoch", ok.getEpoch())));
+    }
+
+    public Mono<ResponseEntity<Map<String, Object>>> addMembers(DeviceAddress actor, String groupIdText,
+                                                                GroupRequestBodies.AddMembers body) {
+        byte[] groupId = GroupIds.decode(groupIdText);
+        if (body == null) {
+            throw Problem.badRequest("request body is required").toException();
+        }
+        long epoch = epoch(body.epoch());
+        byte[] commit = required("commit", body.commit());
+        byte[] welcome = required("welcome", body.welcome());
+        byte[] groupInfo = optional("groupInfo", body.groupInfo());
+        requireBundleSize(commit, welcome, groupInfo);
+        MlsFraming.CommitInfo info = inspectCommit(commit, groupId, epoch);
+        List<byte[]> welcomeRefs;
+        try {
+            welcomeRefs = MlsFraming.welcomeRefs(welcome);
+        } catch (InvalidMlsMessageException e) {
+            throw invalidMessage(e.getMessage());
+        }
+        checkGroupInfo(groupInfo, groupId, epoch);
+        if (info.adds().isEmpty()) {
+            throw invalidMessage("an add commit must carry at least one Add proposal");
+        }
+        Set<DeviceAddress> addedDevices = new HashSet<>();
+        for (MlsFraming.Add add : info.adds()) {
+            if (add.device() == null) {
+                throw unknownKeyPackage("an added KeyPackage's credential is not a device address");
+            }
+            if (!addedDevices.add(add.device())) {
+                throw invalidMessage("the commit adds device " + add.device() + " twice");
+            }
+        }
+        String id = encode(groupId);
+        return checkKnownKeyPackages(info.adds())
+                .then(Mono.defer(() -> checkCoverage(id, info.adds())))
+                .then(Mono.fromRunnable(() -> checkWelcome(info.adds(), welcomeRefs)))
+                .then(Mono.defer(() -> {
+                    List<AddedDevice> added = info.adds().stream()
+                            .map(add -> AddedDevice.newBuilder()
+                                    .setUserId(add.device().userId())
+                                    .setDeviceId(add.device().deviceId())
+                                    .setKeyPackageRef(ByteBuffer.wrap(add.keyPackageRef()))
+                                    .build())
+                            .toList();
+                    CommitBundle bundle = bundle(CommitKind.ADD, epoch, commit, welcome, groupInfo, info)
+                            .setAdded(added)
+                            .build();
+                    List<Map<String, Object>> addedView = info.adds().stream()
+                            .map(add -> body("userId", add.device().userId(), "deviceId", add.device().deviceId()))
+                            .toList();
+                    return requests.request(id, actor, bundle).map(reply -> GroupReplies.answer(reply,
+                            ok -> body("epoch", ok.getEpoch(), "added", addedView)));
+                }));
+    }
+
+    public Mono<ResponseEntity<Map<String, Object>>> removeMember(DeviceAddress actor, String groupIdText,
+                                                                  String userId, GroupRequestBodies.CommitOnly body) {
+        byte[] groupId = GroupIds.decode(groupIdText);
+        if (!DeviceAddress.isValidUserId(userId)) {
+            throw Problem.badRequest("userId must match [A-Za-z0-9_-]{1,64}").toException();
+        }
+        String id = encode(groupId);
+        if (userId.equals(actor.userId())) {
+            return requests.request(id, actor, LeaveGroup.newBuilder().build())
+                    .map(reply -> GroupReplies.answer(reply, ok -> body("epoch", ok.getEpoch())));
+        }
+        if (body == null) {
+            throw Problem.badRequest("removing another user needs a body with epoch, commit and groupInfo")
+                    .toException();
+        }
+        long epoch = epoch(body.epoch());
+        byte[] commit = required("commit", body.commit());
+        byte[] groupInfo = optional("groupInfo", body.groupInfo());
+        requireBundleSize(commit, null, groupInfo);
+        MlsFraming.CommitInfo info = inspectCommit(commit, groupId, epoch);
+        checkGroupInfo(groupInfo, groupId, epoch);
+        if (!info.adds().isEmpty() || info.removedLeaves().isEmpty()) {
+            throw invalidMessage("a remove commit must carry Remove proposals only");
+        }
+        CommitBundle bundle = bundle(CommitKind.REMOVE, epoch, commit, null, groupInfo, info)
+                .setRemovedUserId(userId)
+                .build();
+        return requests.request(id, actor, bundle)
+                .map(reply -> GroupReplies.answer(reply, ok -> body("epoch", ok.getEpoch())));
+    }
+
+    public Mono<ResponseEntity<Map<String, Object>>> commit(DeviceAddress actor, String groupIdText,
+                                                            GroupRequestBodies.CommitOnly body) {
+        byte[] groupId = GroupIds.decode(groupIdText);
+        if (body == null) {
+            throw Problem.badRequest("request body is required").toException();
+        }
+        long epoch = epoch(body.epoch());
+        byte[] commit = required("commit", body.commit());
+        byte[] groupInfo = optional("groupInfo", body.groupInfo());
+        requireBundleSize(commit, null, groupInfo);
+        MlsFraming.CommitInfo info = inspectCommit(commit, groupId, epoch);
+        checkGroupInfo(groupInfo, groupId, epoch);
+        if (!info.adds().isEmpty()) {
+            throw invalidMessage("an update commit must not carry Add proposals; add members with the members"
+                    + " endpoint");
+        }
+        CommitBundle bundle = bundle(CommitKind.UPDATE, epoch, commit, null, groupInfo, info).build();
+        return requests.request(encode(groupId), actor, bundle)
+                .map(reply -> GroupReplies.answer(reply, ok -> body("epoch", ok.getEpoch())));
+    }
+
+    public Mono<ResponseEntity<Map<String, Object>>> send(DeviceAddress actor, String groupIdText,
+                                                          GroupRequestBodies.Send body) {
+        byte[] groupId = GroupIds.decode(groupIdText);
+        if (body == null) {
+            throw Problem.badRequest("request body is required").toException();
+        }
+        byte[] message = required("message", body.message());
+        if (message.length > MAX_MESSAGE_BYTES) {
+            throw Problem.payloadTooLarge("a group message is at most " + MAX_MESSAGE_BYTES + " bytes").toException();
+        }
+        String idempotencyKey = body.idempotencyKey();
+        if (idempotencyKey != null && (idempotencyKey.isEmpty()
+                || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+            throw Problem.badRequest("idempotencyKey must have 1.." + MAX_IDEMPOTENCY_KEY_LENGTH + " characters")
+                    .toException();
+        }
+        Instant expiresAt = null;
+        if (body.expiresAt() != null) {
+            long now = System.currentTimeMillis();
+            if (body.expiresAt() <= now || body.expiresAt() > now + MAX_EXPIRY.toMillis()) {
+                throw Problem.badRequest("expiresAt must be in the next 30 days (epoch milliseconds)").toException();
+            }
+            expiresAt = Instant.ofEpochMilli(body.expiresAt());
+        }
+        long epoch;
+        try {
+            epoch = MlsFraming.applicationMessage(message, groupId);
+        } catch (InvalidMlsMessageException e) {
+            throw invalidMessage(e.getMessage());
+        }
+        String messageId = MessageIds.derive(actor, idempotencyKey == null ? UUID.randomUUID().toString()
+                : idempotencyKey).toString();
+        GroupMessage command = GroupMessage.newBuilder()
+                .setMessageId(messageId)
+                .setEpoch(epoch)
+                .setContent(ByteBuffer.wrap(message))
+                .setExpiresAt(expiresAt)
+                .build();
+        return requests.request(encode(groupId), actor, command)
+                .map(reply -> GroupReplies.answer(reply, ok -> body("messageId", messageId, "epoch", ok.getEpoch(),
+                        "recipientDevices", recipientDevices(ok.getAttributes()))));
+    }
+
+    private static int recipientDevices(Map<String, String> attributes) {
+        String value = attributes == null ? null : attributes.get("recipientDevices");
+        try {
+            return value == null ? 0 : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static MlsFraming.CommitInfo inspectCommit(byte[] commit, byte[] groupId, long epoch) {
+        MlsFraming.CommitInfo info;
+        try {
+            info = MlsFraming.commit(commit, groupId);
+        } catch (InvalidMlsMessageException e) {
+            throw invalidMessage(e.getMessage());
+        }
+        if (info.epoch() != epoch) {
+            throw invalidMessage("the commit is framed for epoch " + info.epoch() + ", not the body's " + epoch);
+        }
+        return info;
+    }
+
+    private static void checkGroupInfo(byte[] groupInfo, byte[] groupId, long epoch) {
+        if (groupInfo == null) {
+            return;
+        }
+        try {
+            long next = MlsFraming.groupInfo(groupInfo, groupId);
+            if (next != epoch + 1) {
+                throw invalidMessage("groupInfo must be of epoch " + (epoch + 1) + ", not " + next);
+            }
+        } catch (InvalidMlsMessageException e) {
+            throw invalidMessage(e.getMessage());
+        }
+    }
+
+    /** Every added KeyPackage must be one the directory stores or handed out, of the device its credential names. */
+    private Mono<Void> checkKnownKeyPackages(List<MlsFraming.Add> adds) {
+        return keyPackages.owners(adds.stream().map(MlsFraming.Add::keyPackageRef).toList())
+                .collectMap(KeyPackageRepository.RefOwner::ref, KeyPackageRepository.RefOwner::device)
+                .flatMap(owners -> {
+                    for (MlsFraming.Add add : adds) {
+                        DeviceAddress owner = owners.get(Base64.getEncoder().encodeToString(add.keyPackageRef()));
+                        if (owner == null || !owner.equals(add.device())) {
+                            return Mono.error(unknownKeyPackage("the KeyPackage added for " + add.device()
+                                    + " is not one the directory stores or handed out for an active device"));
+                        }
+                    }
+                    return Mono.empty();
+                });
+    }
+
+    /**
+     * For each added user, the Adds must cover every active device the projection does not show in the group yet;
+     * a rejection against a cached device list is confirmed against the database first.
+     */
+    private Mono<Void> checkCoverage(String groupId, List<MlsFraming.Add> adds) {
+        Map<String, Set<Integer>> added = new LinkedHashMap<>();
+        for (MlsFraming.Add add : adds) {
+            added.computeIfAbsent(add.device().userId(), user -> new TreeSet<>()).add(add.device().deviceId());
+        }
+        return groups.memberDevices(groupId, added.keySet())
+                .collectList()
+                .flatMap(members -> {
+                    Map<String, Set<Integer>> inGroup = new HashMap<>();
+                    members.forEach(member -> inGroup.computeIfAbsent(member.userId(), user -> new HashSet<>())
+                            .add(member.deviceId()));
+                    return directory.activeDevices(added.keySet(), false)
+                            .flatMap(cached -> coverageProblem(added, inGroup, cached) == null ? Mono.just(cached)
+                                    : directory.activeDevices(added.keySet(), true))
+                            .flatMap(devices -> {
+                                Problem problem = coverageProblem(added, inGroup, devices);
+                                return problem == null ? Mono.empty() : Mono.error(problem.toException());
+                            });
+                });
+    }
+
+    static Problem coverageProblem(Map<String, Set<Integer>> added, Map<String, Set<Integer>> inGroup,
+                                   Map<String, Map<Integer, Integer>> active) {
+        List<Map<String, Object>> mismatches = new ArrayList<>();
+        added.forEach((user, devices) -> {
+            Set<Integer> missing = new TreeSet<>(active.getOrDefault(user, Map.of()).keySet());
+            missing.removeAll(inGroup.getOrDefault(user, Set.of()));
+            missing.removeAll(devices);
+            if (!missing.isEmpty()) {
+                Map<String, Object> mismatch = new LinkedHashMap<>();
+                mismatch.put("userId", user);
+                mismatch.put("missingDevices", List.copyOf(missing));
+                mismatch.put("extraDevices", List.of());
+                mismatches.add(mismatch);
+            }
+        });
+        if (mismatches.isEmpty()) {
+            return null;
+        }
+        return Problem.of(HttpStatus.CONFLICT, "device-mismatch",
+                "the Adds must cover every active device of each added user").with("mismatches", mismatches);
+    }
+
+    /** The Welcome must address exactly the added KeyPackageRefs. */
+    static void checkWelcome(List<MlsFraming.Add> adds, List<byte[]> welcomeRefs) {
+        Set<String> expected = new LinkedHashSet<>();
+        adds.forEach(add -> expected.add(Base64.getEncoder().encodeToString(add.keyPackageRef())));
+        List<String> addressed = welcomeRefs.stream().map(ref -> Base64.getEncoder().encodeToString(ref)).toList();
+        if (addressed.size() != expected.size() || !expected.equals(new HashSet<>(addressed))) {
+            throw Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "welcome-mismatch",
+                    "the Welcome must address exactly the added KeyPackages").toException();
+        }
+    }
+
+    private static CommitBundle.Builder bundle(CommitKind kind, long epoch, byte[] commit, byte[] welcome,
+                                               byte[] groupInfo, MlsFraming.CommitInfo info) {
+        return CommitBundle.newBuilder()
+                .setKind(kind)
+                .setEpoch(epoch)
+                .setCommit(ByteBuffer.wrap(commit))
+                .setWelcome(welcome == null ? null : ByteBuffer.wrap(welcome))
+                .setGroupInfo(groupInfo == null ? null : ByteBuffer.wrap(groupInfo))
+                .setAdded(List.of())
+                .setRemovedLeaves(info.removedLeaves())
+                .setRemovedUserId(null)
+                .setCommitHash(ByteBuffer.wrap(sha256(commit)));
+    }
+
+    private static long epoch(Long epoch) {
+        if (epoch == null || epoch < 0) {
+            throw Problem.badRequest("epoch must be a non-negative integer").toException();
+        }
+        return epoch;
+    }
+
+    private static byte[] required(String field, String base64) {
+        if (base64 == null) {
+            throw Problem.badRequest(field + " is required").toException();
+        }
+        return optional(field, base64);
+    }
+
+    private static byte[] optional(String field, String base64) {
+        if (base64 == null) {
+            return null;
+        }
+        try {
+            return Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest(field + " is not base64").toException();
+        }
+    }
+
+    private static void requireBundleSize(byte[] commit, byte[] welcome, byte[] groupInfo) {
+        long size = (long) commit.length + (welcome == null ? 0 : welcome.length)
+                + (groupInfo == null ? 0 : groupInfo.length);
+        if (size > MAX_BUNDLE_BYTES) {
+            throw Problem.payloadTooLarge("a commit bundle is at most " + MAX_BUNDLE_BYTES + " bytes").toException();
+        }
+    }
+
+    private static ProblemException invalidMessage(String detail) {
+        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-mls-message", detail).toException();
+    }
+
+    private static ProblemException unknownKeyPackage(String detail) {
+        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "unknown-key-package", detail).toException();
+    }
+
+    static String encode(byte[] groupId) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(groupId);
+    }
+
+    static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> body(Object... members) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        for (int i = 0; i < members.length; i += 2) {
+            body.put((String) members[i], members[i + 1]);
+        }
+        return body;
+    }
+}

@@ -1,0 +1,52 @@
+package io.socialink.gateway.groups;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.socialink.gateway.config.GatewayProperties;
+import io.socialink.gateway.config.KafkaProperties;
+import io.socialink.gateway.kafka.EventPublisher;
+import io.socialink.gateway.keypackages.KeyPackageRepository;
+import io.socialink.gateway.keys.DeviceDirectory;
+import io.socialink.schemas.topics.TopicLayout;
+import io.socialink.schemas.topics.Topics;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * MLS groups in the gateway: request/reply with group-fanout (this node's {@code group.replies} partition) and the
+ * group projection of {@code group.events} (off in the projection-rebuild command).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(GroupProperties.class)
+public class GroupsConfig {
+
+    @Bean
+    public GroupRequests groupRequests(EventPublisher publisher, GatewayProperties gateway, GroupProperties groups) {
+        return new GroupRequests(publisher, gateway.nodeId(), groups.replyTimeout());
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    public GroupReplyConsumer groupReplyConsumer(KafkaProperties kafka, GatewayProperties gateway, TopicLayout layout,
+                                                 GroupRequests requests) {
+        return GroupReplyConsumer.create(kafka.bootstrapServers(), "gateway-" + gateway.nodeId() + "-group-replies",
+                layout, gateway.nodeId(), requests::complete);
+    }
+
+    @Bean
+    public GroupService groupService(GroupRequests requests, KeyPackageRepository keyPackages,
+                                     DeviceDirectory directory, GroupRepository groups) {
+        return new GroupService(requests, keyPackages, directory, groups);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    @ConditionalOnExpression("${socialink.gateway.groups.projection-enabled:true}"
+            + " and !${socialink.projection.rebuild:false}")
+    public GroupProjectionConsumer groupProjectionConsumer(KafkaProperties kafka, TopicLayout layout,
+                                                           GatewayProperties gateway, GroupProjector projector,
+                                                           MeterRegistry registry) {
+        return new GroupProjectionConsumer(GroupProjectionConsumer.consumer(kafka.bootstrapServers(),
+                layout.prefix() + GroupProperties.PROJECTION_GROUP, "gateway-" + gateway.nodeId() + "-groups"),
+                layout.name(Topics.GROUP_EVENTS), projector, registry);
+    }
+}
