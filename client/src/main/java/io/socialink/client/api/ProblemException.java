@@ -2,6 +2,7 @@ package io.socialink.client.api;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -18,9 +19,16 @@ public class ProblemException extends RuntimeException {
     private final String detail;
     private final List<DeviceMismatch> mismatches;
     private final List<StaleDevices> stale;
+    private final Long epoch;
 
     public ProblemException(int status, String type, String title, String detail, List<DeviceMismatch> mismatches,
                             List<StaleDevices> stale) {
+        this(status, type, title, detail, mismatches, stale, null);
+    }
+
+    /** With the {@code epoch} member of a group problem (409 {@code stale-epoch}: the group's current epoch). */
+    public ProblemException(int status, String type, String title, String detail, List<DeviceMismatch> mismatches,
+                            List<StaleDevices> stale, Long epoch) {
         super(status + " " + title + (detail == null || detail.isBlank() ? "" : ": " + detail));
         this.status = status;
         this.type = type;
@@ -28,6 +36,7 @@ public class ProblemException extends RuntimeException {
         this.detail = detail;
         this.mismatches = List.copyOf(mismatches);
         this.stale = List.copyOf(stale);
+        this.epoch = epoch;
     }
 
     public ProblemException(int status, String type, String title, String detail) {
@@ -62,6 +71,16 @@ public class ProblemException extends RuntimeException {
 
     public List<StaleDevices> stale() {
         return stale;
+    }
+
+    /** The group's current epoch that a group problem carried (409 {@code stale-epoch}), else empty. */
+    public OptionalLong epoch() {
+        return epoch == null ? OptionalLong.empty() : OptionalLong.of(epoch);
+    }
+
+    /** A group Commit or message built on an epoch the group has left behind (409 {@code stale-epoch}). */
+    public boolean isStaleEpoch() {
+        return "stale-epoch".equals(name());
     }
 
     /** Whether refreshing device lists and re-sending can fix this problem (409 mismatch or 410 stale). */

@@ -31,7 +31,8 @@ final class ProblemParser {
                 json.hasNonNull("title") ? json.get("title").asString() : defaultTitle(status),
                 textOrNull(json.get("detail")),
                 mismatches(json.path("mismatches")),
-                stale(json.path("stale")));
+                stale(json.path("stale")),
+                json.path("epoch").isIntegralNumber() ? json.get("epoch").asLong() : null);
     }
 
     private JsonNode readObject(String text) {

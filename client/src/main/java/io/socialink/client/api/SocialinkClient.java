@@ -454,6 +454,194 @@ public final class SocialinkClient {
                 .build(), 204);
     }
 
+    // ---- MLS: KeyPackage directory and groups (docs/groups.md) ----
+
+    /**
+     * Uploads one-time KeyPackages (at most 100 per request, encoded {@code MLSMessage}s) and, when not null, a
+     * last-resort KeyPackage that replaces the device's previous one. 422 {@code invalid-key-package} or
+     * {@code too-many-key-packages}.
+     */
+    public void uploadKeyPackages(DeviceCredentials as, List<byte[]> keyPackages, byte[] lastResort) {
+        ObjectNode body = mapper.createObjectNode();
+        ArrayNode array = body.putArray("keyPackages");
+        keyPackages.forEach(keyPackage -> array.add(base64(keyPackage)));
+        if (lastResort != null) {
+            body.put("lastResort", base64(lastResort));
+        }
+        exchange(request("/api/v1/keypackages")
+                .header("Authorization", as.basicAuthorization())
+                .header("Content-Type", JSON)
+                .PUT(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                .build(), 204);
+    }
+
+    /** The one-time KeyPackages the directory holds for the authenticated device, and whether a last-resort exists. */
+    public KeyPackageCount keyPackageCount(DeviceCredentials as) {
+        JsonNode json = readJson(exchange(request("/api/v1/keypackages/count")
+                .header("Authorization", as.basicAuthorization())
+                .GET()
+                .build(), 200));
+        return new KeyPackageCount(json.path("count").asInt(), json.path("lastResort").asBoolean(false));
+    }
+
+    /**
+     * Claims one KeyPackage for every active device of each user; with {@code skipOwnDevices} the caller's own device
+     * is left out (and, when the caller's user is listed, nothing else). 429 {@code rate-limited} when claiming too
+     * often.
+     */
+    public KeyPackageClaim claimKeyPackages(DeviceCredentials as, Collection<String> users, boolean skipOwnDevices) {
+        ObjectNode body = mapper.createObjectNode();
+        ArrayNode array = body.putArray("users");
+        users.forEach(user -> {
+            checkUserId(user);
+            array.add(user);
+        });
+        body.put("skipOwnDevices", skipOwnDevices);
+        JsonNode json = readJson(exchange(request("/api/v1/keypackages/claim")
+                .header("Authorization", as.basicAuthorization())
+                .header("Content-Type", JSON)
+                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                .build(), 200));
+        List<KeyPackageClaim.Claimed> claimed = new ArrayList<>();
+        for (JsonNode item : json.path("keyPackages")) {
+            claimed.add(new KeyPackageClaim.Claimed(item.path("userId").asString(), item.path("deviceId").asInt(),
+                    decode(item.path("keyPackage")), item.path("lastResort").asBoolean(false)));
+        }
+        return new KeyPackageClaim(claimed, deviceRefs(json.path("missing")));
+    }
+
+    /** Creates the group with the authenticated device as leaf 0 and its user as admin; answers the epoch (0). */
+    public long createGroup(DeviceCredentials as, String groupId, int cipherSuite) {
+        ObjectNode body = mapper.createObjectNode().put("groupId", groupId).put("cipherSuite", cipherSuite);
+        JsonNode json = readJson(exchange(request("/api/v1/groups/create/" + as.userId())
+                .header("Authorization", as.basicAuthorization())
+                .header("Content-Type", JSON)
+                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                .build(), 201));
+        return json.path("epoch").asLong();
+    }
+
+    /**
+     * Posts an Add commit bundle built on {@code epoch}; answers the new epoch and the added devices. 409
+     * {@code stale-epoch} (with the current epoch), {@code device-mismatch}, {@code already-member}; 403
+     * {@code not-admin}.
+     */
+    public GroupMembersAdded addGroupMembers(DeviceCredentials as, String groupId, long epoch, byte[] commit,
+                                             byte[] welcome, byte[] groupInfo) {
+        ObjectNode body = bundle(epoch, commit, groupInfo).put("welcome", base64(welcome));
+        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId + "/members/" + as.userId())
+                .header("Authorization", as.basicAuthorization())
+                .header("Content-Type", JSON)
+                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                .build(), 200));
+        return new GroupMembersAdded(json.path("epoch").asLong(), deviceRefs(json.path("added")));
+    }
+
+    /** Posts a Remove commit (all of {@code userId}'s leaves plus any pending ones) built on {@code epoch}. */
+    public long removeGroupMember(DeviceCredentials as, String groupId, String userId, long epoch, byte[] commit,
+                                  byte[] groupInfo) {
+        checkUserId(userId);
+        ObjectNode body = bundle(epoch, commit, groupInfo);
+        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId + "/members/" + userId + "/"
+                + as.userId())
+                .header("Authorization", as.basicAuthorization())
+                .header("Content-Type", JSON)
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                .build(), 200));
+        return json.path("epoch").asLong();
+    }
+
+    /**
+     * Leaves the group: no commit (a member cannot commit its own removal); the user's leaves become pending removals
+     * that the remaining members commit. Answers the unchanged epoch.
+     */
+    public long leaveGroup(DeviceCredentials as, String groupId) {
+        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId + "/members/" + as.userId() + "/"
+                + as.userId())
+                .header("Authorization", as.basicAuthorization())
+                .DELETE()
+                .build(), 200));
+        return json.path("epoch").asLong();
+    }
+
+    /** Posts an update (key rotation) commit, which may carry the pending removals only, built on {@code epoch}. */
+    public long commitGroup(DeviceCredentials as, String groupId, long epoch, byte[] commit, byte[] groupInfo) {
+        ObjectNode body = bundle(epoch, commit, groupInfo);
+        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId + "/commit/" + as.userId())
+                .header("Authorization", as.basicAuthorization())
+                .header("Content-Type", JSON)
+                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                .build(), 200));
+        return json.path("epoch").asLong();
+    }
+
+    /**
+     * Sends an application message (an encoded {@code MLSMessage} PrivateMessage) to every other member device. 409
+     * {@code stale-epoch} when its epoch is older than current−2; 403 {@code not-a-member}.
+     */
+    public GroupSendResult sendGroupMessage(DeviceCredentials as, String groupId, byte[] message,
+                                            String idempotencyKey, Long expiresAt) {
+        ObjectNode body = mapper.createObjectNode().put("message", base64(message));
+        if (idempotencyKey != null) {
+            body.put("idempotencyKey", idempotencyKey);
+        }
+        if (expiresAt != null) {
+            body.put("expiresAt", expiresAt);
+        }
+        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId + "/send/" + as.userId())
+                .header("Authorization", as.basicAuthorization())
+                .header("Content-Type", JSON)
+                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                .build(), 201));
+        return new GroupSendResult(UUID.fromString(json.path("messageId").asString()), json.path("epoch").asLong(),
+                json.path("recipientDevices").asInt());
+    }
+
+    /** The group as projected by the gateway (members only). */
+    public GroupSummary group(DeviceCredentials as, String groupId) {
+        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId)
+                .header("Authorization", as.basicAuthorization())
+                .GET()
+                .build(), 200));
+        List<String> admins = new ArrayList<>();
+        json.path("admins").forEach(admin -> admins.add(admin.asString()));
+        return new GroupSummary(json.path("groupId").asString(groupId), json.path("epoch").asLong(),
+                json.path("memberCount").asInt(), json.path("deviceCount").asInt(), admins,
+                json.path("cipherSuite").asInt());
+    }
+
+    /** The group's member users, their devices and leaf indexes, as projected by the gateway (members only). */
+    public List<GroupMember> groupMembers(DeviceCredentials as, String groupId) {
+        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId + "/members")
+                .header("Authorization", as.basicAuthorization())
+                .GET()
+                .build(), 200));
+        List<GroupMember> members = new ArrayList<>();
+        for (JsonNode member : json.path("members")) {
+            List<GroupMember.Device> devices = new ArrayList<>();
+            member.path("devices").forEach(device -> devices.add(new GroupMember.Device(
+                    device.path("deviceId").asInt(), device.path("leafIndex").asInt())));
+            members.add(new GroupMember(member.path("userId").asString(), member.path("admin").asBoolean(),
+                    devices));
+        }
+        return members;
+    }
+
+    private ObjectNode bundle(long epoch, byte[] commit, byte[] groupInfo) {
+        return mapper.createObjectNode()
+                .put("epoch", epoch)
+                .put("commit", base64(commit))
+                .put("groupInfo", base64(groupInfo));
+    }
+
+    private static List<DeviceRef> deviceRefs(JsonNode array) {
+        List<DeviceRef> devices = new ArrayList<>();
+        for (JsonNode item : array) {
+            devices.add(new DeviceRef(item.path("userId").asString(), item.path("deviceId").asInt()));
+        }
+        return devices;
+    }
+
     private static Long optionalLong(JsonNode node) {
         return node == null || node.isNull() ? null : node.asLong();
     }

@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * A server-made frame that is not an envelope: {@code low-prekeys} (ephemeral: pushed only while the device is
- * online, never queued, not acked), {@code receipt} and {@code delete} (queued and acked like envelopes), or a type
+ * online, never queued, not acked), {@code receipt}, {@code delete} and {@code group-member-left} (acked like
+ * envelopes when they carry a messageId), or a type
  * this client does not know yet. {@code attributes} are the frame's other members as text; {@code messageId} is
  * null when the frame has none.
  */
@@ -15,6 +16,11 @@ public record DeviceEvent(String type, UUID messageId, Map<String, String> attri
     public static final String LOW_PREKEYS = "low-prekeys";
     public static final String RECEIPT = "receipt";
     public static final String DELETE = "delete";
+    /**
+     * A member user left an MLS group: attributes {@code groupId}, {@code userId} and {@code leaves} (the leaf
+     * indexes that are now pending removals, e.g. {@code "0,3"}); sent to the remaining member devices.
+     */
+    public static final String GROUP_MEMBER_LEFT = "group-member-left";
 
     private static final Set<String> EPHEMERAL = Set.of(LOW_PREKEYS);
 

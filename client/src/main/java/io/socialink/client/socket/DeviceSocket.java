@@ -35,6 +35,12 @@ public final class DeviceSocket implements AutoCloseable {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_ACK_BATCH = 256;
+    /**
+     * The largest incoming text frame, in chars, that is handled (8 Mi chars, so at least 4 MiB): a 2 MiB MLS commit
+     * bundle's Welcome in base64 JSON fits with room to spare. The JDK client itself sets no limit and hands frames
+     * over in parts; a larger frame is skipped (not acked) and reported to {@link DeviceSocketListener#onError}.
+     */
+    public static final int MAX_INCOMING_FRAME_CHARS = 8 * 1024 * 1024;
 
     private final DeviceCredentials device;
     private final DeviceSocketListener listener;
@@ -235,13 +241,21 @@ public final class DeviceSocket implements AutoCloseable {
     private final class Receiver implements WebSocket.Listener {
 
         private final StringBuilder partial = new StringBuilder();
+        private boolean oversized;
 
         @Override
         public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
             if (webSocket == null) {
                 webSocket = socket;
             }
-            if (!last) {
+            if (oversized || partial.length() + data.length() > MAX_INCOMING_FRAME_CHARS) {
+                partial.setLength(0);
+                oversized = !last;
+                if (last) {
+                    listener.onError(new MalformedFrameException("frame larger than " + MAX_INCOMING_FRAME_CHARS
+                            + " chars skipped"));
+                }
+            } else if (!last) {
                 partial.append(data);
             } else if (partial.length() == 0) {
                 dispatcher.onText(data.toString());

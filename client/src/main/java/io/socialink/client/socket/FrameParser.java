@@ -53,6 +53,7 @@ public final class FrameParser {
             JsonNode sender = json.path("sender");
             String senderUserId = required(sender, "userId").asString();
             JsonNode expiresAt = json.get("expiresAt");
+            JsonNode groupId = json.get("groupId");
             return new Envelope(
                     UUID.fromString(required(json, "messageId").asString()),
                     senderUserId,
@@ -60,7 +61,8 @@ public final class FrameParser {
                     json.path("ciphertextType").asInt(),
                     Base64.getDecoder().decode(required(json, "content").asString()),
                     required(json, "sentAt").asLong(),
-                    expiresAt == null || expiresAt.isNull() ? null : expiresAt.asLong());
+                    expiresAt == null || expiresAt.isNull() ? null : expiresAt.asLong(),
+                    groupId == null || groupId.isNull() ? null : groupId.asString());
         } catch (IllegalArgumentException e) {
             throw e instanceof MalformedFrameException malformed ? malformed
                     : new MalformedFrameException("bad envelope: " + e.getMessage(), e);
