@@ -1,0 +1,375 @@
+package io.socialink.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.socialink.gateway.groups.MlsTestDevice;
+import io.socialink.gateway.it.GatewayApp.Device;
+import io.socialink.gateway.it.GatewayApp.Response;
+import io.socialink.gateway.keypackages.KeyPackages;
+import io.socialink.schemas.avro.CommitBundle;
+import io.socialink.schemas.avro.CommitKind;
+import io.socialink.schemas.avro.CreateGroup;
+import io.socialink.schemas.avro.GroupCommand;
+import io.socialink.schemas.avro.GroupReply;
+import io.socialink.schemas.topics.Topics;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
+import io.socialink.testing.LocalPostgres;
+import io.socialink.testing.LocalRedis;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.bouncycastle.mls.codec.KeyPackage;
+import org.bouncycastle.mls.codec.MLSMessage;
+import org.bouncycastle.mls.protocol.Group;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The group endpoints against the real services, without group-fanout: everything the gateway decides alone is
+ * answered before Kafka; a valid request waits for its reply on the real {@code group.replies} partition of this
+ * node (produced here, as group-fanout would), and times out without one.
+ */
+@ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
+class GroupEndpointsIT {
+
+    private static final String REPLY_TIMEOUT = "4s";
+
+    private static GatewayApp app;
+    private static KafkaTestEnv kafka;
+
+    @BeforeAll
+    static void start(KafkaTestEnv kafkaEnv, PostgresTestEnv postgres, RedisTestEnv redis) {
+        kafka = kafkaEnv;
+        app = GatewayApp.start(kafka, postgres, redis, Map.of("socialink.gateway.groups.reply-timeout", REPLY_TIMEOUT));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    /** A registered device with its MLS side. */
+    record MlsDevice(Device device, MlsTestDevice mls) {
+    }
+
+    static MlsDevice device(String userId, int registrationId) {
+        Device device = app.register(userId, registrationId);
+        return new MlsDevice(device, new MlsTestDevice(device.address()));
+    }
+
+    /** A KeyPackage the directory stores for {@code device}. */
+    static KeyPackage uploadedKeyPackage(MlsDevice device) {
+        KeyPackage keyPackage = device.mls().keyPackage();
+        Response response = app.put("/api/v1/keypackages", device.device().authorization(),
+                GatewayApp.JSON.writeValueAsString(Map.of("keyPackages",
+                        List.of(b64(MlsTestDevice.encode(MLSMessage.keyPackage(keyPackage)))))));
+        assertThat(response.status()).as(response.body()).isEqualTo(204);
+        return keyPackage;
+    }
+
+    static String b64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    static byte[] newGroupId() {
+        byte[] id = new byte[16];
+        new SecureRandom().nextBytes(id);
+        return id;
+    }
+
+    static String groupIdText(byte[] groupId) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(groupId);
+    }
+
+    static String addBody(long epoch, MlsTestDevice.Bundle bundle) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("epoch", epoch);
+        body.put("commit", b64(bundle.commit()));
+        body.put("welcome", b64(bundle.welcome()));
+        body.put("groupInfo", b64(bundle.groupInfo()));
+        return GatewayApp.JSON.writeValueAsString(body);
+    }
+
+    static Response addMembers(MlsDevice actor, String groupId, String body) {
+        return app.post("/api/v1/groups/" + groupId + "/members/" + actor.device().userId(),
+                actor.device().authorization(), body);
+    }
+
+    static List<KafkaRecords.Keyed<GroupCommand>> commandsOf(String groupId) {
+        return KafkaRecords.readAll(kafka, Topics.GROUP_COMMANDS, record -> record.key().equals(groupId));
+    }
+
+    static void reply(GroupReply reply) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
+            String topic = kafka.layout().name(Topics.GROUP_REPLIES);
+            producer.send(new ProducerRecord<>(topic, 0, reply.getRequestId().getBytes(),
+                    Topics.GROUP_REPLIES.valueSerde().serializer().serialize(topic, reply))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits for the one command of {@code groupId} that the gateway produced. */
+    static GroupCommand awaitCommand(String groupId) {
+        List<KafkaRecords.Keyed<GroupCommand>> commands = KafkaRecords.await(kafka, Topics.GROUP_COMMANDS,
+                record -> record.key().equals(groupId), 1);
+        assertThat(commands).hasSize(1);
+        return commands.get(0).value();
+    }
+
+    @Test
+    void shouldRefuseActingForAnotherUser() {
+        // given
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+
+        // when
+        Response response = app.post("/api/v1/groups/create/someone-else", alice.device().authorization(),
+                "{\"groupId\": \"" + groupIdText(newGroupId()) + "\", \"cipherSuite\": 1}");
+        Response send = app.post("/api/v1/groups/" + groupIdText(newGroupId()) + "/send/someone-else",
+                alice.device().authorization(), "{\"message\": \"AAAA\"}");
+
+        // then
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.problemType()).endsWith("/forbidden");
+        assertThat(send.status()).isEqualTo(403);
+    }
+
+    @Test
+    void shouldRefuseABundleOverTwoMebibytes() {
+        // given
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        String groupId = groupIdText(newGroupId());
+        byte[] huge = new byte[2 * 1024 * 1024 + 1];
+
+        // when
+        Response response = addMembers(alice, groupId, GatewayApp.JSON.writeValueAsString(Map.of(
+                "epoch", 0, "commit", b64(huge), "welcome", b64(new byte[] {0, 1, 0, 3}))));
+
+        // then
+        assertThat(response.status()).as(response.body()).isEqualTo(413);
+        assertThat(response.problemType()).endsWith("/payload-too-large");
+        assertThat(commandsOf(groupId)).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseMalformedMlsAndProduceNothing() {
+        // given: a real group of alice's, bob with a stored KeyPackage
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        MlsDevice bob = device(GatewayApp.unique("bob"), 1);
+        byte[] groupBytes = newGroupId();
+        String groupId = groupIdText(groupBytes);
+        Group group = alice.mls().createGroup(groupBytes);
+        MlsTestDevice.Bundle bundle = MlsTestDevice.commit(group, List.of(uploadedKeyPackage(bob)), List.of());
+        byte[] truncated = java.util.Arrays.copyOf(bundle.commit(), bundle.commit().length - 5);
+        byte[] application = MlsTestDevice.applicationMessage(bundle.next(), "hello");
+
+        // when
+        Response garbage = addMembers(alice, groupId, GatewayApp.JSON.writeValueAsString(Map.of("epoch", 0,
+                "commit", b64("not mls at all".getBytes()), "welcome", b64(bundle.welcome()))));
+        Response cut = addMembers(alice, groupId, GatewayApp.JSON.writeValueAsString(Map.of("epoch", 0,
+                "commit", b64(truncated), "welcome", b64(bundle.welcome()))));
+        Response otherGroup = addMembers(alice, groupIdText(newGroupId()), addBody(0, bundle));
+        Response wrongEpoch = addMembers(alice, groupId, addBody(3, bundle));
+        Response messageAsCommit = app.post("/api/v1/groups/" + groupId + "/commit/" + alice.device().userId(),
+                alice.device().authorization(), GatewayApp.JSON.writeValueAsString(Map.of("epoch", 1,
+                        "commit", b64(application))));
+        Response commitAsMessage = app.post("/api/v1/groups/" + groupId + "/send/" + alice.device().userId(),
+                alice.device().authorization(), GatewayApp.JSON.writeValueAsString(Map.of(
+                        "message", b64(bundle.commit()))));
+        Response addsInUpdate = app.post("/api/v1/groups/" + groupId + "/commit/" + alice.device().userId(),
+                alice.device().authorization(), GatewayApp.JSON.writeValueAsString(Map.of("epoch", 0,
+                        "commit", b64(bundle.commit()))));
+
+        // then
+        for (Response response : List.of(garbage, cut, otherGroup, wrongEpoch, messageAsCommit, commitAsMessage,
+                addsInUpdate)) {
+            assertThat(response.status()).as(response.body()).isEqualTo(422);
+            assertThat(response.problemType()).endsWith("/invalid-mls-message");
+        }
+        assertThat(commandsOf(groupId)).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAddsThatMissADeviceOfTheAddedUser() {
+        // given: bob has two devices, the commit adds only the first
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        String bobId = GatewayApp.unique("bob");
+        MlsDevice bob1 = device(bobId, 1);
+        MlsDevice bob2 = device(bobId, 2);
+        uploadedKeyPackage(bob2);
+        byte[] groupBytes = newGroupId();
+        MlsTestDevice.Bundle bundle = MlsTestDevice.commit(alice.mls().createGroup(groupBytes),
+                List.of(uploadedKeyPackage(bob1)), List.of());
+
+        // when
+        Response response = addMembers(alice, groupIdText(groupBytes), addBody(0, bundle));
+
+        // then
+        assertThat(response.status()).as(response.body()).isEqualTo(409);
+        assertThat(response.problemType()).endsWith("/device-mismatch");
+        JsonNode mismatch = response.json().get("mismatches").get(0);
+        assertThat(mismatch.get("userId").asString()).isEqualTo(bobId);
+        assertThat(mismatch.get("missingDevices")).extracting(JsonNode::asInt).containsExactly(bob2.device()
+                .deviceId());
+        assertThat(commandsOf(groupIdText(groupBytes))).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAKeyPackageTheDirectoryNeverSaw() {
+        // given: bob's KeyPackage was never uploaded
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        MlsDevice bob = device(GatewayApp.unique("bob"), 1);
+        byte[] groupBytes = newGroupId();
+        MlsTestDevice.Bundle bundle = MlsTestDevice.commit(alice.mls().createGroup(groupBytes),
+                List.of(bob.mls().keyPackage()), List.of());
+
+        // when
+        Response response = addMembers(alice, groupIdText(groupBytes), addBody(0, bundle));
+
+        // then
+        assertThat(response.status()).as(response.body()).isEqualTo(422);
+        assertThat(response.problemType()).endsWith("/unknown-key-package");
+        assertThat(commandsOf(groupIdText(groupBytes))).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAWelcomeForOtherKeyPackages() {
+        // given: the Welcome of another commit, which adds carol instead of bob
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        MlsDevice bob = device(GatewayApp.unique("bob"), 1);
+        MlsDevice carol = device(GatewayApp.unique("carol"), 1);
+        byte[] groupBytes = newGroupId();
+        Group group = alice.mls().createGroup(groupBytes);
+        MlsTestDevice.Bundle addBob = MlsTestDevice.commit(group, List.of(uploadedKeyPackage(bob)), List.of());
+        MlsTestDevice.Bundle addCarol = MlsTestDevice.commit(group, List.of(uploadedKeyPackage(carol)), List.of());
+
+        // when
+        Response response = addMembers(alice, groupIdText(groupBytes), GatewayApp.JSON.writeValueAsString(Map.of(
+                "epoch", 0, "commit", b64(addBob.commit()), "welcome", b64(addCarol.welcome()))));
+
+        // then
+        assertThat(response.status()).as(response.body()).isEqualTo(422);
+        assertThat(response.problemType()).endsWith("/welcome-mismatch");
+        assertThat(commandsOf(groupIdText(groupBytes))).isEmpty();
+    }
+
+    @Test
+    void shouldAnswerWithTheReplyGroupFanoutWritesToThisNodesPartition() throws Exception {
+        // given: a valid add commit, waiting for its verdict
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        String bobId = GatewayApp.unique("bob");
+        MlsDevice bob1 = device(bobId, 1);
+        MlsDevice bob2 = device(bobId, 2);
+        byte[] groupBytes = newGroupId();
+        String groupId = groupIdText(groupBytes);
+        List<KeyPackage> keyPackages = List.of(uploadedKeyPackage(bob1), uploadedKeyPackage(bob2));
+        MlsTestDevice.Bundle bundle = MlsTestDevice.commit(alice.mls().createGroup(groupBytes), keyPackages,
+                List.of());
+        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(
+                () -> addMembers(alice, groupId, addBody(0, bundle)));
+
+        // when: group-fanout's verdict arrives on group.replies
+        GroupCommand command = awaitCommand(groupId);
+        reply(GroupReply.newBuilder().setRequestId(command.getRequestId()).setGroupId(groupId).setStatus(200)
+                .setEpoch(1).build());
+        Response response = pending.get();
+
+        // then: the produced command is what group-fanout needs
+        assertThat(command.getActorUserId()).isEqualTo(alice.device().userId());
+        assertThat(command.getActorDeviceId()).isEqualTo(alice.device().deviceId());
+        assertThat(command.getReplyPartition()).isZero();
+        CommitBundle commit = (CommitBundle) command.getCommand();
+        assertThat(commit.getKind()).isEqualTo(CommitKind.ADD);
+        assertThat(commit.getEpoch()).isZero();
+        assertThat(commit.getCommitHash().array())
+                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(bundle.commit()));
+        assertThat(commit.getAdded()).extracting(added -> added.getUserId() + "." + added.getDeviceId())
+                .containsExactly(bob1.device().address(), bob2.device().address());
+        assertThat(commit.getAdded().get(0).getKeyPackageRef().array()).isEqualTo(KeyPackages.ref(keyPackages.get(0)));
+        assertThat(commit.getWelcome().array()).isEqualTo(bundle.welcome());
+        // and the HTTP answer is the reply's
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.json().get("epoch").asLong()).isEqualTo(1);
+        assertThat(response.json().get("added")).extracting(node -> node.get("deviceId").asInt())
+                .containsExactly(bob1.device().deviceId(), bob2.device().deviceId());
+    }
+
+    @Test
+    void shouldAnswerARefusalAsItsProblemWithTheCurrentEpoch() throws Exception {
+        // given: a create waiting for its verdict
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        String groupId = groupIdText(newGroupId());
+        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(() -> app.post(
+                "/api/v1/groups/create/" + alice.device().userId(), alice.device().authorization(),
+                "{\"groupId\": \"" + groupId + "\", \"cipherSuite\": 1}"));
+
+        // when
+        GroupCommand command = awaitCommand(groupId);
+        reply(GroupReply.newBuilder().setRequestId(command.getRequestId()).setGroupId(groupId).setStatus(409)
+                .setProblemType("stale-epoch").setDetail("the group is at epoch 7").setEpoch(7).build());
+        Response response = pending.get();
+
+        // then
+        assertThat(command.getCommand()).isInstanceOf(CreateGroup.class);
+        assertThat(response.status()).isEqualTo(409);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.problemType()).endsWith("/stale-epoch");
+        assertThat(response.json().get("epoch").asLong()).isEqualTo(7);
+        assertThat(response.json().get("detail").asString()).isEqualTo("the group is at epoch 7");
+    }
+
+    @Test
+    void shouldAnswerServiceUnavailableWithoutAReply() {
+        // given: no group-fanout answers in this test
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        String groupId = groupIdText(newGroupId());
+
+        // when
+        long started = System.nanoTime();
+        Response response = app.post("/api/v1/groups/create/" + alice.device().userId(),
+                alice.device().authorization(), "{\"groupId\": \"" + groupId + "\", \"cipherSuite\": 1}");
+
+        // then
+        assertThat(response.status()).as(response.body()).isEqualTo(503);
+        assertThat(response.problemType()).endsWith("/group-service-unavailable");
+        assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(3_900);
+        assertThat(commandsOf(groupId)).hasSize(1);
+    }
+
+    @Test
+    void shouldRefuseBadGroupIdsAndCipherSuites() {
+        // given
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        String path = "/api/v1/groups/create/" + alice.device().userId();
+
+        // when
+        List<Response> responses = new ArrayList<>();
+        responses.add(app.post(path, alice.device().authorization(), "{\"groupId\": \"a+b/\", \"cipherSuite\": 1}"));
+        responses.add(app.post(path, alice.device().authorization(), "{\"groupId\": \"\", \"cipherSuite\": 1}"));
+        responses.add(app.post(path, alice.device().authorization(), "{\"groupId\": \""
+                + groupIdText(new byte[65]) + "\", \"cipherSuite\": 1}"));
+        Response suite = app.post(path, alice.device().authorization(), "{\"groupId\": \""
+                + groupIdText(newGroupId()) + "\", \"cipherSuite\": 2}");
+
+        // then
+        assertThat(responses).allSatisfy(response -> assertThat(response.status()).isEqualTo(400));
+        assertThat(suite.status()).isEqualTo(422);
+        assertThat(suite.problemType()).endsWith("/unsupported-cipher-suite");
+    }
+}
