@@ -20,8 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import io.socialink.groups.config.GroupSettings;
 import io.socialink.groups.runtime.GroupFanoutStreams;
 import io.socialink.schemas.avro.CommandRejected;
 import io.socialink.schemas.avro.CommitAccepted;
@@ -32,9 +34,11 @@ import io.socialink.schemas.avro.GroupEvent;
 import io.socialink.schemas.avro.GroupReply;
 import io.socialink.schemas.avro.MessageAccepted;
 import io.socialink.schemas.topics.Topic;
+import io.socialink.schemas.topics.TopicAdmin;
 import io.socialink.schemas.topics.Topics;
 import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.LocalKafka;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,6 +47,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +108,17 @@ class GroupFanoutIT {
             assertThat(get(app, "/actuator/health")).contains("\"status\":\"UP\"").contains("RUNNING");
             assertThat(get(app, "/actuator/prometheus")).contains("socialink_groups_commands_total")
                     .contains("socialink_groups_deliveries_total");
+        }
+    }
+
+    /** LocalKafka deletes the catalog's topics; the store's changelog is this app's own. */
+    @AfterEach
+    void deleteInternalTopics(KafkaTestEnv kafka) throws Exception {
+        String internal = kafka.layout().prefix() + GroupSettings.DEFAULT_APPLICATION_ID + "-";
+        try (Admin admin = TopicAdmin.connect(kafka.bootstrapServers())) {
+            List<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(name -> name.startsWith(internal)).toList();
+            admin.deleteTopics(names).all().get(30, TimeUnit.SECONDS);
         }
     }
 
