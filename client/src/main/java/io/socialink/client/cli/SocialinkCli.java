@@ -8,14 +8,14 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
 /**
- * The {@code socialink} command line: register, devices, send, listen, chat, keys, bench and bench-keys. Errors
+ * The {@code socialink} command line: register, devices, send, listen, chat, keys, bench, bench-keys and group. Errors
  * print the problem's title and detail on stderr and exit 1; usage errors exit 2 (picocli's convention).
  */
 @Command(name = "socialink", mixinStandardHelpOptions = true, version = "socialink client 0.1",
         description = "Reference client of Socialink Messaging.",
         subcommands = {RegisterCommand.class, DevicesCommand.class, SendCommand.class, ListenCommand.class,
                 ChatCommand.class, KeysCommand.class, BenchCommand.class, BenchReceiptsCommand.class,
-                BenchKeysCommand.class})
+                BenchKeysCommand.class, GroupCommand.class})
 public final class SocialinkCli implements Runnable {
 
     @CommandLine.Spec
