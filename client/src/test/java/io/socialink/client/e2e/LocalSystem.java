@@ -12,14 +12,17 @@ import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
 
 /**
- * The whole system on this machine for one test class: a delivery-worker and a gateway (node 0) as separate JVMs
- * from their real jars, on the class's own topics and database. The gateway reads device queues from this worker
- * ({@code socialink.gateway.delivery-worker-url}); extra properties per app tune either (short expiry intervals).
+ * The whole system on this machine for one test class: a delivery-worker, a gateway (node 0) and, for group tests,
+ * a group-fanout as separate JVMs from their real jars, on the class's own topics and database. The gateway reads
+ * device queues from this worker ({@code socialink.gateway.delivery-worker-url}); extra properties per app tune
+ * either (short expiry intervals).
  */
 final class LocalSystem implements AutoCloseable {
 
     final AppProcess worker;
     final AppProcess gateway;
+    /** Null unless the system was made {@link #withGroups}. */
+    private AppProcess groupFanout;
     /** The delivery-worker's Kafka Streams application id: the prefix of its changelog and repartition topics. */
     final String workerApplicationId = "e2e-" + UUID.randomUUID();
 
@@ -45,8 +48,23 @@ final class LocalSystem implements AutoCloseable {
         gateway = AppProcess.of("gateway", "gateway", gatewayProperties);
     }
 
+    /** The system with a group-fanout (MLS groups), on its own Streams application id and state directory. */
+    static LocalSystem withGroups(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis,
+                                  Map<String, Object> groupFanoutExtra) throws Exception {
+        LocalSystem system = new LocalSystem(kafka, postgres, redis);
+        Map<String, Object> properties = new HashMap<>(kafka.springProperties());
+        properties.put("socialink.groups.application-id", "e2e-groups-" + UUID.randomUUID());
+        properties.put("socialink.groups.state-dir", Files.createTempDirectory("group-fanout-state"));
+        properties.putAll(groupFanoutExtra);
+        system.groupFanout = AppProcess.of("group-fanout", "group-fanout", properties);
+        return system;
+    }
+
     LocalSystem start() {
         worker.start();
+        if (groupFanout != null) {
+            groupFanout.start();
+        }
         gateway.start();
         return this;
     }
@@ -58,6 +76,9 @@ final class LocalSystem implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         gateway.close();
+        if (groupFanout != null) {
+            groupFanout.close();
+        }
         worker.close();
     }
 }
