@@ -36,6 +36,11 @@ public final class StreamsConfigFactory {
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
         // commit bundles (up to 2 MiB) arrive as single commands and leave as single Commit and Welcome copies
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topic.LARGE_MESSAGE_BYTES);
+        // One command's copies share one transaction: a Welcome to 1,500 new devices is ~0.4 GB of deliveries,
+        // more than Streams' 10 s default transaction timeout may allow on a small machine.
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 120_000);
+        // and the producer may block that long for buffer space while the batch drains
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), 120_000);
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
                 Topic.LARGE_MESSAGE_BYTES);
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
