@@ -3,13 +3,14 @@ package io.socialink.gateway.kafka;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.socialink.gateway.groups.GroupReplyConsumer;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
 
 /**
- * Reports the push consumer (down when its thread stopped or has not polled for a while) and the producer's
- * failure count; producer failures alone do not make the node unhealthy, they are answered 503 per request.
+ * Reports the push and group reply consumers (down when a thread stopped or has not polled for a while) and the
+ * producer's failure count; producer failures alone do not make the node unhealthy, they are answered 503 per request.
  */
 @Component("kafka")
 public class KafkaHealthIndicator extends AbstractHealthIndicator {
@@ -18,20 +19,26 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator {
 
     private final PushConsumer pushConsumer;
     private final EventPublisher publisher;
+    private final GroupReplyConsumer groupReplies;
 
-    public KafkaHealthIndicator(PushConsumer pushConsumer, EventPublisher publisher) {
+    public KafkaHealthIndicator(PushConsumer pushConsumer, EventPublisher publisher,
+                                GroupReplyConsumer groupReplies) {
         this.pushConsumer = pushConsumer;
         this.publisher = publisher;
+        this.groupReplies = groupReplies;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         Instant lastPoll = pushConsumer.lastPoll();
-        boolean polling = pushConsumer.isRunning()
-                && lastPoll.isAfter(Instant.now().minus(STALE_POLL));
+        Instant staleBefore = Instant.now().minus(STALE_POLL);
+        boolean polling = pushConsumer.isRunning() && lastPoll.isAfter(staleBefore)
+                && groupReplies.isRunning() && groupReplies.lastPoll().isAfter(staleBefore);
         (polling ? builder.up() : builder.down())
                 .withDetail("pushPartition", pushConsumer.partition().toString())
                 .withDetail("pushConsumerLastPoll", lastPoll.toString())
+                .withDetail("groupRepliesPartition", groupReplies.partition().toString())
+                .withDetail("groupRepliesLastPoll", groupReplies.lastPoll().toString())
                 .withDetail("producerFailures", publisher.failures());
         if (publisher.lastFailure() != null) {
             builder.withDetail("producerLastFailure", publisher.lastFailure());
