@@ -67,7 +67,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *   own epoch, so the groups of the last {@link #PREVIOUS_EPOCHS_KEPT} epochs are kept for late application
  *   messages (the server accepts messages of epochs [current−2, current]).</li>
  *   <li>{@code group-member-left}: the user's leaves become pending removals; every Commit this device builds removes
- *   them too ({@link #add} first commits them on their own, since an Add commit may carry Adds only). The remaining
+ *   them too (the server requires it of every Commit, Add commits included). The remaining
  *   device with the lowest leaf index commits them at once, in the background; if it is offline, the next Commit of
  *   any member does.</li>
  * </ul>
@@ -83,6 +83,8 @@ public final class MlsGroups implements AutoCloseable {
     public static final int MAX_COMMIT_ATTEMPTS = 5;
     /** How long a stale Commit waits for the received Commits to bring the group to the server's epoch. */
     public static final Duration EPOCH_WAIT = Duration.ofSeconds(15);
+    /** How long a Commit refused for pending removals this device has not heard of waits for the event. */
+    public static final Duration PENDING_WAIT = Duration.ofSeconds(3);
     /** One-time KeyPackages a publish or refill tops the directory up to. */
     public static final int KEY_PACKAGE_TARGET = 50;
     /** A refill after a Welcome uploads when the directory holds fewer one-time KeyPackages than this. */
@@ -188,9 +190,9 @@ public final class MlsGroups implements AutoCloseable {
     }
 
     /**
-     * Adds every active device of each user (the own user's other devices when it is listed) in one Commit; devices
-     * already in the group are left out, a user fully in it is skipped. Pending removals are committed first, on their
-     * own. Answers the group's epoch afterwards.
+     * Adds every active device of each user (the own user's other devices when it is listed) in one Commit, which
+     * also removes the pending leaves; devices already in the group are left out, a user fully in it is skipped.
+     * Answers the group's epoch afterwards.
      */
     public long add(String groupId, Collection<String> users) {
         List<String> wanted = List.copyOf(new LinkedHashSet<>(users));
@@ -198,23 +200,29 @@ public final class MlsGroups implements AutoCloseable {
             throw new IllegalArgumentException("no users to add");
         }
         return withGroup(groupId, state -> {
-            commitPendingRemovals(state);
             KeyPackageClaim[] claim = {claim(wanted)};
             return commitWithRetries(state, () -> {
                 List<KeyPackage> joiners = joiners(state, claim[0]);
                 if (joiners.isEmpty()) {
                     return state.current.getEpoch();
                 }
-                List<Proposal> adds = new ArrayList<>();
+                List<Proposal> proposals = removes(state.pendingRemovals());
                 for (KeyPackage keyPackage : joiners) {
-                    adds.add(Proposal.add(keyPackage));
+                    proposals.add(Proposal.add(keyPackage));
                 }
-                Built built = build(state, adds, false);
+                Built built = build(state, proposals, false);
                 long epoch = service.addMembers(groupId, built.epoch, built.commit, built.welcome, built.groupInfo)
                         .epoch();
-                state.install(built.next);
+                state.install(built.next, built.removed);
                 return epoch;
-            }, () -> claim[0] = claim(wanted));
+            }, problem -> {
+                if (problem.mismatches().stream().anyMatch(mismatch -> wanted.contains(mismatch.userId())
+                        && !mismatch.missingDevices().isEmpty())) {
+                    claim[0] = claim(wanted); // a device of an added user appeared after the claim
+                } else {
+                    state.awaitPendingRemovals(PENDING_WAIT);
+                }
+            });
         });
     }
 
@@ -234,9 +242,9 @@ public final class MlsGroups implements AutoCloseable {
             leaves.addAll(state.pendingRemovals());
             Built built = build(state, removes(leaves), true);
             long epoch = service.removeMember(groupId, userId, built.epoch, built.commit, built.groupInfo);
-            state.install(built.next);
+            state.install(built.next, built.removed);
             return epoch;
-        }, null));
+        }, problem -> state.awaitPendingRemovals(PENDING_WAIT)));
     }
 
     /** A key rotation: a Commit with a path update (and the pending removals). Answers the new epoch. */
@@ -244,9 +252,9 @@ public final class MlsGroups implements AutoCloseable {
         return withGroup(groupId, state -> commitWithRetries(state, () -> {
             Built built = build(state, removes(state.pendingRemovals()), true);
             long epoch = service.commit(groupId, built.epoch, built.commit, built.groupInfo);
-            state.install(built.next);
+            state.install(built.next, built.removed);
             return epoch;
-        }, null));
+        }, problem -> state.awaitPendingRemovals(PENDING_WAIT)));
     }
 
     /** Commits the pending removals, if any (an update Commit); answers the group's epoch afterwards. */
@@ -345,6 +353,7 @@ public final class MlsGroups implements AutoCloseable {
                     state.pending.add(leaf);
                 }
             }
+            state.changed.signalAll();
             commitNow = !state.pending.isEmpty() && lowestRemainingLeaf(state) == state.current.getIndex().value();
         } finally {
             state.lock.unlock();
@@ -472,7 +481,7 @@ public final class MlsGroups implements AutoCloseable {
             }
             Built built = build(state, removes(pending), true);
             long epoch = service.commit(state.groupId, built.epoch, built.commit, built.groupInfo);
-            state.install(built.next);
+            state.install(built.next, built.removed);
             return epoch;
         }, null);
     }
@@ -590,7 +599,13 @@ public final class MlsGroups implements AutoCloseable {
             welcome = MLSOutputStream.encode(welcomeMessage);
         }
         byte[] groupInfo = MLSOutputStream.encode(result.group.getGroupInfo(false));
-        return new Built(epoch, result.group, commit, welcome, groupInfo);
+        Set<Integer> removed = new TreeSet<>();
+        for (Proposal proposal : proposals) {
+            if (proposal.getProposalType() == org.bouncycastle.mls.codec.ProposalType.REMOVE) {
+                removed.add(proposal.getRemove().removed.value());
+            }
+        }
+        return new Built(epoch, result.group, commit, welcome, groupInfo, removed);
     }
 
     private static int remainingLeaves(TreeKEMPublicKey tree, List<Proposal> proposals) {
@@ -612,7 +627,8 @@ public final class MlsGroups implements AutoCloseable {
         return remaining;
     }
 
-    private record Built(long epoch, Group next, byte[] commit, byte[] welcome, byte[] groupInfo) {
+    private record Built(long epoch, Group next, byte[] commit, byte[] welcome, byte[] groupInfo,
+                         Set<Integer> removed) {
     }
 
     @FunctionalInterface
@@ -630,7 +646,8 @@ public final class MlsGroups implements AutoCloseable {
      * for the group to reach the server's epoch and runs it again; on 409 {@code device-mismatch} runs
      * {@code onMismatch} (when given) and again; at most {@link #MAX_COMMIT_ATTEMPTS} in all.
      */
-    private <T> T commitWithRetries(GroupState state, Attempt<T> attempt, Runnable onMismatch) {
+    private <T> T commitWithRetries(GroupState state, Attempt<T> attempt,
+                                    java.util.function.Consumer<ProblemException> onMismatch) {
         for (int i = 1; ; i++) {
             if (state.gone) {
                 throw new MlsException("this device is no longer in group " + state.groupId);
@@ -646,7 +663,7 @@ public final class MlsGroups implements AutoCloseable {
                     long target = Math.max(builtOn + 1, problem.epoch().orElse(builtOn + 1));
                     state.awaitEpoch(target, EPOCH_WAIT);
                 } else if ("device-mismatch".equals(problem.name()) && onMismatch != null) {
-                    onMismatch.run();
+                    onMismatch.accept(problem);
                 } else {
                     throw problem;
                 }
@@ -767,7 +784,7 @@ public final class MlsGroups implements AutoCloseable {
                 if (next == null) {
                     throw new MlsException("the Commit did not advance group " + state.groupId);
                 }
-                state.install(next);
+                state.install(next, commit.removedLeaves());
                 change = new GroupEpochChange(state.groupId, next.getEpoch(), committer, commit.addedAddresses(),
                         removed);
             }
@@ -881,14 +898,18 @@ public final class MlsGroups implements AutoCloseable {
             this.current = current;
         }
 
-        /** Moves to the next epoch (lock held), keeping the last epochs' groups and dropping committed removals. */
-        void install(Group next) {
+        /**
+         * Moves to the next epoch (lock held), keeping the last epochs' groups and dropping the removals the Commit
+         * made from the pending ones (by index: an Add of the same Commit may have reused the leaf).
+         */
+        void install(Group next, Collection<Integer> removed) {
             previous.addFirst(current);
             while (previous.size() > PREVIOUS_EPOCHS_KEPT) {
                 previous.removeLast();
             }
             current = next;
             TreeKEMPublicKey tree = next.getTree();
+            pending.removeAll(removed);
             pending.removeIf(leaf -> leafNode(tree, leaf) == null);
             changed.signalAll();
         }
@@ -924,6 +945,28 @@ public final class MlsGroups implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new MlsException("interrupted while waiting for epoch " + epoch + " of group " + groupId);
+            }
+        }
+
+        /**
+         * After a 409 {@code device-mismatch} that is not about added devices: the server knows of pending removals
+         * this device has not heard of yet ({@code group-member-left} on its way). Waits (lock released) until the
+         * pending removals change or {@code timeout} passed, so the next attempt carries them.
+         */
+        void awaitPendingRemovals(Duration timeout) {
+            Set<Integer> before = new TreeSet<>(pending);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            try {
+                while (!gone && pending.equals(before)) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    changed.awaitNanos(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MlsException("interrupted while waiting for pending removals of group " + groupId);
             }
         }
 

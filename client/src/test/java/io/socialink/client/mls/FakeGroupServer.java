@@ -167,10 +167,14 @@ final class FakeGroupServer implements AutoCloseable {
                 Roster roster = roster(groupId);
                 requireAdmin(roster);
                 CommitSummary summary = checkCommit(roster, epoch, commit);
-                if (!summary.removedLeaves().isEmpty() || !roster.pending.isEmpty()) {
+                if (!new TreeSet<>(summary.removedLeaves()).equals(roster.pending)) {
                     throw problem(409, "device-mismatch", null);
                 }
                 List<String> before = new ArrayList<>(roster.leaves);
+                for (int leaf : summary.removedLeaves()) {
+                    roster.leaves.set(leaf, null);
+                }
+                roster.pending.clear();
                 List<DeviceRef> added = new ArrayList<>();
                 for (String address : summary.addedAddresses()) {
                     if (roster.leaves.contains(address)) {

@@ -273,6 +273,38 @@ class MlsGroupsTest {
     }
 
     @Test
+    void shouldRemoveThePendingLeavesInTheAddCommitItself() throws Exception {
+        // given alice's two devices and bob in a group; alice's first device (leaf 0) does not hear that bob left
+        Device alice1 = server.device("alice", 3);
+        Device alice2 = server.device("alice", 3);
+        Device bob = server.device("bob", 3);
+        Device dave = server.device("dave", 3);
+        alice1.groups.create(GROUP);
+        alice1.groups.add(GROUP, List.of("alice", "bob"));
+        awaitEpoch(1, alice2, bob);
+        alice1.hold();
+        bob.groups.leave(GROUP);
+        assertThat(alice2.inbox.await(() -> !alice2.groups.pendingRemovals(GROUP).isEmpty(), WAIT)).isTrue();
+
+        // when alice's second device adds dave
+        long epoch = alice2.groups.add(GROUP, List.of("dave"));
+        alice1.release();
+
+        // then one commit removed bob and added dave (into bob's blank leaf); alice's first device followed it
+        assertThat(epoch).isEqualTo(2);
+        assertThat(server.roster(GROUP, true)).containsExactly("alice.1", "alice.2", "dave.1");
+        awaitEpoch(2, alice1, dave);
+        server.awaitIdle(WAIT);
+        assertThat(server.epoch(GROUP)).isEqualTo(2);
+        assertThat(alice1.groups.members(GROUP)).containsExactly("alice.1", "alice.2", "dave.1");
+        assertThat(alice1.groups.pendingRemovals(GROUP)).isEmpty();
+        assertThat(alice1.inbox.errors()).isEmpty();
+        dave.groups.send(GROUP, bytes("hello alices"));
+        assertThat(alice1.inbox.awaitText(GROUP, "hello alices", WAIT)).isTrue();
+        assertThat(alice2.inbox.awaitText(GROUP, "hello alices", WAIT)).isTrue();
+    }
+
+    @Test
     void shouldRotateKeysWithAnUpdateAndKeepTalking() throws Exception {
         // given
         Device alice = server.device("alice", 3);
