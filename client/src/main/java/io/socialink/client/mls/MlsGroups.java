@@ -72,8 +72,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *   any member does.</li>
  * </ul>
  * <b>State lives in memory only</b>: bcmls cannot serialize a {@code Group}, so a restarted client has no groups
- * (and cannot use the KeyPackages it uploaded before); it must be added again. Thread-safe: bcmls groups are not, so
- * every operation on one group runs under that group's lock, while different groups proceed in parallel.
+ * (and cannot use the KeyPackages it uploaded before); it must be added again.
+ * <p>Thread-safe: bcmls groups are not, so every operation on one group runs under that group's lock (held across
+ * the POST of a Commit, so an envelope of the new epoch waits until the accepted Commit's group is in place, and
+ * released while waiting for an epoch); bcmls computations of all groups in the JVM are serialized besides (see
+ * {@code Bcmls}: its cipher suites are shared singletons with stateful signers).
+ * <p>Known limits: bcmls 1.84 cannot commit a path in a one-leaf tree, so a Commit that would leave this device
+ * alone (removing the last other member, an update alone) is refused with an {@link MlsException}. The sender of an
+ * application message is the device the gateway names: bcmls verifies the member's signature but does not expose
+ * its leaf.
  */
 public final class MlsGroups implements AutoCloseable {
 

@@ -1,5 +1,6 @@
 package io.socialink.client.mls;
 
+import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.Envelope;
 
 import java.time.Duration;
@@ -22,6 +23,8 @@ public class MlsInbox implements MlsGroupListener {
     private final List<String> membersLeft = new ArrayList<>();
     private final List<String> undecryptable = new ArrayList<>();
     private final List<Throwable> errors = new ArrayList<>();
+    private final List<DeviceEvent> events = new ArrayList<>();
+    private int queueEmptyFrames;
 
     @Override
     public synchronized void onMessage(GroupMessage message) {
@@ -63,6 +66,27 @@ public class MlsInbox implements MlsGroupListener {
     public synchronized void onError(Throwable error) {
         errors.add(error);
         notifyAll();
+    }
+
+    @Override
+    public synchronized void onEvent(DeviceEvent event) {
+        events.add(event);
+        notifyAll();
+    }
+
+    @Override
+    public synchronized void onQueueEmpty() {
+        queueEmptyFrames++;
+        notifyAll();
+    }
+
+    /** Device events other than group ones (when the socket listener had no other listener for them). */
+    public synchronized List<DeviceEvent> events() {
+        return List.copyOf(events);
+    }
+
+    public synchronized int queueEmptyFrames() {
+        return queueEmptyFrames;
     }
 
     public synchronized List<GroupMessage> messages() {
