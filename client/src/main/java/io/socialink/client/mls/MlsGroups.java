@@ -88,6 +88,8 @@ public final class MlsGroups implements AutoCloseable {
     public static final int PREVIOUS_EPOCHS_KEPT = 2;
     /** Attempts of one add/remove/update/send before a 409 {@code stale-epoch} is given up on and thrown. */
     public static final int MAX_COMMIT_ATTEMPTS = 5;
+    /** Posts of the same Commit or message bytes when the answer was lost or the gateway answered 503. */
+    public static final int MAX_RESENDS = 3;
     /** How long a stale Commit waits for the received Commits to bring the group to the server's epoch. */
     public static final Duration EPOCH_WAIT = Duration.ofSeconds(15);
     /** How long a Commit refused for pending removals this device has not heard of waits for the event. */
@@ -218,8 +220,8 @@ public final class MlsGroups implements AutoCloseable {
                     proposals.add(Proposal.add(keyPackage));
                 }
                 Built built = build(state, proposals, false);
-                long epoch = service.addMembers(groupId, built.epoch, built.commit, built.welcome, built.groupInfo)
-                        .epoch();
+                long epoch = resending(() -> service.addMembers(groupId, built.epoch, built.commit, built.welcome,
+                        built.groupInfo)).epoch();
                 state.install(built.next, built.removed);
                 return epoch;
             }, problem -> {
@@ -248,7 +250,8 @@ public final class MlsGroups implements AutoCloseable {
             }
             leaves.addAll(state.pendingRemovals());
             Built built = build(state, removes(leaves), true);
-            long epoch = service.removeMember(groupId, userId, built.epoch, built.commit, built.groupInfo);
+            long epoch = resending(() -> service.removeMember(groupId, userId, built.epoch, built.commit,
+                    built.groupInfo));
             state.install(built.next, built.removed);
             return epoch;
         }, problem -> state.awaitPendingRemovals(PENDING_WAIT)));
@@ -258,7 +261,7 @@ public final class MlsGroups implements AutoCloseable {
     public long update(String groupId) {
         return withGroup(groupId, state -> commitWithRetries(state, () -> {
             Built built = build(state, removes(state.pendingRemovals()), true);
-            long epoch = service.commit(groupId, built.epoch, built.commit, built.groupInfo);
+            long epoch = resending(() -> service.commit(groupId, built.epoch, built.commit, built.groupInfo));
             state.install(built.next, built.removed);
             return epoch;
         }, problem -> state.awaitPendingRemovals(PENDING_WAIT)));
@@ -296,7 +299,7 @@ public final class MlsGroups implements AutoCloseable {
         Objects.requireNonNull(plaintext, "plaintext");
         return withGroup(groupId, state -> commitWithRetries(state, () -> {
             byte[] message = Bcmls.call(() -> MLSOutputStream.encode(state.current.protect(new byte[0], plaintext, 0)));
-            return service.send(groupId, message, idempotencyKey);
+            return resending(() -> service.send(groupId, message, idempotencyKey));
         }, null));
     }
 
@@ -487,7 +490,7 @@ public final class MlsGroups implements AutoCloseable {
                 return state.current.getEpoch();
             }
             Built built = build(state, removes(pending), true);
-            long epoch = service.commit(state.groupId, built.epoch, built.commit, built.groupInfo);
+            long epoch = resending(() -> service.commit(state.groupId, built.epoch, built.commit, built.groupInfo));
             state.install(built.next, built.removed);
             return epoch;
         }, null);
@@ -678,6 +681,29 @@ public final class MlsGroups implements AutoCloseable {
                 throw e;
             } catch (Exception e) {
                 throw new MlsException("MLS operation on group " + state.groupId + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Posts, and when the answer is lost (transport failure) or the gateway gave up waiting for group-fanout (503
+     * {@code group-service-unavailable}: the command may still be applied), posts the same bytes again: the server
+     * answers the Commit that won as accepted again, and a message with the same idempotency key is not duplicated.
+     * Without this, a Commit applied by the server but not installed here would leave this device an epoch behind
+     * for good (the committer never receives its own Commit).
+     */
+    private static <T> T resending(java.util.function.Supplier<T> post) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return post.get();
+            } catch (ProblemException problem) {
+                if (problem.status() != 503 || attempt >= MAX_RESENDS) {
+                    throw problem;
+                }
+            } catch (java.io.UncheckedIOException e) {
+                if (attempt >= MAX_RESENDS || e.getCause() instanceof java.io.InterruptedIOException) {
+                    throw e;
+                }
             }
         }
     }

@@ -244,12 +244,19 @@ final class FakeGroupServer implements AutoCloseable {
             race();
             synchronized (FakeGroupServer.this) {
                 Roster roster = roster(groupId);
+                if (epoch == roster.epoch - 1 && java.util.Arrays.equals(commit, roster.lastCommit)) {
+                    return roster.epoch; // the retry of the Commit that won: accepted again
+                }
                 CommitSummary summary = checkCommit(roster, epoch, commit);
                 if (!new TreeSet<>(summary.removedLeaves()).equals(roster.pending)
                         || !summary.addedAddresses().isEmpty()) {
                     throw problem(409, "device-mismatch", null);
                 }
                 applyRemoves(groupId, roster, summary, commit);
+                roster.lastCommit = commit;
+                if (loseNextAnswer.compareAndSet(true, false)) {
+                    throw problem(503, "group-service-unavailable", null);
+                }
                 return roster.epoch;
             }
         }
@@ -340,6 +347,7 @@ final class FakeGroupServer implements AutoCloseable {
         final Set<String> admins = new HashSet<>();
         final Set<Integer> pending = new TreeSet<>();
         long epoch;
+        byte[] lastCommit;
 
         void add(String address) {
             int blank = leaves.indexOf(null);
@@ -371,6 +379,8 @@ final class FakeGroupServer implements AutoCloseable {
     private final AtomicReference<CyclicBarrier> race = new AtomicReference<>();
     final AtomicInteger staleAnswers = new AtomicInteger();
     final AtomicInteger claims = new AtomicInteger();
+    /** The next accepted update Commit is answered 503 although applied, as a gateway timing out would. */
+    final java.util.concurrent.atomic.AtomicBoolean loseNextAnswer = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Registers a new device of {@code userId} and publishes {@code keyPackages} one-time KeyPackages and a

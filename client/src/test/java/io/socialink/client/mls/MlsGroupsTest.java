@@ -100,6 +100,7 @@ class MlsGroupsTest {
         }
         awaitEpoch(2, carol);
         assertThat(carol.groups.members(GROUP)).containsExactly("alice.1", "carol.1");
+        assertThat(carol.inbox.await(() -> !carol.inbox.epochs().isEmpty(), WAIT)).isTrue();
         assertThat(carol.inbox.epochs()).last().satisfies(change -> {
             assertThat(change.removed()).containsExactly("bob.1", "bob.2");
             assertThat(change.committer()).isEqualTo("alice.1");
@@ -346,6 +347,27 @@ class MlsGroupsTest {
         // and a refill tops the directory up
         assertThat(bob.groups.refillKeyPackages().count()).isEqualTo(MlsGroups.KEY_PACKAGE_TARGET);
         assertThat(bob.groups.keyPackages().oneTimeCount()).isEqualTo(MlsGroups.KEY_PACKAGE_TARGET);
+    }
+
+    @Test
+    void shouldResendTheSameCommitWhenTheAnswerWasLost() throws Exception {
+        // given
+        Device alice = server.device("alice", 3);
+        Device bob = server.device("bob", 3);
+        alice.groups.create(GROUP);
+        alice.groups.add(GROUP, List.of("bob"));
+        awaitEpoch(1, bob);
+
+        // when the server applies alice's update but answers 503
+        server.loseNextAnswer.set(true);
+        long epoch = alice.groups.update(GROUP);
+
+        // then the resent bytes are accepted again and alice is on the epoch everyone else is on
+        assertThat(epoch).isEqualTo(2);
+        assertThat(alice.groups.epoch(GROUP)).hasValue(2);
+        awaitEpoch(2, bob);
+        bob.groups.send(GROUP, bytes("same epoch"));
+        assertThat(alice.inbox.awaitText(GROUP, "same epoch", WAIT)).isTrue();
     }
 
     @Test
