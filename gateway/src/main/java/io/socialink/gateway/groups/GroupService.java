@@ -111,7 +111,7 @@ public class GroupService {
         }
         String id = encode(groupId);
         return checkKnownKeyPackages(info.adds())
-                .then(Mono.defer(() -> checkCoverage(id, info.adds())))
+                .then(Mono.defer(() -> checkCoverage(id, actor, info.adds())))
                 .then(Mono.fromRunnable(() -> checkWelcome(info.adds(), welcomeRefs)))
                 .then(Mono.defer(() -> {
                     List<AddedDevice> added = info.adds().stream()
@@ -280,10 +280,11 @@ public class GroupService {
     }
 
     /**
-     * For each added user, the Adds must cover every active device the projection does not show in the group yet;
-     * a rejection against a cached device list is confirmed against the database first.
+     * For each added user, the Adds must cover every active device the projection does not show in the group yet
+     * (the committing device is in the group by definition, even before the projection shows it); a rejection
+     * against a cached device list is confirmed against the database first.
      */
-    private Mono<Void> checkCoverage(String groupId, List<MlsFraming.Add> adds) {
+    private Mono<Void> checkCoverage(String groupId, DeviceAddress actor, List<MlsFraming.Add> adds) {
         Map<String, Set<Integer>> added = new LinkedHashMap<>();
         for (MlsFraming.Add add : adds) {
             added.computeIfAbsent(add.device().userId(), user -> new TreeSet<>()).add(add.device().deviceId());
@@ -292,6 +293,7 @@ public class GroupService {
                 .collectList()
                 .flatMap(members -> {
                     Map<String, Set<Integer>> inGroup = new HashMap<>();
+                    inGroup.computeIfAbsent(actor.userId(), user -> new HashSet<>()).add(actor.deviceId());
                     members.forEach(member -> inGroup.computeIfAbsent(member.userId(), user -> new HashSet<>())
                             .add(member.deviceId()));
                     return directory.activeDevices(added.keySet(), false)

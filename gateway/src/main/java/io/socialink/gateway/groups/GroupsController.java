@@ -3,6 +3,7 @@ package io.socialink.gateway.groups;
 import java.util.Map;
 
 import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.problem.Problem;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -14,6 +15,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The MLS group endpoints (docs/groups.md), device Basic auth. Security has checked that the acting path user
@@ -26,10 +29,12 @@ public class GroupsController {
 
     private final GroupService groups;
     private final GroupReads reads;
+    private final JsonMapper json;
 
-    public GroupsController(GroupService groups, GroupReads reads) {
+    public GroupsController(GroupService groups, GroupReads reads, JsonMapper json) {
         this.groups = groups;
         this.reads = reads;
+        this.json = json;
     }
 
     @PostMapping(path = "/create/{creatorId}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -46,12 +51,25 @@ public class GroupsController {
         return groups.addMembers(actor, groupId, body);
     }
 
+    /**
+     * Removing another user takes a JSON body with the Commit; leaving (removedBy = userId) takes none (a body sent
+     * anyway is ignored). The body is read as text because WebFlux reads no typed body of a DELETE without a
+     * content type.
+     */
     @DeleteMapping("/{groupId}/members/{userId}/{removedBy}")
     public Mono<ResponseEntity<Map<String, Object>>> removeMember(
             @PathVariable String groupId, @PathVariable String userId, @PathVariable String removedBy,
-            @RequestBody(required = false) GroupRequestBodies.CommitOnly body,
+            @RequestBody(required = false) String body,
             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress actor) {
-        return groups.removeMember(actor, groupId, userId, body);
+        GroupRequestBodies.CommitOnly commit = null;
+        if (body != null && !body.isBlank() && !userId.equals(actor.userId())) {
+            try {
+                commit = json.readValue(body, GroupRequestBodies.CommitOnly.class);
+            } catch (JacksonException e) {
+                throw Problem.badRequest("malformed request body").toException();
+            }
+        }
+        return groups.removeMember(actor, groupId, userId, commit);
     }
 
     @PostMapping(path = "/{groupId}/commit/{committerId}", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -11,15 +11,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.groups.MlsTestDevice;
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.gateway.keypackages.KeyPackages;
+import io.socialink.gateway.messages.MessageIds;
 import io.socialink.schemas.avro.CommitBundle;
 import io.socialink.schemas.avro.CommitKind;
 import io.socialink.schemas.avro.CreateGroup;
 import io.socialink.schemas.avro.GroupCommand;
+import io.socialink.schemas.avro.GroupMessage;
 import io.socialink.schemas.avro.GroupReply;
+import io.socialink.schemas.avro.LeaveGroup;
 import io.socialink.schemas.topics.Topics;
 import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.LocalKafka;
@@ -332,6 +336,100 @@ class GroupEndpointsIT {
         assertThat(response.problemType()).endsWith("/stale-epoch");
         assertThat(response.json().get("epoch").asLong()).isEqualTo(7);
         assertThat(response.json().get("detail").asString()).isEqualTo("the group is at epoch 7");
+    }
+
+    @Test
+    void shouldSendAnApplicationMessageWithADeterministicMessageId() throws Exception {
+        // given: a message of alice's group at epoch 0
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        byte[] groupBytes = newGroupId();
+        String groupId = groupIdText(groupBytes);
+        byte[] message = MlsTestDevice.applicationMessage(alice.mls().createGroup(groupBytes), "hi");
+        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(() -> app.post(
+                "/api/v1/groups/" + groupId + "/send/" + alice.device().userId(), alice.device().authorization(),
+                GatewayApp.JSON.writeValueAsString(Map.of("message", b64(message), "idempotencyKey", "k-1"))));
+
+        // when
+        GroupCommand command = awaitCommand(groupId);
+        reply(GroupReply.newBuilder().setRequestId(command.getRequestId()).setGroupId(groupId).setStatus(201)
+                .setEpoch(0).setAttributes(Map.of("recipientDevices", "3")).build());
+        Response response = pending.get();
+
+        // then
+        GroupMessage sent = (GroupMessage) command.getCommand();
+        String expectedId = MessageIds.derive(new DeviceAddress(alice.device().userId(), alice.device().deviceId()),
+                "k-1").toString();
+        assertThat(sent.getMessageId()).isEqualTo(expectedId);
+        assertThat(sent.getEpoch()).isZero();
+        assertThat(sent.getContent().array()).isEqualTo(message);
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        assertThat(response.json().get("messageId").asString()).isEqualTo(expectedId);
+        assertThat(response.json().get("epoch").asLong()).isZero();
+        assertThat(response.json().get("recipientDevices").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldSendLeaveGroupWhenAUserRemovesItself() throws Exception {
+        // given
+        MlsDevice bob = device(GatewayApp.unique("bob"), 1);
+        String groupId = groupIdText(newGroupId());
+        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(() -> app.delete(
+                "/api/v1/groups/" + groupId + "/members/" + bob.device().userId() + "/" + bob.device().userId(),
+                bob.device().authorization()));
+
+        // when
+        GroupCommand command = awaitCommand(groupId);
+        reply(GroupReply.newBuilder().setRequestId(command.getRequestId()).setGroupId(groupId).setStatus(200)
+                .setEpoch(4).build());
+        Response response = pending.get();
+
+        // then
+        assertThat(command.getCommand()).isInstanceOf(LeaveGroup.class);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.json().get("epoch").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldSendARemoveCommitForAnotherUsersLeaves() throws Exception {
+        // given: alice's group with bob at leaf 1 and carol at leaf 2, and alice's commit removing bob
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        MlsDevice bob = device(GatewayApp.unique("bob"), 1);
+        MlsDevice carol = device(GatewayApp.unique("carol"), 1);
+        byte[] groupBytes = newGroupId();
+        String groupId = groupIdText(groupBytes);
+        MlsTestDevice.Bundle added = MlsTestDevice.commit(alice.mls().createGroup(groupBytes),
+                List.of(uploadedKeyPackage(bob), uploadedKeyPackage(carol)), List.of());
+        MlsTestDevice.Bundle removal = MlsTestDevice.commit(added.next(), List.of(), List.of(1));
+        String path = "/api/v1/groups/" + groupId + "/members/" + bob.device().userId() + "/"
+                + alice.device().userId();
+        String body = GatewayApp.JSON.writeValueAsString(Map.of("epoch", 1, "commit", b64(removal.commit()),
+                "groupInfo", b64(removal.groupInfo())));
+        Response addAsRemoval = app.send(app.request(path, alice.device().authorization())
+                .header("Content-Type", "application/json").method("DELETE", java.net.http.HttpRequest.BodyPublishers
+                        .ofString(GatewayApp.JSON.writeValueAsString(Map.of("epoch", 0,
+                                "commit", b64(added.commit()))))));
+        Response withoutBody = app.delete(path, alice.device().authorization());
+        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(() -> app.send(
+                app.request(path, alice.device().authorization()).header("Content-Type", "application/json")
+                        .method("DELETE", java.net.http.HttpRequest.BodyPublishers.ofString(body))));
+
+        // when
+        GroupCommand command = awaitCommand(groupId);
+        reply(GroupReply.newBuilder().setRequestId(command.getRequestId()).setGroupId(groupId).setStatus(200)
+                .setEpoch(2).build());
+        Response response = pending.get();
+
+        // then
+        assertThat(addAsRemoval.status()).as(addAsRemoval.body()).isEqualTo(422);
+        assertThat(addAsRemoval.problemType()).endsWith("/invalid-mls-message");
+        assertThat(withoutBody.status()).isEqualTo(400);
+        CommitBundle commit = (CommitBundle) command.getCommand();
+        assertThat(commit.getKind()).isEqualTo(CommitKind.REMOVE);
+        assertThat(commit.getRemovedUserId()).isEqualTo(bob.device().userId());
+        assertThat(commit.getRemovedLeaves()).containsExactly(1);
+        assertThat(commit.getEpoch()).isEqualTo(1);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.json().get("epoch").asLong()).isEqualTo(2);
     }
 
     @Test
