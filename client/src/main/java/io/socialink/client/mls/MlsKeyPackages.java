@@ -69,9 +69,14 @@ public final class MlsKeyPackages {
     }
 
     /** The KeyPackage of ours that {@code welcome} is addressed to, or null. */
-    synchronized Secrets find(Welcome welcome) throws Exception {
+    Secrets find(Welcome welcome) throws Exception {
+        List<Secrets> candidates;
+        synchronized (this) {
+            candidates = new ArrayList<>(byRef.values());
+        }
+        // outside this object's monitor: make() takes the bcmls lock first, then the monitor
         return Bcmls.call(() -> {
-            for (Secrets secrets : byRef.values()) {
+            for (Secrets secrets : candidates) {
                 if (welcome.find(secrets.keyPackage()) >= 0) {
                     return secrets;
                 }
