@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentMap;
 
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.kafka.EventPublisher;
+import io.socialink.gateway.metrics.GatewayMetrics;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
 import io.socialink.schemas.avro.GroupCommand;
@@ -30,12 +31,14 @@ public class GroupRequests {
     private final EventPublisher publisher;
     private final int nodeId;
     private final Duration timeout;
+    private final GatewayMetrics metrics;
     private final ConcurrentMap<String, CompletableFuture<GroupReply>> pending = new ConcurrentHashMap<>();
 
-    public GroupRequests(EventPublisher publisher, int nodeId, Duration timeout) {
+    public GroupRequests(EventPublisher publisher, int nodeId, Duration timeout, GatewayMetrics metrics) {
         this.publisher = publisher;
         this.nodeId = nodeId;
         this.timeout = timeout;
+        this.metrics = metrics;
     }
 
     /** Sends {@code command} (a CreateGroup, CommitBundle, GroupMessage or LeaveGroup) and waits for its reply. */
@@ -54,13 +57,20 @@ public class GroupRequests {
             CompletableFuture<GroupReply> reply = new CompletableFuture<>();
             pending.put(requestId, reply);
             return Mono.fromFuture(publisher.send(Topics.GROUP_COMMANDS, groupId, record))
-                    .onErrorMap(error -> Problem.unavailable("the group request could not be sent, retry")
-                            .toException())
+                    .onErrorMap(error -> {
+                        metrics.groupRequest("failed");
+                        return Problem.unavailable("the group request could not be sent, retry").toException();
+                    })
                     .then(Mono.fromFuture(reply, true))
-                    .timeout(timeout, Mono.error(() -> new ProblemException(Problem.of(
-                            HttpStatus.SERVICE_UNAVAILABLE, "group-service-unavailable",
-                            "no verdict from the group service within " + timeout.toMillis() + " ms; the request may"
-                                    + " still be applied, read the group again"))))
+                    .timeout(timeout, Mono.error(() -> {
+                        metrics.groupRequest("timeout");
+                        return new ProblemException(Problem.of(HttpStatus.SERVICE_UNAVAILABLE,
+                                "group-service-unavailable", "no verdict from the group service within "
+                                        + timeout.toMillis() + " ms; the request may still be applied, read the group"
+                                        + " again"));
+                    }))
+                    .doOnNext(answer -> metrics.groupRequest(answer.getStatus() >= 200 && answer.getStatus() < 300
+                            ? "accepted" : "refused"))
                     .doFinally(signal -> pending.remove(requestId));
         });
     }

@@ -6,6 +6,7 @@ import io.socialink.gateway.config.KafkaProperties;
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.keypackages.KeyPackageRepository;
 import io.socialink.gateway.keys.DeviceDirectory;
+import io.socialink.gateway.metrics.GatewayMetrics;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -22,8 +23,9 @@ import org.springframework.context.annotation.Configuration;
 public class GroupsConfig {
 
     @Bean
-    public GroupRequests groupRequests(EventPublisher publisher, GatewayProperties gateway, GroupProperties groups) {
-        return new GroupRequests(publisher, gateway.nodeId(), groups.replyTimeout());
+    public GroupRequests groupRequests(EventPublisher publisher, GatewayProperties gateway, GroupProperties groups,
+                                       GatewayMetrics metrics) {
+        return new GroupRequests(publisher, gateway.nodeId(), groups.replyTimeout(), metrics);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

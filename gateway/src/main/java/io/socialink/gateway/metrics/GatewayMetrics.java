@@ -20,6 +20,11 @@ public final class GatewayMetrics {
     public static final String PUSHES_WRITTEN = "socialink.gateway.pushes.written";
     /** Counter of pushes dropped: socket gone, connection replaced, unknown kind, or socket buffer full. */
     public static final String PUSHES_DROPPED = "socialink.gateway.pushes.dropped";
+    /**
+     * Counter of group requests to group-fanout by {@code outcome}: accepted (2xx reply), refused (other reply),
+     * timeout (no reply in time, 503), failed (not sent, 503).
+     */
+    public static final String GROUP_REQUESTS = "socialink.gateway.group.requests";
 
     private final MeterRegistry registry;
     private final Timer sendLatency;
@@ -43,6 +48,10 @@ public final class GatewayMetrics {
 
     public Timer sendLatency() {
         return sendLatency;
+    }
+
+    public void groupRequest(String outcome) {
+        registry.counter(GROUP_REQUESTS, "outcome", outcome).increment();
     }
 
     public void pushWritten() {
