@@ -1,0 +1,325 @@
+package io.socialink.client.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.socialink.client.api.GroupMember;
+import io.socialink.client.api.ProblemException;
+import io.socialink.client.api.SocialinkClient;
+import io.socialink.client.mls.GroupIds;
+import io.socialink.client.mls.GroupMessage;
+import io.socialink.client.mls.MlsDevice;
+import io.socialink.schemas.avro.CommandRejected;
+import io.socialink.schemas.avro.CommitAccepted;
+import io.socialink.schemas.avro.GroupEvent;
+import io.socialink.schemas.topics.Topics;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
+import io.socialink.testing.LocalPostgres;
+import io.socialink.testing.LocalRedis;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * MLS groups end to end: real bcmls clients, the real gateway, group-fanout and delivery-worker as separate JVMs.
+ * Every device of a group decrypts every other device's messages; a removed member's devices get nothing more and
+ * are refused; two commits on one epoch end with one winner and a loser that rebuilds on top of it; a non-member
+ * can neither send nor read; a member that leaves is removed by the others' next commit.
+ */
+@ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
+class GroupMessagingIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static LocalSystem system;
+    private static SocialinkClient client;
+    private static KafkaTestEnv kafka;
+    private final List<MlsDevice> devices = new ArrayList<>();
+
+    @BeforeAll
+    static void startSystem(KafkaTestEnv kafkaEnv, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
+        kafka = kafkaEnv;
+        system = LocalSystem.withGroups(kafka, postgres, redis, Map.of()).start();
+        client = system.client();
+    }
+
+    @AfterAll
+    static void stopSystem() throws Exception {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @AfterEach
+    void closeDevices() {
+        devices.forEach(MlsDevice::close);
+    }
+
+    @Test
+    void shouldLetEveryDeviceOfAThreeMemberGroupDecryptEveryOtherDevicesMessages() throws Exception {
+        // given three users with two devices each, all in one group made by one commit
+        String alice = user("alice");
+        String bob = user("bob");
+        String carol = user("carol");
+        MlsDevice alice1 = device(alice);
+        List<MlsDevice> all = List.of(alice1, device(alice), device(bob), device(bob), device(carol), device(carol));
+        String group = GroupIds.random();
+        alice1.groups().create(group);
+        alice1.groups().add(group, List.of(alice, bob, carol));
+        for (MlsDevice device : all.subList(1, all.size())) {
+            assertThat(device.inbox().awaitJoined(group, WAIT)).as("%s joined", device).isTrue();
+        }
+
+        // when every device sends one message
+        for (MlsDevice device : all) {
+            device.groups().send(group, text("from " + device.address()));
+        }
+
+        // then every device decrypted the five messages of the others, and nothing failed
+        for (MlsDevice device : all) {
+            List<String> expected = all.stream().filter(other -> other != device)
+                    .map(other -> "from " + other.address()).toList();
+            assertThat(device.inbox().awaitTexts(group, expected.size(), WAIT))
+                    .as("what %s decrypted", device).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(device.inbox().undecryptable()).as("%s undecryptable", device).isEmpty();
+            assertThat(device.groups().epoch(group)).hasValue(1);
+        }
+        List<GroupMember> members = awaitMembers(alice1, group, 3);
+        assertThat(members).extracting(GroupMember::userId).containsExactlyInAnyOrder(alice, bob, carol);
+        assertThat(members).allSatisfy(member -> assertThat(member.devices()).hasSize(2));
+    }
+
+    @Test
+    void shouldDeliverNothingMoreToARemovedMemberAndRefuseItsSendsAndReads() throws Exception {
+        // given a group of alice, bob and carol (two devices), then carol removed by alice
+        String alice = user("alice");
+        String bob = user("bob");
+        String carol = user("carol");
+        MlsDevice alice1 = device(alice);
+        MlsDevice bob1 = device(bob);
+        MlsDevice carol1 = device(carol);
+        MlsDevice carol2 = device(carol);
+        String group = GroupIds.random();
+        alice1.groups().create(group);
+        alice1.groups().add(group, List.of(bob, carol));
+        for (MlsDevice device : List.of(bob1, carol1, carol2)) {
+            assertThat(device.inbox().awaitJoined(group, WAIT)).isTrue();
+        }
+        bob1.groups().send(group, text("before removal"));
+        assertThat(carol1.inbox().awaitText(group, "before removal", WAIT)).isTrue();
+        assertThat(alice1.inbox().awaitText(group, "before removal", WAIT)).isTrue();
+        GroupMessage captured = alice1.inbox().messages().get(0);
+
+        // when
+        alice1.groups().remove(group, carol);
+
+        // then carol's devices learn of it from the commit and the others go on without them
+        assertThat(carol1.inbox().awaitDeparture(group, WAIT)).isNotNull();
+        assertThat(carol2.inbox().awaitDeparture(group, WAIT)).isNotNull();
+        assertThat(bob1.inbox().await(() -> bob1.groups().epoch(group).orElse(0) == 2, WAIT)).isTrue();
+        bob1.groups().send(group, text("after removal"));
+        assertThat(alice1.inbox().awaitText(group, "after removal", WAIT)).isTrue();
+        TimeUnit.SECONDS.sleep(2);
+        for (MlsDevice device : List.of(carol1, carol2)) {
+            assertThat(device.inbox().texts(group)).as("%s", device).doesNotContain("after removal");
+            assertThat(device.inbox().undecryptable()).as("%s got ciphertext it cannot read", device).isEmpty();
+        }
+
+        // and the server refuses carol: a replayed real ciphertext of the group, and the group reads
+        byte[] ciphertext = captured.envelope().content();
+        assertProblem(() -> client.sendGroupMessage(carol1.credentials(), group, ciphertext, null, null),
+                403, "not-a-member");
+        assertProblem(() -> client.group(carol1.credentials(), group), 403, "not-a-member");
+        assertProblem(() -> client.groupMembers(carol2.credentials(), group), 403, "not-a-member");
+    }
+
+    @Test
+    void shouldAcceptOneOfTwoCommitsOnTheSameEpochAndLetTheLoserRebuildOnTheWinner() throws Exception {
+        // given alice (admin) and bob in a group at epoch 1; bob offline, so he cannot learn of alice's commit
+        String alice = user("alice");
+        String bob = user("bob");
+        MlsDevice alice1 = device(alice);
+        MlsDevice bob1 = device(bob);
+        String group = GroupIds.random();
+        alice1.groups().create(group);
+        alice1.groups().add(group, List.of(bob));
+        assertThat(bob1.inbox().awaitJoined(group, WAIT)).isTrue();
+        bob1.socket().close();
+
+        // when alice commits on epoch 1 first, then bob commits on epoch 1 too and reconnects a moment later
+        assertThat(alice1.groups().update(group)).isEqualTo(2);
+        CompletableFuture<Void> reconnect = CompletableFuture.runAsync(() -> {
+            sleep(1_000);
+            bob1.connect();
+        });
+        long bobsEpoch = bob1.groups().update(group);
+        reconnect.get(30, TimeUnit.SECONDS);
+
+        // then bob's first commit lost with stale-epoch, his rebuilt one won epoch 2 -> 3
+        assertThat(bobsEpoch).isEqualTo(3);
+        List<GroupEvent> events = groupEvents(group, 5);
+        assertThat(events).filteredOn(event -> event.getEvent() instanceof CommitAccepted)
+                .extracting(GroupEvent::getEpoch, GroupEvent::getActorUserId)
+                .containsExactly(tuple(1L, alice), tuple(2L, alice), tuple(3L, bob));
+        assertThat(events).filteredOn(event -> event.getEvent() instanceof CommandRejected)
+                .singleElement()
+                .satisfies(event -> {
+                    assertThat(event.getActorUserId()).isEqualTo(bob);
+                    assertThat(((CommandRejected) event.getEvent()).getProblemType()).isEqualTo("stale-epoch");
+                });
+
+        // and both sides are in epoch 3 and read each other
+        assertThat(alice1.inbox().await(() -> alice1.groups().epoch(group).orElse(0) == 3, WAIT)).isTrue();
+        alice1.groups().send(group, text("after the race"));
+        bob1.groups().send(group, text("rebuilt and fine"));
+        assertThat(bob1.inbox().awaitText(group, "after the race", WAIT)).isTrue();
+        assertThat(alice1.inbox().awaitText(group, "rebuilt and fine", WAIT)).isTrue();
+    }
+
+    @Test
+    void shouldRefuseANonMembersSendsAndReads() throws Exception {
+        // given a group of alice and bob, and dave who is not in it
+        String alice = user("alice");
+        String bob = user("bob");
+        MlsDevice alice1 = device(alice);
+        MlsDevice bob1 = device(bob);
+        MlsDevice dave1 = device(user("dave"));
+        String group = GroupIds.random();
+        alice1.groups().create(group);
+        alice1.groups().add(group, List.of(bob));
+        assertThat(bob1.inbox().awaitJoined(group, WAIT)).isTrue();
+        bob1.groups().send(group, text("members only"));
+        assertThat(alice1.inbox().awaitText(group, "members only", WAIT)).isTrue();
+        byte[] membersCiphertext = alice1.inbox().messages().get(0).envelope().content();
+
+        // then dave can neither post the group's real ciphertext as his own nor read the group
+        assertProblem(() -> client.sendGroupMessage(dave1.credentials(), group, membersCiphertext, null, null),
+                403, "not-a-member");
+        assertProblem(() -> client.group(dave1.credentials(), group), 403, "not-a-member");
+        assertProblem(() -> client.groupMembers(dave1.credentials(), group), 403, "not-a-member");
+        TimeUnit.SECONDS.sleep(1);
+        assertThat(bob1.inbox().messages()).isEmpty();
+        assertThat(alice1.inbox().texts(group)).containsExactly("members only");
+    }
+
+    @Test
+    void shouldRemoveAMemberWhoLeftWithTheNextCommitOfTheOthers() throws Exception {
+        // given alice, bob and carol in a group
+        String alice = user("alice");
+        String bob = user("bob");
+        String carol = user("carol");
+        MlsDevice alice1 = device(alice);
+        MlsDevice bob1 = device(bob);
+        MlsDevice carol1 = device(carol);
+        String group = GroupIds.random();
+        alice1.groups().create(group);
+        alice1.groups().add(group, List.of(bob, carol));
+        assertThat(bob1.inbox().awaitJoined(group, WAIT)).isTrue();
+        assertThat(carol1.inbox().awaitJoined(group, WAIT)).isTrue();
+
+        // when carol leaves
+        carol1.groups().leave(group);
+
+        // then the others hear of it, a commit removes her leaf, and later messages do not reach her
+        assertThat(alice1.inbox().await(() -> alice1.inbox().membersLeft().contains(carol), WAIT)).isTrue();
+        assertThat(bob1.inbox().await(() -> bob1.groups().epoch(group).orElse(0) >= 2, WAIT))
+                .as("a commit removed the leaf of the member who left").isTrue();
+        assertThat(alice1.inbox().await(() -> alice1.groups().epoch(group).orElse(0) >= 2, WAIT)).isTrue();
+        bob1.groups().send(group, text("after carol left"));
+        assertThat(alice1.inbox().awaitText(group, "after carol left", WAIT)).isTrue();
+        TimeUnit.SECONDS.sleep(1);
+        assertThat(carol1.inbox().texts(group)).doesNotContain("after carol left");
+        assertThat(awaitMembers(alice1, group, 2)).extracting(GroupMember::userId)
+                .containsExactlyInAnyOrder(alice, bob);
+    }
+
+    private MlsDevice device(String userId) {
+        MlsDevice device = MlsDevice.online(client, userId);
+        devices.add(device);
+        return device;
+    }
+
+    private static String user(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static byte[] text(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The projection follows group.events asynchronously: wait until it shows {@code users} members. */
+    private static List<GroupMember> awaitMembers(MlsDevice as, String group, int users) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<GroupMember> members = List.of();
+        while (System.nanoTime() < deadline) {
+            members = client.groupMembers(as.credentials(), group);
+            if (members.size() == users) {
+                return members;
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        return members;
+    }
+
+    /** The group's events from its event store, once at least {@code atLeast} of them are there. */
+    private static List<GroupEvent> groupEvents(String group, int atLeast) throws InterruptedException {
+        String topic = kafka.layout().name(Topics.GROUP_EVENTS);
+        List<GroupEvent> events = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                kafka.consumerProperties("group-events-" + UUID.randomUUID()))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    GroupEvent event = Topics.GROUP_EVENTS.valueSerde().deserializer().deserialize(topic,
+                            record.value());
+                    if (event.getGroupId().equals(group)) {
+                        events.add(event);
+                    }
+                }
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+                boolean atEnd = partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+                if (atEnd && events.size() >= atLeast) {
+                    return events;
+                }
+            }
+        }
+        return events;
+    }
+
+    private static void assertProblem(Runnable call, int status, String type) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(ProblemException.class, problem -> {
+            assertThat(problem.status()).isEqualTo(status);
+            assertThat(problem.name()).isEqualTo(type);
+        });
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
