@@ -1,5 +1,7 @@
 package io.socialink.client.mls;
 
+import io.socialink.client.api.DeviceRef;
+import io.socialink.client.api.GroupSendResult;
 import io.socialink.client.api.KeyPackageClaim;
 import io.socialink.client.api.KeyPackageCount;
 import io.socialink.client.api.ProblemException;
@@ -18,11 +20,14 @@ import org.bouncycastle.mls.codec.MLSInputStream;
 import org.bouncycastle.mls.codec.MLSMessage;
 import org.bouncycastle.mls.codec.MLSOutputStream;
 import org.bouncycastle.mls.codec.Proposal;
+import org.bouncycastle.mls.codec.ProposalType;
 import org.bouncycastle.mls.codec.WireFormat;
 import org.bouncycastle.mls.crypto.Secret;
 import org.bouncycastle.mls.protocol.Group;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -46,6 +51,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The MLS groups (RFC 9420, bcmls) of one device, against the Delivery Service of docs/groups.md:
@@ -286,7 +293,7 @@ public final class MlsGroups implements AutoCloseable {
     }
 
     /** {@link #send(String, byte[], String)} with a fresh idempotency key. */
-    public io.socialink.client.api.GroupSendResult send(String groupId, byte[] plaintext) {
+    public GroupSendResult send(String groupId, byte[] plaintext) {
         return send(groupId, plaintext, UUID.randomUUID().toString());
     }
 
@@ -295,7 +302,7 @@ public final class MlsGroups implements AutoCloseable {
      * on 409 {@code stale-epoch} waits for the group to catch up, encrypts again and retries with the same
      * idempotency key.
      */
-    public io.socialink.client.api.GroupSendResult send(String groupId, byte[] plaintext, String idempotencyKey) {
+    public GroupSendResult send(String groupId, byte[] plaintext, String idempotencyKey) {
         Objects.requireNonNull(plaintext, "plaintext");
         return withGroup(groupId, state -> commitWithRetries(state, () -> {
             byte[] message = Bcmls.call(() -> MLSOutputStream.encode(state.current.protect(new byte[0], plaintext, 0)));
@@ -500,7 +507,7 @@ public final class MlsGroups implements AutoCloseable {
         KeyPackageClaim claim = service.claimKeyPackages(users, true);
         if (!claim.missing().isEmpty()) {
             throw new MlsException("no KeyPackage in the directory for " + claim.missing().stream()
-                    .map(io.socialink.client.api.DeviceRef::address).toList());
+                    .map(DeviceRef::address).toList());
         }
         return claim;
     }
@@ -602,7 +609,7 @@ public final class MlsGroups implements AutoCloseable {
         byte[] commit = MLSOutputStream.encode(result.message);
         byte[] welcome = null;
         boolean adds = proposals.stream().anyMatch(p -> p.getProposalType()
-                == org.bouncycastle.mls.codec.ProposalType.ADD);
+                == ProposalType.ADD);
         if (adds) {
             MLSMessage welcomeMessage = new MLSMessage(WireFormat.mls_welcome);
             welcomeMessage.welcome = result.message.welcome;
@@ -611,7 +618,7 @@ public final class MlsGroups implements AutoCloseable {
         byte[] groupInfo = MLSOutputStream.encode(result.group.getGroupInfo(false));
         Set<Integer> removed = new TreeSet<>();
         for (Proposal proposal : proposals) {
-            if (proposal.getProposalType() == org.bouncycastle.mls.codec.ProposalType.REMOVE) {
+            if (proposal.getProposalType() == ProposalType.REMOVE) {
                 removed.add(proposal.getRemove().removed.value());
             }
         }
@@ -622,9 +629,9 @@ public final class MlsGroups implements AutoCloseable {
         Set<Integer> removed = new HashSet<>();
         int adds = 0;
         for (Proposal proposal : proposals) {
-            if (proposal.getProposalType() == org.bouncycastle.mls.codec.ProposalType.REMOVE) {
+            if (proposal.getProposalType() == ProposalType.REMOVE) {
                 removed.add(proposal.getRemove().removed.value());
-            } else if (proposal.getProposalType() == org.bouncycastle.mls.codec.ProposalType.ADD) {
+            } else if (proposal.getProposalType() == ProposalType.ADD) {
                 adds++;
             }
         }
@@ -657,7 +664,7 @@ public final class MlsGroups implements AutoCloseable {
      * {@code onMismatch} (when given) and again; at most {@link #MAX_COMMIT_ATTEMPTS} in all.
      */
     private <T> T commitWithRetries(GroupState state, Attempt<T> attempt,
-                                    java.util.function.Consumer<ProblemException> onMismatch) {
+                                    Consumer<ProblemException> onMismatch) {
         for (int i = 1; ; i++) {
             if (state.gone) {
                 throw new MlsException("this device is no longer in group " + state.groupId);
@@ -692,7 +699,7 @@ public final class MlsGroups implements AutoCloseable {
      * Without this, a Commit applied by the server but not installed here would leave this device an epoch behind
      * for good (the committer never receives its own Commit).
      */
-    private static <T> T resending(java.util.function.Supplier<T> post) {
+    private static <T> T resending(Supplier<T> post) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return post.get();
@@ -700,8 +707,8 @@ public final class MlsGroups implements AutoCloseable {
                 if (problem.status() != 503 || attempt >= MAX_RESENDS) {
                     throw problem;
                 }
-            } catch (java.io.UncheckedIOException e) {
-                if (attempt >= MAX_RESENDS || e.getCause() instanceof java.io.InterruptedIOException) {
+            } catch (UncheckedIOException e) {
+                if (attempt >= MAX_RESENDS || e.getCause() instanceof InterruptedIOException) {
                     throw e;
                 }
             }
