@@ -10,7 +10,9 @@ import java.util.List;
  * Receives what {@link MlsGroups} made of group envelopes and events. Calls come on the thread that handed the
  * envelope over (a socket's listener thread, one at a time, in frame order), except {@link #onError} reports of
  * background work (KeyPackage refills, commits of pending removals), which come from the groups' background thread.
- * Implementations must not block for long.
+ * Implementations must not block for long. Calls are made without any group lock held, so a listener may query
+ * {@link MlsGroups} ({@code epoch}, {@code members}); it must not run Commits ({@code add}, {@code remove},
+ * {@code update}) on the socket's thread, since a stale Commit waits for Commits that arrive on that very thread.
  */
 @FunctionalInterface
 public interface MlsGroupListener {

@@ -284,12 +284,14 @@ public final class MlsGroups implements AutoCloseable {
      * this device drops the group at once. Answers the epoch the server reported.
      */
     public long leave(String groupId) {
-        return withGroup(groupId, state -> {
-            long epoch = service.leave(groupId);
+        long epoch = withGroup(groupId, state -> {
+            long answered = service.leave(groupId);
             depart(state);
-            listener.onRemoved(groupId, MlsGroupListener.Departure.LEFT);
-            return epoch;
+            return answered;
         });
+        // listeners are called without a group lock held, so they may query the groups
+        listener.onRemoved(groupId, MlsGroupListener.Departure.LEFT);
+        return epoch;
     }
 
     /** {@link #send(String, byte[], String)} with a fresh idempotency key. */
