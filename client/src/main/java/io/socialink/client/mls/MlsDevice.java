@@ -4,6 +4,7 @@ import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.DeviceSocketListener;
+import io.socialink.client.socket.SeenMessageIds;
 
 import java.util.Objects;
 
@@ -32,6 +33,7 @@ public final class MlsDevice implements AutoCloseable {
     private final DeviceCredentials credentials;
     private final MlsInbox inbox;
     private final MlsGroups groups;
+    private final SeenMessageIds seen = new SeenMessageIds();
     private volatile DeviceSocket socket;
 
     public MlsDevice(SocialinkClient client, DeviceCredentials credentials, MlsInbox inbox) {
@@ -63,13 +65,16 @@ public final class MlsDevice implements AutoCloseable {
         return connect(null);
     }
 
-    /** Connects with {@code others} (e.g. a {@code SecureMessenger} listener) receiving the non-group frames. */
+    /**
+     * Connects with {@code others} (e.g. a {@code SecureMessenger} listener) receiving the non-group frames; every
+     * socket of this device shares one {@link SeenMessageIds}, so copies pushed again after a reconnect are dropped.
+     */
     public DeviceSocket connect(DeviceSocketListener others) {
         DeviceSocket previous = socket;
         if (previous != null) {
             previous.close();
         }
-        socket = DeviceSocket.connect(client, credentials, groups.socketListener(others));
+        socket = DeviceSocket.connect(client, credentials, groups.socketListener(others), seen);
         return socket;
     }
 

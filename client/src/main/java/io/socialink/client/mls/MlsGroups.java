@@ -768,6 +768,10 @@ public final class MlsGroups implements AutoCloseable {
             throw new MlsException("the Welcome is for group " + groupId + ", not " + envelope.groupId());
         }
         keyPackages.used(secrets);
+        GroupState existing = groups.get(groupId);
+        if (existing != null && !existing.gone && epochOf(existing) >= group.getEpoch()) {
+            return; // a Welcome delivered again (through a last-resort KeyPackage): this device is further already
+        }
         GroupState previous = groups.put(groupId, new GroupState(groupId, group));
         if (previous != null) {
             previous.drop();
@@ -904,6 +908,15 @@ public final class MlsGroups implements AutoCloseable {
                 });
             }
             return background;
+        }
+    }
+
+    private static long epochOf(GroupState state) {
+        state.lock.lock();
+        try {
+            return state.current.getEpoch();
+        } finally {
+            state.lock.unlock();
         }
     }
 

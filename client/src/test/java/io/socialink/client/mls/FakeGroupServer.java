@@ -189,6 +189,7 @@ final class FakeGroupServer implements AutoCloseable {
                 for (DeviceRef joiner : added) {
                     Device device = device(joiner.address());
                     Envelope envelope = envelope(Envelope.MLS_WELCOME, welcome, groupId);
+                    welcomes.add(envelope);
                     device.deliver(() -> device.groups.handle(envelope));
                 }
                 return new GroupMembersAdded(roster.epoch, added);
@@ -379,6 +380,8 @@ final class FakeGroupServer implements AutoCloseable {
     private final AtomicReference<CyclicBarrier> race = new AtomicReference<>();
     final AtomicInteger staleAnswers = new AtomicInteger();
     final AtomicInteger claims = new AtomicInteger();
+    /** Every Welcome copy handed out, in order. */
+    final List<Envelope> welcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The next accepted update Commit is answered 503 although applied, as a gateway timing out would. */
     final java.util.concurrent.atomic.AtomicBoolean loseNextAnswer = new java.util.concurrent.atomic.AtomicBoolean();
 

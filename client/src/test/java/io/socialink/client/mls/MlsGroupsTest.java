@@ -389,6 +389,30 @@ class MlsGroupsTest {
     }
 
     @Test
+    void shouldIgnoreAWelcomeDeliveredAgainAfterTheGroupMovedOn() throws Exception {
+        // given bob joined through his last-resort KeyPackage (its secrets stay) and the group moved to epoch 2
+        Device alice = server.device("alice", 3);
+        Device bob = server.device("bob", 0);
+        alice.groups.create(GROUP);
+        alice.groups.add(GROUP, List.of("bob"));
+        awaitEpoch(1, bob);
+        alice.groups.update(GROUP);
+        awaitEpoch(2, bob);
+
+        // when the Welcome comes again (at-least-once delivery after a reconnect)
+        io.socialink.client.socket.Envelope welcome = server.welcomes.get(0);
+        bob.groups.handle(new io.socialink.client.socket.Envelope(java.util.UUID.randomUUID(),
+                welcome.senderUserId(), welcome.senderDeviceId(), welcome.ciphertextType(), welcome.content(),
+                welcome.sentAt(), null, welcome.groupId()));
+
+        // then bob stays on epoch 2 and keeps reading
+        assertThat(bob.groups.epoch(GROUP)).hasValue(2);
+        alice.groups.send(GROUP, bytes("still epoch 2"));
+        assertThat(bob.inbox.awaitText(GROUP, "still epoch 2", WAIT)).isTrue();
+        assertThat(bob.inbox.joined()).containsExactly(GROUP);
+    }
+
+    @Test
     void shouldRefuseToAddAUserWithADeviceWithoutKeyPackages() {
         // given carol with a device that never uploaded a KeyPackage
         Device alice = server.device("alice", 3);
