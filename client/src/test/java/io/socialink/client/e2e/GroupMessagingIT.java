@@ -239,7 +239,7 @@ class GroupMessagingIT {
         carol1.groups().leave(group);
 
         // then the others hear of it, a commit removes her leaf, and later messages do not reach her
-        assertThat(alice1.inbox().await(() -> alice1.inbox().membersLeft().contains(carol), WAIT)).isTrue();
+        assertThat(alice1.inbox().await(() -> alice1.inbox().membersLeft().contains(group + ":" + carol), WAIT)).isTrue();
         assertThat(bob1.inbox().await(() -> bob1.groups().epoch(group).orElse(0) >= 2, WAIT))
                 .as("a commit removed the leaf of the member who left").isTrue();
         assertThat(alice1.inbox().await(() -> alice1.groups().epoch(group).orElse(0) >= 2, WAIT)).isTrue();
