@@ -366,6 +366,13 @@ public final class GroupDecider {
         for (Leaf recipient : after.activeDevices()) {
             deliveries.add(FanOut.event(command, recipient, eventId, MEMBER_LEFT_EVENT, attributes));
         }
+        // the leaving user's other devices are out too and must hear of it: no Commit will reach them
+        for (int index : leaves) {
+            Leaf leaf = state.leafAt(index);
+            if (leaf.deviceId() != command.getActorDeviceId()) {
+                deliveries.add(FanOut.event(command, leaf, eventId, MEMBER_LEFT_EVENT, attributes));
+            }
+        }
         GroupMetadata metadata = metadata(command, "member-left", state.epoch(), after, now);
         metadata.setChangedDevices(leaves.size());
         metadata.setRecipientDevices(deliveries.size());

@@ -450,7 +450,7 @@ class GroupDeciderTest {
     }
 
     @Test
-    void shouldTellTheRemainingMemberDevicesThatAUserLeft() {
+    void shouldTellTheRemainingMemberDevicesAndTheLeaversOtherDevicesThatAUserLeft() {
         // given
         aliceBobCarol();
 
@@ -458,7 +458,7 @@ class GroupDeciderTest {
         Decision decision = group.accept(leave(G, "bob.2"));
 
         // then
-        assertThat(recipients(decision)).containsExactly("alice.1", "carol.1");
+        assertThat(recipients(decision)).containsExactly("alice.1", "carol.1", "bob.1");
         assertThat(decision.deliveries()).allSatisfy(delivery -> {
             assertThat(delivery.getEvent().getType()).isEqualTo("group-member-left");
             assertThat(delivery.getEvent().getAttributes()).containsEntry("groupId", G)
