@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,7 +44,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * MLS groups end to end: real bcmls clients, the real gateway, group-fanout and delivery-worker as separate JVMs.
  * Every device of a group decrypts every other device's messages; a removed member's devices get nothing more and
  * are refused; two commits on one epoch end with one winner and a loser that rebuilds on top of it; a non-member
- * can neither send nor read; a member that leaves is removed by the others' next commit.
+ * can neither send nor read; bad MLS input is refused without any effect; a member that leaves is removed by the
+ * others' next commit.
  */
 @ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
 class GroupMessagingIT {
@@ -221,6 +224,51 @@ class GroupMessagingIT {
     }
 
     @Test
+    void shouldRefuseBadMlsInputWithoutFanningOutOrChangingTheGroup() throws Exception {
+        // given alice and bob in a group at epoch 1, and a real message of that group and of another one
+        String alice = user("alice");
+        String bob = user("bob");
+        MlsDevice alice1 = device(alice);
+        MlsDevice bob1 = device(bob);
+        String group = GroupIds.random();
+        String other = GroupIds.random();
+        alice1.groups().create(group);
+        alice1.groups().add(group, List.of(bob));
+        alice1.groups().create(other);
+        alice1.groups().add(other, List.of(bob));
+        assertThat(bob1.inbox().awaitJoined(group, WAIT)).isTrue();
+        assertThat(bob1.inbox().awaitJoined(other, WAIT)).isTrue();
+        alice1.groups().send(group, text("real"));
+        alice1.groups().send(other, text("elsewhere"));
+        assertThat(bob1.inbox().awaitText(group, "real", WAIT)).isTrue();
+        assertThat(bob1.inbox().awaitText(other, "elsewhere", WAIT)).isTrue();
+        byte[] real = bob1.inbox().messages().get(0).envelope().content();
+        byte[] otherGroups = bob1.inbox().messages().get(1).envelope().content();
+        int received = bob1.inbox().messages().size();
+
+        // then truncated bytes, non-MLS bytes, another group's message, an epoch far ahead and a truncated commit
+        // are refused with a problem type
+        assertProblem(() -> client.sendGroupMessage(alice1.credentials(), group,
+                Arrays.copyOf(real, real.length / 2), null, null), 422, "invalid-mls-message");
+        assertProblem(() -> client.sendGroupMessage(alice1.credentials(), group, text("not mls at all"), null, null),
+                422, "invalid-mls-message");
+        assertProblem(() -> client.sendGroupMessage(alice1.credentials(), group, otherGroups, null, null),
+                422, "invalid-mls-message");
+        assertProblem(() -> client.sendGroupMessage(alice1.credentials(), group, withEpoch(real, 1_000), null, null),
+                422, "invalid-epoch");
+        assertProblem(() -> client.commitGroup(alice1.credentials(), group, 1, Arrays.copyOf(real, 20), null),
+                422, "invalid-mls-message");
+
+        // and nothing was fanned out, the group is unchanged and still works
+        TimeUnit.SECONDS.sleep(1);
+        assertThat(bob1.inbox().messages()).hasSize(received);
+        assertThat(bob1.inbox().undecryptable()).isEmpty();
+        assertThat(client.group(alice1.credentials(), group).epoch()).isEqualTo(1);
+        alice1.groups().send(group, text("still fine"));
+        assertThat(bob1.inbox().awaitText(group, "still fine", WAIT)).isTrue();
+    }
+
+    @Test
     void shouldRemoveAMemberWhoLeftWithTheNextCommitOfTheOthers() throws Exception {
         // given alice, bob and carol in a group
         String alice = user("alice");
@@ -306,6 +354,28 @@ class GroupMessagingIT {
             }
         }
         return events;
+    }
+
+    /**
+     * The same PrivateMessage with another epoch in its framing (u16 version, u16 wire format, varint-length group
+     * id, u64 epoch): the server reads the framing, only members could tell that the content no longer fits it.
+     */
+    private static byte[] withEpoch(byte[] privateMessage, long epoch) {
+        byte[] copy = privateMessage.clone();
+        int offset = 4;
+        int length = copy[offset] & 0xff;
+        int prefix = length >> 6;
+        int groupIdLength;
+        int lengthBytes;
+        if (prefix == 0) {
+            groupIdLength = length & 0x3f;
+            lengthBytes = 1;
+        } else {
+            groupIdLength = ((length & 0x3f) << 8) | (copy[offset + 1] & 0xff);
+            lengthBytes = 2;
+        }
+        ByteBuffer.wrap(copy, offset + lengthBytes + groupIdLength, 8).putLong(epoch);
+        return copy;
     }
 
     private static void assertProblem(Runnable call, int status, String type) {

@@ -2,7 +2,9 @@ package io.socialink.client.e2e;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -67,6 +69,15 @@ final class LocalSystem implements AutoCloseable {
         }
         gateway.start();
         return this;
+    }
+
+    /** The logs of the apps this system runs. */
+    List<Path> logs() {
+        List<Path> logs = new ArrayList<>(List.of(gateway.log(), worker.log()));
+        if (groupFanout != null) {
+            logs.add(groupFanout.log());
+        }
+        return logs;
     }
 
     SocialinkClient client() {

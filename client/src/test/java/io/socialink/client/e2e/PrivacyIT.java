@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -20,6 +21,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.socialink.client.api.SocialinkClient;
+import io.socialink.client.mls.GroupIds;
+import io.socialink.client.mls.MlsDevice;
 import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.LocalKafka;
 import io.socialink.testing.LocalPostgres;
@@ -38,9 +41,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The server never sees plaintext: after an encrypted conversation in which every message carries a random marker
- * (online and queued deliveries, both directions, sync copies, Note to Self), the marker is in none of the test's
- * Kafka topics (the catalog's prefixed topics and the delivery-worker's changelog and repartition topics), none of
- * the rows of its Postgres database, no Redis key or value, and neither service log. A control plants the marker in
+ * (online and queued deliveries, both directions, sync copies, Note to Self, and messages in an MLS group), the
+ * marker is in none of the test's Kafka topics (the catalog's prefixed topics and the delivery-worker's and
+ * group-fanout's changelog and repartition topics), none of the rows of its Postgres database, no Redis key or value,
+ * and no service log. A control plants the marker in
  * each kind of storage and checks that the same scan finds it, so a blind scan cannot pass.
  */
 @ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
@@ -60,7 +64,7 @@ class PrivacyIT {
         kafka = kafkaEnv;
         postgres = postgresEnv;
         redis = redisEnv;
-        system = new LocalSystem(kafka, postgres, redis).start();
+        system = LocalSystem.withGroups(kafka, postgres, redis, Map.of()).start();
         client = system.client();
     }
 
@@ -84,12 +88,15 @@ class PrivacyIT {
         List<String> kafkaHits = scanner.kafka(kafka, testTopics);
         List<String> postgresHits = scanner.postgres(postgres);
         List<String> redisHits = scanner.redis(redis);
-        List<Path> logHits = scanner.files(List.of(system.gateway.log(), system.worker.log()));
+        List<Path> logHits = scanner.files(system.logs());
 
         // then the marker is nowhere, and the scan did read the worker's internal topics and the gateway's tables
         assertThat(MarkerScanner.topics(kafka, testTopics))
                 .anyMatch(name -> name.startsWith(system.workerApplicationId) && name.endsWith("-changelog"))
-                .anyMatch(name -> name.equals(kafka.layout().prefix() + "device.deliveries"));
+                .anyMatch(name -> name.equals(kafka.layout().prefix() + "device.deliveries"))
+                .anyMatch(name -> name.equals(kafka.layout().prefix() + "group.commands"))
+                .anyMatch(name -> name.startsWith(kafka.layout().prefix() + "e2e-groups-")
+                        && name.endsWith("-changelog"));
         assertThat(MarkerScanner.tableCount(postgres)).isPositive();
         assertThat(kafkaHits).as("Kafka records with the marker").isEmpty();
         assertThat(postgresHits).as("Postgres tables with the marker").isEmpty();
@@ -135,6 +142,36 @@ class PrivacyIT {
             plaintexts.add(send(bob2, alice, marker + " bob2 after the queue", alice1, alice2, bob1));
             for (SecureDevice device : List.of(alice1, alice2, bob1, bob2)) {
                 assertThat(device.undecryptable()).as(device + " undecryptable").isEmpty();
+            }
+        }
+        plaintexts.addAll(converseInGroup(marker));
+        return plaintexts;
+    }
+
+    /** Carol (two devices) and Dave write in an MLS group; answers the plaintexts. */
+    private static List<String> converseInGroup(String marker) throws Exception {
+        String carol = "carol-" + UUID.randomUUID().toString().substring(0, 8);
+        String dave = "dave-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> plaintexts = new ArrayList<>();
+        try (MlsDevice carol1 = MlsDevice.online(client, carol);
+             MlsDevice carol2 = MlsDevice.online(client, carol);
+             MlsDevice dave1 = MlsDevice.online(client, dave)) {
+            String group = GroupIds.random();
+            carol1.groups().create(group);
+            carol1.groups().add(group, List.of(carol, dave));
+            for (MlsDevice device : List.of(carol2, dave1)) {
+                assertThat(device.inbox().awaitJoined(group, WAIT)).as(device + " joined").isTrue();
+            }
+            for (MlsDevice sender : List.of(carol1, dave1, carol2)) {
+                String text = marker + " group message from " + sender.address();
+                sender.groups().send(group, text.getBytes(StandardCharsets.UTF_8));
+                for (MlsDevice receiver : List.of(carol1, carol2, dave1)) {
+                    if (receiver != sender) {
+                        assertThat(receiver.inbox().awaitText(group, text, WAIT))
+                                .as(receiver + " decrypts '" + text + "'").isTrue();
+                    }
+                }
+                plaintexts.add(text);
             }
         }
         return plaintexts;
