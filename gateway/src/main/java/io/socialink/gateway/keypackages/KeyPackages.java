@@ -31,6 +31,13 @@ public final class KeyPackages {
     public static final int MAX_KEY_PACKAGE_BYTES = 16 * 1024;
 
     private static final String REF_LABEL = "MLS 1.0 KeyPackage Reference";
+    /**
+     * bcmls's cipher suites are JVM-wide singletons ({@code MlsCipherSuite.getSuite}, also behind every decoded
+     * KeyPackage) with one stateful signer and one digest each: concurrent requests verifying signatures or hashing
+     * refs corrupt each other's results (valid KeyPackages refused as badly signed, wrong refs). Those calls are
+     * serialized on this lock; they take well under a millisecond.
+     */
+    private static final Object BCMLS = new Object();
 
     private KeyPackages() {
     }
@@ -82,7 +89,11 @@ public final class KeyPackages {
         KeyPackage keyPackage = message.keyPackage;
         Parsed parsed = inspect(keyPackage, bytes);
         try {
-            if (!keyPackage.verify()) {
+            boolean valid;
+            synchronized (BCMLS) {
+                valid = keyPackage.verify();
+            }
+            if (!valid) {
                 throw new InvalidKeyPackageException("the KeyPackage's signature is not valid");
             }
         } catch (InvalidKeyPackageException e) {
@@ -116,7 +127,10 @@ public final class KeyPackages {
 
     /** The KeyPackageRef of {@code keyPackage}. */
     public static byte[] ref(KeyPackage keyPackage) throws IOException {
-        return keyPackage.getSuite().refHash(MLSOutputStream.encode(keyPackage), REF_LABEL);
+        byte[] encoded = MLSOutputStream.encode(keyPackage);
+        synchronized (BCMLS) {
+            return keyPackage.getSuite().refHash(encoded, REF_LABEL);
+        }
     }
 
     /** The device address a credential identity names, or null when it is not a valid {@code userId.deviceId}. */

@@ -3,7 +3,12 @@ package io.socialink.gateway.keypackages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.groups.MlsTestDevice;
@@ -53,5 +58,41 @@ class KeyPackagesTest {
 
         // then
         assertThat(parsed.identity()).isNull();
+    }
+
+    @Test
+    void shouldVerifyAndHashConcurrentUploads() throws Exception {
+        // given: bcmls shares one signer and one digest per cipher suite across the JVM
+        List<byte[]> messages = new ArrayList<>();
+        List<byte[]> refs = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            byte[] message = new MlsTestDevice("bob." + (i + 1)).keyPackageMessage();
+            messages.add(message);
+            refs.add(KeyPackages.parseUpload(message).ref());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            // when
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int device = t;
+                results.add(pool.submit(() -> {
+                    int ok = 0;
+                    for (int n = 0; n < 200; n++) {
+                        if (Arrays.equals(KeyPackages.parseUpload(messages.get(device)).ref(), refs.get(device))) {
+                            ok++;
+                        }
+                    }
+                    return ok;
+                }));
+            }
+
+            // then
+            for (Future<Integer> result : results) {
+                assertThat(result.get()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
