@@ -1,0 +1,531 @@
+package io.socialink.client.bench;
+
+import io.socialink.client.api.GroupSendResult;
+import io.socialink.client.api.SocialinkClient;
+import io.socialink.client.auth.DeviceCredentials;
+import io.socialink.client.auth.PlatformTokens;
+import io.socialink.client.mls.GatewayDeliveryService;
+import io.socialink.client.mls.GroupIds;
+import io.socialink.client.mls.MlsGroups;
+import io.socialink.client.mls.MlsIdentity;
+import io.socialink.client.mls.MlsInbox;
+import io.socialink.client.mls.MlsKeyPackages;
+import io.socialink.client.socket.CloseStatus;
+import io.socialink.client.socket.DeviceEvent;
+import io.socialink.client.socket.DeviceSocket;
+import io.socialink.client.socket.DeviceSocketListener;
+import io.socialink.client.socket.Envelope;
+import io.socialink.client.socket.SeenMessageIds;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.PrintWriter;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * System benchmark of MLS group fan-out (docs/benchmarks.md, "MLS group fan-out") against one local gateway:
+ * <ol>
+ *   <li>Setup (not timed as a figure): registers {@code members - 1} users with one device each (bounded
+ *   concurrency), each uploading a last-resort KeyPackage only (the sampled members a one-time one too), and
+ *   connects every device's socket (raw {@link DeviceSocket}s whose listener records the arrival time of each group
+ *   copy per (messageId, device) and returns, so the socket acks as usual). A creator device with real
+ *   {@link MlsGroups} creates the group.</li>
+ *   <li>Welcome: the creator adds every other member in one Commit. Timed: the KeyPackage claim, the client's
+ *   commit build (from the claim's answer to the POST), the POST, and the Welcome's delivery from the POST's 200 to
+ *   each device's Welcome frame (the listener call, after the frame is read and parsed).</li>
+ *   <li>Single message, {@code messageRuns} times one after another: one application message (real MLS protect),
+ *   timed from just before its POST to each device's arrival; per run p50, p99 and the last device, and
+ *   deliveries/s = devices / last-device time.</li>
+ *   <li>Burst: {@code burst} messages sent back to back by the creator (sequential POSTs: {@code MlsGroups} holds the
+ *   group's lock across a send's POST, so parallel sends of one device would serialize anyway), until every device
+ *   has every message; deliveries/s over the whole burst (first POST start to last arrival) and each delivery's
+ *   latency from its message's POST start.</li>
+ * </ol>
+ * The sampled members ({@code sampleDecrypt}) are real {@link MlsGroups}: they join from the Welcome and must decrypt
+ * every message, proving the copies are valid MLS. Every wait is bounded by {@code timeout}: a phase that does not
+ * complete fails the run with what is missing. Duplicates (a messageId again on a device) are counted and left out.
+ */
+public final class GroupFanoutBench {
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration QUEUE_EMPTY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PAUSE_BETWEEN_RUNS = Duration.ofMillis(300);
+    private static final int HTTP_THREADS = 8;
+
+    private final GroupBenchOptions options;
+    private final PrintWriter out;
+    private final FanoutLedger ledger;
+    private final LongAdder socketsClosed = new LongAdder();
+    private final LongAdder listenerErrors = new LongAdder();
+    private volatile boolean finishing;
+
+    public GroupFanoutBench(GroupBenchOptions options, PrintWriter out) {
+        this.options = options;
+        this.out = out;
+        this.ledger = new FanoutLedger(options.recipients());
+    }
+
+    /** One member device: index into the ledger, its socket, and for sampled members its real MLS groups. */
+    private record Member(int index, DeviceCredentials credentials, MlsGroups groups, MlsInbox inbox,
+                          DeviceSocket socket) {
+    }
+
+    public GroupBenchReport run() throws InterruptedException {
+        LoadGenerator.checkLoopback(options.server(), options.allowRemote());
+        ExecutorService httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS,
+                LoadGenerator.daemonThreads("bench-http"));
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(httpExecutor)
+                .build();
+        SocialinkClient client = new SocialinkClient(options.server(), http, PlatformTokens.fromEnvironment(),
+                REQUEST_TIMEOUT);
+        ExecutorService setup = Executors.newFixedThreadPool(options.concurrency(),
+                LoadGenerator.daemonThreads("bench-setup"));
+        List<Member> members = new ArrayList<>();
+        DeviceSocket creatorSocket = null;
+        MlsGroups creator = null;
+        JsonMapper mapper = JsonMapper.builder().build();
+        ObjectNode json = mapper.createObjectNode();
+        StringBuilder text = new StringBuilder();
+        try {
+            String run = "grp-" + Long.toString(System.currentTimeMillis(), 36) + "-"
+                    + UUID.randomUUID().toString().substring(0, 6);
+            json.put("benchmark", "group-fanout");
+            ObjectNode config = json.putObject("options");
+            config.put("server", options.server().toString()).put("members", options.members())
+                    .put("recipientDevices", options.recipients()).put("messageRuns", options.messageRuns())
+                    .put("burst", options.burst()).put("burstMode", "sequential")
+                    .put("sampleDecrypt", options.sampleDecrypt()).put("concurrency", options.concurrency())
+                    .put("timeoutSeconds", options.timeout().toSeconds()).put("run", run);
+
+            DeviceCredentials creatorDevice = client.register(run + "-c", 0);
+            TimedDeliveryService timed = new TimedDeliveryService(new GatewayDeliveryService(client, creatorDevice));
+            MlsInbox creatorInbox = new MlsInbox();
+            creator = new MlsGroups(MlsIdentity.generate(creatorDevice), timed, creatorInbox);
+
+            long setupStart = System.nanoTime();
+            members.addAll(registerAndConnect(client, setup, run));
+            double setupSeconds = seconds(System.nanoTime() - setupStart);
+            creatorSocket = DeviceSocket.connect(client, creatorDevice, creator.socketListener(null),
+                    new SeenMessageIds());
+            json.putObject("setup").put("seconds", setupSeconds);
+            line(text, "setup: %d devices registered (KeyPackages uploaded) and connected in %.1f s (%s)",
+                    members.size(), setupSeconds, run);
+
+            String groupId = GroupIds.random();
+            creator.create(groupId);
+            welcome(creator, timed, groupId, members, json.putObject("welcome"), text);
+            List<String> expectedTexts = new ArrayList<>();
+            Set<UUID> known = new HashSet<>();
+            FanoutLedger.Slot welcome = ledger.welcome();
+            known.add(welcome.messageId);
+            single(creator, timed, groupId, json.putObject("single"), text, expectedTexts, known);
+            burst(creator, timed, groupId, json.putObject("burst"), text, expectedTexts, known);
+            checks(members, groupId, expectedTexts, known, json.putObject("checks"), text);
+            return new GroupBenchReport(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json),
+                    text.toString());
+        } finally {
+            finishing = true;
+            List<DeviceSocket> sockets = new ArrayList<>();
+            members.forEach(member -> sockets.add(member.socket()));
+            if (creatorSocket != null) {
+                sockets.add(creatorSocket);
+            }
+            closeAll(setup, sockets);
+            members.stream().filter(member -> member.groups() != null).forEach(member -> member.groups().close());
+            if (creator != null) {
+                creator.close();
+            }
+            setup.shutdownNow();
+            httpExecutor.shutdownNow();
+        }
+    }
+
+    // ---- setup ----
+
+    private List<Member> registerAndConnect(SocialinkClient client, ExecutorService setup, String run)
+            throws InterruptedException {
+        int devices = options.recipients();
+        Set<Integer> sampled = new HashSet<>();
+        for (int s = 0; s < options.sampleDecrypt(); s++) {
+            sampled.add((int) ((long) s * devices / options.sampleDecrypt()) + devices / (2 * options.sampleDecrypt()));
+        }
+        AtomicInteger done = new AtomicInteger();
+        List<Future<Member>> futures = new ArrayList<>();
+        for (int i = 0; i < devices; i++) {
+            int index = i;
+            futures.add(setup.submit(() -> {
+                Member member = member(client, run + "-m" + index, index, sampled.contains(index));
+                int n = done.incrementAndGet();
+                if (n % 250 == 0) {
+                    out.printf(Locale.ROOT, "  %d of %d devices registered and connected%n", n, devices);
+                    out.flush();
+                }
+                return member;
+            }));
+        }
+        List<Member> members = new ArrayList<>();
+        try {
+            for (Future<Member> future : futures) {
+                members.add(future.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS));
+            }
+        } catch (ExecutionException e) {
+            futures.forEach(future -> future.cancel(true));
+            throw new IllegalStateException("setup failed: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            futures.forEach(future -> future.cancel(true));
+            throw new IllegalStateException("setup: not every device registered and connected within "
+                    + options.timeout().toSeconds() + " s");
+        }
+        for (Member member : members) {
+            if (!member.socket().awaitQueueEmpty(QUEUE_EMPTY_TIMEOUT)) {
+                throw new IllegalStateException("no queue-empty for " + member.credentials().address());
+            }
+        }
+        return members;
+    }
+
+    private Member member(SocialinkClient client, String userId, int index, boolean sampled) {
+        // opaque group copies need no one-time prekeys; the device still registers real signed keys
+        DeviceCredentials device = client.register(userId, 0);
+        if (sampled) {
+            MlsInbox inbox = new MlsInbox();
+            MlsGroups groups = MlsGroups.forDevice(client, device, inbox);
+            groups.publishKeyPackages(1);
+            DeviceSocket socket = DeviceSocket.connect(client, device,
+                    new Arrivals(index, device, groups.socketListener(null)), new SeenMessageIds());
+            return new Member(index, device, groups, inbox, socket);
+        }
+        // never joins: a last-resort KeyPackage lets the creator add it, its private halves are not needed
+        MlsKeyPackages keyPackages = new MlsKeyPackages(MlsIdentity.generate(device));
+        client.uploadKeyPackages(device, List.of(), keyPackages.generateLastResort());
+        DeviceSocket socket = DeviceSocket.connect(client, device, new Arrivals(index, device, null),
+                new SeenMessageIds());
+        return new Member(index, device, null, null, socket);
+    }
+
+    /** Records each group copy's arrival, then hands it to the sampled member's MLS groups (if any). */
+    private final class Arrivals implements DeviceSocketListener {
+
+        private final int index;
+        private final DeviceCredentials device;
+        private final DeviceSocketListener mls;
+
+        Arrivals(int index, DeviceCredentials device, DeviceSocketListener mls) {
+            this.index = index;
+            this.device = device;
+            this.mls = mls;
+        }
+
+        @Override
+        public void onEnvelope(Envelope envelope) {
+            long now = System.nanoTime();
+            if (envelope.isGroup()) {
+                ledger.arrived(envelope.messageId(), envelope.ciphertextType(), index, now);
+            }
+            if (mls != null) {
+                mls.onEnvelope(envelope);
+            }
+        }
+
+        @Override
+        public void onEvent(DeviceEvent event) {
+            if (mls != null) {
+                mls.onEvent(event);
+            }
+        }
+
+        @Override
+        public void onQueueEmpty() {
+            if (mls != null) {
+                mls.onQueueEmpty();
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            listenerErrors.increment();
+            if (listenerErrors.sum() <= 5) {
+                out.printf(Locale.ROOT, "socket error on %s: %s%n", device.address(), error);
+                out.flush();
+            }
+            if (mls != null) {
+                mls.onError(error);
+            }
+        }
+
+        @Override
+        public void onClose(CloseStatus status) {
+            if (!finishing) {
+                socketsClosed.increment();
+                out.printf(Locale.ROOT, "socket of %s closed during the run: %d %s%n", device.address(),
+                        status.code(), status.reason());
+                out.flush();
+            }
+            if (mls != null) {
+                mls.onClose(status);
+            }
+        }
+    }
+
+    // ---- phases ----
+
+    private void welcome(MlsGroups creator, TimedDeliveryService timed, String groupId, List<Member> members,
+                         ObjectNode json, StringBuilder text) throws InterruptedException {
+        List<String> users = members.stream().map(member -> member.credentials().userId()).toList();
+        long start = System.nanoTime();
+        long epoch = creator.add(groupId, users);
+        long returned = System.nanoTime();
+        FanoutLedger.Slot slot = ledger.awaitComplete("Welcome", ledger::welcome, options.timeout());
+        long[] arrivals = slot.arrivals();
+        LatencyRecorder from200 = new LatencyRecorder();
+        LatencyRecorder fromPost = new LatencyRecorder();
+        long last = Long.MIN_VALUE;
+        for (long arrival : arrivals) {
+            from200.record(timed.addEnd, arrival);
+            fromPost.record(timed.addStart, arrival);
+            last = Math.max(last, arrival);
+        }
+        LatencySummary after200 = LatencySummary.of(from200.cumulative());
+        LatencySummary afterPost = LatencySummary.of(fromPost.cumulative());
+        double lastFrom200 = millis(last - timed.addEnd);
+        double lastFromPost = millis(last - timed.addStart);
+        double megabytes = (double) timed.welcomeBytes * arrivals.length / 1e6;
+        json.put("epoch", epoch).put("devices", arrivals.length)
+                .put("claimMillis", millis(timed.claimEnd - timed.claimStart))
+                .put("commitBuildMillis", millis(timed.addStart - timed.claimEnd))
+                .put("postMillis", millis(timed.addEnd - timed.addStart))
+                .put("posts", timed.addPosts)
+                .put("addCallMillis", millis(returned - start))
+                .put("welcomeBytes", timed.welcomeBytes).put("commitBytes", timed.commitBytes)
+                .put("groupInfoBytes", timed.groupInfoBytes)
+                .put("lastFrom200Millis", lastFrom200).put("lastFromPostStartMillis", lastFromPost)
+                .put("megabytes", megabytes)
+                .put("megabytesPerSecondFrom200", megabytes / Math.max(1e-9, lastFrom200 / 1e3))
+                .put("megabytesPerSecondFromPostStart", megabytes / Math.max(1e-9, lastFromPost / 1e3));
+        BenchReport.latency(json.putObject("from200Millis"), after200);
+        BenchReport.latency(json.putObject("fromPostStartMillis"), afterPost);
+        line(text, "welcome: add of %d devices in one commit: claim %.1f ms, commit build %.1f ms, POST %.1f ms"
+                        + " (%d post%s); Welcome %,d B, commit %,d B, GroupInfo %,d B", arrivals.length,
+                millis(timed.claimEnd - timed.claimStart), millis(timed.addStart - timed.claimEnd),
+                millis(timed.addEnd - timed.addStart), timed.addPosts, timed.addPosts == 1 ? "" : "s",
+                timed.welcomeBytes, timed.commitBytes, timed.groupInfoBytes);
+        raw(text, BenchReport.line("welcome from 200", after200));
+        raw(text, BenchReport.line("welcome from POST", afterPost));
+        line(text, "welcome: last device %.1f ms after the 200 (%.1f ms after the POST start); %.1f MB delivered,"
+                        + " %.1f MB/s from the 200", lastFrom200, lastFromPost, megabytes,
+                megabytes / Math.max(1e-9, lastFrom200 / 1e3));
+        // the sampled members must have joined before the messages (and joining holds the JVM's bcmls lock)
+        for (Member member : members) {
+            if (member.groups() != null && !member.groups().awaitGroup(groupId, options.timeout())) {
+                throw new IllegalStateException("sampled member " + member.credentials().address()
+                        + " did not join from the Welcome within " + options.timeout().toSeconds() + " s: "
+                        + member.inbox().undecryptable() + " " + member.inbox().errors());
+            }
+        }
+    }
+
+    private void single(MlsGroups creator, TimedDeliveryService timed, String groupId, ObjectNode json,
+                        StringBuilder text, List<String> expectedTexts, Set<UUID> known) throws InterruptedException {
+        ArrayNode runs = json.putArray("runs");
+        double[] lasts = new double[options.messageRuns()];
+        double[] p99s = new double[options.messageRuns()];
+        double[] p50s = new double[options.messageRuns()];
+        double[] rates = new double[options.messageRuns()];
+        for (int r = 0; r < options.messageRuns(); r++) {
+            Thread.sleep(PAUSE_BETWEEN_RUNS.toMillis());
+            String key = "single-" + r + "-" + UUID.randomUUID();
+            String body = "single message " + r;
+            expectedTexts.add(body);
+            GroupSendResult sent = creator.send(groupId, body.getBytes(StandardCharsets.UTF_8), key);
+            known.add(sent.messageId());
+            long start = timed.sendStart(key);
+            FanoutLedger.Slot slot = ledger.awaitComplete("single message " + r, () -> ledger.slot(sent.messageId()),
+                    options.timeout());
+            LatencyRecorder recorder = new LatencyRecorder();
+            long last = Long.MIN_VALUE;
+            for (long arrival : slot.arrivals()) {
+                recorder.record(start, arrival);
+                last = Math.max(last, arrival);
+            }
+            LatencySummary summary = LatencySummary.of(recorder.cumulative());
+            lasts[r] = millis(last - start);
+            p99s[r] = summary.p99Millis();
+            p50s[r] = summary.p50Millis();
+            rates[r] = slot.count() / Math.max(1e-9, lasts[r] / 1e3);
+            ObjectNode node = runs.addObject();
+            node.put("messageId", sent.messageId().toString()).put("recipientDevices", sent.recipientDevices())
+                    .put("postMillis", millis(timed.sendEnd(key) - start)).put("lastMillis", lasts[r])
+                    .put("deliveriesPerSecond", rates[r]);
+            BenchReport.latency(node.putObject("latencyMillis"), summary);
+            line(text, "single %2d: %d devices, POST %.1f ms, p50 %.1f ms, p99 %.1f ms, last device %.1f ms, %,.0f"
+                            + " deliveries/s", r + 1, slot.count(), millis(timed.sendEnd(key) - start),
+                    summary.p50Millis(), summary.p99Millis(), lasts[r], rates[r]);
+        }
+        json.put("medianP50Millis", median(p50s)).put("medianP99Millis", median(p99s))
+                .put("medianLastMillis", median(lasts)).put("medianDeliveriesPerSecond", median(rates))
+                .put("minLastMillis", Arrays.stream(lasts).min().orElse(0))
+                .put("maxLastMillis", Arrays.stream(lasts).max().orElse(0));
+        line(text, "single: median over %d runs: p50 %.1f ms, p99 %.1f ms, last device %.1f ms, %,.0f deliveries/s",
+                options.messageRuns(), median(p50s), median(p99s), median(lasts), median(rates));
+    }
+
+    private void burst(MlsGroups creator, TimedDeliveryService timed, String groupId, ObjectNode json,
+                       StringBuilder text, List<String> expectedTexts, Set<UUID> known) throws InterruptedException {
+        int count = options.burst();
+        json.put("messages", count).put("mode", "sequential");
+        if (count == 0) {
+            return;
+        }
+        Thread.sleep(PAUSE_BETWEEN_RUNS.toMillis());
+        String[] keys = new String[count];
+        UUID[] ids = new UUID[count];
+        LatencyRecorder sendAck = new LatencyRecorder();
+        for (int i = 0; i < count; i++) {
+            keys[i] = "burst-" + i + "-" + UUID.randomUUID();
+            String body = "burst message " + i;
+            expectedTexts.add(body);
+            ids[i] = creator.send(groupId, body.getBytes(StandardCharsets.UTF_8), keys[i]).messageId();
+            known.add(ids[i]);
+            sendAck.record(timed.sendStart(keys[i]), timed.sendEnd(keys[i]));
+        }
+        long first = timed.sendStart(keys[0]);
+        long sendsDone = timed.sendEnd(keys[count - 1]);
+        LatencyRecorder latency = new LatencyRecorder();
+        long last = Long.MIN_VALUE;
+        long deliveries = 0;
+        for (int i = 0; i < count; i++) {
+            UUID id = ids[i];
+            FanoutLedger.Slot slot = ledger.awaitComplete("burst message " + i, () -> ledger.slot(id),
+                    options.timeout());
+            long start = timed.sendStart(keys[i]);
+            for (long arrival : slot.arrivals()) {
+                latency.record(start, arrival);
+                last = Math.max(last, arrival);
+                deliveries++;
+            }
+        }
+        double seconds = seconds(last - first);
+        double sendSeconds = seconds(sendsDone - first);
+        LatencySummary acks = LatencySummary.of(sendAck.cumulative());
+        LatencySummary delivered = LatencySummary.of(latency.cumulative());
+        json.put("deliveries", deliveries).put("seconds", seconds).put("deliveriesPerSecond", deliveries / seconds)
+                .put("sendSeconds", sendSeconds).put("sendsPerSecond", count / Math.max(1e-9, sendSeconds));
+        BenchReport.latency(json.putObject("sendAckMillis"), acks);
+        BenchReport.latency(json.putObject("latencyMillis"), delivered);
+        line(text, "burst: %d messages sent back to back in %.2f s (%.0f/s); %,d deliveries in %.2f s = %,.0f"
+                        + " deliveries/s", count, sendSeconds, count / Math.max(1e-9, sendSeconds), deliveries, seconds,
+                deliveries / seconds);
+        raw(text, BenchReport.line("burst send->201", acks));
+        raw(text, BenchReport.line("burst delivery", delivered));
+    }
+
+    private void checks(List<Member> members, String groupId, List<String> expectedTexts, Set<UUID> known,
+                        ObjectNode json, StringBuilder text) throws InterruptedException {
+        long duplicatesDropped = members.stream().mapToLong(member -> member.socket().duplicatesDropped()).sum();
+        List<FanoutLedger.Slot> others = ledger.others(known);
+        json.put("missing", 0).put("duplicatesLeftOut", ledger.duplicates())
+                .put("duplicatesDroppedBySockets", duplicatesDropped)
+                .put("otherMessages", others.size()).put("socketsClosed", socketsClosed.sum())
+                .put("socketErrors", listenerErrors.sum());
+        ArrayNode sampled = json.putArray("sampled");
+        boolean allDecrypted = true;
+        for (Member member : members) {
+            if (member.groups() == null) {
+                continue;
+            }
+            List<String> texts = member.inbox().awaitTexts(groupId, expectedTexts.size(), options.timeout());
+            boolean complete = texts.size() == expectedTexts.size() && new HashSet<>(texts).equals(
+                    new HashSet<>(expectedTexts));
+            allDecrypted &= complete && member.inbox().undecryptable().isEmpty();
+            ObjectNode node = sampled.addObject();
+            node.put("address", member.credentials().address())
+                    .put("joined", member.inbox().joined().contains(groupId))
+                    .put("decrypted", texts.size()).put("expected", expectedTexts.size())
+                    .put("allDecrypted", complete)
+                    .put("undecryptable", member.inbox().undecryptable().size())
+                    .put("errors", member.inbox().errors().size());
+            if (!complete || !member.inbox().undecryptable().isEmpty()) {
+                line(text, "sampled %s: decrypted %d of %d, undecryptable %s, errors %s",
+                        member.credentials().address(), texts.size(), expectedTexts.size(),
+                        member.inbox().undecryptable(), member.inbox().errors());
+            }
+        }
+        json.put("sampledAllDecrypted", allDecrypted);
+        line(text, "checks: missing 0 (every phase complete), duplicates left out %d (+%d dropped by the sockets),"
+                        + " other group messages %d, sockets closed %d, socket errors %d; %d sampled members decrypted"
+                        + " all %d messages: %s", ledger.duplicates(), duplicatesDropped, others.size(),
+                socketsClosed.sum(), listenerErrors.sum(), options.sampleDecrypt(), expectedTexts.size(),
+                allDecrypted ? "yes" : "NO");
+    }
+
+    // ---- helpers ----
+
+    private static void closeAll(ExecutorService pool, List<DeviceSocket> sockets) {
+        List<Future<?>> closing = new ArrayList<>();
+        for (DeviceSocket socket : sockets) {
+            try {
+                closing.add(pool.submit(socket::close));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                socket.close();
+            }
+        }
+        for (Future<?> future : closing) {
+            try {
+                future.get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // the socket aborts on its own close timeout
+            }
+        }
+    }
+
+    private void raw(StringBuilder text, String formatted) {
+        text.append(formatted);
+        out.print(formatted);
+        out.flush();
+    }
+
+    private void line(StringBuilder text, String format, Object... args) {
+        String line = String.format(Locale.ROOT, format, args);
+        text.append(line).append('\n');
+        out.println(line);
+        out.flush();
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}

@@ -1,0 +1,72 @@
+package io.socialink.client.cli;
+
+import io.socialink.client.bench.GroupBenchOptions;
+import io.socialink.client.bench.GroupBenchReport;
+import io.socialink.client.bench.GroupFanoutBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** Runs the MLS group fan-out benchmark against a local gateway and prints (and optionally writes) it. */
+@Command(name = "bench-group", description = "MLS group fan-out benchmark of a local system: a group of --members "
+        + "users with one connected device each; the Welcome to all of them from one Add commit, single messages "
+        + "fanned out to every device (time to the last device), and a burst of messages (deliveries/s).")
+final class BenchGroupCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--server", defaultValue = "http://localhost:8080", paramLabel = "URL",
+            description = "Gateway URL, loopback only unless --allow-remote (default: ${DEFAULT-VALUE}).")
+    URI server;
+
+    @Option(names = "--members", defaultValue = "1500", paramLabel = "N",
+            description = "Group size, the creator included; one device each (default: ${DEFAULT-VALUE}).")
+    int members;
+
+    @Option(names = "--messages-runs", defaultValue = "10", paramLabel = "N",
+            description = "Single-message fan-outs, one after another (default: ${DEFAULT-VALUE}).")
+    int messageRuns;
+
+    @Option(names = "--burst", defaultValue = "100", paramLabel = "N",
+            description = "Messages of the burst, sent back to back (default: ${DEFAULT-VALUE}).")
+    int burst;
+
+    @Option(names = "--sample-decrypt", defaultValue = "3", paramLabel = "N",
+            description = "Members that join from the Welcome and decrypt every message (default: ${DEFAULT-VALUE}).")
+    int sampleDecrypt;
+
+    @Option(names = "--concurrency", defaultValue = "8", paramLabel = "N",
+            description = "Registrations and socket connects in flight during the setup (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "How long each phase may wait for every device (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
+    Path json;
+
+    @Option(names = "--allow-remote", description = "Allow a server that is not on a loopback address.")
+    boolean allowRemote;
+
+    @Override
+    public Integer call() throws InterruptedException, IOException {
+        GroupBenchOptions options = new GroupBenchOptions(server, members, messageRuns, burst, sampleDecrypt,
+                concurrency, Duration.ofSeconds(timeoutSeconds), allowRemote);
+        // the report's lines are printed as the run goes
+        GroupBenchReport report = new GroupFanoutBench(options, spec.commandLine().getOut()).run();
+        if (json != null) {
+            Files.writeString(json, report.toJson());
+        }
+        return 0;
+    }
+}
