@@ -30,6 +30,8 @@ final class TimedDeliveryService implements MlsDeliveryService {
     volatile int welcomeBytes;
     volatile int commitBytes;
     volatile int groupInfoBytes;
+    /** While set, {@link #send} keeps the message bytes instead of posting them (for posting in parallel). */
+    private volatile Map<String, byte[]> capture;
 
     TimedDeliveryService(MlsDeliveryService delegate) {
         this.delegate = delegate;
@@ -88,10 +90,36 @@ final class TimedDeliveryService implements MlsDeliveryService {
 
     @Override
     public GroupSendResult send(String groupId, byte[] message, String idempotencyKey) {
+        Map<String, byte[]> captured = capture;
+        if (captured != null) {
+            captured.put(idempotencyKey, message);
+            return new GroupSendResult(new java.util.UUID(0, 0), -1, 0);
+        }
         sendStarts.putIfAbsent(idempotencyKey, System.nanoTime());
         GroupSendResult result = delegate.send(groupId, message, idempotencyKey);
         sendEnds.put(idempotencyKey, System.nanoTime());
         return result;
+    }
+
+    /**
+     * Runs {@code protect} (calls of {@code MlsGroups.send}) with posting turned off: answers the protected message
+     * bytes by idempotency key, in the order they were made.
+     */
+    Map<String, byte[]> captureSends(Runnable protect) {
+        Map<String, byte[]> captured = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+        capture = captured;
+        try {
+            protect.run();
+        } finally {
+            capture = null;
+        }
+        return captured;
+    }
+
+    /** Records a POST made around this service (the message bytes came from {@link #captureSends}). */
+    void recordSend(String idempotencyKey, long start, long end) {
+        sendStarts.putIfAbsent(idempotencyKey, start);
+        sendEnds.put(idempotencyKey, end);
     }
 
     /** When the first POST of this message started. */

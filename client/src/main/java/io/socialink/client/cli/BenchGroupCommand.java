@@ -40,6 +40,11 @@ final class BenchGroupCommand implements Callable<Integer> {
             description = "Messages of the burst, sent back to back (default: ${DEFAULT-VALUE}).")
     int burst;
 
+    @Option(names = "--burst-parallel", defaultValue = "8", paramLabel = "N",
+            description = "Then a second burst of as many messages, protected first and POSTed N at a time; 0 or 1:"
+                    + " none (default: ${DEFAULT-VALUE}).")
+    int burstParallel;
+
     @Option(names = "--sample-decrypt", defaultValue = "3", paramLabel = "N",
             description = "Members that join from the Welcome and decrypt every message (default: ${DEFAULT-VALUE}).")
     int sampleDecrypt;
@@ -60,7 +65,8 @@ final class BenchGroupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException, IOException {
-        GroupBenchOptions options = new GroupBenchOptions(server, members, messageRuns, burst, sampleDecrypt,
+        GroupBenchOptions options = new GroupBenchOptions(server, members, messageRuns, burst, burstParallel,
+                sampleDecrypt,
                 concurrency, Duration.ofSeconds(timeoutSeconds), allowRemote);
         // the report's lines are printed as the run goes
         GroupBenchReport report = new GroupFanoutBench(options, spec.commandLine().getOut()).run();
