@@ -31,7 +31,10 @@ java_cpu() {
     for pid in $(pgrep -x java || true); do
         [ -r "/proc/$pid/stat" ] || continue
         ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || continue
-        jar=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -oE '[^ /]+\.jar' | tail -n 1)
+        jar=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -oE '[^ /]+\.jar' | tail -n 1 || true)
+        if [ -z "$jar" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka'; then
+            jar=kafka
+        fi
         printf '%s %s %s\n' "$pid" "${jar:-java}" "$ticks"
     done
 }
