@@ -256,7 +256,8 @@ class GroupMessagingIT {
                 422, "invalid-mls-message");
         assertProblem(() -> client.sendGroupMessage(alice1.credentials(), group, withEpoch(real, 1_000), null, null),
                 422, "invalid-epoch");
-        assertProblem(() -> client.commitGroup(alice1.credentials(), group, 1, Arrays.copyOf(real, 20), null),
+        byte[] truncated = Arrays.copyOf(real, 20);
+        assertProblem(() -> client.commitGroup(alice1.credentials(), group, 1, truncated, truncated),
                 422, "invalid-mls-message");
 
         // and nothing was fanned out, the group is unchanged and still works
