@@ -97,5 +97,8 @@ for name, _ in runs:
     for line in after.read_text().splitlines():
         pid, jar, ticks = line.split()
         used.append((jar, (int(ticks) - start.get(pid, (jar, 0))[1]) / 100))
+    bench = get(dict(runs)[name], "benchCpuSeconds")
+    if bench is not None:
+        used.append(("bench-group (client)", bench))
     used.sort(key=lambda item: -item[1])
     print(f"{name}: CPU s during the run: " + ", ".join(f"{jar} {seconds:.0f}" for jar, seconds in used if seconds >= 1))

@@ -146,6 +146,10 @@ public final class GroupFanoutBench {
                         json.putObject("parallelBurst"), text, expectedTexts, known);
             }
             checks(members, groupId, expectedTexts, known, json.putObject("checks"), text);
+            double cpu = processCpuSeconds();
+            json.put("benchCpuSeconds", cpu).put("benchSeconds", seconds(System.nanoTime() - setupStart));
+            line(text, "bench JVM: %.0f CPU seconds over %.0f s since the setup began", cpu,
+                    seconds(System.nanoTime() - setupStart));
             return new GroupBenchReport(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json),
                     text.toString());
         } finally {
@@ -570,6 +574,15 @@ public final class GroupFanoutBench {
         text.append(line).append('\n');
         out.println(line);
         out.flush();
+    }
+
+    /** CPU time of this JVM (every thread, the sockets' included), or NaN where the JVM does not tell. */
+    private static double processCpuSeconds() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime() / 1e9;
+        }
+        return Double.NaN;
     }
 
     static double median(double[] values) {
