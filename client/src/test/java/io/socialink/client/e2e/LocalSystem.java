@@ -71,6 +71,14 @@ final class LocalSystem implements AutoCloseable {
         return this;
     }
 
+    /** The group-fanout of a system made {@link #withGroups}. */
+    AppProcess groupFanout() {
+        if (groupFanout == null) {
+            throw new IllegalStateException("this system runs no group-fanout: make it withGroups");
+        }
+        return groupFanout;
+    }
+
     /** The logs of the apps this system runs. */
     List<Path> logs() {
         List<Path> logs = new ArrayList<>(List.of(gateway.log(), worker.log()));
