@@ -5,21 +5,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.socialink.delivery.metrics.DeliveryMetrics;
 import io.socialink.delivery.metrics.MicrometerDeliveryMetrics;
 import io.socialink.delivery.runtime.DeliveryStreams;
-import io.socialink.delivery.runtime.StreamsHealthIndicator;
 import io.socialink.schemas.topics.TopicLayout;
+import io.socialink.streams.KafkaSettings;
+import io.socialink.streams.StreamsSupportConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
-/** Wires the delivery topology's Kafka Streams instance, its health and its metrics. */
+/**
+ * Wires the delivery topology's Kafka Streams instance and its metrics; the topic layout, the Kafka settings and
+ * the health come from {@link StreamsSupportConfiguration}.
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DeliverySettings.class, TopicsProperties.class, KafkaSettings.class})
+@EnableConfigurationProperties(DeliverySettings.class)
+@Import(StreamsSupportConfiguration.class)
 public class DeliveryConfiguration {
-
-    @Bean
-    TopicLayout topicLayout(TopicsProperties topics) {
-        return topics.toLayout();
-    }
 
     @Bean
     DeliveryMetrics deliveryMetrics(MeterRegistry registry) {
@@ -35,10 +36,5 @@ public class DeliveryConfiguration {
                 .description("RocksDB's estimate of the queue entries held by this instance")
                 .register(registry);
         return streams;
-    }
-
-    @Bean
-    StreamsHealthIndicator streamsHealthIndicator(DeliveryStreams streams) {
-        return new StreamsHealthIndicator(streams);
     }
 }

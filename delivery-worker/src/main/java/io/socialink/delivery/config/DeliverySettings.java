@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
+import io.socialink.streams.StreamsSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
@@ -48,7 +49,7 @@ public record DeliverySettings(
         @DefaultValue("1s") Duration commitInterval,
         @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration sessionTimeout,
         @DefaultValue("") String instanceId,
-        @DefaultValue("10") @Positive int maxPushes) {
+        @DefaultValue("10") @Positive int maxPushes) implements StreamsSettings {
 
     public DeliverySettings {
         requirePositive("queue-ttl", queueTtl);

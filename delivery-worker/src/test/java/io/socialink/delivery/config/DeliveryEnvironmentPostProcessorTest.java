@@ -8,10 +8,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.env.DefaultPropertiesPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
+/** The delivery-worker's defaults file; how defaults are added is EnvironmentDefaultsPostProcessorTest's. */
 class DeliveryEnvironmentPostProcessorTest {
 
     private final DeliveryEnvironmentPostProcessor processor = new DeliveryEnvironmentPostProcessor();
@@ -52,19 +52,6 @@ class DeliveryEnvironmentPostProcessorTest {
         assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.inFlight()).isEqualTo(16);
         assertThat(environment.getProperty("socialink.kafka.bootstrap-servers")).isEqualTo("kafka:9092");
-    }
-
-    @Test
-    void shouldKeepDefaultPropertiesGivenProgrammatically() {
-        // given
-        StandardEnvironment environment = environment(Map.of());
-        environment.getPropertySources().addLast(new DefaultPropertiesPropertySource(Map.of("server.port", "0")));
-
-        // when
-        processor.postProcessEnvironment(environment, new SpringApplication());
-
-        // then
-        assertThat(environment.getProperty("server.port")).isEqualTo("0");
     }
 
     private static StandardEnvironment environment(Map<String, Object> variables) {

@@ -1,0 +1,33 @@
+package io.socialink.delivery.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Properties;
+
+import io.socialink.delivery.config.DeliverySettings;
+import io.socialink.schemas.topics.TopicLayout;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsConfigFactoryTest {
+
+    @Test
+    void shouldRunAtLeastOnceUnderTheApplicationId() {
+        // given
+        DeliverySettings settings = DeliverySettings.defaults();
+
+        // when
+        Properties properties = StreamsConfigFactory.create("kafka:9092", new TopicLayout("p.", 3, 4, 1, 2,
+                (short) 1), settings);
+
+        // then
+        assertThat(properties)
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "delivery-worker")
+                .containsEntry(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir())
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE)
+                .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all")
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000L);
+        new StreamsConfig(properties);
+    }
+}
