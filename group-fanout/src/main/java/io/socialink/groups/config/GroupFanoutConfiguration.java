@@ -4,21 +4,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.socialink.groups.metrics.GroupMetrics;
 import io.socialink.groups.metrics.MicrometerGroupMetrics;
 import io.socialink.groups.runtime.GroupFanoutStreams;
-import io.socialink.groups.runtime.StreamsHealthIndicator;
 import io.socialink.schemas.topics.TopicLayout;
+import io.socialink.streams.KafkaSettings;
+import io.socialink.streams.StreamsSupportConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
-/** Wires the group topology's Kafka Streams instance, its health and its metrics. */
+/**
+ * Wires the group topology's Kafka Streams instance and its metrics; the topic layout, the Kafka settings and the
+ * health come from {@link StreamsSupportConfiguration}.
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({GroupSettings.class, TopicsProperties.class, KafkaSettings.class})
+@EnableConfigurationProperties(GroupSettings.class)
+@Import(StreamsSupportConfiguration.class)
 public class GroupFanoutConfiguration {
-
-    @Bean
-    TopicLayout topicLayout(TopicsProperties topics) {
-        return topics.toLayout();
-    }
 
     @Bean
     GroupMetrics groupMetrics(MeterRegistry registry) {
@@ -29,10 +30,5 @@ public class GroupFanoutConfiguration {
     GroupFanoutStreams groupFanoutStreams(KafkaSettings kafka, TopicLayout layout, GroupSettings settings,
                                           GroupMetrics metrics, MeterRegistry registry) {
         return new GroupFanoutStreams(kafka.bootstrapServers(), layout, settings, metrics, registry);
-    }
-
-    @Bean
-    StreamsHealthIndicator streamsHealthIndicator(GroupFanoutStreams streams) {
-        return new StreamsHealthIndicator(streams);
     }
 }

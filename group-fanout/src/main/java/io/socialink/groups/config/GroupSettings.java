@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
+import io.socialink.streams.StreamsSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
@@ -40,7 +41,7 @@ public record GroupSettings(
         @DefaultValue("1500") @Positive int maxMembers,
         @DefaultValue("200000") @PositiveOrZero int stateCacheLeaves,
         @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration sessionTimeout,
-        @DefaultValue("") String instanceId) {
+        @DefaultValue("") String instanceId) implements StreamsSettings {
 
     public static final String DEFAULT_APPLICATION_ID = "socialink-group-fanout";
 

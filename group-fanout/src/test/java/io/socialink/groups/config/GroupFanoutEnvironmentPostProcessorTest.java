@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Map;
 
+import io.socialink.streams.TopicsProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.env.DefaultPropertiesPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
+/** group-fanout's defaults file; how defaults are added is EnvironmentDefaultsPostProcessorTest's. */
 class GroupFanoutEnvironmentPostProcessorTest {
 
     private final GroupFanoutEnvironmentPostProcessor processor = new GroupFanoutEnvironmentPostProcessor();
@@ -58,19 +59,6 @@ class GroupFanoutEnvironmentPostProcessorTest {
         assertThat(Binder.get(environment).bindOrCreate("socialink.topics", TopicsProperties.class)
                 .toLayout().groupPartitions()).isEqualTo(24);
         assertThat(environment.getProperty("server.port")).isEqualTo("9000");
-    }
-
-    @Test
-    void shouldKeepDefaultPropertiesGivenProgrammatically() {
-        // given
-        StandardEnvironment environment = environment(Map.of());
-        environment.getPropertySources().addLast(new DefaultPropertiesPropertySource(Map.of("server.port", "0")));
-
-        // when
-        processor.postProcessEnvironment(environment, new SpringApplication());
-
-        // then
-        assertThat(environment.getProperty("server.port")).isEqualTo("0");
     }
 
     private static StandardEnvironment environment(Map<String, Object> variables) {
