@@ -22,7 +22,8 @@ import org.springframework.context.SmartLifecycle;
  * restart resumes from the last commit. {@link #stop()} closes the instance and leaves the consumer group at once.
  * While running, the Kafka Streams metrics are bound to the meter registry.
  *
- * <p>A subclass gives the configuration, the topology and its started message; it logs under its own name.
+ * <p>A subclass gives the Kafka Streams configuration, the topology and its started message; it logs under its own
+ * name.
  */
 public abstract class ManagedStreams implements SmartLifecycle {
 
@@ -32,34 +33,30 @@ public abstract class ManagedStreams implements SmartLifecycle {
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final String bootstrapServers;
     private final TopicLayout layout;
+    private final Properties properties;
     private final MeterRegistry registry;
     private final String failureMessage;
     private volatile KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
 
     /**
+     * @param properties     the Kafka Streams configuration the instance runs with
      * @param failureMessage logged with the exception when a stream thread fails and the instance is stopped
      */
-    protected ManagedStreams(String bootstrapServers, TopicLayout layout, MeterRegistry registry,
-                             String failureMessage) {
+    protected ManagedStreams(String bootstrapServers, TopicLayout layout, Properties properties,
+                             MeterRegistry registry, String failureMessage) {
         this.bootstrapServers = bootstrapServers;
         this.layout = layout;
+        this.properties = properties;
         this.registry = registry;
         this.failureMessage = failureMessage;
     }
 
-    /** The Kafka Streams configuration the instance runs with. */
-    protected abstract Properties streamsConfig();
-
-    /** The topology, built for {@code properties} (those of {@link #streamsConfig()}). */
+    /** The topology, built for {@code properties} (the configuration given to the constructor). */
     protected abstract Topology topology(Properties properties);
 
     /** Logs that the instance started with {@code properties}. */
     protected abstract void logStarted(Properties properties);
-
-    protected final String bootstrapServers() {
-        return bootstrapServers;
-    }
 
     protected final TopicLayout layout() {
         return layout;
@@ -78,7 +75,6 @@ public abstract class ManagedStreams implements SmartLifecycle {
         try (Admin admin = TopicAdmin.connect(bootstrapServers)) {
             TopicAdmin.verify(admin, layout);
         }
-        Properties properties = streamsConfig();
         KafkaStreams instance = new KafkaStreams(topology(properties), properties);
         instance.setUncaughtExceptionHandler(exception -> {
             log.error(failureMessage, exception);

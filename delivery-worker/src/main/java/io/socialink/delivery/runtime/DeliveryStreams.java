@@ -40,14 +40,10 @@ public class DeliveryStreams extends ManagedStreams {
 
     public DeliveryStreams(String bootstrapServers, TopicLayout layout, DeliverySettings settings,
                            DeliveryMetrics metrics, MeterRegistry registry) {
-        super(bootstrapServers, layout, registry, "delivery stream thread failed; stopping the worker");
+        super(bootstrapServers, layout, StreamsConfigFactory.create(bootstrapServers, layout, settings), registry,
+                "delivery stream thread failed; stopping the worker");
         this.settings = settings;
         this.metrics = metrics;
-    }
-
-    @Override
-    protected Properties streamsConfig() {
-        return StreamsConfigFactory.create(bootstrapServers(), layout(), settings);
     }
 
     @Override

@@ -26,14 +26,10 @@ public class GroupFanoutStreams extends ManagedStreams {
 
     public GroupFanoutStreams(String bootstrapServers, TopicLayout layout, GroupSettings settings,
                               GroupMetrics metrics, MeterRegistry registry) {
-        super(bootstrapServers, layout, registry, "group stream thread failed; stopping group-fanout");
+        super(bootstrapServers, layout, StreamsConfigFactory.create(bootstrapServers, layout, settings), registry,
+                "group stream thread failed; stopping group-fanout");
         this.settings = settings;
         this.metrics = metrics;
-    }
-
-    @Override
-    protected Properties streamsConfig() {
-        return StreamsConfigFactory.create(bootstrapServers(), layout(), settings);
     }
 
     @Override
