@@ -44,10 +44,14 @@ for run in $(seq 1 "$RUNS"); do
     { printf 'run %s: ' "$run"; uptime; } | tee -a "$OUT/load.txt"
     java_cpu >"$OUT/run-$run-cpu-before.txt"
     # shellcheck disable=SC2086 # JAVA_OPTS_BENCH and EXTRA are lists of options
-    java $JAVA_OPTS_BENCH -jar "$CLI" bench-group --server "$SERVER" --members "$MEMBERS" $EXTRA \
-        --json "$OUT/run-$run.json" 2>&1 | tee "$OUT/run-$run.txt"
+    if ! java $JAVA_OPTS_BENCH -jar "$CLI" bench-group --server "$SERVER" --members "$MEMBERS" $EXTRA \
+        --json "$OUT/run-$run.json" 2>&1 | tee "$OUT/run-$run.txt"; then
+        # a failed run (e.g. a phase timed out) is kept in the folder and listed; the other runs go on
+        echo "run $run failed: $(tail -n 1 "$OUT/run-$run.txt")" | tee -a "$OUT/failures.txt"
+    fi
     java_cpu >"$OUT/run-$run-cpu-after.txt"
     { printf 'run %s done: ' "$run"; uptime; } | tee -a "$OUT/load.txt"
 done
 
+[ ! -f "$OUT/failures.txt" ] || cat "$OUT/failures.txt"
 python3 "$ROOT/infra/bench/summarize_group.py" "$OUT" | tee "$OUT/summary.md"
