@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   unacknowledged. A CONNECTED restarts from the head of the queue and closes an older connection; QUEUE_EMPTY
  *   goes once to that connection when everything queued at connect time has left the queue.</li>
  *   <li>Acks remove entries (DELIVERED) and top the window up. Entries past {@code expiresAt} or the queue TTL
- *   expire (EXPIRED). A route without heartbeat for three intervals is dropped.</li>
+ *   expire (EXPIRED). A route without heartbeat for three intervals is dropped; a later heartbeat of that same
+ *   connection (the worker lagged, the socket lived) restores it as a new connection would.</li>
  *   <li>An entry pushed {@code max-pushes} times without an ack is dropped (DROPPED, reason redelivery-limit)
  *   instead of being pushed to every new connection forever.</li>
  *   <li>A {@code delete} device event first removes the still queued copy of the message it names from the
@@ -208,6 +209,10 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
             case HEARTBEAT -> {
                 if (current != null && current.isConnection(connectionId)) {
                     routes.put(address, current.seenAt(now));
+                } else if (current == null) {
+                    // The route expired while this worker lagged behind the socket's heartbeats (a burst of group
+                    // copies): the socket is alive, so it gets its route back and what waited is drained to it.
+                    onConnected(address, null, event, now);
                 }
             }
             case DISCONNECTED -> {

@@ -327,6 +327,42 @@ class DeliveryTopologyTest {
     }
 
     @Test
+    void shouldRestoreAnExpiredRouteWhenItsConnectionStillSendsHeartbeatsAndDrainWhatWaited() {
+        // given bob's route expired while the worker lagged behind his heartbeats, and a message queued meanwhile
+        DeliveryDriver worker = start();
+        worker.connect(BOB, 0, "bob-socket");
+        worker.pushes();
+        worker.advance(Duration.ofSeconds(120));
+        worker.deliver(delivery("waited", ALICE, BOB));
+        assertThat(worker.pushes()).isEmpty();
+
+        // when the heartbeat of the still open socket arrives
+        worker.heartbeat(BOB, 0, "bob-socket");
+        worker.deliver(delivery("live", ALICE, BOB));
+
+        // then the route is back: what waited and what follows reach the socket
+        assertThat(worker.pushes()).extracting(Push::getConnectionId, DeliveryTopologyTest::messageId)
+                .containsExactly(tuple("bob-socket", "waited"), tuple("bob-socket", "live"));
+    }
+
+    @Test
+    void shouldIgnoreTheHeartbeatOfAReplacedConnection() {
+        // given bob reconnected: his old socket's route was replaced by the new one
+        DeliveryDriver worker = start();
+        worker.connect(BOB, 0, "old-socket");
+        worker.connect(BOB, 1, "new-socket");
+        worker.pushes();
+
+        // when a late heartbeat of the old socket arrives
+        worker.heartbeat(BOB, 0, "old-socket");
+        worker.deliver(delivery("m1", ALICE, BOB));
+
+        // then the new socket keeps the route
+        assertThat(worker.pushes()).extracting(Push::getConnectionId, DeliveryTopologyTest::messageId)
+                .containsExactly(tuple("new-socket", "m1"));
+    }
+
+    @Test
     void shouldExpireEntriesAtExpiresAtWithExpiredMetadata() {
         // given
         DeliveryDriver worker = start();
