@@ -3,7 +3,6 @@ package io.socialink.client.bench;
 import io.socialink.client.api.GroupSendResult;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
-import io.socialink.client.auth.PlatformTokens;
 import io.socialink.client.mls.GatewayDeliveryService;
 import io.socialink.client.mls.GroupIds;
 import io.socialink.client.mls.MlsGroups;
@@ -21,7 +20,6 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.PrintWriter;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,14 +70,14 @@ public final class GroupFanoutBench {
     private final GroupBenchOptions options;
     private final PrintWriter out;
     private final FanoutLedger ledger;
-    private final LongAdder socketsClosed = new LongAdder();
+    private final ClosedSockets closedSockets;
     private final LongAdder listenerErrors = new LongAdder();
-    private volatile boolean finishing;
 
     public GroupFanoutBench(GroupBenchOptions options, PrintWriter out) {
         this.options = options;
         this.out = out;
         this.ledger = new FanoutLedger(options.recipients());
+        this.closedSockets = new ClosedSockets(out);
     }
 
     /** One member device: index into the ledger, its socket, and for sampled members its real MLS groups. */
@@ -89,15 +87,8 @@ public final class GroupFanoutBench {
 
     public GroupBenchReport run() throws InterruptedException {
         LoadGenerator.checkLoopback(options.server(), options.allowRemote());
-        ExecutorService httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS,
-                LoadGenerator.daemonThreads("bench-http"));
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .executor(httpExecutor)
-                .build();
-        SocialinkClient client = new SocialinkClient(options.server(), http, PlatformTokens.fromEnvironment(),
-                REQUEST_TIMEOUT);
+        BenchHttp http = new BenchHttp(options.server(), HTTP_THREADS, REQUEST_TIMEOUT);
+        SocialinkClient client = http.client();
         ExecutorService setup = Executors.newFixedThreadPool(options.concurrency(),
                 LoadGenerator.daemonThreads("bench-setup"));
         List<Member> members = new ArrayList<>();
@@ -107,8 +98,7 @@ public final class GroupFanoutBench {
         ObjectNode json = mapper.createObjectNode();
         StringBuilder text = new StringBuilder();
         try {
-            String run = "grp-" + Long.toString(System.currentTimeMillis(), 36) + "-"
-                    + UUID.randomUUID().toString().substring(0, 6);
+            String run = BenchDevices.runId("grp");
             json.put("benchmark", "group-fanout");
             ObjectNode config = json.putObject("options");
             config.put("server", options.server().toString()).put("members", options.members())
@@ -153,7 +143,7 @@ public final class GroupFanoutBench {
             return new GroupBenchReport(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json),
                     text.toString());
         } finally {
-            finishing = true;
+            closedSockets.finishing();
             List<DeviceSocket> sockets = new ArrayList<>();
             members.forEach(member -> sockets.add(member.socket()));
             if (creatorSocket != null) {
@@ -165,7 +155,7 @@ public final class GroupFanoutBench {
                 creator.close();
             }
             setup.shutdownNow();
-            httpExecutor.shutdownNow();
+            http.shutdownNow();
         }
     }
 
@@ -205,11 +195,7 @@ public final class GroupFanoutBench {
             throw new IllegalStateException("setup: not every device registered and connected within "
                     + options.timeout().toSeconds() + " s");
         }
-        for (Member member : members) {
-            if (!member.socket().awaitQueueEmpty(QUEUE_EMPTY_TIMEOUT)) {
-                throw new IllegalStateException("no queue-empty for " + member.credentials().address());
-            }
-        }
+        BenchDevices.awaitQueueEmpty(members.stream().map(Member::socket).toList(), QUEUE_EMPTY_TIMEOUT);
         return members;
     }
 
@@ -284,12 +270,7 @@ public final class GroupFanoutBench {
 
         @Override
         public void onClose(CloseStatus status) {
-            if (!finishing) {
-                socketsClosed.increment();
-                out.printf(Locale.ROOT, "socket of %s closed during the run: %d %s%n", device.address(),
-                        status.code(), status.reason());
-                out.flush();
-            }
+            closedSockets.closed(device, status);
             if (mls != null) {
                 mls.onClose(status);
             }
@@ -507,7 +488,7 @@ public final class GroupFanoutBench {
         List<FanoutLedger.Slot> others = ledger.others(known);
         json.put("missing", 0).put("duplicatesLeftOut", ledger.duplicates())
                 .put("duplicatesDroppedBySockets", duplicatesDropped)
-                .put("otherMessages", others.size()).put("socketsClosed", socketsClosed.sum())
+                .put("otherMessages", others.size()).put("socketsClosed", closedSockets.count())
                 .put("socketErrors", listenerErrors.sum());
         ArrayNode sampled = json.putArray("sampled");
         boolean allDecrypted = true;
@@ -536,7 +517,7 @@ public final class GroupFanoutBench {
         line(text, "checks: missing 0 (every phase complete), duplicates left out %d (+%d dropped by the sockets),"
                         + " other group messages %d, sockets closed %d, socket errors %d; %d sampled members decrypted"
                         + " all %d messages: %s", ledger.duplicates(), duplicatesDropped, others.size(),
-                socketsClosed.sum(), listenerErrors.sum(), options.sampleDecrypt(), expectedTexts.size(),
+                closedSockets.count(), listenerErrors.sum(), options.sampleDecrypt(), expectedTexts.size(),
                 allDecrypted ? "yes" : "NO");
     }
 

@@ -4,7 +4,6 @@ import io.socialink.client.api.OutgoingCopy;
 import io.socialink.client.api.ProblemException;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
-import io.socialink.client.auth.PlatformTokens;
 import io.socialink.client.socket.CloseStatus;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.DeviceSocketListener;
@@ -15,22 +14,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,23 +42,22 @@ public final class LoadGenerator {
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration START_DELAY = Duration.ofMillis(200);
+    private static final Duration QUEUE_EMPTY_TIMEOUT = Duration.ofSeconds(10);
 
     private final BenchOptions options;
     private final PrintWriter out;
     private final MessageLedger ledger;
     private final LatencyRecorder sendAck = new LatencyRecorder();
     private final LatencyRecorder sendToSocket = new LatencyRecorder();
-    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final ErrorCounts errors = new ErrorCounts();
     private final LongAdder fired = new LongAdder();
     private final LongAdder measuredSent = new LongAdder();
     private final LongAdder measuredAcked = new LongAdder();
     private final LongAdder measuredReceived = new LongAdder();
-    private final LongAdder saturated = new LongAdder();
-    private final LongAdder socketsClosed = new LongAdder();
-    private volatile boolean finishing;
+    private final ClosedSockets closedSockets;
     private final LongAccumulator lastMeasuredAck = new LongAccumulator(Math::max, Long.MIN_VALUE);
     private final LongAccumulator lastMeasuredReceive = new LongAccumulator(Math::max, Long.MIN_VALUE);
-    private final Semaphore inFlight;
+    private final SendSlots slots;
     private volatile long measureStartNanos;
     private volatile long measureEndNanos;
 
@@ -75,43 +65,32 @@ public final class LoadGenerator {
         this.options = options;
         this.out = out;
         this.ledger = new MessageLedger(Math.toIntExact(options.totalMessages()));
-        this.inFlight = new Semaphore(options.maxInFlight());
+        this.slots = new SendSlots(options.maxInFlight());
+        this.closedSockets = new ClosedSockets(out);
     }
 
     public BenchReport run() throws InterruptedException {
         checkLoopback(options.server(), options.allowRemote());
-        ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime()
-                .availableProcessors()), daemonThreads("bench-http"));
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .executor(executor)
-                .build();
-        SocialinkClient client = new SocialinkClient(options.server(), http, PlatformTokens.fromEnvironment(),
-                REQUEST_TIMEOUT);
+        BenchHttp http = new BenchHttp(options.server(), BenchHttp.processorThreads(), REQUEST_TIMEOUT);
+        SocialinkClient client = http.client();
         List<DeviceSocket> sockets = new ArrayList<>();
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(daemonThreads("bench-progress"));
         try {
-            String run = "bench-" + Long.toString(System.currentTimeMillis(), 36) + "-"
-                    + UUID.randomUUID().toString().substring(0, 6);
-            List<DeviceCredentials> senders = register(client, run + "-s", options.senders());
-            List<DeviceCredentials> recipients = register(client, run + "-r", options.recipients());
+            String run = BenchDevices.runId("bench");
+            List<DeviceCredentials> senders = BenchDevices.register(client, run + "-s", options.senders());
+            List<DeviceCredentials> recipients = BenchDevices.register(client, run + "-r", options.recipients());
             for (DeviceCredentials recipient : recipients) {
                 sockets.add(DeviceSocket.connect(client, recipient, new Receiver(recipient), new SeenMessageIds()));
             }
-            for (DeviceSocket socket : sockets) {
-                if (!socket.awaitQueueEmpty(Duration.ofSeconds(10))) {
-                    throw new IllegalStateException("no queue-empty for " + socket.device().address());
-                }
-            }
+            BenchDevices.awaitQueueEmpty(sockets, QUEUE_EMPTY_TIMEOUT);
             out.printf(Locale.ROOT, "registered %d senders and %d recipients (%s), sending %d messages%n",
                     senders.size(), recipients.size(), run, options.totalMessages());
             return send(client, senders, recipients, progress);
         } finally {
-            finishing = true;
+            closedSockets.finishing();
             progress.shutdownNow();
             sockets.forEach(DeviceSocket::close);
-            executor.shutdownNow();
+            http.shutdownNow();
         }
     }
 
@@ -122,7 +101,7 @@ public final class LoadGenerator {
         measureStartNanos = start + options.warmup().toNanos();
         measureEndNanos = measureStartNanos + options.duration().toNanos();
         long fireDeadline = measureEndNanos + options.drainTimeout().toNanos();
-        progress.scheduleAtFixedRate(new ProgressLine(start), PROGRESS_INTERVAL.toNanos(), PROGRESS_INTERVAL.toNanos(),
+        progress.scheduleAtFixedRate(new LoadProgress(start), PROGRESS_INTERVAL.toNanos(), PROGRESS_INTERVAL.toNanos(),
                 TimeUnit.NANOSECONDS);
 
         OpenLoopScheduler scheduler = new OpenLoopScheduler(options.rate(), options.totalMessages(),
@@ -131,9 +110,7 @@ public final class LoadGenerator {
                 (sequence, intended) -> fire(client, senders, recipients, sequence, intended, fireDeadline));
 
         // every send completes or times out within the request timeout
-        if (inFlight.tryAcquire(options.maxInFlight(), REQUEST_TIMEOUT.toMillis() + 2_000, TimeUnit.MILLISECONDS)) {
-            inFlight.release(options.maxInFlight());
-        }
+        slots.awaitIdle(REQUEST_TIMEOUT.plusSeconds(2));
         long drainDeadline = System.nanoTime() + options.drainTimeout().toNanos();
         while (ledger.lost() > 0 && System.nanoTime() - drainDeadline < 0) {
             Thread.sleep(100);
@@ -144,11 +121,8 @@ public final class LoadGenerator {
 
     private boolean fire(SocialinkClient client, List<DeviceCredentials> senders, List<DeviceCredentials> recipients,
                          long sequence, long intended, long deadline) throws InterruptedException {
-        if (!inFlight.tryAcquire()) {
-            saturated.increment();
-            if (!inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                return false;
-            }
+        if (!slots.acquire(deadline)) {
+            return false;
         }
         DeviceCredentials sender = senders.get((int) (sequence % senders.size()));
         DeviceCredentials recipient = recipients.get((int) (sequence % recipients.size()));
@@ -160,19 +134,7 @@ public final class LoadGenerator {
         if (measured) {
             measuredSent.increment();
         }
-        CompletableFuture<?> sending;
-        try {
-            sending = client.sendAsync(sender, recipient.userId(), "bench-" + sequence, copy);
-        } catch (RuntimeException e) {
-            sending = CompletableFuture.failedFuture(e);
-        }
-        sending.whenComplete((result, error) -> {
-            long now = System.nanoTime();
-            inFlight.release();
-            if (error != null) {
-                errors.computeIfAbsent(classify(error), key -> new LongAdder()).increment();
-                return;
-            }
+        slots.send(() -> client.sendAsync(sender, recipient.userId(), "bench-" + sequence, copy), errors, now -> {
             ledger.acked(sequence);
             if (measured) {
                 sendAck.record(intended, now);
@@ -208,22 +170,16 @@ public final class LoadGenerator {
 
         @Override
         public void onClose(CloseStatus status) {
-            if (!finishing) {
-                socketsClosed.increment();
-                out.printf(Locale.ROOT, "socket of %s closed during the run: %d %s%n", device.address(),
-                        status.code(), status.reason());
-                out.flush();
-            }
+            closedSockets.closed(device, status);
         }
     }
 
     private BenchReport report(long unsent) {
-        Map<String, Long> errorCounts = new HashMap<>();
-        errors.forEach((kind, count) -> errorCounts.put(kind, count.sum()));
         return new BenchReport(options, measuredSent.sum(), measuredAcked.sum(), measuredReceived.sum(),
                 rate(measuredAcked.sum(), lastMeasuredAck.get()),
                 rate(measuredReceived.sum(), lastMeasuredReceive.get()),
-                errorCounts, ledger.lost(), ledger.duplicates(), saturated.sum(), unsent, socketsClosed.sum(),
+                errors.snapshot(), ledger.lost(), ledger.duplicates(), slots.saturated(), unsent,
+                closedSockets.count(),
                 LatencySummary.of(sendAck.cumulative()), LatencySummary.of(sendToSocket.cumulative()));
     }
 
@@ -234,15 +190,6 @@ public final class LoadGenerator {
         }
         long window = Math.max(measureEndNanos, lastNanos) - measureStartNanos;
         return count / (window / 1e9);
-    }
-
-    private List<DeviceCredentials> register(SocialinkClient client, String prefix, int count) {
-        List<DeviceCredentials> devices = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            // opaque payloads need no one-time prekeys; the device still registers real signed keys
-            devices.add(client.register(prefix + i, 0));
-        }
-        return devices;
     }
 
     /** Refuses a server that is not on a loopback address unless remote load was explicitly allowed. */
@@ -293,38 +240,32 @@ public final class LoadGenerator {
     }
 
     /** Prints achieved rates of the last interval and the percentiles so far. */
-    private final class ProgressLine implements Runnable {
+    private final class LoadProgress extends ProgressLine {
 
-        private final long start;
-        private long lastNanos;
         private long lastFired;
         private long lastAcked;
         private long lastReceived;
 
-        ProgressLine(long start) {
-            this.start = start;
-            this.lastNanos = start;
+        LoadProgress(long start) {
+            super(start);
         }
 
         @Override
-        public void run() {
-            long now = System.nanoTime();
+        void print(long now, long elapsedSeconds, double seconds) {
             long firedNow = fired.sum();
             long ackedNow = ledger.acked();
             long receivedNow = ledger.received();
-            double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
             LatencySummary ack = LatencySummary.of(sendAck.cumulative());
             LatencySummary socket = LatencySummary.of(sendToSocket.cumulative());
-            long errorCount = errors.values().stream().mapToLong(LongAdder::sum).sum();
-            String phase = now - measureStartNanos < 0 ? "warm-up" : now - measureEndNanos < 0 ? "measure" : "drain";
+            long errorCount = errors.total();
+            String phase = ProgressLine.phase(now, measureStartNanos, measureEndNanos);
             out.printf(Locale.ROOT, "[%4ds %-7s] sent %.0f/s acked %.0f/s recv %.0f/s | send->201 p50 %.2f p99 %.2f"
                             + " ms | send->socket p50 %.2f p99 %.2f ms | errors %d, in flight %d, saturated %d%n",
-                    TimeUnit.NANOSECONDS.toSeconds(now - start), phase, (firedNow - lastFired) / seconds,
+                    elapsedSeconds, phase, (firedNow - lastFired) / seconds,
                     (ackedNow - lastAcked) / seconds, (receivedNow - lastReceived) / seconds, ack.p50Millis(),
                     ack.p99Millis(), socket.p50Millis(), socket.p99Millis(), errorCount,
-                    options.maxInFlight() - inFlight.availablePermits(), saturated.sum());
+                    slots.inFlight(), slots.saturated());
             out.flush();
-            lastNanos = now;
             lastFired = firedNow;
             lastAcked = ackedNow;
             lastReceived = receivedNow;

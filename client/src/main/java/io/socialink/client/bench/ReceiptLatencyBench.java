@@ -3,7 +3,6 @@ package io.socialink.client.bench;
 import io.socialink.client.api.OutgoingCopy;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
-import io.socialink.client.auth.PlatformTokens;
 import io.socialink.client.socket.CloseStatus;
 import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.DeviceSocket;
@@ -12,20 +11,13 @@ import io.socialink.client.socket.Envelope;
 import io.socialink.client.socket.SeenMessageIds;
 
 import java.io.PrintWriter;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -47,6 +39,7 @@ public final class ReceiptLatencyBench {
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration START_DELAY = Duration.ofMillis(200);
+    private static final Duration QUEUE_EMPTY_TIMEOUT = Duration.ofSeconds(10);
     private static final String DELIVERED = "delivered";
 
     private final BenchOptions options;
@@ -56,15 +49,13 @@ public final class ReceiptLatencyBench {
     private final LatencyRecorder sendAck = new LatencyRecorder();
     private final LatencyRecorder ackToFirst = new LatencyRecorder();
     private final LatencyRecorder ackToLast = new LatencyRecorder();
-    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final ErrorCounts errors = new ErrorCounts();
     private final LongAdder fired = new LongAdder();
     private final LongAdder measuredSent = new LongAdder();
     private final LongAdder measuredAcked = new LongAdder();
     private final LongAdder measuredRecipientAcks = new LongAdder();
-    private final LongAdder saturated = new LongAdder();
-    private final LongAdder socketsClosed = new LongAdder();
-    private final Semaphore inFlight;
-    private volatile boolean finishing;
+    private final ClosedSockets closedSockets;
+    private final SendSlots slots;
     private volatile long measureStartNanos;
     private volatile long measureEndNanos;
 
@@ -72,32 +63,22 @@ public final class ReceiptLatencyBench {
         this.options = options;
         this.out = out;
         this.messages = new MessageLedger(Math.toIntExact(options.totalMessages()));
-        this.inFlight = new Semaphore(options.maxInFlight());
+        this.slots = new SendSlots(options.maxInFlight());
+        this.closedSockets = new ClosedSockets(out);
     }
 
     public ReceiptBenchReport run() throws InterruptedException {
         LoadGenerator.checkLoopback(options.server(), options.allowRemote());
-        ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime()
-                .availableProcessors()), LoadGenerator.daemonThreads("bench-http"));
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .executor(executor)
-                .build();
-        SocialinkClient client = new SocialinkClient(options.server(), http, PlatformTokens.fromEnvironment(),
-                REQUEST_TIMEOUT);
-        PrometheusCounter projection = new PrometheusCounter(http, options.server(), PROJECTION_COUNTER);
+        BenchHttp http = new BenchHttp(options.server(), BenchHttp.processorThreads(), REQUEST_TIMEOUT);
+        SocialinkClient client = http.client();
+        PrometheusCounter projection = new PrometheusCounter(http.http(), options.server(), PROJECTION_COUNTER);
         List<DeviceSocket> sockets = new ArrayList<>();
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(
                 LoadGenerator.daemonThreads("bench-progress"));
         try {
-            String run = "rcpt-" + Long.toString(System.currentTimeMillis(), 36) + "-"
-                    + UUID.randomUUID().toString().substring(0, 6);
+            String run = BenchDevices.runId("rcpt");
             List<List<DeviceCredentials>> senders = registerSenders(client, run + "-s");
-            List<DeviceCredentials> recipients = new ArrayList<>();
-            for (int i = 0; i < options.recipients(); i++) {
-                recipients.add(client.register(run + "-r" + i, 0));
-            }
+            List<DeviceCredentials> recipients = BenchDevices.register(client, run + "-r", options.recipients());
             for (DeviceCredentials recipient : recipients) {
                 sockets.add(DeviceSocket.connect(client, recipient, new Recipient(recipient), new SeenMessageIds()));
             }
@@ -108,11 +89,7 @@ public final class ReceiptLatencyBench {
                             new SeenMessageIds()));
                 }
             }
-            for (DeviceSocket socket : sockets) {
-                if (!socket.awaitQueueEmpty(Duration.ofSeconds(10))) {
-                    throw new IllegalStateException("no queue-empty for " + socket.device().address());
-                }
-            }
+            BenchDevices.awaitQueueEmpty(sockets, QUEUE_EMPTY_TIMEOUT);
             out.printf(Locale.ROOT, "registered %d senders with %d devices each and %d recipients (%s), sending %d"
                             + " messages%n", senders.size(), SENDER_DEVICES, recipients.size(), run,
                     options.totalMessages());
@@ -127,10 +104,10 @@ public final class ReceiptLatencyBench {
                     (scrapedAfter - scrapedBefore) / 1e9);
             return report(unsent, rate);
         } finally {
-            finishing = true;
+            closedSockets.finishing();
             progress.shutdownNow();
             sockets.forEach(DeviceSocket::close);
-            executor.shutdownNow();
+            http.shutdownNow();
         }
     }
 
@@ -155,8 +132,8 @@ public final class ReceiptLatencyBench {
         measureStartNanos = start + options.warmup().toNanos();
         measureEndNanos = measureStartNanos + options.duration().toNanos();
         long fireDeadline = measureEndNanos + options.drainTimeout().toNanos();
-        progress.scheduleAtFixedRate(new ProgressLine(start), PROGRESS_INTERVAL.toNanos(), PROGRESS_INTERVAL.toNanos(),
-                TimeUnit.NANOSECONDS);
+        progress.scheduleAtFixedRate(new ReceiptProgress(start), PROGRESS_INTERVAL.toNanos(),
+                PROGRESS_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
 
         OpenLoopScheduler scheduler = new OpenLoopScheduler(options.rate(), options.totalMessages(),
                 System::nanoTime, LockSupport::parkNanos);
@@ -164,9 +141,7 @@ public final class ReceiptLatencyBench {
                 (sequence, intended) -> fire(client, senders, recipients, sequence, intended, fireDeadline));
 
         // every send completes or times out within the request timeout
-        if (inFlight.tryAcquire(options.maxInFlight(), REQUEST_TIMEOUT.toMillis() + 2_000, TimeUnit.MILLISECONDS)) {
-            inFlight.release(options.maxInFlight());
-        }
+        slots.awaitIdle(REQUEST_TIMEOUT.plusSeconds(2));
         long drainDeadline = System.nanoTime() + options.drainTimeout().toNanos();
         while ((messages.lost() > 0 || receipts.incomplete() > 0) && System.nanoTime() - drainDeadline < 0) {
             Thread.sleep(100);
@@ -178,11 +153,8 @@ public final class ReceiptLatencyBench {
     private boolean fire(SocialinkClient client, List<List<DeviceCredentials>> senders,
                          List<DeviceCredentials> recipients, long sequence, long intended, long deadline)
             throws InterruptedException {
-        if (!inFlight.tryAcquire()) {
-            saturated.increment();
-            if (!inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                return false;
-            }
+        if (!slots.acquire(deadline)) {
+            return false;
         }
         List<DeviceCredentials> sender = senders.get((int) (sequence % senders.size()));
         // alternate the sending device, so each device both sends and sees receipts of its sibling's messages
@@ -205,19 +177,7 @@ public final class ReceiptLatencyBench {
         if (measured) {
             measuredSent.increment();
         }
-        CompletableFuture<?> sendingFuture;
-        try {
-            sendingFuture = client.sendAsync(from, recipient.userId(), "rcpt-" + sequence, copies);
-        } catch (RuntimeException e) {
-            sendingFuture = CompletableFuture.failedFuture(e);
-        }
-        sendingFuture.whenComplete((result, error) -> {
-            long now = System.nanoTime();
-            inFlight.release();
-            if (error != null) {
-                errors.computeIfAbsent(LoadGenerator.classify(error), key -> new LongAdder()).increment();
-                return;
-            }
+        slots.send(() -> client.sendAsync(from, recipient.userId(), "rcpt-" + sequence, copies), errors, now -> {
             messages.acked(sequence);
             if (measured) {
                 sendAck.record(intended, now);
@@ -252,7 +212,7 @@ public final class ReceiptLatencyBench {
 
         @Override
         public void onClose(CloseStatus status) {
-            closedDuringRun(device, status);
+            closedSockets.closed(device, status);
         }
     }
 
@@ -284,7 +244,7 @@ public final class ReceiptLatencyBench {
             try {
                 targetId = UUID.fromString(String.valueOf(target));
             } catch (IllegalArgumentException e) {
-                errors.computeIfAbsent("bad-receipt", key -> new LongAdder()).increment();
+                errors.count("bad-receipt");
                 return;
             }
             ReceiptLedger.Match match = receipts.receipt(targetId, about, observer, now);
@@ -302,22 +262,11 @@ public final class ReceiptLatencyBench {
 
         @Override
         public void onClose(CloseStatus status) {
-            closedDuringRun(device, status);
-        }
-    }
-
-    private void closedDuringRun(DeviceCredentials device, CloseStatus status) {
-        if (!finishing) {
-            socketsClosed.increment();
-            out.printf(Locale.ROOT, "socket of %s closed during the run: %d %s%n", device.address(),
-                    status.code(), status.reason());
-            out.flush();
+            closedSockets.closed(device, status);
         }
     }
 
     private ReceiptBenchReport report(long unsent, ReceiptBenchReport.ProjectionRate projectionRate) {
-        Map<String, Long> errorCounts = new HashMap<>();
-        errors.forEach((kind, count) -> errorCounts.put(kind, count.sum()));
         long[] bySeen = receipts.measuredBySeen();
         long partial = 0;
         for (int seen = 1; seen < SENDER_DEVICES; seen++) {
@@ -328,47 +277,41 @@ public final class ReceiptLatencyBench {
             measuredFirst += bySeen[seen];
         }
         return new ReceiptBenchReport(options, SENDER_DEVICES, measuredSent.sum(), measuredAcked.sum(),
-                measuredRecipientAcks.sum(), measuredFirst, bySeen[SENDER_DEVICES], errorCounts, messages.lost(),
-                bySeen[0], partial, receipts.otherDevice(), receipts.repeated(), receipts.unmatched(),
-                saturated.sum(), unsent, socketsClosed.sum(), LatencySummary.of(sendAck.cumulative()),
+                measuredRecipientAcks.sum(), measuredFirst, bySeen[SENDER_DEVICES], errors.snapshot(),
+                messages.lost(), bySeen[0], partial, receipts.otherDevice(), receipts.repeated(), receipts.unmatched(),
+                slots.saturated(), unsent, closedSockets.count(), LatencySummary.of(sendAck.cumulative()),
                 LatencySummary.of(ackToFirst.cumulative()), LatencySummary.of(ackToLast.cumulative()),
                 projectionRate);
     }
 
     /** Prints achieved rates of the last interval and the percentiles so far. */
-    private final class ProgressLine implements Runnable {
+    private final class ReceiptProgress extends ProgressLine {
 
-        private final long start;
-        private long lastNanos;
         private long lastFired;
         private long lastAcks;
         private long lastFirst;
 
-        ProgressLine(long start) {
-            this.start = start;
-            this.lastNanos = start;
+        ReceiptProgress(long start) {
+            super(start);
         }
 
         @Override
-        public void run() {
-            long now = System.nanoTime();
+        void print(long now, long elapsedSeconds, double seconds) {
             long firedNow = fired.sum();
             long acksNow = receipts.acks();
             long firstNow = receipts.firstSeen();
-            double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
             LatencySummary first = LatencySummary.of(ackToFirst.cumulative());
             LatencySummary last = LatencySummary.of(ackToLast.cumulative());
-            long errorCount = errors.values().stream().mapToLong(LongAdder::sum).sum();
-            String phase = now - measureStartNanos < 0 ? "warm-up" : now - measureEndNanos < 0 ? "measure" : "drain";
+            long errorCount = errors.total();
+            String phase = ProgressLine.phase(now, measureStartNanos, measureEndNanos);
             out.printf(Locale.ROOT, "[%4ds %-7s] sent %.0f/s recipient acks %.0f/s receipts %.0f/s | ack->first"
                             + " p50 %.2f p99 %.2f ms | ack->last p50 %.2f p99 %.2f ms | errors %d, in flight %d,"
                             + " awaiting receipts %d%n",
-                    TimeUnit.NANOSECONDS.toSeconds(now - start), phase, (firedNow - lastFired) / seconds,
+                    elapsedSeconds, phase, (firedNow - lastFired) / seconds,
                     (acksNow - lastAcks) / seconds, (firstNow - lastFirst) / seconds, first.p50Millis(),
                     first.p99Millis(), last.p50Millis(), last.p99Millis(), errorCount,
-                    options.maxInFlight() - inFlight.availablePermits(), receipts.incomplete());
+                    slots.inFlight(), receipts.incomplete());
             out.flush();
-            lastNanos = now;
             lastFired = firedNow;
             lastAcks = acksNow;
             lastFirst = firstNow;

@@ -9,7 +9,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.util.concurrent.Callable;
 
 /** Runs the open-loop load generator against a local gateway and prints (and optionally writes) its report. */
@@ -27,11 +26,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException, IOException {
         PrintWriter out = spec.commandLine().getOut();
         BenchReport report = new LoadGenerator(load.toBenchOptions(), out).run();
-        out.print(report.toText());
-        out.flush();
-        if (load.json != null) {
-            Files.writeString(load.json, report.toJson());
-        }
+        BenchReports.print(out, report.toText(), load.json, report::toJson);
         return 0;
     }
 }

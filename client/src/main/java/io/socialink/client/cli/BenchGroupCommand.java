@@ -4,13 +4,12 @@ import io.socialink.client.bench.GroupBenchOptions;
 import io.socialink.client.bench.GroupBenchReport;
 import io.socialink.client.bench.GroupFanoutBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -24,9 +23,8 @@ final class BenchGroupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--server", defaultValue = "http://localhost:8080", paramLabel = "URL",
-            description = "Gateway URL, loopback only unless --allow-remote (default: ${DEFAULT-VALUE}).")
-    URI server;
+    @Mixin
+    BenchServerOptions target;
 
     @Option(names = "--members", defaultValue = "1500", paramLabel = "N",
             description = "Group size, the creator included; one device each (default: ${DEFAULT-VALUE}).")
@@ -60,19 +58,14 @@ final class BenchGroupCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
     Path json;
 
-    @Option(names = "--allow-remote", description = "Allow a server that is not on a loopback address.")
-    boolean allowRemote;
-
     @Override
     public Integer call() throws InterruptedException, IOException {
-        GroupBenchOptions options = new GroupBenchOptions(server, members, messageRuns, burst, burstParallel,
+        GroupBenchOptions options = new GroupBenchOptions(target.server, members, messageRuns, burst, burstParallel,
                 sampleDecrypt,
-                concurrency, Duration.ofSeconds(timeoutSeconds), allowRemote);
+                concurrency, Duration.ofSeconds(timeoutSeconds), target.allowRemote);
         // the report's lines are printed as the run goes
         GroupBenchReport report = new GroupFanoutBench(options, spec.commandLine().getOut()).run();
-        if (json != null) {
-            Files.writeString(json, report.toJson());
-        }
+        BenchReports.writeJson(json, report::toJson);
         return 0;
     }
 }

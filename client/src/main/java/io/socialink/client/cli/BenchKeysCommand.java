@@ -3,11 +3,11 @@ package io.socialink.client.cli;
 import io.socialink.client.bench.KeyBenchOptions;
 import io.socialink.client.bench.KeyDirectoryBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -19,9 +19,8 @@ final class BenchKeysCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--server", defaultValue = "http://localhost:8080", paramLabel = "URL",
-            description = "Gateway URL, loopback only unless --allow-remote (default: ${DEFAULT-VALUE}).")
-    URI server;
+    @Mixin
+    BenchServerOptions target;
 
     @Option(names = "--registrations", defaultValue = "200", paramLabel = "N",
             description = "Users registered, one device each (default: ${DEFAULT-VALUE}).")
@@ -51,13 +50,10 @@ final class BenchKeysCommand implements Callable<Integer> {
             description = "Stop every phase after this long in all (default: ${DEFAULT-VALUE}).")
     long timeLimitSeconds;
 
-    @Option(names = "--allow-remote", description = "Allow a server that is not on a loopback address.")
-    boolean allowRemote;
-
     @Override
     public Integer call() throws InterruptedException {
-        KeyBenchOptions options = new KeyBenchOptions(server, registrations, preKeys, requesters, fetches,
-                concurrency, messages, Duration.ofSeconds(timeLimitSeconds), allowRemote);
+        KeyBenchOptions options = new KeyBenchOptions(target.server, registrations, preKeys, requesters, fetches,
+                concurrency, messages, Duration.ofSeconds(timeLimitSeconds), target.allowRemote);
         new KeyDirectoryBench(options, spec.commandLine().getOut()).run();
         return 0;
     }

@@ -9,7 +9,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.util.concurrent.Callable;
 
 /** Runs the open-loop receipt latency benchmark against a local gateway and prints (and optionally writes) it. */
@@ -29,11 +28,7 @@ final class BenchReceiptsCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException, IOException {
         PrintWriter out = spec.commandLine().getOut();
         ReceiptBenchReport report = new ReceiptLatencyBench(load.toBenchOptions(), out).run();
-        out.print(report.toText());
-        out.flush();
-        if (load.json != null) {
-            Files.writeString(load.json, report.toJson());
-        }
+        BenchReports.print(out, report.toText(), load.json, report::toJson);
         return 0;
     }
 }

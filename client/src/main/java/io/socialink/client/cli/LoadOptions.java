@@ -1,18 +1,17 @@
 package io.socialink.client.cli;
 
 import io.socialink.client.bench.BenchOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** The open-loop load options shared by the {@code bench} and {@code bench-receipts} commands. */
 final class LoadOptions {
 
-    @Option(names = "--server", defaultValue = "http://localhost:8080", paramLabel = "URL",
-            description = "Gateway URL, loopback only unless --allow-remote (default: ${DEFAULT-VALUE}).")
-    URI server;
+    @Mixin
+    BenchServerOptions target;
 
     @Option(names = "--rate", defaultValue = "500", paramLabel = "MSGS", description = "Messages per second "
             + "(default: ${DEFAULT-VALUE}).")
@@ -50,11 +49,9 @@ final class LoadOptions {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
     Path json;
 
-    @Option(names = "--allow-remote", description = "Allow a server that is not on a loopback address.")
-    boolean allowRemote;
-
     BenchOptions toBenchOptions() {
-        return new BenchOptions(server, rate, Duration.ofSeconds(durationSeconds), Duration.ofSeconds(warmupSeconds),
-                senders, recipients, size, maxInFlight, Duration.ofSeconds(drainTimeoutSeconds), allowRemote, json);
+        return new BenchOptions(target.server, rate, Duration.ofSeconds(durationSeconds),
+                Duration.ofSeconds(warmupSeconds), senders, recipients, size, maxInFlight,
+                Duration.ofSeconds(drainTimeoutSeconds), target.allowRemote, json);
     }
 }
