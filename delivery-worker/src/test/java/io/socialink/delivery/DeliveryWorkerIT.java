@@ -8,10 +8,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 @ExtendWith(LocalKafka.class)
 class DeliveryWorkerIT {
 
+    private static final String INTERNAL_SECRET = "integration-test-internal-secret-0123456789";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     @TempDir
@@ -116,9 +119,9 @@ class DeliveryWorkerIT {
             await().atMost(TIMEOUT).until(() -> registry.counter(MicrometerDeliveryMetrics.QUEUED).count() >= 4);
 
             // when (interactive queries see the store a moment after the processor counted the record)
-            List<String> ids = await().atMost(TIMEOUT).until(() -> headIds(get(app, "/internal/queues/dave.1?limit=2")),
+            List<String> ids = await().atMost(TIMEOUT).until(() -> headIds(get(app, "/actuator/queues/dave.1?limit=2")),
                     found -> found.size() == 2);
-            String tooMany = get(app, "/internal/queues/dave.1?limit=1001");
+            String tooMany = get(app, "/actuator/queues/dave.1?limit=1001");
 
             // then
             assertThat(ids).containsExactly("head-1", "head-2");
@@ -140,6 +143,8 @@ class DeliveryWorkerIT {
                                                         String instanceId) {
         Map<String, Object> properties = new HashMap<>(kafka.springProperties());
         properties.put("server.port", 0);
+        properties.put("management.server.port", 0);
+        properties.put("socialink.internal.secret", INTERNAL_SECRET);
         properties.put("socialink.delivery.application-id", applicationId);
         properties.put("socialink.delivery.state-dir", stateDir.toString());
         properties.put("socialink.delivery.instance-id", instanceId);
@@ -186,10 +191,14 @@ class DeliveryWorkerIT {
         return envelopes;
     }
 
+    /** GET on the internal (management) port with the internal credential. */
     private static String get(ConfigurableApplicationContext app, String path) throws Exception {
-        String port = app.getEnvironment().getProperty("local.server.port");
+        String port = app.getEnvironment().getProperty("local.management.port");
+        String credential = Base64.getEncoder().encodeToString(
+                ("internal:" + INTERNAL_SECRET).getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", "Basic " + credential).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.body();
     }

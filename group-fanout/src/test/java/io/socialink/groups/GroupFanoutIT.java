@@ -11,10 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +60,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 @ExtendWith(LocalKafka.class)
 class GroupFanoutIT {
 
+    private static final String INTERNAL_SECRET = "integration-test-internal-secret-0123456789";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     /** LocalKafka's layout has two reply partitions: this test is gateway node 1. */
     private static final int NODE = 1;
@@ -125,6 +128,8 @@ class GroupFanoutIT {
     private ConfigurableApplicationContext start(KafkaTestEnv kafka) {
         Map<String, Object> properties = new HashMap<>(kafka.springProperties());
         properties.put("server.port", 0);
+        properties.put("management.server.port", 0);
+        properties.put("socialink.internal.secret", INTERNAL_SECRET);
         properties.put("socialink.groups.state-dir", stateDir.toString());
         return new SpringApplicationBuilder(GroupFanoutApplication.class).properties(properties).run();
     }
@@ -167,10 +172,14 @@ class GroupFanoutIT {
         return found;
     }
 
+    /** GET on the internal (management) port with the internal credential. */
     private static String get(ConfigurableApplicationContext app, String path) throws Exception {
-        String port = app.getEnvironment().getProperty("local.server.port");
+        String port = app.getEnvironment().getProperty("local.management.port");
+        String credential = Base64.getEncoder().encodeToString(
+                ("internal:" + INTERNAL_SECRET).getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", "Basic " + credential).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.body();
     }
