@@ -71,7 +71,7 @@ public final class ReceiptLatencyBench {
         LoadGenerator.checkLoopback(options.server(), options.allowRemote());
         BenchHttp http = new BenchHttp(options.server(), BenchHttp.processorThreads(), REQUEST_TIMEOUT);
         SocialinkClient client = http.client();
-        PrometheusCounter projection = new PrometheusCounter(http.http(), options.server(), PROJECTION_COUNTER);
+        PrometheusCounter projection = PrometheusCounter.fromEnvironment(http.http(), PROJECTION_COUNTER);
         List<DeviceSocket> sockets = new ArrayList<>();
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(
                 LoadGenerator.daemonThreads("bench-progress"));

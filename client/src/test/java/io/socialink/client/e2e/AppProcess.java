@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * One of the system's apps, run from its real executable jar as a separate JVM, so that a test can kill it the way
- * a crash would ({@code SIGKILL}) and start it again. Its output goes to {@code target/e2e-logs/<name>.log}.
+ * a crash would ({@code SIGKILL}) and start it again. Its output goes to {@code target/e2e-logs/<name>.log}. It runs
+ * under the local profile (the development secrets) with its internal (management) port on a free port of its own.
  */
 final class AppProcess implements AutoCloseable {
 
@@ -28,20 +29,22 @@ final class AppProcess implements AutoCloseable {
     private final Path jar;
     private final Map<String, Object> properties;
     private final int port;
+    private final int internalPort;
     private final Path log;
     private Process process;
 
-    private AppProcess(String name, Path jar, Map<String, Object> properties, int port) {
+    private AppProcess(String name, Path jar, Map<String, Object> properties, int port, int internalPort) {
         this.name = name;
         this.jar = jar;
         this.properties = properties;
         this.port = port;
+        this.internalPort = internalPort;
         this.log = Path.of("target", "e2e-logs", name + ".log");
     }
 
     /** {@code module} is the Maven module whose {@code target/<module>-*-exec.jar} runs. */
     static AppProcess of(String module, String name, Map<String, Object> properties) {
-        return new AppProcess(name, execJar(module), properties, freePort());
+        return new AppProcess(name, execJar(module), properties, freePort(), freePort());
     }
 
     int port() {
@@ -56,10 +59,16 @@ final class AppProcess implements AutoCloseable {
         return URI.create("http://localhost:" + port);
     }
 
+    /** The internal (management) port: actuator, and the delivery-worker's queue API. */
+    URI internalUri() {
+        return URI.create("http://localhost:" + internalPort);
+    }
+
     AppProcess start() {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                "--server.port=" + port));
+                "--server.port=" + port, "--management.server.port=" + internalPort,
+                "--spring.profiles.active=local"));
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
             Files.createDirectories(log.getParent());
@@ -92,7 +101,7 @@ final class AppProcess implements AutoCloseable {
 
     private void awaitHealthy() {
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest health = HttpRequest.newBuilder(baseUri().resolve("/actuator/health"))
+        HttpRequest health = HttpRequest.newBuilder(baseUri().resolve("/readyz"))
                 .timeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {

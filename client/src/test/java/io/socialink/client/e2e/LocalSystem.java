@@ -15,9 +15,9 @@ import io.socialink.testing.RedisTestEnv;
 
 /**
  * The whole system on this machine for one test class: a delivery-worker, a gateway (node 0) and, for group tests,
- * a group-fanout as separate JVMs from their real jars, on the class's own topics and database. The gateway reads
- * device queues from this worker ({@code socialink.gateway.delivery-worker-url}); extra properties per app tune
- * either (short expiry intervals).
+ * a group-fanout as separate JVMs from their real jars, on the class's own topics and database, under the local
+ * profile. The gateway reads device queues from this worker's internal port
+ * ({@code socialink.gateway.delivery-worker-url}); extra properties per app tune either (short expiry intervals).
  */
 final class LocalSystem implements AutoCloseable {
 
@@ -45,7 +45,7 @@ final class LocalSystem implements AutoCloseable {
         gatewayProperties.putAll(postgres.springProperties());
         gatewayProperties.putAll(redis.springProperties());
         gatewayProperties.put("socialink.gateway.node-id", 0);
-        gatewayProperties.put("socialink.gateway.delivery-worker-url", worker.baseUri());
+        gatewayProperties.put("socialink.gateway.delivery-worker-url", worker.internalUri());
         gatewayProperties.putAll(gatewayExtra);
         gateway = AppProcess.of("gateway", "gateway", gatewayProperties);
     }
