@@ -17,8 +17,10 @@ import java.util.UUID;
 
 /**
  * Mints platform JWTs locally, standing in for the platform's identity provider in development, tests and the
- * load generator: HS256 over the shared {@code PLATFORM_JWT_SECRET}, {@code sub} = userId and a short expiry.
- * The default secret is the gateway's default, so a local client and gateway agree without configuration.
+ * load generator: HS256 over the shared {@code PLATFORM_JWT_SECRET}, {@code sub} = userId, a short expiry
+ * ({@code exp}, within the gateway's 1 h maximum lifetime) and a random {@code jti} per token, since the gateway
+ * accepts each {@code jti} once. The default secret is the gateway's development default, so a local client and a
+ * gateway under the {@code local} profile agree without configuration.
  */
 public final class PlatformTokens {
 

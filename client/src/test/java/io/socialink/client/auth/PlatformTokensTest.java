@@ -60,6 +60,25 @@ class PlatformTokensTest {
     }
 
     @Test
+    void shouldGiveEveryTokenItsOwnJtiBecauseTheGatewayAcceptsEachJtiOnce() throws Exception {
+        // given
+        PlatformTokens tokens = new PlatformTokens(SECRET);
+
+        // when
+        String first = SignedJWT.parse(tokens.mint("carol")).getJWTClaimsSet().getJWTID();
+        String second = SignedJWT.parse(tokens.mint("carol")).getJWTClaimsSet().getJWTID();
+
+        // then
+        assertThat(first).isNotBlank();
+        assertThat(second).isNotBlank().isNotEqualTo(first);
+    }
+
+    @Test
+    void shouldStayWithinTheGatewaysDefaultMaximumLifetime() {
+        assertThat(PlatformTokens.DEFAULT_TTL).isLessThanOrEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
     void shouldRefuseASecretTooShortForHs256() {
         // when / then
         assertThatThrownBy(() -> new PlatformTokens("short")).isInstanceOf(IllegalArgumentException.class);

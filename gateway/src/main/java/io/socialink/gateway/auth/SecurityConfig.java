@@ -1,9 +1,11 @@
 package io.socialink.gateway.auth;
 
+import java.time.Clock;
 import java.util.Map;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import io.socialink.gateway.config.InternalProperties;
 import io.socialink.gateway.config.PlatformProperties;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemWriter;
@@ -17,8 +19,10 @@ import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -32,11 +36,17 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 import reactor.core.publisher.Mono;
 
 /**
- * Two stateless filter chains. Registration ({@code /api/v1/keys/register/**}) is an OAuth2 resource server for the
+ * Stateless filter chains. Registration ({@code /api/v1/keys/register/**}) is an OAuth2 resource server for the
  * platform's JWT, whose {@code sub} must be the path's user. Everything else takes device Basic credentials, except
- * health, Prometheus and the OpenAPI document; the send route and the socket upgrade must name the authenticated
+ * the OpenAPI document and the actuator paths; the send route and the socket upgrade must name the authenticated
  * user (and device), key rotation and prekey uploads the authenticated device, deactivation and key stats a device of
  * the authenticated user, the group commands their acting user (creator, adder, remover, committer, sender). Failures are problem+json: 401 {@code unauthorized}, 403 {@code forbidden}.
+ *
+ * <p>A platform token must carry a bounded {@code exp} and is accepted once per {@code jti}
+ * ({@link PlatformTokenRules}, {@link SingleUseJwtDecoder}). A third chain guards the actuator, served on the
+ * internal (management) port: liveness and readiness ({@code /livez}, {@code /readyz} on the public port too, and
+ * {@code /actuator/health}) answer anyone without details; details, metrics and every other actuator endpoint need
+ * the internal credential ({@link InternalAuthenticationManager}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -44,17 +54,45 @@ public class SecurityConfig {
     public static final String REGISTER_PATTERN = "/api/v1/keys/register/{userId}";
 
     @Bean
-    public ReactiveJwtDecoder platformJwtDecoder(PlatformProperties platform) {
+    public ReactiveJwtDecoder platformJwtDecoder(PlatformProperties platform, SingleUseTokens singleUseTokens) {
+        NimbusReactiveJwtDecoder decoder;
         if (platform.usesJwks()) {
-            return NimbusReactiveJwtDecoder.withJwkSetUri(platform.jwksUri())
+            decoder = NimbusReactiveJwtDecoder.withJwkSetUri(platform.jwksUri())
                     .jwsAlgorithms(algorithms -> {
                         algorithms.add(SignatureAlgorithm.RS256);
                         algorithms.add(SignatureAlgorithm.ES256);
                     })
                     .build();
+        } else {
+            SecretKeySpec key = new SecretKeySpec(platform.jwtSecret().utf8(), "HmacSHA256");
+            decoder = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
         }
-        SecretKeySpec key = new SecretKeySpec(platform.jwtSecret().utf8(), "HmacSHA256");
-        return NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(),
+                new PlatformTokenRules(platform, Clock.systemUTC())));
+        return new SingleUseJwtDecoder(decoder, singleUseTokens);
+    }
+
+    /** The actuator (internal port) and the public liveness/readiness paths. */
+    @Bean
+    @Order(0)
+    public SecurityWebFilterChain managementChain(ServerHttpSecurity http, InternalProperties internal,
+                                                  ProblemWriter problems) {
+        ServerAuthenticationEntryPoint entryPoint = entryPoint(problems, "Basic realm=\"socialink-internal\"");
+        return stateless(http)
+                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/actuator", "/actuator/**", "/livez",
+                        "/readyz"))
+                .httpBasic(basic -> basic
+                        .authenticationManager(new InternalAuthenticationManager(internal.secret()))
+                        .authenticationEntryPoint(entryPoint)
+                        .securityContextRepository(NoOpServerSecurityContextRepository.getInstance()))
+                .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers(HttpMethod.GET, "/livez", "/readyz", "/actuator/health",
+                                "/actuator/health/**").permitAll()
+                        .anyExchange().hasAuthority(InternalAuthenticationManager.ROLE))
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint(entryPoint)
+                        .accessDeniedHandler(deniedHandler(problems)))
+                .build();
     }
 
     @Bean
@@ -90,8 +128,7 @@ public class SecurityConfig {
                         .authenticationEntryPoint(entryPoint)
                         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance()))
                 .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**",
-                                "/actuator/prometheus", "/api/v1/openapi.yaml").permitAll()
+                        .pathMatchers(HttpMethod.GET, "/api/v1/openapi.yaml").permitAll()
                         .pathMatchers("/api/v1/messages/send/{senderId}")
                         .access((authentication, context) -> deviceIsPath(authentication, context, "senderId", null))
                         .pathMatchers("/api/v1/keys/rotate/{userId}/{deviceId}",

@@ -14,7 +14,7 @@ import tools.jackson.databind.MapperFeature;
 /** Application-wide beans: configuration properties, metrics, and strict JSON reading. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({GatewayProperties.class, KafkaProperties.class, TopicsProperties.class,
-        PlatformProperties.class, RateLimitProperties.class, PreKeyProperties.class})
+        PlatformProperties.class, InternalProperties.class, RateLimitProperties.class, PreKeyProperties.class})
 public class GatewayConfig {
 
     @Bean

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.List;
 
 import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.config.InternalProperties;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.serde.AvroSerde;
@@ -21,8 +22,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the head of a device queue from the delivery-worker ({@code GET /internal/queues/{address}}), which answers
- * from its Kafka Streams state. Redirects are followed, so a worker that forwards to the instance owning the queue
+ * Reads the head of a device queue from the delivery-worker's internal port ({@code GET /actuator/queues/{address}}),
+ * which answers from its Kafka Streams state; every request carries the internal credential (HTTP Basic). Redirects are followed, so a worker that forwards to the instance owning the queue
  * works too. A worker that cannot be reached or answers an error gives 503 {@code unavailable}.
  */
 @Component
@@ -32,11 +33,14 @@ public class DeliveryWorkerClient {
     private final QueueApiProperties properties;
     private final JsonMapper json;
     private final HttpClient http;
+    private final String authorization;
     private final AvroSerde<Delivery> serde = new AvroSerde<>(Delivery.class);
 
-    public DeliveryWorkerClient(QueueApiProperties properties, JsonMapper json) {
+    public DeliveryWorkerClient(QueueApiProperties properties, InternalProperties internal, JsonMapper json) {
         this.properties = properties;
         this.json = json;
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
+                (InternalProperties.USER + ":" + internal.secret().reveal()).getBytes(StandardCharsets.UTF_8));
         this.http = HttpClient.newBuilder()
                 .connectTimeout(properties.deliveryWorkerTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)
@@ -45,9 +49,10 @@ public class DeliveryWorkerClient {
 
     public Mono<List<Delivery>> queueHead(DeviceAddress device, int limit) {
         String base = properties.deliveryWorkerUrl().toString().replaceAll("/+$", "");
-        URI uri = URI.create(base + "/internal/queues/"
+        URI uri = URI.create(base + "/actuator/queues/"
                 + URLEncoder.encode(device.toString(), StandardCharsets.UTF_8) + "?limit=" + limit);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(properties.deliveryWorkerTimeout()).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(properties.deliveryWorkerTimeout())
+                .header("Authorization", authorization).GET().build();
         return Mono.fromFuture(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
                 .onErrorMap(error -> unavailable())
                 .map(response -> {

@@ -100,17 +100,14 @@ class DeviceAuthIT {
     }
 
     @Test
-    void shouldServeHealthPrometheusAndOpenApiWithoutCredentials() {
-        // when
-        Response health = app.get("/actuator/health", null);
-        Response prometheus = app.get("/actuator/prometheus", null);
+    void shouldServeReadinessAndOpenApiWithoutCredentials() {
+        // when (metrics and health details are on the internal port: InternalEndpointsIT)
+        Response health = app.get("/readyz", null);
         Response openApi = app.get("/api/v1/openapi.yaml", null);
 
         // then
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().get("status").asString()).isEqualTo("UP");
-        assertThat(prometheus.status()).isEqualTo(200);
-        assertThat(prometheus.body()).contains("socialink_gateway_sockets");
         assertThat(openApi.status()).isEqualTo(200);
         assertThat(openApi.body()).startsWith("openapi: 3");
     }

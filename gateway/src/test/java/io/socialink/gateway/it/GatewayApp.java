@@ -34,15 +34,19 @@ import tools.jackson.databind.json.JsonMapper;
 final class GatewayApp implements AutoCloseable {
 
     static final String PLATFORM_SECRET = "integration-test-platform-secret-0123456789";
+    static final String INTERNAL_SECRET = "integration-test-internal-secret-0123456789";
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ConfigurableApplicationContext context;
     private final HttpClient http = HttpClient.newHttpClient();
     final int port;
+    /** The internal (management) port: the actuator. */
+    final int internalPort;
 
     private GatewayApp(ConfigurableApplicationContext context) {
         this.context = context;
         this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        this.internalPort = Integer.parseInt(context.getEnvironment().getProperty("local.management.port", "-1"));
     }
 
     static GatewayApp start(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis,
@@ -52,8 +56,17 @@ final class GatewayApp implements AutoCloseable {
         properties.putAll(postgres.springProperties());
         properties.putAll(redis.springProperties());
         properties.put("server.port", 0);
+        properties.put("management.server.port", 0);
         properties.put("socialink.platform.jwt-secret", PLATFORM_SECRET);
-        properties.putAll(extra);
+        properties.put("socialink.internal.secret", INTERNAL_SECRET);
+        // a null value removes a property (a test of the defaults)
+        extra.forEach((key, value) -> {
+            if (value == null) {
+                properties.remove(key);
+            } else {
+                properties.put(key, value);
+            }
+        });
         return new GatewayApp(new SpringApplicationBuilder(GatewayApplication.class).properties(properties).run());
     }
 
@@ -70,12 +83,17 @@ final class GatewayApp implements AutoCloseable {
     }
 
     static String platformToken(String subject, String secret, Duration validFor) {
+        return platformToken(new JWTClaimsSet.Builder()
+                .subject(subject)
+                .issueTime(new Date())
+                .expirationTime(new Date(System.currentTimeMillis() + validFor.toMillis()))
+                .build(), secret);
+    }
+
+    /** A platform token with exactly {@code claims}, signed HS256 with {@code secret}. */
+    static String platformToken(JWTClaimsSet claims, String secret) {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
-                    .subject(subject)
-                    .issueTime(new Date())
-                    .expirationTime(new Date(System.currentTimeMillis() + validFor.toMillis()))
-                    .build());
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
             jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
             return jwt.serialize();
         } catch (JOSEException e) {
@@ -140,6 +158,20 @@ final class GatewayApp implements AutoCloseable {
 
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** GET on the internal (management) port. */
+    Response getInternal(String path, String authorization) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + internalPort + path))
+                .timeout(Duration.ofSeconds(30));
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        return send(builder.GET());
+    }
+
+    static String internalAuthorization(String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString(("internal:" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     Response post(String path, String authorization, String body) {

@@ -70,7 +70,7 @@ class MessageLifecycleIT {
         kafka = kafkaEnv;
         fakeWorker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         AvroSerde<Delivery> serde = new AvroSerde<>(Delivery.class);
-        fakeWorker.createContext("/internal/queues/", exchange -> {
+        fakeWorker.createContext("/actuator/queues/", exchange -> {
             List<String> entries = fakeQueue.stream()
                     .map(delivery -> "\"" + Base64.getEncoder().encodeToString(serde.toBytes(delivery)) + "\"")
                     .toList();

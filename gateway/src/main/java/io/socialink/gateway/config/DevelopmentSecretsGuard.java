@@ -1,0 +1,44 @@
+package io.socialink.gateway.config;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Profiles;
+
+/**
+ * Refuses to start the gateway with a development secret (the platform JWT secret or the internal credential
+ * published in {@code gateway-environment.yml}) unless the {@value #LOCAL_PROFILE} profile is active, so a
+ * deployment that forgot {@code PLATFORM_JWT_SECRET} or {@code SOCIALINK_INTERNAL_SECRET} does not run with keys
+ * anyone can read. Runs before any bean exists, so nothing connects or migrates first. An unset secret counts as its
+ * development default.
+ */
+public class DevelopmentSecretsGuard implements EnvironmentPostProcessor {
+
+    /** The one profile that allows the development secrets ({@code SPRING_PROFILES_ACTIVE=local}). */
+    public static final String LOCAL_PROFILE = "local";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        if (environment.acceptsProfiles(Profiles.of(LOCAL_PROFILE))) {
+            return;
+        }
+        String jwksUri = environment.getProperty("socialink.platform.jwks-uri", "");
+        if (jwksUri.isBlank()) {
+            refuseDevelopmentSecret(environment, "socialink.platform.jwt-secret", "PLATFORM_JWT_SECRET",
+                    PlatformProperties.DEVELOPMENT_SECRET);
+        }
+        refuseDevelopmentSecret(environment, "socialink.internal.secret", "SOCIALINK_INTERNAL_SECRET",
+                InternalProperties.DEVELOPMENT_SECRET);
+    }
+
+    private static void refuseDevelopmentSecret(ConfigurableEnvironment environment, String property,
+                                                String variable, String developmentValue) {
+        String value = environment.getProperty(property, developmentValue);
+        if (value.equals(developmentValue)) {
+            throw new InsecureConfigurationException(variable + " (" + property + ") is the development secret"
+                    + " published in the repository; the gateway refuses it outside the '" + LOCAL_PROFILE
+                    + "' profile.", "Set " + variable + " to a secret of your own (at least 32 bytes), or activate"
+                    + " the local profile (SPRING_PROFILES_ACTIVE=" + LOCAL_PROFILE + ") on a development machine.");
+        }
+    }
+}
