@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.yaml.snakeyaml.Yaml;
 
@@ -27,7 +28,7 @@ final class OpenApiDocument {
 
     /** One operation; {@code security} is the scheme it takes, null when it is public. */
     record Operation(String method, String path, List<Parameter> parameters, Map<String, Object> body,
-                     boolean bodyRequired, String security) {
+                     boolean bodyRequired, String security, Set<String> responses) {
 
         /** {@code "POST /api/v1/messages/send/{senderId}"}: how the suites' tables name an operation. */
         String key() {
@@ -40,6 +41,11 @@ final class OpenApiDocument {
 
         List<Parameter> queryParameters() {
             return parameters.stream().filter(parameter -> parameter.in().equals("query")).toList();
+        }
+
+        /** Whether the document names {@code status} among this operation's responses. */
+        boolean documents(int status) {
+            return responses.contains(Integer.toString(status));
         }
 
         boolean isPublic() {
@@ -107,10 +113,19 @@ final class OpenApiDocument {
                 String scheme = security == null || security.isEmpty() ? null
                         : map(security.get(0)).keySet().iterator().next();
                 found.add(new Operation(method.toUpperCase(Locale.ROOT), path.getKey(), List.copyOf(parameters),
-                        body, bodyRequired, scheme));
+                        body, bodyRequired, scheme, responseCodes(operation)));
             }
         }
         return List.copyOf(found);
+    }
+
+    /** YAML reads unquoted status codes as numbers. */
+    private static Set<String> responseCodes(Map<String, Object> operation) {
+        Set<String> codes = new java.util.HashSet<>();
+        for (Object code : ((Map<?, ?>) operation.getOrDefault("responses", Map.of())).keySet()) {
+            codes.add(String.valueOf(code));
+        }
+        return Set.copyOf(codes);
     }
 
     /** The node with every {@code $ref} inside it replaced by its target (the document has no cycles). */

@@ -43,19 +43,20 @@ record VictimState(Map<String, String> tables) {
                 + " t WHERE " + condition;
     }
 
+    /** One statement for all tables: the fuzz suite takes a snapshot after every request. */
+    private static final String SNAPSHOT = String.join(" UNION ALL ", QUERIES.entrySet().stream()
+            .map(query -> "SELECT '" + query.getKey() + "', (" + query.getValue() + ")").toList());
+    private static final int PLACEHOLDERS = (int) SNAPSHOT.chars().filter(c -> c == '?').count();
+
     static VictimState of(Connection connection, String userId) {
         Map<String, String> tables = new LinkedHashMap<>();
-        try {
-            for (Map.Entry<String, String> query : QUERIES.entrySet()) {
-                try (PreparedStatement statement = connection.prepareStatement(query.getValue())) {
-                    int placeholders = (int) query.getValue().chars().filter(c -> c == '?').count();
-                    for (int i = 1; i <= placeholders; i++) {
-                        statement.setString(i, userId);
-                    }
-                    try (ResultSet result = statement.executeQuery()) {
-                        result.next();
-                        tables.put(query.getKey(), result.getString(1));
-                    }
+        try (PreparedStatement statement = connection.prepareStatement(SNAPSHOT)) {
+            for (int i = 1; i <= PLACEHOLDERS; i++) {
+                statement.setString(i, userId);
+            }
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    tables.put(result.getString(1), result.getString(2));
                 }
             }
         } catch (SQLException e) {
