@@ -16,7 +16,7 @@ git -C "$ROOT" rev-parse --short HEAD >"$OUT/commit.txt"
 cd "$ROOT"
 status=0
 start=$(date +%s)
-mvn -B -ntp -pl gateway -am verify -DskipTests=false -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -ntp -pl gateway -am verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test=OpenApiFuzzIT -Dfailsafe.failIfNoSpecifiedTests=false \
     -Djqwik.tries.default="$CASES" -Dsocialink.fuzz.survey=true >"$OUT/mvn.log" 2>&1 || status=$?
 end=$(date +%s)
