@@ -272,6 +272,22 @@ class AuthorizationMatrixIT {
         assertThat(records).as("acks, connection events and group commands in the victim's name").isZero();
     }
 
+    /** The snapshot the refusals are compared with does see a change: the victim's own. */
+    @Test
+    @Order(5)
+    void shouldSeeTheVictimsOwnChangeInItsState() {
+        // given
+        VictimState before = victimState();
+
+        // when
+        Response own = app.put("/api/v1/settings/" + world.victim.userId(), world.victim.authorization(),
+                "{\"readReceipts\":false}");
+
+        // then
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(victimState()).isNotEqualTo(before);
+    }
+
     private static void refused(Operation operation, String path, Device caller, String body, int status,
                                 String type) {
         VictimState before = victimState();

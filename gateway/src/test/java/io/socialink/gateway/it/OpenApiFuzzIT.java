@@ -17,6 +17,7 @@ import io.socialink.gateway.it.FuzzRequests.FuzzCase;
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.testing.LocalServices;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -113,7 +114,9 @@ class OpenApiFuzzIT {
         return new FuzzRequests(world, CLAIMS_OTHERS_KEYS).cases(API.operations());
     }
 
-    @Property(seed = SEED, shrinking = ShrinkingMode.BOUNDED)
+    // no jqwik edge cases: their number grows with the tries and, combined with the multi-megabyte values, filled the
+    // heap of a 100,000-case run; the generators name their edge values themselves
+    @Property(seed = SEED, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
     void shouldAnswerEveryRequestWithinTheContract(@ForAll("requests") FuzzCase request) throws IOException {
         // given
         if (cases.incrementAndGet() % 1000 == 0 && SURVEY) {
