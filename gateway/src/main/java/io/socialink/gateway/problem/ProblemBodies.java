@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AttributeKey;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,6 +28,9 @@ public final class ProblemBodies extends ChannelDuplexHandler {
     /** Name of this handler in the channel pipeline. */
     public static final String NAME = "socialink.problemBodies";
 
+    /** What the decoder found wrong with the connection's request, until the response to it is written. */
+    private static final AttributeKey<String> DECODER_FAILURE = AttributeKey.valueOf("socialink.decoderFailure");
+
     private final JsonMapper json;
     private final ClientErrors clientErrors;
 
@@ -38,7 +42,7 @@ public final class ProblemBodies extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request && request.decoderResult().isFailure()) {
-            clientErrors.record(ClientErrors.HTTP_DECODER, String.valueOf(request.decoderResult().cause()));
+            ctx.channel().attr(DECODER_FAILURE).set(String.valueOf(request.decoderResult().cause()));
         }
         ctx.fireChannelRead(msg);
     }
@@ -47,17 +51,20 @@ public final class ProblemBodies extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof FullHttpResponse response && response.status().code() >= 400
                 && !response.content().isReadable() && !response.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
-            ctx.write(withProblemBody(response), promise);
+            ctx.write(withProblemBody(ctx, response), promise);
             return;
         }
         ctx.write(msg, promise);
     }
 
-    private FullHttpResponse withProblemBody(FullHttpResponse response) {
+    private FullHttpResponse withProblemBody(ChannelHandlerContext ctx, FullHttpResponse response) {
         HttpStatus status = HttpStatus.resolve(response.status().code());
         Problem problem = ProblemWebExceptionHandler.fromStatus(
                 status == null ? HttpStatus.BAD_REQUEST : status, null);
-        if (problem.status().is4xxClientError()) {
+        String decoderFailure = ctx.channel().attr(DECODER_FAILURE).getAndSet(null);
+        if (decoderFailure != null) {
+            clientErrors.record(ClientErrors.HTTP_DECODER, decoderFailure);
+        } else if (problem.status().is4xxClientError()) {
             clientErrors.record(ClientErrors.HTTP_REJECTED, Integer.toString(response.status().code()));
         }
         byte[] bytes = json.writeValueAsBytes(problem.body());
