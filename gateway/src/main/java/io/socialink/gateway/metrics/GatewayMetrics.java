@@ -26,6 +26,13 @@ public final class GatewayMetrics {
      */
     public static final String GROUP_REQUESTS = "socialink.gateway.group.requests";
 
+    /**
+     * Counter of client mistakes by {@code kind}: http-decoder (a request the HTTP decoder rejected), http-rejected
+     * (a request refused below the web layer), websocket-protocol (a frame breaking RFC 6455), websocket-frame (a
+     * frame that is not a valid client frame). Logged at debug only, rate-limited.
+     */
+    public static final String CLIENT_ERRORS = "socialink.gateway.client.errors";
+
     private final MeterRegistry registry;
     private final Timer sendLatency;
     private final Counter pushesWritten;

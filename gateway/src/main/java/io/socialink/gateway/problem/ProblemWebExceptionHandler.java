@@ -89,7 +89,8 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
         return Problem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "unexpected error");
     }
 
-    private static Problem fromStatus(HttpStatusCode code, String reason) {
+    /** The problem of a status without a more specific cause; {@code reason} is used for 400 only. */
+    static Problem fromStatus(HttpStatusCode code, String reason) {
         HttpStatus status = HttpStatus.resolve(code.value());
         if (status == null) {
             status = code.is4xxClientError() ? HttpStatus.BAD_REQUEST : HttpStatus.INTERNAL_SERVER_ERROR;
@@ -101,6 +102,8 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
                     "content type not supported, send application/json");
             case NOT_ACCEPTABLE -> Problem.of(status, "not-acceptable", "cannot produce an acceptable representation");
             case CONTENT_TOO_LARGE -> Problem.payloadTooLarge("request body too large");
+            case URI_TOO_LONG -> Problem.of(status, "uri-too-long", "request line too long");
+            case REQUEST_HEADER_FIELDS_TOO_LARGE -> Problem.of(status, "headers-too-large", "request headers too large");
             case UNAUTHORIZED -> Problem.unauthorized("missing or bad credentials");
             case FORBIDDEN -> Problem.forbidden("not allowed");
             case BAD_REQUEST -> Problem.badRequest(reason == null ? "bad request" : reason);

@@ -8,8 +8,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes a {@link Problem} as the {@code application/problem+json} response of an exchange, and closes the connection
- * after it.
+ * Writes a {@link Problem} as the {@code application/problem+json} response of an exchange; the connection stays open
+ * for the client's next request.
  */
 @Component
 public class ProblemWriter {
@@ -28,10 +28,6 @@ public class ProblemWriter {
         response.setStatusCode(problem.status());
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         response.getHeaders().setContentLength(bytes.length);
-        // Reactor Netty 1.3.6 can stop reading a keep-alive connection after a response that completes at once
-        // (reactor-netty #4361; the fix needs a Netty newer than this build resolves): the client's next request
-        // on it hangs. Errors answer at once, so they end their connection; clients reconnect.
-        response.getHeaders().setConnection("close");
         DataBuffer buffer = response.bufferFactory().wrap(bytes);
         return response.writeWith(Mono.just(buffer));
     }

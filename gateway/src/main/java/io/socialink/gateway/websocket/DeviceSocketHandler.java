@@ -9,6 +9,7 @@ import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.config.GatewayProperties;
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.metrics.GatewayMetrics;
+import io.socialink.gateway.problem.ClientErrors;
 import io.socialink.schemas.avro.Ack;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.ConnectionEventType;
@@ -42,11 +43,13 @@ public class DeviceSocketHandler implements WebSocketHandler {
     private final Duration heartbeat;
     private final int bufferFrames;
     private final List<ConnectEvents> connectEvents;
+    private final ClientErrors clientErrors;
 
     public DeviceSocketHandler(SocketRegistry registry, EventPublisher publisher, Frames frames,
                                GatewayProperties properties, GatewayMetrics metrics,
-                               List<ConnectEvents> connectEvents) {
+                               List<ConnectEvents> connectEvents, ClientErrors clientErrors) {
         this.registry = registry;
+        this.clientErrors = clientErrors;
         this.connectEvents = List.copyOf(connectEvents);
         this.publisher = publisher;
         this.frames = frames;
@@ -100,6 +103,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
     private void onFrame(LiveSocket socket, WebSocketMessage message) {
         if (message.getType() != WebSocketMessage.Type.TEXT) {
             if (message.getType() == WebSocketMessage.Type.BINARY) {
+                clientErrors.record(ClientErrors.WEBSOCKET_FRAME, "binary frame");
                 socket.offer(frames.error("bad-frame", "only JSON text frames are accepted"));
             }
             return;
@@ -110,6 +114,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
         } else if (frame instanceof Frames.PingFrame ping) {
             socket.offer(frames.pong(ping.id()));
         } else if (frame instanceof Frames.InvalidFrame invalid) {
+            clientErrors.record(ClientErrors.WEBSOCKET_FRAME, invalid.reason());
             socket.offer(frames.error("bad-frame", invalid.reason()));
         }
     }

@@ -9,7 +9,6 @@ import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.server.WebSocketService;
-import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 import reactor.netty.http.server.WebsocketServerSpec;
 
@@ -29,7 +28,7 @@ public class WebSocketConfig implements WebFluxConfigurer {
 
     @Override
     public WebSocketService getWebSocketService() {
-        return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+        return new SocketHandshake(new ReactorNettyRequestUpgradeStrategy(
                 () -> WebsocketServerSpec.builder().maxFramePayloadLength(MAX_FRAME_BYTES)));
     }
 }

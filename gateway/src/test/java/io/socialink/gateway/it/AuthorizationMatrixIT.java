@@ -236,27 +236,27 @@ class AuthorizationMatrixIT {
         VictimState before = victimState();
 
         // when
-        RawHttp.Reply anonymous = upgrade(path, null);
-        RawHttp.Reply attacker = upgrade(path, world.attacker.authorization());
-        RawHttp.Reply sibling = upgrade(path, world.victimSibling.authorization());
+        RawRequest.Reply anonymous = upgrade(path, null);
+        RawRequest.Reply attacker = upgrade(path, world.attacker.authorization());
+        RawRequest.Reply sibling = upgrade(path, world.victimSibling.authorization());
 
         // then
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(attacker.status()).as(attacker.text()).isEqualTo(403);
         assertThat(sibling.status()).as(sibling.text()).isEqualTo(403);
-        for (RawHttp.Reply reply : List.of(anonymous, attacker, sibling)) {
+        for (RawRequest.Reply reply : List.of(anonymous, attacker, sibling)) {
             assertThat(reply.header("Content-Type")).startsWith("application/problem+json");
         }
         assertThat(victimState()).isEqualTo(before);
     }
 
-    private static RawHttp.Reply upgrade(String path, String authorization) {
+    private static RawRequest.Reply upgrade(String path, String authorization) {
         List<String> headers = new java.util.ArrayList<>(List.of("Upgrade: websocket", "Connection: Upgrade",
                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"));
         if (authorization != null) {
             headers.add("Authorization: " + authorization);
         }
-        return RawHttp.exchange(app.port, "GET", path.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers,
+        return RawRequest.exchange(app.port, "GET", path.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers,
                 null);
     }
 

@@ -125,7 +125,7 @@ class OpenApiFuzzIT {
 
         // when
         long sendStart = System.nanoTime();
-        RawHttp.Reply reply = send(request);
+        RawRequest.Reply reply = send(request);
         long sent = System.nanoTime() - sendStart;
         sendNanos.addAndGet(sent);
         slowest.merge(request.operation().key() + " " + request.labels(), sent, Math::max);
@@ -150,7 +150,7 @@ class OpenApiFuzzIT {
         victimBefore = VictimState.of(database, world.victim.userId());
     }
 
-    private static RawHttp.Reply send(FuzzCase request) {
+    private static RawRequest.Reply send(FuzzCase request) {
         String deviceId = Integer.toString(caller.deviceId());
         byte[] target = request.target().replace(FuzzRequests.CALLER_DEVICE, deviceId)
                 .getBytes(StandardCharsets.UTF_8);
@@ -161,7 +161,7 @@ class OpenApiFuzzIT {
         if (authorization != null) {
             headers.add("Authorization: " + authorization);
         }
-        return RawHttp.exchange(app.port, request.method(), target, headers, body);
+        return RawRequest.exchange(app.port, request.method(), target, headers, body);
     }
 
     private static String authorization(FuzzCase request) {
@@ -177,7 +177,7 @@ class OpenApiFuzzIT {
         };
     }
 
-    private static List<String> violations(FuzzCase request, RawHttp.Reply reply) {
+    private static List<String> violations(FuzzCase request, RawRequest.Reply reply) {
         List<String> violations = new ArrayList<>();
         int status = reply.status();
         if (status == 0) {
@@ -203,7 +203,7 @@ class OpenApiFuzzIT {
         return violations;
     }
 
-    private static boolean hasProblemType(RawHttp.Reply reply) {
+    private static boolean hasProblemType(RawRequest.Reply reply) {
         try {
             JsonNode type = GatewayApp.JSON.readTree(reply.body()).get("type");
             return type != null && type.isString() && type.asString().startsWith(PROBLEMS);
@@ -218,7 +218,7 @@ class OpenApiFuzzIT {
     }
 
     /** A request may deactivate the caller's own device (allowed): the caller then registers a new one. */
-    private static void recoverCaller(FuzzCase request, RawHttp.Reply reply) {
+    private static void recoverCaller(FuzzCase request, RawRequest.Reply reply) {
         if (reply.status() < 200 || reply.status() >= 300 || request.method().equals("GET")) {
             return;
         }
@@ -228,7 +228,7 @@ class OpenApiFuzzIT {
     }
 
     /** What kind of request broke the invariant: its status, operation kind and the mutations it carried. */
-    private static String signature(FuzzCase request, RawHttp.Reply reply) {
+    private static String signature(FuzzCase request, RawRequest.Reply reply) {
         String shape = request.labels().isEmpty() ? "well-formed" : String.join("+", request.labels().stream()
                 .map(label -> label.split(":")[0].equals("path") ? label : label.split(":")[0]).distinct().sorted()
                 .toList());

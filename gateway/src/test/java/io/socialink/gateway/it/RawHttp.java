@@ -4,138 +4,116 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * An HTTP/1.1 client on a plain socket, for requests an ordinary client refuses to send: any method, a request target
- * with raw bytes, dot segments or no length limit, any header. One connection per exchange ({@code Connection:
- * close}); the reply is read to the end of the connection. A connection closed without a status line is status 0.
+ * An HTTP/1.1 client on one raw TCP connection, for what a JDK client hides: exactly which bytes are sent
+ * (malformed requests), whether responses share one keep-alive connection, and when the server closes it.
+ * A body is written from another thread so a server answering before reading it cannot block the test.
  */
-final class RawHttp {
+final class RawHttp implements AutoCloseable {
 
-    /** A reply; header names lower case. */
-    record Reply(int status, Map<String, String> headers, byte[] body) {
+    record Reply(int status, Map<String, String> headers, String body) {
 
         String header(String name) {
-            return headers.getOrDefault(name.toLowerCase(Locale.ROOT), "");
-        }
-
-        String text() {
-            return new String(body, StandardCharsets.UTF_8);
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
-    private RawHttp() {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    RawHttp(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(15_000);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
     }
 
-    /** Sends {@code method target} with {@code headers} (each "Name: value") and {@code body} (null: none). */
-    static Reply exchange(int port, String method, byte[] target, Iterable<String> headers, byte[] body) {
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        request.writeBytes((method + " ").getBytes(StandardCharsets.UTF_8));
-        request.writeBytes(target);
-        StringBuilder head = new StringBuilder(" HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n");
-        for (String header : headers) {
-            head.append(header).append("\r\n");
-        }
-        if (body != null) {
-            head.append("Content-Length: ").append(body.length).append("\r\n");
-        }
-        head.append("\r\n");
-        request.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
-        if (body != null) {
-            request.writeBytes(body);
-        }
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
+    /** Sends {@code head} (request line and headers, without the empty line) and {@code body}; reads the reply. */
+    Reply exchange(String head, byte[] body) throws Exception {
+        out.write((head + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
             try {
-                out.write(request.toByteArray());
+                out.write(body);
                 out.flush();
             } catch (IOException e) {
-                // the server may answer and close before it read everything (e.g. 413, 414): read what it said
+                throw new IllegalStateException(e);
             }
-            return parse(readAll(socket.getInputStream()));
-        } catch (SocketTimeoutException e) {
-            throw new IllegalStateException("no complete reply within 30 s", e);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
+        Reply reply = read();
+        written.get(15, TimeUnit.SECONDS);
+        return reply;
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream reply = new ByteArrayOutputStream();
-        byte[] buffer = new byte[16 * 1024];
+    /** Sends raw bytes as they are and reads one reply. */
+    Reply exchangeRaw(byte[] request) throws IOException {
+        out.write(request);
+        out.flush();
+        return read();
+    }
+
+    /** True when the server has closed the connection (end of stream within the socket timeout). */
+    boolean closedByServer() throws IOException {
         try {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                reply.write(buffer, 0, n);
-            }
+            return in.read() < 0;
         } catch (java.net.SocketException e) {
-            // a reset after the reply: keep what arrived
+            return true;
         }
-        return reply.toByteArray();
     }
 
-    private static Reply parse(byte[] bytes) {
-        int end = indexOf(bytes, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 0);
-        if (end < 0) {
-            return new Reply(0, Map.of(), bytes);
+    private Reply read() throws IOException {
+        String statusLine = line();
+        if (statusLine == null) {
+            throw new IOException("connection closed before a response");
         }
-        String[] lines = new String(bytes, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
-        String[] status = lines[0].split(" ", 3);
-        if (status.length < 2 || !status[0].startsWith("HTTP/")) {
-            return new Reply(0, Map.of(), bytes);
-        }
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
         Map<String, String> headers = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                        lines[i].substring(colon + 1).trim());
+        for (String header = line(); header != null && !header.isEmpty(); header = line()) {
+            int colon = header.indexOf(':');
+            headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+        }
+        byte[] body;
+        if (headers.containsKey("content-length")) {
+            body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+        } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+            for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
+                    size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+                chunks.write(in.readNBytes(size));
+                line();
             }
+            line();
+            body = chunks.toByteArray();
+        } else {
+            body = new byte[0];
         }
-        byte[] body = java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length);
-        if (headers.getOrDefault("transfer-encoding", "").equalsIgnoreCase("chunked")) {
-            body = dechunk(body);
-        }
-        return new Reply(Integer.parseInt(status[1]), headers, body);
+        return new Reply(status, headers, new String(body, StandardCharsets.UTF_8));
     }
 
-    private static byte[] dechunk(byte[] chunked) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        int at = 0;
-        while (at < chunked.length) {
-            int lineEnd = indexOf(chunked, "\r\n".getBytes(StandardCharsets.US_ASCII), at);
-            if (lineEnd < 0) {
-                break;
+    private String line() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
             }
-            String size = new String(chunked, at, lineEnd - at, StandardCharsets.US_ASCII).split(";")[0].trim();
-            int length = Integer.parseInt(size, 16);
-            if (length == 0) {
-                break;
-            }
-            body.write(chunked, lineEnd + 2, Math.min(length, chunked.length - lineEnd - 2));
-            at = lineEnd + 2 + length + 2;
+            line.write(b);
         }
-        return body.toByteArray();
+        return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
     }
 
-    private static int indexOf(byte[] bytes, byte[] pattern, int from) {
-        outer:
-        for (int i = from; i <= bytes.length - pattern.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (bytes[i + j] != pattern[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+    @Override
+    public void close() throws IOException {
+        socket.close();
     }
 }
