@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  *   unacknowledged. A CONNECTED restarts from the head of the queue and closes an older connection; QUEUE_EMPTY
  *   goes once to that connection when everything queued at connect time has left the queue.</li>
  *   <li>Acks remove entries (DELIVERED) and top the window up. Entries past {@code expiresAt} or the queue TTL
- *   expire (EXPIRED). A route without heartbeat for three intervals is dropped; a later heartbeat of that same
- *   connection (the worker lagged, the socket lived) restores it as a new connection would.</li>
+ *   expire (EXPIRED): the periodic sweep removes them, and every push (a drain on connect, a window topped up)
+ *   checks the deadline first, so no copy is pushed after it. A route without heartbeat for three intervals is
+ *   dropped; a later heartbeat of that same connection (the worker lagged, the socket lived) restores it as a new
+ *   connection would.</li>
  *   <li>An entry pushed {@code max-pushes} times without an ack is dropped (DROPPED, reason redelivery-limit)
  *   instead of being pushed to every new connection forever.</li>
  *   <li>A {@code delete} device event first removes the still queued copy of the message it names from the
@@ -343,7 +345,8 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     }
 
     /**
-     * Pushes entries after the last pushed one until the window is full, dropping on the way those pushed
+     * Pushes entries after the last pushed one until the window is full, dropping on the way those past their
+     * deadline (EXPIRED, as the sweep would: the sweep runs only every {@code expiry-interval}) and those pushed
      * {@code max-pushes} times already: a client that never acks them would otherwise get them on every connect.
      */
     private QueueState fillWindow(String address, QueueState state, Route route, long now) {
@@ -354,6 +357,14 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                 break;
             }
             for (DeviceQueues.Entry entry : next) {
+                if (queues.deadlineOf(entry.delivery()) <= now) {
+                    // due before the sweep came to it: never pushed late; removing it also drops its deadline, so
+                    // the sweep does not report it a second time
+                    state = queues.remove(address, state, entry.seq()).state();
+                    emitMetadata(entry.delivery(), MessageEventType.EXPIRED, null, now);
+                    metrics.expired();
+                    continue;
+                }
                 if (queues.pushCount(address, entry.seq()) >= settings.maxPushes()) {
                     // removed from the store, so the next look-up after pushedThrough skips it
                     state = queues.remove(address, state, entry.seq()).state();
