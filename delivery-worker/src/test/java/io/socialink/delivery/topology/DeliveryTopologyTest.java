@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.socialink.delivery.config.DeliverySettings;
+import io.socialink.schemas.avro.CloseReason;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.DeviceEvent;
 import io.socialink.schemas.avro.MessageEventType;
@@ -270,6 +271,7 @@ class DeliveryTopologyTest {
         assertThat(records).extracting(record -> record.key(), record -> record.value().getKind(),
                         record -> record.value().getConnectionId(), record -> record.value().getGatewayNode())
                 .containsExactly(tuple(BOB, PushKind.CLOSE, "old", 3), tuple(BOB, PushKind.QUEUE_EMPTY, "new", 1));
+        assertThat(records.get(0).value().getCloseReason()).isEqualTo(CloseReason.SUPERSEDED);
         assertThat(worker.pushPartitions()).containsExactly(3, 1);
     }
 
@@ -578,6 +580,23 @@ class DeliveryTopologyTest {
         // nothing more for bob's old connection: only alice's own drain
         assertThat(worker.pushes()).extracting(DeliveryTopologyTest::messageId, Push::getConnectionId)
                 .containsExactly(tuple("to-alice", "a1"));
+    }
+
+    @Test
+    void shouldCloseARemovedDevicesSocketAsRemovedOnTheNodeHoldingItNotTheNodeThatDeactivatedIt() {
+        // given bob's socket on node 2; the deactivation is handled by node 0 (DeliveryDriver.removeDevice)
+        DeliveryDriver worker = start();
+        worker.connect(BOB, 2, "c1");
+        worker.pushes();
+        worker.pushPartitions();
+
+        // when
+        worker.removeDevice(BOB);
+
+        // then node 2 is told the device is gone, so it closes with 4410 rather than 4409
+        assertThat(worker.pushes()).extracting(Push::getKind, Push::getConnectionId, Push::getCloseReason)
+                .containsExactly(tuple(PushKind.CLOSE, "c1", CloseReason.DEVICE_REMOVED));
+        assertThat(worker.pushPartitions()).containsExactly(2);
     }
 
     @Test
