@@ -129,6 +129,30 @@ class DeliveryWorkerIT {
         }
     }
 
+    @Test
+    void shouldLeaveAnEntryPastItsExpiresAtOutOfTheQueueHeadBeforeTheSweepRemovesIt(KafkaTestEnv kafka)
+            throws Exception {
+        // given a sweep that runs only hourly, and "late" due 3 s from now
+        try (ConfigurableApplicationContext app = start(kafka, "delivery-it-" + UUID.randomUUID(), stateDir, "",
+                Map.of("socialink.delivery.expiry-interval", "1h"))) {
+            awaitRunning(app);
+            Instant expiresAt = Instant.now().plusSeconds(3);
+            Delivery late = Delivery.newBuilder(delivery("late", "erin.1")).setExpiresAt(expiresAt).build();
+            produce(kafka, Topics.DEVICE_DELIVERIES, "erin.1", late);
+            produce(kafka, Topics.DEVICE_DELIVERIES, "erin.1", delivery("kept", "erin.1"));
+            List<String> before = await().atMost(TIMEOUT)
+                    .until(() -> headIds(get(app, "/internal/queues/erin.1")), found -> found.size() == 2);
+
+            // when
+            await().until(() -> Instant.now().isAfter(expiresAt.plusMillis(100)));
+            List<String> after = headIds(get(app, "/internal/queues/erin.1"));
+
+            // then
+            assertThat(before).containsExactly("late", "kept");
+            assertThat(after).containsExactly("kept");
+        }
+    }
+
     private static List<String> headIds(String body) {
         tools.jackson.databind.JsonNode entries = tools.jackson.databind.json.JsonMapper.builder().build()
                 .readTree(body).get("entries");
@@ -141,6 +165,11 @@ class DeliveryWorkerIT {
 
     private static ConfigurableApplicationContext start(KafkaTestEnv kafka, String applicationId, Path stateDir,
                                                         String instanceId) {
+        return start(kafka, applicationId, stateDir, instanceId, Map.of());
+    }
+
+    private static ConfigurableApplicationContext start(KafkaTestEnv kafka, String applicationId, Path stateDir,
+                                                        String instanceId, Map<String, Object> extra) {
         Map<String, Object> properties = new HashMap<>(kafka.springProperties());
         properties.put("server.port", 0);
         properties.put("management.server.port", 0);
@@ -148,6 +177,7 @@ class DeliveryWorkerIT {
         properties.put("socialink.delivery.application-id", applicationId);
         properties.put("socialink.delivery.state-dir", stateDir.toString());
         properties.put("socialink.delivery.instance-id", instanceId);
+        properties.putAll(extra);
         return new SpringApplicationBuilder(DeliveryWorkerApplication.class).properties(properties).run();
     }
 

@@ -77,6 +77,11 @@ public final class DeviceQueues {
 
     /** When an entry expires: its {@code expiresAt} or the queue TTL after {@code sentAt}, whichever is first. */
     public long deadlineOf(Delivery delivery) {
+        return deadlineOf(delivery, ttlMillis);
+    }
+
+    /** {@link #deadlineOf(Delivery)} under a queue TTL of {@code ttlMillis}, for readers without the stores. */
+    public static long deadlineOf(Delivery delivery, long ttlMillis) {
         long byTtl = saturatedAdd(delivery.getSentAt().toEpochMilli(), ttlMillis);
         return delivery.getExpiresAt() == null ? byTtl : Math.min(byTtl, delivery.getExpiresAt().toEpochMilli());
     }

@@ -1,6 +1,5 @@
 package io.socialink.delivery.runtime;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -8,19 +7,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.delivery.metrics.DeliveryMetrics;
 import io.socialink.delivery.queue.DeviceQueues;
-import io.socialink.delivery.queue.StoreKeys;
+import io.socialink.delivery.queue.QueueHead;
 import io.socialink.delivery.topology.DeliveryTopology;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.streams.ManagedStreams;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -74,8 +71,9 @@ public class DeliveryStreams extends ManagedStreams {
     }
 
     /**
-     * The head of a device's queue, oldest first: what the device gets next over its socket. Reads this instance's
-     * stores (interactive query); empty when the device has nothing queued here.
+     * The head of a device's queue, oldest first: what the device gets next over its socket, without entries past
+     * their {@code expiresAt} or the queue TTL. Reads this instance's stores (interactive query); empty when the
+     * device has nothing queued here.
      *
      * @throws InvalidStateStoreException while the instance is not running or its stores are restoring
      */
@@ -86,14 +84,6 @@ public class DeliveryStreams extends ManagedStreams {
         }
         ReadOnlyKeyValueStore<Bytes, Delivery> entries = current.store(StoreQueryParameters
                 .fromNameAndType(DeviceQueues.ENTRIES, QueryableStoreTypes.<Bytes, Delivery>keyValueStore()));
-        List<Delivery> head = new ArrayList<>();
-        try (KeyValueIterator<Bytes, Delivery> iterator = entries.range(StoreKeys.entry(address, 0),
-                StoreKeys.entry(address, Long.MAX_VALUE))) {
-            while (iterator.hasNext() && head.size() < limit) {
-                KeyValue<Bytes, Delivery> entry = iterator.next();
-                head.add(entry.value);
-            }
-        }
-        return head;
+        return QueueHead.read(entries, address, limit, System.currentTimeMillis(), settings.queueTtl());
     }
 }

@@ -15,6 +15,7 @@ import io.socialink.delivery.queue.StoreKeys;
 import io.socialink.delivery.routing.Route;
 import io.socialink.delivery.routing.Routes;
 import io.socialink.schemas.avro.Ack;
+import io.socialink.schemas.avro.CloseReason;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.MessageEventType;
@@ -40,11 +41,14 @@ import org.slf4j.LoggerFactory;
  *   <li>Each delivery is appended to its device's queue unless its messageId is queued or was acknowledged
  *   within the acked retention; a full queue drops its oldest entry (DROPPED).</li>
  *   <li>While a device has a route, queue entries are pushed in queue order, at most {@code in-flight} of them
- *   unacknowledged. A CONNECTED restarts from the head of the queue and closes an older connection; QUEUE_EMPTY
- *   goes once to that connection when everything queued at connect time has left the queue.</li>
+ *   unacknowledged. A CONNECTED restarts from the head of the queue and closes an older connection (CLOSE, reason
+ *   SUPERSEDED); QUEUE_EMPTY goes once to that connection when everything queued at connect time has left the
+ *   queue.</li>
  *   <li>Acks remove entries (DELIVERED) and top the window up. Entries past {@code expiresAt} or the queue TTL
- *   expire (EXPIRED). A route without heartbeat for three intervals is dropped; a later heartbeat of that same
- *   connection (the worker lagged, the socket lived) restores it as a new connection would.</li>
+ *   expire (EXPIRED): the periodic sweep removes them, and every push (a drain on connect, a window topped up)
+ *   checks the deadline first, so no copy is pushed after it. A route without heartbeat for three intervals is
+ *   dropped; a later heartbeat of that same connection (the worker lagged, the socket lived) restores it as a new
+ *   connection would.</li>
  *   <li>An entry pushed {@code max-pushes} times without an ack is dropped (DROPPED, reason redelivery-limit)
  *   instead of being pushed to every new connection forever.</li>
  *   <li>A {@code delete} device event first removes the still queued copy of the message it names from the
@@ -53,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *   <li>An ephemeral delivery (typing, low-prekeys, ...) is pushed at once if the device has a route and dropped
  *   otherwise: never queued, outside the window, never acknowledged, no metadata.</li>
  *   <li>DEVICE_REMOVED (the device was deactivated) drops its whole queue (DROPPED, reason device-removed), closes
- *   its current connection and forgets its route.</li>
+ *   its current connection (CLOSE, reason DEVICE_REMOVED) and forgets its route.</li>
  * </ul>
  *
  * <p>Metadata is only emitted for 1:1 client messages: server-made device events (receipts, delete notices) are not
@@ -239,7 +243,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
             return;
         }
         if (current != null) {
-            push(address, current, PushKind.CLOSE, null, now);
+            close(address, current, CloseReason.SUPERSEDED, now);
         }
         Route route = new Route(node, event.getConnectionId(), now);
         routes.put(address, route);
@@ -249,7 +253,8 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     /** The device is gone for good: nothing queued for it will ever be delivered. */
     private void onDeviceRemoved(String address, Route current, long now) {
         if (current != null) {
-            push(address, current, PushKind.CLOSE, null, now);
+            // the reason lets the node holding the socket, whichever it is, close it with 4410 instead of 4409
+            close(address, current, CloseReason.DEVICE_REMOVED, now);
             routes.remove(address);
         }
         QueueState state = queues.state(address);
@@ -343,7 +348,8 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     }
 
     /**
-     * Pushes entries after the last pushed one until the window is full, dropping on the way those pushed
+     * Pushes entries after the last pushed one until the window is full, dropping on the way those past their
+     * deadline (EXPIRED, as the sweep would: the sweep runs only every {@code expiry-interval}) and those pushed
      * {@code max-pushes} times already: a client that never acks them would otherwise get them on every connect.
      */
     private QueueState fillWindow(String address, QueueState state, Route route, long now) {
@@ -354,6 +360,14 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                 break;
             }
             for (DeviceQueues.Entry entry : next) {
+                if (queues.deadlineOf(entry.delivery()) <= now) {
+                    // due before the sweep came to it: never pushed late; removing it also drops its deadline, so
+                    // the sweep does not report it a second time
+                    state = queues.remove(address, state, entry.seq()).state();
+                    emitMetadata(entry.delivery(), MessageEventType.EXPIRED, null, now);
+                    metrics.expired();
+                    continue;
+                }
                 if (queues.pushCount(address, entry.seq()) >= settings.maxPushes()) {
                     // removed from the store, so the next look-up after pushedThrough skips it
                     state = queues.remove(address, state, entry.seq()).state();
@@ -374,12 +388,25 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     }
 
     private void push(String address, Route route, PushKind kind, Delivery envelope, long now) {
-        Push push = Push.newBuilder()
+        forward(address, Push.newBuilder()
                 .setConnectionId(route.connectionId())
                 .setKind(kind)
                 .setGatewayNode(route.gatewayNode())
                 .setEnvelope(envelope)
-                .build();
+                .build(), now);
+    }
+
+    private void close(String address, Route route, CloseReason reason, long now) {
+        forward(address, Push.newBuilder()
+                .setConnectionId(route.connectionId())
+                .setKind(PushKind.CLOSE)
+                .setGatewayNode(route.gatewayNode())
+                .setEnvelope(null)
+                .setCloseReason(reason)
+                .build(), now);
+    }
+
+    private void forward(String address, Push push, long now) {
         context.forward(new Record<>(address, push, now));
     }
 

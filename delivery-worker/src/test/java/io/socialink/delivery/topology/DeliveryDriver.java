@@ -12,6 +12,8 @@ import java.util.Properties;
 
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.delivery.metrics.DeliveryMetrics;
+import io.socialink.delivery.queue.DeviceQueues;
+import io.socialink.delivery.queue.QueueHead;
 import io.socialink.schemas.avro.Ack;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.ConnectionEventType;
@@ -21,6 +23,7 @@ import io.socialink.schemas.avro.Push;
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -41,6 +44,7 @@ final class DeliveryDriver implements AutoCloseable {
     private final TestOutputTopic<String, Push> pushes;
     private final TestOutputTopic<String, MessageMetadata> metadata;
     private final List<Integer> pushPartitions = new ArrayList<>();
+    private final DeliverySettings settings;
     private Duration elapsed = Duration.ZERO;
 
     DeliveryDriver(DeliverySettings settings, Path stateDir) {
@@ -48,6 +52,7 @@ final class DeliveryDriver implements AutoCloseable {
     }
 
     DeliveryDriver(DeliverySettings settings, Path stateDir, DeliveryMetrics metrics) {
+        this.settings = settings;
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "delivery-worker-test");
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -145,6 +150,12 @@ final class DeliveryDriver implements AutoCloseable {
 
     List<Push> pushes() {
         return pushes.readValuesToList();
+    }
+
+    /** The queue API's read of the device's queue head, on the driver's store at the driver's wall clock. */
+    List<Delivery> queueHead(String address, int limit) {
+        return QueueHead.read(driver.<Bytes, Delivery>getKeyValueStore(DeviceQueues.ENTRIES), address, limit,
+                now().toEpochMilli(), settings.queueTtl());
     }
 
     List<MessageMetadata> metadata() {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.socialink.delivery.config.DeliverySettings;
+import io.socialink.schemas.avro.CloseReason;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.DeviceEvent;
 import io.socialink.schemas.avro.MessageEventType;
@@ -270,6 +271,7 @@ class DeliveryTopologyTest {
         assertThat(records).extracting(record -> record.key(), record -> record.value().getKind(),
                         record -> record.value().getConnectionId(), record -> record.value().getGatewayNode())
                 .containsExactly(tuple(BOB, PushKind.CLOSE, "old", 3), tuple(BOB, PushKind.QUEUE_EMPTY, "new", 1));
+        assertThat(records.get(0).value().getCloseReason()).isEqualTo(CloseReason.SUPERSEDED);
         assertThat(worker.pushPartitions()).containsExactly(3, 1);
     }
 
@@ -412,6 +414,69 @@ class DeliveryTopologyTest {
     }
 
     @Test
+    void shouldExpireAnEntryDueWhenTheWindowOpensInsteadOfPushingItBeforeTheSweepRuns() {
+        // given bob online with a window of one, "late" waiting behind "m1" and due 5 s after the start
+        DeliveryDriver worker = start(DeliveryDriver.settings().withInFlight(1));
+        worker.connect(BOB, 0, "c1");
+        worker.deliver(delivery("m1", ALICE, BOB));
+        worker.deliver(delivery("late", ALICE, BOB, START, START.plus(Duration.ofSeconds(5))));
+        worker.pushes();
+
+        // when bob acks m1 just after "late" is due, before the 10 s sweep, and the sweep then runs
+        worker.advance(Duration.ofSeconds(6));
+        worker.ack(BOB, "c1", "m1");
+        List<Push> onAck = worker.pushes();
+        List<MessageMetadata> atAck = worker.metadata();
+        worker.advance(Duration.ofSeconds(10));
+
+        // then "late" is never pushed, and reported EXPIRED once
+        assertThat(onAck).isEmpty();
+        assertThat(atAck).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
+                .containsExactly(tuple(MessageEventType.DELIVERED, "m1"), tuple(MessageEventType.EXPIRED, "late"));
+        assertThat(worker.metadata()).isEmpty();
+        assertThat(worker.pushes()).isEmpty();
+    }
+
+    @Test
+    void shouldNotDrainAnEntryDueBeforeTheConnectEvenIfTheSweepHasNotRunYet() {
+        // given "late" queued for offline bob, due 5 s after the start
+        DeliveryDriver worker = start();
+        worker.deliver(delivery("late", ALICE, BOB, START, START.plus(Duration.ofSeconds(5))));
+        worker.deliver(delivery("kept", ALICE, BOB, START, START.plus(Duration.ofHours(1))));
+
+        // when bob connects at 6 s, before the first sweep at 10 s, and the sweep then runs
+        worker.advance(Duration.ofSeconds(6));
+        worker.connect(BOB, 0, "c1");
+        List<Push> onConnect = worker.pushes();
+        List<MessageMetadata> atConnect = worker.metadata();
+        worker.advance(Duration.ofSeconds(10));
+
+        // then only "kept" is pushed, and "late" is reported EXPIRED once
+        assertThat(onConnect).extracting(Push::getKind, DeliveryTopologyTest::messageId)
+                .containsExactly(tuple(PushKind.ENVELOPE, "kept"));
+        assertThat(atConnect).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
+                .containsExactly(tuple(MessageEventType.EXPIRED, "late"));
+        assertThat(worker.metadata()).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveAnEntryPastItsExpiresAtOutOfTheQueueReadBeforeTheSweepRuns() {
+        // given
+        DeliveryDriver worker = start();
+        worker.deliver(delivery("late", ALICE, BOB, START, START.plus(Duration.ofSeconds(5))));
+        worker.deliver(delivery("kept", ALICE, BOB, START, START.plus(Duration.ofHours(1))));
+        List<Delivery> before = worker.queueHead(BOB, 10);
+
+        // when the queue is read at 6 s, before the first sweep at 10 s
+        worker.advance(Duration.ofSeconds(6));
+        List<Delivery> after = worker.queueHead(BOB, 10);
+
+        // then
+        assertThat(before).extracting(Delivery::getMessageId).containsExactly("late", "kept");
+        assertThat(after).extracting(Delivery::getMessageId).containsExactly("kept");
+    }
+
+    @Test
     void shouldDropTheOldestEntryWhenTheQueueIsFull() {
         // given
         DeliveryDriver worker = start(DeliveryDriver.settings().withMaxQueueLength(2));
@@ -515,6 +580,23 @@ class DeliveryTopologyTest {
         // nothing more for bob's old connection: only alice's own drain
         assertThat(worker.pushes()).extracting(DeliveryTopologyTest::messageId, Push::getConnectionId)
                 .containsExactly(tuple("to-alice", "a1"));
+    }
+
+    @Test
+    void shouldCloseARemovedDevicesSocketAsRemovedOnTheNodeHoldingItNotTheNodeThatDeactivatedIt() {
+        // given bob's socket on node 2; the deactivation is handled by node 0 (DeliveryDriver.removeDevice)
+        DeliveryDriver worker = start();
+        worker.connect(BOB, 2, "c1");
+        worker.pushes();
+        worker.pushPartitions();
+
+        // when
+        worker.removeDevice(BOB);
+
+        // then node 2 is told the device is gone, so it closes with 4410 rather than 4409
+        assertThat(worker.pushes()).extracting(Push::getKind, Push::getConnectionId, Push::getCloseReason)
+                .containsExactly(tuple(PushKind.CLOSE, "c1", CloseReason.DEVICE_REMOVED));
+        assertThat(worker.pushPartitions()).containsExactly(2);
     }
 
     @Test

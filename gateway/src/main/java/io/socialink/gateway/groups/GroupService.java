@@ -15,14 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.keypackages.KeyPackageRepository;
 import io.socialink.gateway.keypackages.KeyPackages;
 import io.socialink.gateway.keys.DeviceDirectory;
 import io.socialink.gateway.messages.DeviceSetCheck;
+import io.socialink.gateway.messages.IdempotencyStore;
 import io.socialink.gateway.messages.MessageIds;
+import io.socialink.gateway.messages.RequestHash;
 import io.socialink.gateway.mls.InvalidMlsMessageException;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
@@ -31,6 +32,7 @@ import io.socialink.schemas.avro.CommitBundle;
 import io.socialink.schemas.avro.CommitKind;
 import io.socialink.schemas.avro.CreateGroup;
 import io.socialink.schemas.avro.GroupMessage;
+import io.socialink.schemas.avro.GroupReply;
 import io.socialink.schemas.avro.LeaveGroup;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -39,7 +41,10 @@ import reactor.core.publisher.Mono;
 /**
  * The group endpoints' logic in the gateway: checks what the gateway can check alone (MLS framing, sizes, the
  * KeyPackage directory, device coverage of adds, the Welcome's recipients, commit kinds) before anything reaches
- * Kafka, then sends one {@code GroupCommand} and answers with group-fanout's verdict. Membership, admin rights and
+ * Kafka, then sends one {@code GroupCommand} and answers with group-fanout's verdict. A group send is idempotent
+ * like a 1:1 send ({@link IdempotencyStore}): a retry of an accepted one is answered from Redis without a new
+ * command, another message under a used key is refused 422 {@code idempotency-key-reused}, and without a key the
+ * key is derived from the MLS message bytes. Membership, admin rights and
  * epoch ordering are decided by group-fanout, the single writer of each group.
  */
 public class GroupService {
@@ -51,17 +56,22 @@ public class GroupService {
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 64;
     public static final Duration MAX_EXPIRY = Duration.ofDays(30);
 
+    /** Prefix of the idempotency key derived from the MLS message when a group send comes without one. */
+    public static final String DERIVED_KEY_PREFIX = "mls-sha256:";
+
     private final GroupRequests requests;
     private final KeyPackageRepository keyPackages;
     private final DeviceDirectory directory;
     private final GroupRepository groups;
+    private final IdempotencyStore idempotency;
 
     public GroupService(GroupRequests requests, KeyPackageRepository keyPackages, DeviceDirectory directory,
-                        GroupRepository groups) {
+                        GroupRepository groups, IdempotencyStore idempotency) {
         this.requests = requests;
         this.keyPackages = keyPackages;
         this.directory = directory;
         this.groups = groups;
+        this.idempotency = idempotency;
     }
 
     public Mono<ResponseEntity<Map<String, Object>>> create(DeviceAddress actor, GroupRequestBodies.CreateGroup body) {
@@ -214,17 +224,50 @@ public class GroupService {
         } catch (InvalidMlsMessageException e) {
             throw invalidMessage(e.getMessage());
         }
-        String messageId = MessageIds.derive(actor, idempotencyKey == null ? UUID.randomUUID().toString()
-                : idempotencyKey).toString();
+        // an MLS PrivateMessage is never encrypted twice to the same bytes, so its hash names one send
+        String key = idempotencyKey != null ? idempotencyKey : DERIVED_KEY_PREFIX + RequestHash.sha256(message);
+        String messageId = MessageIds.derive(actor, key).toString();
+        String id = encode(groupId);
+        String requestHash = RequestHash.ofGroupMessage(id, message, body.expiresAt());
+        String answerKey = IdempotencyStore.groupKey(actor, key);
         GroupMessage command = GroupMessage.newBuilder()
                 .setMessageId(messageId)
                 .setEpoch(epoch)
                 .setContent(ByteBuffer.wrap(message))
                 .setExpiresAt(expiresAt)
                 .build();
-        return requests.request(encode(groupId), actor, command)
-                .map(reply -> GroupReplies.answer(reply, ok -> body("messageId", messageId, "epoch", ok.getEpoch(),
-                        "recipientDevices", recipientDevices(ok.getAttributes()))));
+        return idempotency.checkRequest(actor, key, requestHash)
+                .then(idempotency.findAnswer(answerKey))
+                .mapNotNull(GroupService::storedAnswer)
+                .switchIfEmpty(Mono.defer(() -> idempotency.bind(actor, key, requestHash)
+                        .then(requests.request(id, actor, command))
+                        // no binding lost on a 503: the command may still be applied, and the client resends the
+                        // same bytes; any other refusal frees the key for a corrected message (a new epoch)
+                        .flatMap(reply -> reply.getStatus() >= 200 && reply.getStatus() < 300
+                                ? idempotency.rememberAnswer(answerKey, storedForm(reply, messageId))
+                                        .mapNotNull(GroupService::storedAnswer)
+                                : idempotency.unbind(actor, key, requestHash, answerKey)
+                                        .then(Mono.<ResponseEntity<Map<String, Object>>>error(
+                                                GroupReplies.problem(reply).toException())))));
+    }
+
+    /** {@code status,messageId,epoch,recipientDevices}: the answer of an accepted group send, as kept in Redis. */
+    private static String storedForm(GroupReply reply, String messageId) {
+        return reply.getStatus() + "," + messageId + "," + reply.getEpoch() + ","
+                + recipientDevices(reply.getAttributes());
+    }
+
+    private static ResponseEntity<Map<String, Object>> storedAnswer(String stored) {
+        String[] parts = stored.split(",", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        try {
+            return ResponseEntity.status(Integer.parseInt(parts[0])).body(body("messageId", parts[1],
+                    "epoch", Long.parseLong(parts[2]), "recipientDevices", Integer.parseInt(parts[3])));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static int recipientDevices(Map<String, String> attributes) {

@@ -6,6 +6,7 @@ import io.socialink.gateway.config.KafkaProperties;
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.keypackages.KeyPackageRepository;
 import io.socialink.gateway.keys.DeviceDirectory;
+import io.socialink.gateway.messages.IdempotencyStore;
 import io.socialink.gateway.metrics.GatewayMetrics;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
@@ -37,8 +38,9 @@ public class GroupsConfig {
 
     @Bean
     public GroupService groupService(GroupRequests requests, KeyPackageRepository keyPackages,
-                                     DeviceDirectory directory, GroupRepository groups) {
-        return new GroupService(requests, keyPackages, directory, groups);
+                                     DeviceDirectory directory, GroupRepository groups,
+                                     IdempotencyStore idempotency) {
+        return new GroupService(requests, keyPackages, directory, groups, idempotency);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

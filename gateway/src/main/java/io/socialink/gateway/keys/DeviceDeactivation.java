@@ -22,9 +22,11 @@ import reactor.core.publisher.Mono;
 /**
  * Deactivates a device: in one transaction it leaves the device list, its keys are deleted and
  * {@code DEVICE_REMOVED} is produced to {@code device.connections} (the delivery-worker then drops its queue and
- * closes its socket on whichever node holds it); the transaction commits only after Kafka acknowledged the event,
- * so a failure leaves the device as it was. Then this node forgets the device's cached credentials and device list
- * and closes its local socket; other nodes stop accepting its credentials within their credential cache's lifetime.
+ * sends a CLOSE with reason DEVICE_REMOVED to whichever node holds its socket); the transaction commits only after
+ * Kafka acknowledged the event, so a failure leaves the device as it was. Then this node forgets the device's cached
+ * credentials and device list and closes its local socket; other nodes stop accepting its credentials within their
+ * credential cache's lifetime. The worker's CLOSE and this node's own close may reach the socket in either order:
+ * both close with 4410.
  */
 @Service
 public class DeviceDeactivation {

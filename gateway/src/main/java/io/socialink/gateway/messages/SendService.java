@@ -14,6 +14,7 @@ import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.keys.DeviceDirectory;
 import io.socialink.gateway.metrics.GatewayMetrics;
 import io.socialink.gateway.problem.Problem;
+import io.socialink.gateway.problem.ProblemException;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.MessageEventType;
 import io.socialink.schemas.avro.MessageMetadata;
@@ -22,8 +23,9 @@ import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /**
- * Accepts a validated send: answers a retry from the idempotency store, checks the copies against the device
- * directory, produces one {@link Delivery} per copy (key: recipient address) and one SENT {@link MessageMetadata}
+ * Accepts a validated send: answers a retry of the same request from the idempotency store and refuses another
+ * request under a used key (422 {@code idempotency-key-reused}, nothing produced), checks the copies against the
+ * device directory, produces one {@link Delivery} per copy (key: recipient address) and one SENT {@link MessageMetadata}
  * per copy (key: messageId, no content), and answers only after Kafka acknowledged every record. Nothing is
  * produced unless every check passed; if producing fails the client gets 503 and retries with the same key.
  * A disappearing message carries its {@code expiresAt} in every copy and in its SENT metadata. A Note to Self from
@@ -46,12 +48,20 @@ public class SendService {
     }
 
     public Mono<SendReceipt> send(ValidSend send) {
-        return idempotency.find(send.sender(), send.idempotencyKey())
+        String requestHash = RequestHash.of(send);
+        return idempotency.checkRequest(send.sender(), send.idempotencyKey(), requestHash)
+                .then(idempotency.find(send.sender(), send.idempotencyKey()))
                 .doOnNext(replayed -> metrics.send("replayed"))
-                .switchIfEmpty(Mono.defer(() -> checkAndProduce(send)));
+                .switchIfEmpty(Mono.defer(() -> checkAndProduce(send, requestHash)))
+                .doOnError(SendService::isKeyReused, error -> metrics.send("rejected"));
     }
 
-    private Mono<SendReceipt> checkAndProduce(ValidSend send) {
+    private static boolean isKeyReused(Throwable error) {
+        return error instanceof ProblemException problem
+                && IdempotencyStore.KEY_REUSED.equals(problem.problem().name());
+    }
+
+    private Mono<SendReceipt> checkAndProduce(ValidSend send, String requestHash) {
         Set<String> users = new LinkedHashSet<>(List.of(send.destination(), send.sender().userId()));
         return directory.activeDevices(users, false)
                 .flatMap(cached -> DeviceSetCheck.check(send, cached) == null
@@ -64,7 +74,13 @@ public class SendService {
                         metrics.send("rejected");
                         return Mono.error(problem.toException());
                     }
-                    return produce(send);
+                    // bound only now: a refused send may be corrected and retried with the same key
+                    return idempotency.bind(send.sender(), send.idempotencyKey(), requestHash)
+                            .then(Mono.defer(() -> produce(send)))
+                            .onErrorResume(error -> !isKeyReused(error), error -> idempotency.unbind(send.sender(),
+                                            send.idempotencyKey(), requestHash,
+                                            IdempotencyStore.key(send.sender(), send.idempotencyKey()))
+                                    .then(Mono.<SendReceipt>error(error)));
                 })
                 .flatMap(receipt -> idempotency.remember(send.sender(), send.idempotencyKey(), receipt));
     }

@@ -1,12 +1,17 @@
 package io.socialink.gateway.websocket;
 
 import io.socialink.gateway.metrics.GatewayMetrics;
+import io.socialink.schemas.avro.CloseReason;
 import io.socialink.schemas.avro.Push;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.CloseStatus;
 
 /**
  * Writes one {@link Push} from this node's {@code gateway.push} partition to the socket it names. A push for a
- * socket that is gone or was replaced is dropped: the device's queue re-drains when it connects again.
+ * socket that is gone or was replaced is dropped: the device's queue re-drains when it connects again. A CLOSE
+ * closes with 4410 when its reason is DEVICE_REMOVED and 4409 otherwise, so a removed device learns it was removed
+ * on whichever node holds its socket, and whether the worker's CLOSE or the deactivating node's own close comes
+ * first.
  */
 @Component
 public class PushDispatcher {
@@ -33,7 +38,7 @@ public class PushDispatcher {
             case ENVELOPE -> push.getEnvelope() != null && socket.offer(frames.delivery(push.getEnvelope()));
             case QUEUE_EMPTY -> socket.offer(frames.queueEmpty());
             case CLOSE -> {
-                socket.close(LiveSocket.SUPERSEDED);
+                socket.close(closeStatus(push.getCloseReason()));
                 yield true;
             }
             default -> false;
@@ -44,5 +49,10 @@ public class PushDispatcher {
             metrics.pushDropped();
         }
         return written;
+    }
+
+    /** A CLOSE without a reason comes from a worker older than the field, which only closed replaced sockets. */
+    static CloseStatus closeStatus(CloseReason reason) {
+        return reason == CloseReason.DEVICE_REMOVED ? LiveSocket.REMOVED : LiveSocket.SUPERSEDED;
     }
 }

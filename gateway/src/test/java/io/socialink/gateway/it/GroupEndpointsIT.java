@@ -368,6 +368,123 @@ class GroupEndpointsIT {
         assertThat(response.json().get("recipientDevices").asInt()).isEqualTo(3);
     }
 
+    static Response sendToGroup(MlsDevice sender, String groupId, byte[] message, String idempotencyKey) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("message", b64(message));
+        if (idempotencyKey != null) {
+            body.put("idempotencyKey", idempotencyKey);
+        }
+        return app.post("/api/v1/groups/" + groupId + "/send/" + sender.device().userId(),
+                sender.device().authorization(), GatewayApp.JSON.writeValueAsString(body));
+    }
+
+    static GroupReply accepted(GroupCommand command, String groupId) {
+        return GroupReply.newBuilder().setRequestId(command.getRequestId()).setGroupId(groupId).setStatus(201)
+                .setEpoch(0).setAttributes(Map.of("recipientDevices", "3")).build();
+    }
+
+    @Test
+    void shouldAnswerARetriedGroupSendWithoutAKeyFromTheFirstAnswerWithoutANewCommand() throws Exception {
+        // given an accepted group send without an idempotency key
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        byte[] groupBytes = newGroupId();
+        String groupId = groupIdText(groupBytes);
+        byte[] message = MlsTestDevice.applicationMessage(alice.mls().createGroup(groupBytes), "hi");
+        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(
+                () -> sendToGroup(alice, groupId, message, null));
+        reply(accepted(awaitCommand(groupId), groupId));
+        Response first = pending.get();
+
+        // when the client retries it (its answer was lost)
+        Response retry = sendToGroup(alice, groupId, message, null);
+
+        // then: one command, so group-fanout fans it out once: one copy per device
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        assertThat(retry.status()).as(retry.body()).isEqualTo(201);
+        assertThat(retry.json()).isEqualTo(first.json());
+        assertThat(commandsOf(groupId)).hasSize(1);
+    }
+
+    @Test
+    void shouldGiveAGroupSendResentAfterATimeoutTheSameMessageId() throws Exception {
+        // given a group send without a key that got no verdict in time (503: it may still be applied)
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        byte[] groupBytes = newGroupId();
+        String groupId = groupIdText(groupBytes);
+        byte[] message = MlsTestDevice.applicationMessage(alice.mls().createGroup(groupBytes), "hi");
+        Response timedOut = sendToGroup(alice, groupId, message, null);
+
+        // when the client resends the same bytes
+        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(
+                () -> sendToGroup(alice, groupId, message, null));
+        List<KafkaRecords.Keyed<GroupCommand>> commands = KafkaRecords.await(kafka, Topics.GROUP_COMMANDS,
+                record -> record.key().equals(groupId), 2);
+        reply(accepted(commands.get(1).value(), groupId));
+        Response resent = pending.get();
+
+        // then both commands carry one messageId, which each device queue keeps once
+        assertThat(timedOut.status()).isEqualTo(503);
+        assertThat(resent.status()).as(resent.body()).isEqualTo(201);
+        assertThat(commands).extracting(command -> ((GroupMessage) command.value().getCommand()).getMessageId())
+                .containsOnly(resent.json().get("messageId").asString());
+    }
+
+    @Test
+    void shouldRefuseAnotherGroupMessageUnderAUsedKeyWithoutACommand() throws Exception {
+        // given an accepted group send with key k-1
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        byte[] groupBytes = newGroupId();
+        String groupId = groupIdText(groupBytes);
+        Group group = alice.mls().createGroup(groupBytes);
+        byte[] first = MlsTestDevice.applicationMessage(group, "first");
+        byte[] second = MlsTestDevice.applicationMessage(group, "second");
+        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(
+                () -> sendToGroup(alice, groupId, first, "k-1"));
+        reply(accepted(awaitCommand(groupId), groupId));
+        Response accepted = pending.get();
+
+        // when
+        Response reused = sendToGroup(alice, groupId, second, "k-1");
+        Response sameAgain = sendToGroup(alice, groupId, first, "k-1");
+
+        // then
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(201);
+        assertThat(reused.status()).as(reused.body()).isEqualTo(422);
+        assertThat(reused.contentType()).startsWith("application/problem+json");
+        assertThat(reused.problemType()).endsWith("/idempotency-key-reused");
+        assertThat(sameAgain.json()).isEqualTo(accepted.json());
+        assertThat(commandsOf(groupId)).hasSize(1);
+    }
+
+    @Test
+    void shouldAcceptAMessageEncryptedAgainUnderTheKeyOfAStaleEpochRefusal() throws Exception {
+        // given a group send with key k-1 refused 409 stale-epoch
+        MlsDevice alice = device(GatewayApp.unique("alice"), 1);
+        byte[] groupBytes = newGroupId();
+        String groupId = groupIdText(groupBytes);
+        Group group = alice.mls().createGroup(groupBytes);
+        byte[] stale = MlsTestDevice.applicationMessage(group, "hi");
+        byte[] again = MlsTestDevice.applicationMessage(group, "hi");
+        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(
+                () -> sendToGroup(alice, groupId, stale, "k-1"));
+        reply(GroupReply.newBuilder().setRequestId(awaitCommand(groupId).getRequestId()).setGroupId(groupId)
+                .setStatus(409).setProblemType("stale-epoch").setDetail("the group is at epoch 1").setEpoch(1)
+                .build());
+        Response refused = pending.get();
+
+        // when the client encrypts again and retries with the same key
+        pending = CompletableFuture.supplyAsync(() -> sendToGroup(alice, groupId, again, "k-1"));
+        List<KafkaRecords.Keyed<GroupCommand>> commands = KafkaRecords.await(kafka, Topics.GROUP_COMMANDS,
+                record -> record.key().equals(groupId), 2);
+        reply(accepted(commands.get(1).value(), groupId));
+        Response retried = pending.get();
+
+        // then
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+        assertThat(commands).hasSize(2);
+    }
+
     @Test
     void shouldSendLeaveGroupWhenAUserRemovesItself() throws Exception {
         // given

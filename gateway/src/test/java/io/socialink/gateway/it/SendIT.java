@@ -173,6 +173,46 @@ class SendIT {
     }
 
     @Test
+    void shouldRefuseAKeyReusedWithADifferentBodyAndProduceNothingNew() {
+        // given
+        String key = UUID.randomUUID().toString();
+        Response first = send(alice1, sendBody(bob1.userId(), key, copy(bob1, base64("first")),
+                copy(bob2, base64("first")), copy(alice2, base64("first"))));
+
+        // when the same key comes with another message
+        Response reused = send(alice1, sendBody(bob1.userId(), key, copy(bob1, base64("second")),
+                copy(bob2, base64("second")), copy(alice2, base64("second"))));
+        Response sameAgain = send(alice1, sendBody(bob1.userId(), key, copy(bob1, base64("first")),
+                copy(bob2, base64("first")), copy(alice2, base64("first"))));
+
+        // then
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        assertProblem(reused, 422, "idempotency-key-reused");
+        assertThat(sameAgain.status()).isEqualTo(201);
+        assertThat(sameAgain.json()).isEqualTo(first.json());
+        assertThat(deliveriesOfTestUsers()).hasSize(3).allSatisfy(record -> assertThat(
+                StandardCharsets.UTF_8.decode(record.value().getContent()).toString()).isEqualTo("first"));
+        assertThat(metadataOfTestUsers()).hasSize(3);
+    }
+
+    @Test
+    void shouldAcceptACorrectedSendUnderTheKeyOfARefusedOne() {
+        // given a send refused for a missing device
+        String key = UUID.randomUUID().toString();
+        Response refused = send(alice1, sendBody(bob1.userId(), key, copy(bob1, base64("x")),
+                copy(alice2, base64("x"))));
+
+        // when the client corrects its device list and retries with the same key
+        Response corrected = send(alice1, sendBody(bob1.userId(), key, copy(bob1, base64("x")),
+                copy(bob2, base64("x")), copy(alice2, base64("x"))));
+
+        // then
+        assertProblem(refused, 409, "device-mismatch");
+        assertThat(corrected.status()).as(corrected.body()).isEqualTo(201);
+        assertThat(deliveriesOfTestUsers()).hasSize(3);
+    }
+
+    @Test
     void shouldSendNoteToSelfToTheSendersOtherDevicesOnly() {
         // when
         Response response = send(alice1, sendBody(alice1.userId(), "note-1", copy(alice2, base64("note"))));

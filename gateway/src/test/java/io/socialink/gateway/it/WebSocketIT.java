@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 
 import io.socialink.gateway.it.GatewayApp.Device;
+import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.schemas.avro.Ack;
+import io.socialink.schemas.avro.CloseReason;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.ConnectionEventType;
 import io.socialink.schemas.avro.Delivery;
@@ -222,6 +224,52 @@ class WebSocketIT {
 
         // when
         push(bob1.address(), pushFor(connectionId, PushKind.CLOSE).build());
+
+        // then
+        assertThat(socket.awaitClose()).isEqualTo(4409);
+    }
+
+    @Test
+    void shouldCloseWith4410WhenTheWorkersRemovalCloseComesBeforeThisNodesOwnClose() throws Exception {
+        // given bob's socket on this node
+        TestSocket socket = connect(bob1);
+        String connectionId = awaitConnectionEvents(bob1, ConnectionEventType.CONNECTED, 1)
+                .get(0).value().getConnectionId();
+
+        // when the worker's CLOSE for the removal is written before the deactivating node closes the socket itself
+        push(bob1.address(), pushFor(connectionId, PushKind.CLOSE).setCloseReason(CloseReason.DEVICE_REMOVED).build());
+        int closeCode = socket.awaitClose();
+        Response deactivated = app.delete("/api/v1/keys/deactivate/" + bob1.userId() + "/" + bob1.deviceId(),
+                bob1.authorization());
+
+        // then
+        assertThat(closeCode).isEqualTo(4410);
+        assertThat(deactivated.status()).as(deactivated.body()).isEqualTo(204);
+    }
+
+    @Test
+    void shouldCloseWith4410OnARemovalCloseWhenAnotherNodeDeactivatedTheDevice() throws Exception {
+        // given bob's socket on this node; no deactivation reaches this node, only the worker's CLOSE
+        TestSocket socket = connect(bob1);
+        String connectionId = awaitConnectionEvents(bob1, ConnectionEventType.CONNECTED, 1)
+                .get(0).value().getConnectionId();
+
+        // when
+        push(bob1.address(), pushFor(connectionId, PushKind.CLOSE).setCloseReason(CloseReason.DEVICE_REMOVED).build());
+
+        // then
+        assertThat(socket.awaitClose()).isEqualTo(4410);
+    }
+
+    @Test
+    void shouldCloseWith4409OnASupersededClose() throws Exception {
+        // given
+        TestSocket socket = connect(bob1);
+        String connectionId = awaitConnectionEvents(bob1, ConnectionEventType.CONNECTED, 1)
+                .get(0).value().getConnectionId();
+
+        // when
+        push(bob1.address(), pushFor(connectionId, PushKind.CLOSE).setCloseReason(CloseReason.SUPERSEDED).build());
 
         // then
         assertThat(socket.awaitClose()).isEqualTo(4409);
