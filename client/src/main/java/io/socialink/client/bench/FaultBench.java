@@ -62,12 +62,12 @@ public final class FaultBench {
     public FaultReport run() throws InterruptedException {
         LoadGenerator.checkLoopback(options.server(), options.allowRemote());
         BenchHttp http = new BenchHttp(options.server(), BenchHttp.processorThreads(), REQUEST_TIMEOUT);
-        // the sockets get threads of their own: a group member's socket thread waits for the group's lock while
-        // that member's send holds it for its POST, whose answer must not need the same (fixed) thread pool
-        BenchHttp socketHttp = new BenchHttp(options.server(), BenchHttp.processorThreads(), REQUEST_TIMEOUT);
+        // The sockets get an HTTP client of their own with the JDK's growing pool: a group member's socket thread
+        // waits for the group's lock while that member's send holds it for the whole POST, whose answer must not
+        // need a thread of the same fixed pool (a deadlock), nor may it stall the other devices' sockets.
+        SocialinkClient socketClient = new SocialinkClient(options.server());
         try {
             SocialinkClient client = http.client();
-            SocialinkClient socketClient = socketHttp.client();
             String run = BenchDevices.runId("flt");
             List<DeviceCredentials> senders = BenchDevices.register(client, run + "-s", options.streams());
             List<DeviceCredentials> recipients = BenchDevices.register(client, run + "-r", options.streams());
@@ -127,7 +127,6 @@ public final class FaultBench {
             sockets.forEach(DeviceSocket::close);
             groups.forEach(MlsGroups::close);
             http.shutdownNow();
-            socketHttp.shutdownNow();
         }
     }
 
