@@ -16,10 +16,11 @@ import java.util.TreeMap;
  * @param unsent    scheduled messages never sent because the run fell too far behind its schedule
  * @param lost      acknowledged with 201 but not received by the recipient's socket within the drain timeout
  * @param socketsClosed recipient sockets that ended before the run did (their later messages count as lost)
+ * @param reconnects    lost connections the recipient sockets connected again by themselves
  */
 public record BenchReport(BenchOptions options, long sent, long acked, long received, double sendRate,
                           double receiveRate, Map<String, Long> errors, long lost, long duplicates, long saturated,
-                          long unsent, long socketsClosed, LatencySummary sendAck, LatencySummary sendToSocket) {
+                          long unsent, long socketsClosed, long reconnects, LatencySummary sendAck, LatencySummary sendToSocket) {
 
     public BenchReport {
         errors = Map.copyOf(new TreeMap<>(errors));
@@ -38,9 +39,9 @@ public record BenchReport(BenchOptions options, long sent, long acked, long rece
         text.append(String.format(Locale.ROOT,
                 "sent %d, acked %d (%.1f/s), received %d (%.1f/s)%n", sent, acked, sendRate, received, receiveRate));
         text.append(String.format(Locale.ROOT,
-                "errors %d%s, lost %d, duplicates %d, saturated %d, unsent %d, sockets closed %d%n", errorCount(),
-                errors.isEmpty() ? "" : " " + new TreeMap<>(errors), lost, duplicates, saturated, unsent,
-                socketsClosed));
+                "errors %d%s, lost %d, duplicates %d, saturated %d, unsent %d, sockets closed %d, reconnects %d%n",
+                errorCount(), errors.isEmpty() ? "" : " " + new TreeMap<>(errors), lost, duplicates, saturated, unsent,
+                socketsClosed, reconnects));
         text.append(line("send -> 201", sendAck));
         text.append(line("send -> socket", sendToSocket));
         return text.toString();
@@ -61,7 +62,8 @@ public record BenchReport(BenchOptions options, long sent, long acked, long rece
         json.put("sent", sent).put("acked", acked).put("received", received)
                 .put("sendRate", sendRate).put("receiveRate", receiveRate)
                 .put("errorCount", errorCount()).put("lost", lost).put("duplicates", duplicates)
-                .put("saturated", saturated).put("unsent", unsent).put("socketsClosed", socketsClosed);
+                .put("saturated", saturated).put("unsent", unsent).put("socketsClosed", socketsClosed)
+                .put("reconnects", reconnects);
         ObjectNode errorNode = json.putObject("errors");
         new TreeMap<>(errors).forEach(errorNode::put);
         latency(json.putObject("sendAckMillis"), sendAck);

@@ -275,6 +275,22 @@ public final class GroupFanoutBench {
                 mls.onClose(status);
             }
         }
+
+        @Override
+        public void onDisconnected(CloseStatus status) {
+            closedSockets.disconnected(device, status);
+            if (mls != null) {
+                mls.onDisconnected(status);
+            }
+        }
+
+        @Override
+        public void onReconnected(int attempt) {
+            closedSockets.reconnected();
+            if (mls != null) {
+                mls.onReconnected(attempt);
+            }
+        }
     }
 
     // ---- phases ----
@@ -489,6 +505,7 @@ public final class GroupFanoutBench {
         json.put("missing", 0).put("duplicatesLeftOut", ledger.duplicates())
                 .put("duplicatesDroppedBySockets", duplicatesDropped)
                 .put("otherMessages", others.size()).put("socketsClosed", closedSockets.count())
+                .put("reconnects", closedSockets.reconnects())
                 .put("socketErrors", listenerErrors.sum());
         ArrayNode sampled = json.putArray("sampled");
         boolean allDecrypted = true;
@@ -515,10 +532,10 @@ public final class GroupFanoutBench {
         }
         json.put("sampledAllDecrypted", allDecrypted);
         line(text, "checks: missing 0 (every phase complete), duplicates left out %d (+%d dropped by the sockets),"
-                        + " other group messages %d, sockets closed %d, socket errors %d; %d sampled members decrypted"
-                        + " all %d messages: %s", ledger.duplicates(), duplicatesDropped, others.size(),
-                closedSockets.count(), listenerErrors.sum(), options.sampleDecrypt(), expectedTexts.size(),
-                allDecrypted ? "yes" : "NO");
+                        + " other group messages %d, sockets closed %d, reconnects %d, socket errors %d; %d sampled"
+                        + " members decrypted all %d messages: %s", ledger.duplicates(), duplicatesDropped,
+                others.size(), closedSockets.count(), closedSockets.reconnects(), listenerErrors.sum(),
+                options.sampleDecrypt(), expectedTexts.size(), allDecrypted ? "yes" : "NO");
     }
 
     // ---- helpers ----

@@ -172,6 +172,16 @@ public final class LoadGenerator {
         public void onClose(CloseStatus status) {
             closedSockets.closed(device, status);
         }
+
+        @Override
+        public void onDisconnected(CloseStatus status) {
+            closedSockets.disconnected(device, status);
+        }
+
+        @Override
+        public void onReconnected(int attempt) {
+            closedSockets.reconnected();
+        }
     }
 
     private BenchReport report(long unsent) {
@@ -179,7 +189,7 @@ public final class LoadGenerator {
                 rate(measuredAcked.sum(), lastMeasuredAck.get()),
                 rate(measuredReceived.sum(), lastMeasuredReceive.get()),
                 errors.snapshot(), ledger.lost(), ledger.duplicates(), slots.saturated(), unsent,
-                closedSockets.count(),
+                closedSockets.count(), closedSockets.reconnects(),
                 LatencySummary.of(sendAck.cumulative()), LatencySummary.of(sendToSocket.cumulative()));
     }
 

@@ -22,12 +22,13 @@ import java.util.TreeMap;
  * @param otherDevice     receipts about a sender's own linked device (its copy's ack), expected and not timed
  * @param repeated        receipts a sender device saw twice for the same message
  * @param unmatched       receipts for messages no recipient of this run acked
+ * @param reconnects      lost connections the sockets of the run connected again by themselves
  * @param projectionRate  the gateway's status projection events applied per second over the run, or null
  */
 public record ReceiptBenchReport(BenchOptions options, int senderDevices, long sent, long acked,
                                  long recipientAcks, long firstSeen, long allSeen, Map<String, Long> errors,
                                  long lost, long noReceipt, long partialReceipts, long otherDevice, long repeated,
-                                 long unmatched, long saturated, long unsent, long socketsClosed,
+                                 long unmatched, long saturated, long unsent, long socketsClosed, long reconnects,
                                  LatencySummary sendAck, LatencySummary ackToFirst, LatencySummary ackToLast,
                                  ProjectionRate projectionRate) {
 
@@ -58,9 +59,9 @@ public record ReceiptBenchReport(BenchOptions options, int senderDevices, long s
                 sent, acked, recipientAcks, firstSeen, senderDevices, allSeen));
         text.append(String.format(Locale.ROOT,
                 "errors %d%s, lost %d, no receipt %d, partial %d, repeated %d, unmatched %d, other-device %d,"
-                        + " saturated %d, unsent %d, sockets closed %d%n",
+                        + " saturated %d, unsent %d, sockets closed %d, reconnects %d%n",
                 errorCount(), errors.isEmpty() ? "" : " " + new TreeMap<>(errors), lost, noReceipt, partialReceipts,
-                repeated, unmatched, otherDevice, saturated, unsent, socketsClosed));
+                repeated, unmatched, otherDevice, saturated, unsent, socketsClosed, reconnects));
         if (projectionRate != null) {
             text.append(String.format(Locale.ROOT, "status projection: %.0f events applied in %.1f s, %.1f events/s%n",
                     projectionRate.events(), projectionRate.seconds(), projectionRate.perSecond()));
@@ -90,7 +91,7 @@ public record ReceiptBenchReport(BenchOptions options, int senderDevices, long s
                 .put("errorCount", errorCount()).put("lost", lost).put("noReceipt", noReceipt)
                 .put("partialReceipts", partialReceipts).put("otherDevice", otherDevice).put("repeated", repeated)
                 .put("unmatched", unmatched).put("saturated", saturated).put("unsent", unsent)
-                .put("socketsClosed", socketsClosed);
+                .put("socketsClosed", socketsClosed).put("reconnects", reconnects);
         ObjectNode errorNode = json.putObject("errors");
         new TreeMap<>(errors).forEach(errorNode::put);
         BenchReport.latency(json.putObject("sendAckMillis"), sendAck);

@@ -214,6 +214,16 @@ public final class ReceiptLatencyBench {
         public void onClose(CloseStatus status) {
             closedSockets.closed(device, status);
         }
+
+        @Override
+        public void onDisconnected(CloseStatus status) {
+            closedSockets.disconnected(device, status);
+        }
+
+        @Override
+        public void onReconnected(int attempt) {
+            closedSockets.reconnected();
+        }
     }
 
     /** One of a sender's devices: matches delivered receipts; the copies of its sibling's sends are just acked. */
@@ -264,6 +274,16 @@ public final class ReceiptLatencyBench {
         public void onClose(CloseStatus status) {
             closedSockets.closed(device, status);
         }
+
+        @Override
+        public void onDisconnected(CloseStatus status) {
+            closedSockets.disconnected(device, status);
+        }
+
+        @Override
+        public void onReconnected(int attempt) {
+            closedSockets.reconnected();
+        }
     }
 
     private ReceiptBenchReport report(long unsent, ReceiptBenchReport.ProjectionRate projectionRate) {
@@ -279,7 +299,8 @@ public final class ReceiptLatencyBench {
         return new ReceiptBenchReport(options, SENDER_DEVICES, measuredSent.sum(), measuredAcked.sum(),
                 measuredRecipientAcks.sum(), measuredFirst, bySeen[SENDER_DEVICES], errors.snapshot(),
                 messages.lost(), bySeen[0], partial, receipts.otherDevice(), receipts.repeated(), receipts.unmatched(),
-                slots.saturated(), unsent, closedSockets.count(), LatencySummary.of(sendAck.cumulative()),
+                slots.saturated(), unsent, closedSockets.count(), closedSockets.reconnects(),
+                LatencySummary.of(sendAck.cumulative()),
                 LatencySummary.of(ackToFirst.cumulative()), LatencySummary.of(ackToLast.cumulative()),
                 projectionRate);
     }

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A two-way end-to-end encrypted chat: each line read from stdin is sent, encrypted, to every device of the other
  * user (and to this user's other devices); every message arriving on this device's socket is decrypted and printed
- * as {@code <sentAt> <sender userId.deviceId> <messageId> <text>}. Ends at end of input (exit 0) or when the server
- * closes the socket (exit 1).
+ * as {@code <sentAt> <sender userId.deviceId> <messageId> <text>}. A lost connection is connected again by itself.
+ * Ends at end of input (exit 0) or when the socket stopped for good (exit 1: replaced, device removed).
  */
 @Command(name = "chat", description = "Two-way encrypted chat: stdin lines are sent, incoming messages printed, "
         + "until end of input.")

@@ -19,6 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -28,9 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Connects the device's socket, decrypts each envelope and prints {@code <sentAt> <sender userId.deviceId>
  * <messageId> <text>} ({@code [undecryptable: reason]} instead of the text when it cannot be decrypted) and
- * {@code -- queue empty} when the waiting queue has been delivered. Refills one-time prekeys when the server says
+ * {@code -- queue empty} when the waiting queue has been delivered. A lost connection is connected again by itself
+ * ({@code -- connection lost}, {@code -- reconnecting}, {@code -- reconnected} on stderr). Refills one-time prekeys when the server says
  * they run low. Exits 0 after {@code --count} envelopes or at {@code --timeout}; 2 when the timeout came before the
- * count, 1 when the server closed the socket.
+ * count, 1 when the socket stopped for good (replaced by a newer connection, device removed).
  */
 @Command(name = "listen", description = "Receive messages on this device's socket, decrypt and print them.")
 final class ListenCommand implements Callable<Integer> {
@@ -93,6 +95,21 @@ final class ListenCommand implements Callable<Integer> {
                 @Override
                 public void onClose(CloseStatus status) {
                     decrypting.onClose(status);
+                }
+
+                @Override
+                public void onDisconnected(CloseStatus status) {
+                    decrypting.onDisconnected(status);
+                }
+
+                @Override
+                public void onReconnecting(int attempt, Duration delay) {
+                    decrypting.onReconnecting(attempt, delay);
+                }
+
+                @Override
+                public void onReconnected(int attempt) {
+                    decrypting.onReconnected(attempt);
                 }
             };
             DeviceSocket socket = DeviceSocket.connect(profileOptions.client(profile), profile.credentials(),
@@ -183,6 +200,24 @@ final class ListenCommand implements Callable<Integer> {
         @Override
         public void onClose(CloseStatus status) {
             closed.countDown();
+        }
+
+        @Override
+        public void onDisconnected(CloseStatus status) {
+            err.println("-- connection lost: " + status.code() + " " + status.reason());
+            err.flush();
+        }
+
+        @Override
+        public void onReconnecting(int attempt, Duration delay) {
+            err.println("-- reconnecting in " + delay.toMillis() + " ms (attempt " + attempt + ")");
+            err.flush();
+        }
+
+        @Override
+        public void onReconnected(int attempt) {
+            err.println("-- reconnected (attempt " + attempt + ")");
+            err.flush();
         }
     }
 

@@ -15,7 +15,7 @@ import java.io.UncheckedIOException;
         description = "Reference client of Socialink Messaging.",
         subcommands = {RegisterCommand.class, DevicesCommand.class, SendCommand.class, ListenCommand.class,
                 ChatCommand.class, KeysCommand.class, BenchCommand.class, BenchReceiptsCommand.class,
-                BenchKeysCommand.class, BenchGroupCommand.class, GroupCommand.class})
+                BenchKeysCommand.class, BenchGroupCommand.class, BenchFaultsCommand.class, GroupCommand.class})
 public final class SocialinkCli implements Runnable {
 
     @CommandLine.Spec

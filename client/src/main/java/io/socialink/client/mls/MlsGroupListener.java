@@ -3,6 +3,7 @@ package io.socialink.client.mls;
 import io.socialink.client.socket.CloseStatus;
 import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.Envelope;
+import io.socialink.client.socket.ReconnectListener;
 
 import java.util.List;
 
@@ -15,7 +16,7 @@ import java.util.List;
  * {@code update}) on the socket's thread, since a stale Commit waits for Commits that arrive on that very thread.
  */
 @FunctionalInterface
-public interface MlsGroupListener {
+public interface MlsGroupListener extends ReconnectListener {
 
     /** Why this device is no longer in a group. */
     enum Departure {

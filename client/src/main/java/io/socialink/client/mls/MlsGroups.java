@@ -1094,5 +1094,29 @@ public final class MlsGroups implements AutoCloseable {
                 others.onClose(status);
             }
         }
+
+        @Override
+        public void onDisconnected(CloseStatus status) {
+            listener.onDisconnected(status);
+            if (others != null) {
+                others.onDisconnected(status);
+            }
+        }
+
+        @Override
+        public void onReconnecting(int attempt, Duration delay) {
+            listener.onReconnecting(attempt, delay);
+            if (others != null) {
+                others.onReconnecting(attempt, delay);
+            }
+        }
+
+        @Override
+        public void onReconnected(int attempt) {
+            listener.onReconnected(attempt);
+            if (others != null) {
+                others.onReconnected(attempt);
+            }
+        }
     }
 }

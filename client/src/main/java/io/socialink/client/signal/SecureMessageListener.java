@@ -4,14 +4,16 @@ import io.socialink.client.keys.PreKeyStats;
 import io.socialink.client.socket.CloseStatus;
 import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.Envelope;
+import io.socialink.client.socket.ReconnectListener;
 
 /**
  * Receives what a device socket read, after {@link SecureMessenger} decrypted it. Calls come one at a time, in
  * frame order, on the socket's thread (refill reports on the messenger's background thread). Returning from
- * {@link #onMessage} means the plaintext has been stored and the envelope may be acked.
+ * {@link #onMessage} means the plaintext has been stored and the envelope may be acked. The socket's reconnects
+ * are passed on as {@link ReconnectListener} calls.
  */
 @FunctionalInterface
-public interface SecureMessageListener {
+public interface SecureMessageListener extends ReconnectListener {
 
     void onMessage(DecryptedMessage message);
 

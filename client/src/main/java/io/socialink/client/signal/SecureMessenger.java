@@ -34,6 +34,7 @@ import org.signal.libsignal.protocol.state.PreKeyBundle;
 import org.signal.libsignal.protocol.state.PreKeyRecord;
 import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -446,6 +447,21 @@ public final class SecureMessenger implements AutoCloseable {
         @Override
         public void onClose(CloseStatus status) {
             target.onClose(status);
+        }
+
+        @Override
+        public void onDisconnected(CloseStatus status) {
+            target.onDisconnected(status);
+        }
+
+        @Override
+        public void onReconnecting(int attempt, Duration delay) {
+            target.onReconnecting(attempt, delay);
+        }
+
+        @Override
+        public void onReconnected(int attempt) {
+            target.onReconnected(attempt);
         }
     }
 }

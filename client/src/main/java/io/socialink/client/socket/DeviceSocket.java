@@ -19,16 +19,22 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One device's live WebSocket {@code /ws/{userId}/{deviceId}}, authenticated with Basic credentials at the
- * upgrade. Envelopes reach the {@link DeviceSocketListener} in order, at most once per messageId within the
- * {@link SeenMessageIds} window, and each is acked only after the listener returned (acks are coalesced while
- * one is being written). When the listener throws, that envelope and all later ones stay unacked and the socket
- * closes itself ({@link CloseStatus#LISTENER_FAILED}), so a new socket receives them again in order. A socket is
- * not reconnected: when {@link #closed()} completes (4409 = replaced by a
- * newer socket of the device) the caller decides whether to connect again, passing the same
- * {@link SeenMessageIds} to keep dropping re-pushed duplicates. Thread-safe.
+ * upgrade, that connects again by itself when its connection is lost (a gateway crash, a network error, any close
+ * the server did not mean as final) with the jittered exponential backoff of its {@link ReconnectPolicy}. The
+ * server re-drains the device's queue on every connect, and one {@link SeenMessageIds} spans all connections, so
+ * envelopes reach the {@link DeviceSocketListener} in order, at most once per messageId within that window, across
+ * reconnects. Each is acked only after the listener returned (acks are coalesced while one is being written).
+ * It does not reconnect after 4409 (replaced by a newer socket of the device), 4410 (device removed), an upgrade
+ * refused with 401/403, {@link #close()}, or when the listener throws: then that envelope and all later ones stay
+ * unacked and the socket closes itself ({@link CloseStatus#LISTENER_FAILED}), so a new socket receives them again
+ * in order. {@link #closed()} completes only when the socket stopped for good; lost connections are reported to
+ * the listener's {@link ReconnectListener} callbacks. Thread-safe.
  */
 public final class DeviceSocket implements AutoCloseable {
 
@@ -42,24 +48,38 @@ public final class DeviceSocket implements AutoCloseable {
      */
     public static final int MAX_INCOMING_FRAME_CHARS = 8 * 1024 * 1024;
 
+    private final HttpClient http;
+    private final URI uri;
     private final DeviceCredentials device;
     private final DeviceSocketListener listener;
+    private final SeenMessageIds seen;
+    private final ReconnectPolicy policy;
     private final FrameParser parser = new FrameParser();
-    private final FrameDispatcher dispatcher;
-    private final AckBatcher acks;
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
-    private final Object sendLock = new Object();
-    private CompletableFuture<Void> lastSend = CompletableFuture.completedFuture(null);
-    private volatile WebSocket webSocket;
+    private final CompletableFuture<Void> queueEmpty = new CompletableFuture<>();
+    private final AtomicInteger reconnects = new AtomicInteger();
+    private final AtomicLong retiredDelivered = new AtomicLong();
+    private final AtomicLong retiredDuplicates = new AtomicLong();
+    private final Object state = new Object();
+    /** The open connection; null while reconnecting. Guarded by {@link #state}. */
+    private Connection current;
+    /** Set by {@link #close()}: nothing connects any more. Guarded by {@link #state}. */
+    private boolean closing;
 
-    private DeviceSocket(DeviceCredentials device, DeviceSocketListener listener, SeenMessageIds seen) {
+    private DeviceSocket(HttpClient http, URI uri, DeviceCredentials device, DeviceSocketListener listener,
+                         SeenMessageIds seen, ReconnectPolicy policy) {
+        this.http = http;
+        this.uri = uri;
         this.device = device;
         this.listener = listener;
-        this.acks = new AckBatcher(ids -> sendText(parser.ack(ids)), MAX_ACK_BATCH);
-        this.dispatcher = new FrameDispatcher(parser, listener, seen, acks::ack, this::closeAfterListenerFailure);
+        this.seen = seen;
+        this.policy = policy;
     }
 
-    /** Connects and waits for the upgrade; a refused upgrade (401, 403) becomes a {@link ProblemException}. */
+    /**
+     * Connects with the {@link ReconnectPolicy#DEFAULT} policy and waits for the upgrade; a refused upgrade (401,
+     * 403) becomes a {@link ProblemException}. Only this first connect fails to the caller; later ones are retried.
+     */
     public static DeviceSocket connect(SocialinkClient client, DeviceCredentials device,
                                        DeviceSocketListener listener) {
         return connect(client, device, listener, new SeenMessageIds());
@@ -67,8 +87,15 @@ public final class DeviceSocket implements AutoCloseable {
 
     public static DeviceSocket connect(SocialinkClient client, DeviceCredentials device,
                                        DeviceSocketListener listener, SeenMessageIds seen) {
+        return connect(client, device, listener, seen, ReconnectPolicy.DEFAULT);
+    }
+
+    public static DeviceSocket connect(SocialinkClient client, DeviceCredentials device,
+                                       DeviceSocketListener listener, SeenMessageIds seen,
+                                       ReconnectPolicy policy) {
         URI uri = client.webSocketUri(device);
-        CompletableFuture<DeviceSocket> connecting = connectAsync(client.httpClient(), uri, device, listener, seen);
+        CompletableFuture<DeviceSocket> connecting = connectAsync(client.httpClient(), uri, device, listener, seen,
+                policy);
         try {
             return connecting.get(CONNECT_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -90,39 +117,39 @@ public final class DeviceSocket implements AutoCloseable {
     }
 
     /**
-     * Connects asynchronously; completes exceptionally with a {@link ProblemException} when the upgrade is
-     * refused, with an {@link IOException} when the server cannot be reached.
+     * Connects asynchronously with the {@link ReconnectPolicy#DEFAULT} policy; completes exceptionally with a
+     * {@link ProblemException} when the upgrade is refused, with an {@link IOException} when the server cannot be
+     * reached.
      */
     public static CompletableFuture<DeviceSocket> connectAsync(HttpClient http, URI uri, DeviceCredentials device,
                                                                DeviceSocketListener listener,
                                                                SeenMessageIds seen) {
-        DeviceSocket socket = new DeviceSocket(device, listener, seen);
-        return http.newWebSocketBuilder()
-                .header("Authorization", device.basicAuthorization())
-                .connectTimeout(CONNECT_TIMEOUT)
-                .buildAsync(uri, socket.new Receiver())
-                .handle((webSocket, error) -> {
-                    if (error != null) {
-                        throw new CompletionException(upgradeFailure(error));
-                    }
-                    socket.webSocket = webSocket;
-                    return socket;
-                });
+        return connectAsync(http, uri, device, listener, seen, ReconnectPolicy.DEFAULT);
+    }
+
+    public static CompletableFuture<DeviceSocket> connectAsync(HttpClient http, URI uri, DeviceCredentials device,
+                                                               DeviceSocketListener listener, SeenMessageIds seen,
+                                                               ReconnectPolicy policy) {
+        DeviceSocket socket = new DeviceSocket(http, uri, device, listener, seen, policy);
+        return socket.open(0).thenApply(connection -> socket);
     }
 
     public DeviceCredentials device() {
         return device;
     }
 
-    /** Completes when the server said the queue waiting at connect time has been delivered. */
+    /**
+     * Completes when the server first said the queue waiting at connect time has been delivered, on whichever
+     * connection of this socket.
+     */
     public CompletableFuture<Void> queueEmpty() {
-        return dispatcher.queueEmpty();
+        return queueEmpty;
     }
 
     /** Waits for {@code queue-empty}; false on timeout. */
     public boolean awaitQueueEmpty(Duration timeout) throws InterruptedException {
         try {
-            dispatcher.queueEmpty().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            queueEmpty.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;
@@ -131,98 +158,159 @@ public final class DeviceSocket implements AutoCloseable {
         }
     }
 
-    /** Sends a ping; completes when the matching pong arrives, exceptionally if the socket ends first. */
+    /**
+     * Sends a ping on the current connection; completes when the matching pong arrives, exceptionally if that
+     * connection ends first or none is open (while reconnecting).
+     */
     public CompletableFuture<Void> ping() {
-        String id = UUID.randomUUID().toString();
-        CompletableFuture<Void> pong = dispatcher.expectPong(id);
-        sendText(parser.ping(id)).whenComplete((ignored, error) -> {
-            if (error != null) {
-                pong.completeExceptionally(error);
-            }
-        });
-        return pong;
+        Connection connection = currentConnection();
+        if (connection == null) {
+            return CompletableFuture.failedFuture(new IOException("not connected"));
+        }
+        return connection.ping();
     }
 
-    /** Completes once, when the socket ended, with the close code (4409 when replaced by a newer socket). */
+    /**
+     * Completes once, when the socket stopped for good, with the close code: 4409 when replaced by a newer socket,
+     * 4410 when the device was removed, {@link CloseStatus#RECONNECT_FAILED} when reconnecting was given up.
+     */
     public CompletableFuture<CloseStatus> closed() {
         return closed;
     }
 
+    /** True until the socket stopped for good (also while it is reconnecting). */
     public boolean isOpen() {
         return !closed.isDone();
     }
 
-    /** Envelopes handed to the listener and acked. */
-    public long delivered() {
-        return dispatcher.delivered();
+    /** True while a connection is open (false while reconnecting). */
+    public boolean isConnected() {
+        return currentConnection() != null;
     }
 
-    /** Envelopes dropped because their messageId had been delivered already. */
+    /** How many times this socket connected again after losing its connection. */
+    public int reconnects() {
+        return reconnects.get();
+    }
+
+    /** Envelopes handed to the listener and acked, over all connections. */
+    public long delivered() {
+        Connection connection = currentConnection();
+        return retiredDelivered.get() + (connection == null ? 0 : connection.dispatcher.delivered());
+    }
+
+    /** Envelopes dropped because their messageId had been delivered already, over all connections. */
     public long duplicatesDropped() {
-        return dispatcher.duplicates();
+        Connection connection = currentConnection();
+        return retiredDuplicates.get() + (connection == null ? 0 : connection.dispatcher.duplicates());
     }
 
     /**
-     * Stops delivering envelopes (those still arriving stay unacked and come again on the next connect), writes
-     * the outstanding acks, closes normally and waits briefly for the server's close; then aborts. Call it from
-     * another thread than the listener's.
+     * Stops reconnecting and delivering envelopes (those still arriving stay unacked and come again on the next
+     * connect), writes the outstanding acks, closes normally and waits briefly for the server's close; then aborts.
+     * Call it from another thread than the listener's.
      */
     @Override
     public void close() {
-        WebSocket socket = webSocket;
-        if (socket == null || closed.isDone()) {
+        Connection connection;
+        synchronized (state) {
+            if (closed.isDone() || closing) {
+                return;
+            }
+            closing = true;
+            connection = current;
+        }
+        if (connection == null) {
+            // between two connections: the pending attempt sees closing and gives up
+            finish(new CloseStatus(CloseStatus.NORMAL, "closed by client"));
             return;
         }
-        dispatcher.stop();
-        try {
-            acks.idle().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            chain(() -> socket.sendClose(CloseStatus.NORMAL, "bye"));
-            closed.get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // the close handshake did not finish; the abort below releases the connection anyway
-        } finally {
-            if (!closed.isDone()) {
-                socket.abort();
-                finish(new CloseStatus(CloseStatus.NORMAL, "closed by client"));
+        connection.closeNormally();
+    }
+
+    private Connection currentConnection() {
+        synchronized (state) {
+            return current;
+        }
+    }
+
+    private CompletableFuture<Connection> open(int attempt) {
+        Connection connection = new Connection(attempt);
+        return http.newWebSocketBuilder()
+                .header("Authorization", device.basicAuthorization())
+                .connectTimeout(CONNECT_TIMEOUT)
+                .buildAsync(uri, connection)
+                .handle((webSocket, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(upgradeFailure(error));
+                    }
+                    return connection;
+                });
+    }
+
+    /** Decides, when a connection ended, whether the socket stops or connects again. */
+    private void connectionEnded(Connection connection, CloseStatus status) {
+        boolean stop;
+        synchronized (state) {
+            if (current != connection) {
+                return;
+            }
+            current = null;
+            if (closed.isDone()) {
+                return;
+            }
+            stop = closing || !policy.reconnectsAfter(status);
+        }
+        if (stop) {
+            finish(status);
+            return;
+        }
+        listener.onDisconnected(status);
+        scheduleReconnect(1, status);
+    }
+
+    private void scheduleReconnect(int attempt, CloseStatus lost) {
+        if (!policy.allows(attempt)) {
+            finish(new CloseStatus(CloseStatus.RECONNECT_FAILED, "gave up after " + (attempt - 1)
+                    + " attempts; connection lost with " + lost.code() + " " + lost.reason()));
+            return;
+        }
+        Duration delay = policy.delay(attempt);
+        listener.onReconnecting(attempt, delay);
+        CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> reconnect(attempt, lost));
+    }
+
+    private void reconnect(int attempt, CloseStatus lost) {
+        synchronized (state) {
+            if (closing || closed.isDone()) {
+                return;
             }
         }
-    }
-
-    /** The envelopes after the failed one must come again, in order, to a new socket: this one is done. */
-    private void closeAfterListenerFailure() {
-        WebSocket socket = webSocket;
-        CloseStatus status = new CloseStatus(CloseStatus.LISTENER_FAILED, "the listener failed on an envelope");
-        if (socket != null) {
-            acks.idle().thenRun(() -> chain(() -> socket.sendClose(status.code(), status.reason())));
-        }
-        finish(status);
-    }
-
-    private CompletableFuture<Void> sendText(String text) {
-        WebSocket socket = webSocket;
-        if (socket == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("socket not open yet"));
-        }
-        return chain(() -> socket.sendText(text, true));
-    }
-
-    /** The JDK WebSocket allows one outstanding send, so every frame waits for the previous one. */
-    private CompletableFuture<Void> chain(java.util.function.Supplier<CompletableFuture<WebSocket>> send) {
-        synchronized (sendLock) {
-            CompletableFuture<Void> next = lastSend
-                    .handle((ignored, error) -> null)
-                    .thenCompose(ignored -> send.get())
-                    .thenApply(ignored -> null);
-            lastSend = next;
-            return next;
-        }
+        open(attempt).whenComplete((connection, error) -> {
+            if (error == null) {
+                // the connection took over in onOpen
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof ProblemException problem && (problem.status() == 401 || problem.status() == 403)) {
+                // the credentials stopped working (a removed device): connecting again cannot help
+                listener.onError(problem);
+                finish(new CloseStatus(CloseStatus.RECONNECT_FAILED, "reconnect refused: HTTP " + problem.status()));
+                return;
+            }
+            synchronized (state) {
+                if (closing || closed.isDone()) {
+                    return;
+                }
+            }
+            scheduleReconnect(attempt + 1, lost);
+        });
     }
 
     private void finish(CloseStatus status) {
         if (closed.complete(status)) {
-            dispatcher.failPending(new IOException("socket closed: " + status.code() + " " + status.reason()));
             listener.onClose(status);
         }
     }
@@ -237,17 +325,48 @@ public final class DeviceSocket implements AutoCloseable {
         return cause;
     }
 
-    /** Adapts the JDK listener callbacks, which arrive one at a time, to the dispatcher. */
-    private final class Receiver implements WebSocket.Listener {
+    /**
+     * One WebSocket connection of the socket: its frames, acks and pings. The JDK listener callbacks arrive one at a
+     * time, and a connection's frames are handled only once it became the socket's current one.
+     */
+    private final class Connection implements WebSocket.Listener {
 
+        private final int attempt;
+        private final FrameDispatcher dispatcher;
+        private final AckBatcher acks;
+        private final Object sendLock = new Object();
         private final StringBuilder partial = new StringBuilder();
+        private final CompletableFuture<CloseStatus> ended = new CompletableFuture<>();
+        private CompletableFuture<Void> lastSend = CompletableFuture.completedFuture(null);
+        private volatile WebSocket webSocket;
         private boolean oversized;
+
+        Connection(int attempt) {
+            this.attempt = attempt;
+            this.acks = new AckBatcher(ids -> sendText(parser.ack(ids)), MAX_ACK_BATCH);
+            this.dispatcher = new FrameDispatcher(parser, listener, seen, acks::ack, this::closeAfterListenerFailure);
+            dispatcher.queueEmpty().thenRun(() -> queueEmpty.complete(null));
+        }
+
+        @Override
+        public void onOpen(WebSocket socket) {
+            webSocket = socket;
+            synchronized (state) {
+                if (closing || closed.isDone()) {
+                    socket.abort();
+                    return;
+                }
+                current = this;
+            }
+            if (attempt > 0) {
+                reconnects.incrementAndGet();
+                listener.onReconnected(attempt);
+            }
+            socket.request(1);
+        }
 
         @Override
         public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            if (webSocket == null) {
-                webSocket = socket;
-            }
             if (oversized || partial.length() + data.length() > MAX_INCOMING_FRAME_CHARS) {
                 partial.setLength(0);
                 oversized = !last;
@@ -270,21 +389,88 @@ public final class DeviceSocket implements AutoCloseable {
         }
 
         @Override
-        public void onOpen(WebSocket socket) {
-            webSocket = socket;
-            socket.request(1);
-        }
-
-        @Override
         public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
-            finish(new CloseStatus(statusCode, reason));
+            end(new CloseStatus(statusCode, reason));
             return null;
         }
 
         @Override
         public void onError(WebSocket socket, Throwable error) {
             listener.onError(error);
-            finish(new CloseStatus(CloseStatus.ABNORMAL, String.valueOf(error.getMessage())));
+            end(new CloseStatus(CloseStatus.ABNORMAL, String.valueOf(error.getMessage())));
+        }
+
+        CompletableFuture<Void> ping() {
+            String id = UUID.randomUUID().toString();
+            CompletableFuture<Void> pong = dispatcher.expectPong(id);
+            sendText(parser.ping(id)).whenComplete((ignored, error) -> {
+                if (error != null) {
+                    pong.completeExceptionally(error);
+                }
+            });
+            return pong;
+        }
+
+        /** The user's close: the acks handed over so far are written first. */
+        void closeNormally() {
+            WebSocket socket = webSocket;
+            dispatcher.stop();
+            try {
+                acks.idle().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                chain(() -> socket.sendClose(CloseStatus.NORMAL, "bye"));
+                closed.get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // the close handshake did not finish; the abort below releases the connection anyway
+            } finally {
+                if (!closed.isDone()) {
+                    socket.abort();
+                    end(new CloseStatus(CloseStatus.NORMAL, "closed by client"));
+                    finish(new CloseStatus(CloseStatus.NORMAL, "closed by client"));
+                }
+            }
+        }
+
+        /** The envelopes after the failed one must come again, in order, to a new socket: this one is done. */
+        private void closeAfterListenerFailure() {
+            WebSocket socket = webSocket;
+            CloseStatus status = new CloseStatus(CloseStatus.LISTENER_FAILED, "the listener failed on an envelope");
+            if (socket != null) {
+                acks.idle().thenRun(() -> chain(() -> socket.sendClose(status.code(), status.reason())));
+            }
+            finish(status);
+        }
+
+        private void end(CloseStatus status) {
+            if (ended.complete(status)) {
+                dispatcher.stop();
+                dispatcher.failPending(new IOException("connection closed: " + status.code() + " "
+                        + status.reason()));
+                retiredDelivered.addAndGet(dispatcher.delivered());
+                retiredDuplicates.addAndGet(dispatcher.duplicates());
+                connectionEnded(this, status);
+            }
+        }
+
+        private CompletableFuture<Void> sendText(String text) {
+            WebSocket socket = webSocket;
+            if (socket == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("socket not open yet"));
+            }
+            return chain(() -> socket.sendText(text, true));
+        }
+
+        /** The JDK WebSocket allows one outstanding send, so every frame waits for the previous one. */
+        private CompletableFuture<Void> chain(Supplier<CompletableFuture<WebSocket>> send) {
+            synchronized (sendLock) {
+                CompletableFuture<Void> next = lastSend
+                        .handle((ignored, error) -> null)
+                        .thenCompose(ignored -> send.get())
+                        .thenApply(ignored -> null);
+                lastSend = next;
+                return next;
+            }
         }
     }
 }

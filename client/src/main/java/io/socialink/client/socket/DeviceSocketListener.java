@@ -1,11 +1,12 @@
 package io.socialink.client.socket;
 
 /**
- * Receives what a {@link DeviceSocket} reads. Calls come one at a time, in frame order, on the HTTP client's
- * executor, so implementations need no locking of their own but must not block for long.
+ * Receives what a {@link DeviceSocket} reads, and (as a {@link ReconnectListener}) when it lost its connection and
+ * connected again. Calls come one at a time, in frame order, on the HTTP client's executor, so implementations need
+ * no locking of their own but must not block for long.
  */
 @FunctionalInterface
-public interface DeviceSocketListener {
+public interface DeviceSocketListener extends ReconnectListener {
 
     /**
      * A new (not a duplicate) envelope. Returning normally means the device has stored it and the socket acks it;
@@ -22,7 +23,7 @@ public interface DeviceSocketListener {
     default void onEvent(DeviceEvent event) {
     }
 
-    /** The queue waiting at connect time has been delivered; called at most once per socket. */
+    /** The queue waiting at connect time has been delivered; called at most once per connection. */
     default void onQueueEmpty() {
     }
 
@@ -30,7 +31,7 @@ public interface DeviceSocketListener {
     default void onError(Throwable error) {
     }
 
-    /** The socket ended; called once. */
+    /** The socket stopped for good (it does not reconnect any more); called once. */
     default void onClose(CloseStatus status) {
     }
 }

@@ -38,7 +38,7 @@ class BenchReportTest {
     void shouldRenderTextAndJson() {
         // given
         BenchReport report = new BenchReport(options, 1000, 998, 997, 99.8, 99.7, Map.of("http-429", 2L), 1, 0, 3,
-                0, 0, new LatencySummary(998, 1.5, 9.25, 20, 31.125), new LatencySummary(997, 3, 12, 25, 40));
+                0, 0, 2, new LatencySummary(998, 1.5, 9.25, 20, 31.125), new LatencySummary(997, 3, 12, 25, 40));
 
         // when
         String text = report.toText();
@@ -46,8 +46,9 @@ class BenchReportTest {
 
         // then
         assertThat(text).contains("acked 998 (99.8/s)").contains("errors 2 {http-429=2}").contains("lost 1")
-                .contains("send -> 201").contains("31.125 ms");
+                .contains("reconnects 2").contains("send -> 201").contains("31.125 ms");
         assertThat(json.path("errorCount").asLong()).isEqualTo(2);
+        assertThat(json.path("reconnects").asLong()).isEqualTo(2);
         assertThat(json.path("sendAckMillis").path("p99").asDouble()).isEqualTo(9.25);
         assertThat(json.path("sendToSocketMillis").path("max").asDouble()).isEqualTo(40);
         assertThat(json.path("options").path("rate").asInt()).isEqualTo(100);

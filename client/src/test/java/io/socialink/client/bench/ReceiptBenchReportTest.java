@@ -19,7 +19,7 @@ class ReceiptBenchReportTest {
     void shouldRenderTextAndJsonWithTheProjectionRate() {
         // given
         ReceiptBenchReport report = new ReceiptBenchReport(options, 2, 500, 500, 499, 498, 497,
-                Map.of("http-429", 1L), 1, 1, 1, 500, 0, 0, 0, 0, 0, new LatencySummary(500, 2, 8, 9, 10),
+                Map.of("http-429", 1L), 1, 1, 1, 500, 0, 0, 0, 0, 0, 3, new LatencySummary(500, 2, 8, 9, 10),
                 new LatencySummary(498, 4.5, 12, 14, 15.25), new LatencySummary(497, 5, 13, 15, 16),
                 new ReceiptBenchReport.ProjectionRate(3000, 15));
 
@@ -42,7 +42,7 @@ class ReceiptBenchReportTest {
     void shouldWriteANullProjectionWhenTheMetricsCouldNotBeRead() {
         // given
         ReceiptBenchReport report = new ReceiptBenchReport(options, 2, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0,
-                0, 0, 0, new LatencySummary(0, 0, 0, 0, 0), new LatencySummary(0, 0, 0, 0, 0),
+                0, 0, 0, 0, new LatencySummary(0, 0, 0, 0, 0), new LatencySummary(0, 0, 0, 0, 0),
                 new LatencySummary(0, 0, 0, 0, 0), null);
 
         // when

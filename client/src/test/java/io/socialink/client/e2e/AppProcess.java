@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  */
 final class AppProcess implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     private final String name;
     private final Path jar;
