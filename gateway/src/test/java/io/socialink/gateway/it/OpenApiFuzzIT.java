@@ -72,6 +72,8 @@ class OpenApiFuzzIT {
         services = LocalServices.open();
         app = GatewayApp.start(services.kafka(), services.postgres(), services.redis(), Map.of(
                 "socialink.gateway.groups.reply-timeout", "300ms",
+                // the caller may deactivate its own device any number of times and registers anew each time
+                "socialink.gateway.rate-limits.registrations.capacity", "1000000",
                 // no delivery-worker here: the queue API answers its documented 503 at once
                 "socialink.gateway.delivery-worker-url", "http://127.0.0.1:9"));
         database = VictimState.connect(services.postgres());
