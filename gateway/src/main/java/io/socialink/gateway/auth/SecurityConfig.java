@@ -3,6 +3,7 @@ package io.socialink.gateway.auth;
 import java.util.Map;
 
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 import io.socialink.gateway.config.PlatformProperties;
 import io.socialink.gateway.problem.Problem;
@@ -139,7 +140,7 @@ public class SecurityConfig {
 
     /** Grants when the authenticated device's user (and device, when {@code deviceVariable} is set) is the path's. */
     static Mono<AuthorizationResult> deviceIsPath(Mono<Authentication> authentication, AuthorizationContext context,
-                                                  String userVariable, String deviceVariable) {
+                                                  String userVariable, @Nullable String deviceVariable) {
         Map<String, Object> variables = context.getVariables();
         return authentication
                 .map(auth -> auth instanceof DeviceAuthentication device && auth.isAuthenticated()

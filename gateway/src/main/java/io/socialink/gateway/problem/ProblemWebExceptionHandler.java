@@ -1,6 +1,7 @@
 package io.socialink.gateway.problem;
 
 import java.net.ConnectException;
+import org.jspecify.annotations.Nullable;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +90,7 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
         return Problem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "unexpected error");
     }
 
-    private static Problem fromStatus(HttpStatusCode code, String reason) {
+    private static Problem fromStatus(HttpStatusCode code, @Nullable String reason) {
         HttpStatus status = HttpStatus.resolve(code.value());
         if (status == null) {
             status = code.is4xxClientError() ? HttpStatus.BAD_REQUEST : HttpStatus.INTERNAL_SERVER_ERROR;
