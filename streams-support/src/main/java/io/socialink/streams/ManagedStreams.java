@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -36,8 +37,8 @@ public abstract class ManagedStreams implements SmartLifecycle {
     private final Properties properties;
     private final MeterRegistry registry;
     private final String failureMessage;
-    private volatile KafkaStreams streams;
-    private KafkaStreamsMetrics streamsMetrics;
+    private volatile @Nullable KafkaStreams streams;
+    private @Nullable KafkaStreamsMetrics streamsMetrics;
 
     /**
      * @param properties     the Kafka Streams configuration the instance runs with
@@ -63,7 +64,7 @@ public abstract class ManagedStreams implements SmartLifecycle {
     }
 
     /** The running instance, null before {@link #start()} and after {@link #stop()}. */
-    protected final KafkaStreams current() {
+    protected final @Nullable KafkaStreams current() {
         return streams;
     }
 
@@ -93,7 +94,9 @@ public abstract class ManagedStreams implements SmartLifecycle {
         if (streams != null) {
             // a static member leaves at once so its tasks move now; dynamic members never send a leave
             streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
-            streamsMetrics.close();
+            if (streamsMetrics != null) {
+                streamsMetrics.close();
+            }
             streams = null;
         }
     }

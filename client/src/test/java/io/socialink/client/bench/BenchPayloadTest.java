@@ -1,5 +1,6 @@
 package io.socialink.client.bench;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +20,7 @@ class BenchPayloadTest {
     @Test
     void shouldIgnoreForeignContent() {
         // when / then
-        assertThat(BenchPayload.decode("hello".getBytes())).isNull();
+        assertThat(BenchPayload.decode("hello".getBytes(StandardCharsets.UTF_8))).isNull();
         assertThat(BenchPayload.decode(new byte[64])).isNull();
     }
 }

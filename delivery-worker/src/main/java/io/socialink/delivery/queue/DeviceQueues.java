@@ -9,6 +9,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The per-device queues of one Streams task over its state stores: entries in arrival order, a messageId index
@@ -95,20 +96,20 @@ public final class DeviceQueues {
     }
 
     /** Removes the entry queued under {@code messageId}; null when there is none. */
-    public Removed removeMessage(String address, QueueState state, String messageId) {
+    public @Nullable Removed removeMessage(String address, QueueState state, String messageId) {
         Long seq = ids.get(StoreKeys.messageId(address, messageId));
         return seq == null ? null : remove(address, state, seq);
     }
 
     /** Removes the oldest entry; null when the queue is empty. */
-    public Removed removeHead(String address, QueueState state) {
+    public @Nullable Removed removeHead(String address, QueueState state) {
         try (KeyValueIterator<Bytes, Delivery> head = range(address, 0, Long.MAX_VALUE)) {
             return head.hasNext() ? remove(address, state, StoreKeys.seqOf(head.next().key)) : null;
         }
     }
 
     /** Removes entry {@code seq}; null when it is gone already. */
-    public Removed remove(String address, QueueState state, long seq) {
+    public @Nullable Removed remove(String address, QueueState state, long seq) {
         Bytes key = StoreKeys.entry(address, seq);
         Delivery delivery = entries.get(key);
         if (delivery == null) {

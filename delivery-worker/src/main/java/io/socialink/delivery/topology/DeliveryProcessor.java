@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.delivery.metrics.DeliveryMetrics;
@@ -29,6 +30,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +97,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     private DeviceQueues queues;
     private Routes routes;
     private Map<String, String> inherited = Map.of();
-    private Cancellable resume;
+    private @Nullable Cancellable resume;
 
     DeliveryProcessor(DeliverySettings settings, int pushPartitions, DeliveryMetrics metrics) {
         this.settings = settings;
@@ -231,7 +233,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
         }
     }
 
-    private void onConnected(String address, Route current, ConnectionEvent event, long now) {
+    private void onConnected(String address, @Nullable Route current, ConnectionEvent event, long now) {
         int node = event.getGatewayNode();
         if (node < 0 || node >= pushPartitions) {
             log.warn("ignoring CONNECTED of {} on gateway node {}: nodes are 0..{}", address, node,
@@ -303,7 +305,8 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                 queues.forget(due);
                 continue;
             }
-            DeviceQueues.Removed removed = queues.remove(address, state, due.seq());
+            // the entry was read just above, so it is there to remove
+            DeviceQueues.Removed removed = Objects.requireNonNull(queues.remove(address, state, due.seq()));
             touched.put(address, removed.state());
             emitMetadata(removed.delivery(), MessageEventType.EXPIRED, null, now);
             metrics.expired();
@@ -325,7 +328,9 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     }
 
     private void resumeInherited(long now) {
-        resume.cancel();
+        if (resume != null) {
+            resume.cancel();
+        }
         inherited.forEach((address, connectionId) -> {
             Route route = routes.get(address);
             if (route != null && route.isConnection(connectionId)) {
@@ -370,7 +375,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                 }
                 if (queues.pushCount(address, entry.seq()) >= settings.maxPushes()) {
                     // removed from the store, so the next look-up after pushedThrough skips it
-                    state = queues.remove(address, state, entry.seq()).state();
+                    state = Objects.requireNonNull(queues.remove(address, state, entry.seq())).state();
                     log.warn("dropping message {} of {}: pushed {} times without an ack",
                             entry.delivery().getMessageId(), address, settings.maxPushes());
                     emitMetadata(entry.delivery(), MessageEventType.DROPPED, REASON_REDELIVERY_LIMIT, now);
@@ -387,7 +392,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
         return state;
     }
 
-    private void push(String address, Route route, PushKind kind, Delivery envelope, long now) {
+    private void push(String address, Route route, PushKind kind, @Nullable Delivery envelope, long now) {
         forward(address, Push.newBuilder()
                 .setConnectionId(route.connectionId())
                 .setKind(kind)
@@ -410,7 +415,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
         context.forward(new Record<>(address, push, now));
     }
 
-    private void emitMetadata(Delivery delivery, MessageEventType event, String reason, long at) {
+    private void emitMetadata(Delivery delivery, MessageEventType event, @Nullable String reason, long at) {
         // Group copies have no per-recipient status (a 1,500-member group would turn one message into 1,500
         // status rows and receipts): group-fanout reports group activity on metadata.groups instead.
         if (delivery.getEvent() != null || delivery.getGroupId() != null) {

@@ -1,6 +1,7 @@
 package io.socialink.delivery.topology;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,7 +87,7 @@ final class DeliveryDriver implements AutoCloseable {
                 .setRecipientDeviceId(Integer.parseInt(to[1]))
                 .setSentAt(sentAt)
                 .setCiphertextType(3)
-                .setContent(ByteBuffer.wrap(("ciphertext of " + messageId).getBytes()))
+                .setContent(ByteBuffer.wrap(("ciphertext of " + messageId).getBytes(StandardCharsets.UTF_8)))
                 .setExpiresAt(expiresAt)
                 .build();
     }

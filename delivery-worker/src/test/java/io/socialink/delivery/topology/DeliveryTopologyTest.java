@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -87,7 +88,8 @@ class DeliveryTopologyTest {
             assertThat(push.getConnectionId()).isEqualTo("c1");
             assertThat(push.getGatewayNode()).isEqualTo(1);
         });
-        assertThat(drained.get(0).getEnvelope().getContent().array()).isEqualTo("ciphertext of m1".getBytes());
+        assertThat(drained.get(0).getEnvelope().getContent().array())
+                .isEqualTo("ciphertext of m1".getBytes(StandardCharsets.UTF_8));
         assertThat(afterFirstAcks).isEmpty();
         assertThat(worker.pushes()).extracting(Push::getKind, Push::getConnectionId)
                 .containsExactly(tuple(PushKind.QUEUE_EMPTY, "c1"));

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 import io.socialink.gateway.config.InternalProperties;
 import io.socialink.gateway.config.PlatformProperties;
@@ -176,7 +177,7 @@ public class SecurityConfig {
 
     /** Grants when the authenticated device's user (and device, when {@code deviceVariable} is set) is the path's. */
     static Mono<AuthorizationResult> deviceIsPath(Mono<Authentication> authentication, AuthorizationContext context,
-                                                  String userVariable, String deviceVariable) {
+                                                  String userVariable, @Nullable String deviceVariable) {
         Map<String, Object> variables = context.getVariables();
         return authentication
                 .map(auth -> auth instanceof DeviceAuthentication device && auth.isAuthenticated()

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
@@ -67,7 +68,8 @@ public class GroupReads {
                             return created;
                         });
                         @SuppressWarnings("unchecked")
-                        List<Map<String, Object>> memberDevices = (List<Map<String, Object>>) member.get("devices");
+                        List<Map<String, Object>> memberDevices =
+                                (List<Map<String, Object>>) Objects.requireNonNull(member.get("devices"));
                         Map<String, Object> view = new LinkedHashMap<>();
                         view.put("deviceId", device.deviceId());
                         view.put("leafIndex", device.leafIndex());

@@ -13,8 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.keypackages.KeyPackageRepository;
@@ -126,8 +128,8 @@ public class GroupService {
                 .then(Mono.defer(() -> {
                     List<AddedDevice> added = info.adds().stream()
                             .map(add -> AddedDevice.newBuilder()
-                                    .setUserId(add.device().userId())
-                                    .setDeviceId(add.device().deviceId())
+                                    .setUserId(addedDevice(add).userId())
+                                    .setDeviceId(addedDevice(add).deviceId())
                                     .setKeyPackageRef(ByteBuffer.wrap(add.keyPackageRef()))
                                     .build())
                             .toList();
@@ -135,7 +137,8 @@ public class GroupService {
                             .setAdded(added)
                             .build();
                     List<Map<String, Object>> addedView = info.adds().stream()
-                            .map(add -> body("userId", add.device().userId(), "deviceId", add.device().deviceId()))
+                            .map(add -> body("userId", addedDevice(add).userId(), "deviceId",
+                                    addedDevice(add).deviceId()))
                             .toList();
                     return requests.request(id, actor, bundle).map(reply -> GroupReplies.answer(reply,
                             ok -> body("epoch", ok.getEpoch(), "added", addedView)));
@@ -143,7 +146,8 @@ public class GroupService {
     }
 
     public Mono<ResponseEntity<Map<String, Object>>> removeMember(DeviceAddress actor, String groupIdText,
-                                                                  String userId, GroupRequestBodies.CommitOnly body) {
+                                                                  String userId,
+                                                                  GroupRequestBodies.@Nullable CommitOnly body) {
         byte[] groupId = GroupIds.decode(groupIdText);
         if (!DeviceAddress.isValidUserId(userId)) {
             throw Problem.badRequest("userId must match [A-Za-z0-9_-]{1,64}").toException();
@@ -292,7 +296,7 @@ public class GroupService {
         return info;
     }
 
-    private static void checkGroupInfo(byte[] groupInfo, byte[] groupId, long epoch) {
+    private static void checkGroupInfo(byte @Nullable [] groupInfo, byte[] groupId, long epoch) {
         if (groupInfo == null) {
             return;
         }
@@ -330,7 +334,7 @@ public class GroupService {
     private Mono<Void> checkCoverage(String groupId, DeviceAddress actor, List<MlsFraming.Add> adds) {
         Map<String, Set<Integer>> added = new LinkedHashMap<>();
         for (MlsFraming.Add add : adds) {
-            added.computeIfAbsent(add.device().userId(), user -> new TreeSet<>()).add(add.device().deviceId());
+            added.computeIfAbsent(addedDevice(add).userId(), user -> new TreeSet<>()).add(addedDevice(add).deviceId());
         }
         return groups.memberDevices(groupId, added.keySet())
                 .collectList()
@@ -349,7 +353,7 @@ public class GroupService {
                 });
     }
 
-    static Problem coverageProblem(Map<String, Set<Integer>> added, Map<String, Set<Integer>> inGroup,
+    static @Nullable Problem coverageProblem(Map<String, Set<Integer>> added, Map<String, Set<Integer>> inGroup,
                                    Map<String, Map<Integer, Integer>> active) {
         List<Map<String, Object>> mismatches = new ArrayList<>();
         added.forEach((user, devices) -> {
@@ -382,8 +386,8 @@ public class GroupService {
         }
     }
 
-    private static CommitBundle.Builder bundle(CommitKind kind, long epoch, byte[] commit, byte[] welcome,
-                                               byte[] groupInfo, MlsFraming.CommitInfo info) {
+    private static CommitBundle.Builder bundle(CommitKind kind, long epoch, byte[] commit, byte @Nullable [] welcome,
+                                               byte @Nullable [] groupInfo, MlsFraming.CommitInfo info) {
         return CommitBundle.newBuilder()
                 .setKind(kind)
                 .setEpoch(epoch)
@@ -407,10 +411,10 @@ public class GroupService {
         if (base64 == null) {
             throw Problem.badRequest(field + " is required").toException();
         }
-        return optional(field, base64);
+        return Objects.requireNonNull(optional(field, base64));
     }
 
-    private static byte[] optional(String field, String base64) {
+    private static byte @Nullable [] optional(String field, @Nullable String base64) {
         if (base64 == null) {
             return null;
         }
@@ -421,7 +425,7 @@ public class GroupService {
         }
     }
 
-    private static void requireBundleSize(byte[] commit, byte[] welcome, byte[] groupInfo) {
+    private static void requireBundleSize(byte[] commit, byte @Nullable [] welcome, byte @Nullable [] groupInfo) {
         long size = (long) commit.length + (welcome == null ? 0 : welcome.length)
                 + (groupInfo == null ? 0 : groupInfo.length);
         if (size > MAX_BUNDLE_BYTES) {
@@ -429,8 +433,14 @@ public class GroupService {
         }
     }
 
-    private static ProblemException invalidMessage(String detail) {
-        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-mls-message", detail).toException();
+    /** The device an Add names; the commit's Adds were checked to name one each before this is called. */
+    private static DeviceAddress addedDevice(MlsFraming.Add add) {
+        return Objects.requireNonNull(add.device());
+    }
+
+    private static ProblemException invalidMessage(@Nullable String detail) {
+        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-mls-message",
+                Objects.requireNonNullElse(detail, "invalid MLS message")).toException();
     }
 
     private static ProblemException unknownKeyPackage(String detail) {

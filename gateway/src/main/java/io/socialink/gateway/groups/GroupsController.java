@@ -1,6 +1,7 @@
 package io.socialink.gateway.groups;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
@@ -61,7 +62,7 @@ public class GroupsController {
             @PathVariable String groupId, @PathVariable String userId, @PathVariable String removedBy,
             @RequestBody(required = false) String body,
             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress actor) {
-        GroupRequestBodies.CommitOnly commit = null;
+        GroupRequestBodies.@Nullable CommitOnly commit = null;
         if (body != null && !body.isBlank() && !userId.equals(actor.userId())) {
             try {
                 commit = json.readValue(body, GroupRequestBodies.CommitOnly.class);

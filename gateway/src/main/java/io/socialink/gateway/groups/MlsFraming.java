@@ -19,6 +19,7 @@ import org.bouncycastle.mls.codec.Proposal;
 import org.bouncycastle.mls.codec.ProposalOrRef;
 import org.bouncycastle.mls.codec.ProposalOrRefType;
 import org.bouncycastle.mls.codec.SenderType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads what the Delivery Service may read of MLS messages without keys (RFC 9420 framing), with the bcmls codec
@@ -34,7 +35,7 @@ public final class MlsFraming {
     }
 
     /** A device an Add proposal adds: its KeyPackageRef and credential identity (null if not a device address). */
-    public record Add(DeviceAddress device, byte[] keyPackageRef) {
+    public record Add(@Nullable DeviceAddress device, byte[] keyPackageRef) {
     }
 
     /** What a Commit shows: epoch it builds on, Adds in proposal order, removed leaf indices, other proposals. */

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -41,8 +42,8 @@ public class EventPublisher implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final TopicLayout layout;
     private final AtomicLong failures = new AtomicLong();
-    private volatile String lastFailure;
-    private KafkaClientMetrics clientMetrics;
+    private volatile @Nullable String lastFailure;
+    private @Nullable KafkaClientMetrics clientMetrics;
 
     public EventPublisher(Producer<String, byte[]> producer, TopicLayout layout) {
         this.producer = producer;
@@ -123,7 +124,7 @@ public class EventPublisher implements AutoCloseable {
         return failures.get();
     }
 
-    public String lastFailure() {
+    public @Nullable String lastFailure() {
         return lastFailure;
     }
 

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,7 @@ public abstract class PollLoop<K, V> implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Instant lastPoll = Instant.now();
-    private volatile Throwable failure;
+    private volatile @Nullable Throwable failure;
 
     /**
      * @param name       what stopped, in the error log ("push consumer of gateway.push-0")
@@ -219,7 +220,7 @@ public abstract class PollLoop<K, V> implements AutoCloseable {
     }
 
     /** Why the thread stopped, or null. */
-    public Throwable failure() {
+    public @Nullable Throwable failure() {
         return failure;
     }
 

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 import io.socialink.gateway.auth.DeviceAddress;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -77,7 +79,7 @@ public class KeyPackageRepository {
     }
 
     /** One device's KeyPackage of a claim; {@code keyPackage} is null when the device has none at all. */
-    public record Claimed(String userId, int deviceId, byte[] keyPackage, boolean lastResort) {
+    public record Claimed(String userId, int deviceId, byte @Nullable [] keyPackage, boolean lastResort) {
     }
 
     /** Locks the device's row until the end of the transaction; false when the device is not active. */
@@ -100,7 +102,9 @@ public class KeyPackageRepository {
                 .bind(0, device.userId())
                 .bind(1, device.deviceId())
                 .bind(2, keyPackages.stream().map(parsed -> base64(parsed.ref())).toArray(String[]::new))
-                .bind(3, keyPackages.stream().map(parsed -> base64(parsed.message())).toArray(String[]::new))
+                // uploaded KeyPackages are parsed from their own message (KeyPackages.parseUpload)
+                .bind(3, keyPackages.stream().map(parsed -> base64(Objects.requireNonNull(parsed.message())))
+                        .toArray(String[]::new))
                 .then();
     }
 
@@ -110,7 +114,7 @@ public class KeyPackageRepository {
                 .bind(0, device.userId())
                 .bind(1, device.deviceId())
                 .bind(2, keyPackage.ref())
-                .bind(3, keyPackage.message())
+                .bind(3, Objects.requireNonNull(keyPackage.message()))
                 .then();
     }
 

@@ -3,6 +3,7 @@ package io.socialink.gateway.keypackages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.mls.InvalidMlsMessageException;
@@ -15,6 +16,7 @@ import org.bouncycastle.mls.codec.MLSOutputStream;
 import org.bouncycastle.mls.codec.ProtocolVersion;
 import org.bouncycastle.mls.codec.WireFormat;
 import org.bouncycastle.mls.crypto.MlsCipherSuite;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads KeyPackages with the bcmls codec (no keys involved): an uploaded {@code MLSMessage(KeyPackage)} must decode
@@ -49,7 +51,7 @@ public final class KeyPackages {
      * @param identity its credential's identity as a device address; null when the identity is not one
      * @param message  the {@code MLSMessage(KeyPackage)} encoding handed to claimers
      */
-    public record Parsed(byte[] ref, DeviceAddress identity, byte[] message) {
+    public record Parsed(byte[] ref, @Nullable DeviceAddress identity, byte @Nullable [] message) {
     }
 
     /** Why a KeyPackage was refused. */
@@ -68,7 +70,7 @@ public final class KeyPackages {
         try {
             MlsShape.check(bytes, MlsShape.WIRE_KEY_PACKAGE, "the KeyPackage");
         } catch (InvalidMlsMessageException e) {
-            throw new InvalidKeyPackageException(e.getMessage());
+            throw new InvalidKeyPackageException(Objects.requireNonNullElse(e.getMessage(), "invalid KeyPackage"));
         }
         MLSMessage message;
         try {
@@ -108,7 +110,7 @@ public final class KeyPackages {
      * Reads the suite, identity and ref of a KeyPackage decoded from a larger message (an Add proposal). The
      * signature is not checked: a known ref already names a KeyPackage verified at upload, the ref hash covering it.
      */
-    public static Parsed inspect(KeyPackage keyPackage, byte[] message) throws InvalidKeyPackageException {
+    public static Parsed inspect(KeyPackage keyPackage, byte @Nullable [] message) throws InvalidKeyPackageException {
         if (keyPackage.getSuite() == null || keyPackage.getSuite().getSuiteID() != CIPHER_SUITE) {
             throw new InvalidKeyPackageException("the KeyPackage must use cipher suite " + CIPHER_SUITE);
         }
@@ -134,7 +136,7 @@ public final class KeyPackages {
     }
 
     /** The device address a credential identity names, or null when it is not a valid {@code userId.deviceId}. */
-    static DeviceAddress identity(byte[] identity) {
+    static @Nullable DeviceAddress identity(byte @Nullable [] identity) {
         if (identity == null || identity.length > 80) {
             return null;
         }

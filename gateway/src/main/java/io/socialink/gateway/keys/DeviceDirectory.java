@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -56,7 +57,8 @@ public class DeviceDirectory {
                 .map(devices -> {
                     Map<String, Map<Integer, Integer>> loaded = new HashMap<>();
                     missing.forEach(userId -> loaded.put(userId, new HashMap<>()));
-                    devices.forEach(device -> loaded.get(device.userId())
+                    // the query asked for these users only
+                    devices.forEach(device -> Objects.requireNonNull(loaded.get(device.userId()))
                             .put(device.deviceId(), device.registrationId()));
                     if (cache.size() >= MAX_ENTRIES) {
                         cache.clear();

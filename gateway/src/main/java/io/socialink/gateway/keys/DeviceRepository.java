@@ -3,6 +3,8 @@ package io.socialink.gateway.keys;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -46,7 +48,8 @@ public class DeviceRepository {
                 .bind(4, device.secretSalt())
                 .bind(5, maxDevices)
                 .map((row, meta) -> new Device(device.userId(), row.get("device_id", Integer.class),
-                        device.registrationId(), toInstant(row.get("created_at", OffsetDateTime.class))))
+                        device.registrationId(),
+                        Objects.requireNonNull(toInstant(row.get("created_at", OffsetDateTime.class)))))
                 .one();
     }
 
@@ -69,7 +72,7 @@ public class DeviceRepository {
                 .bind(0, userId)
                 .map((row, meta) -> new Device(userId, row.get("device_id", Integer.class),
                         row.get("registration_id", Integer.class),
-                        toInstant(row.get("created_at", OffsetDateTime.class))))
+                        Objects.requireNonNull(toInstant(row.get("created_at", OffsetDateTime.class)))))
                 .all();
     }
 
@@ -81,7 +84,7 @@ public class DeviceRepository {
                 .bind(0, userIds.toArray(String[]::new))
                 .map((row, meta) -> new Device(row.get("user_id", String.class), row.get("device_id", Integer.class),
                         row.get("registration_id", Integer.class),
-                        toInstant(row.get("created_at", OffsetDateTime.class))))
+                        Objects.requireNonNull(toInstant(row.get("created_at", OffsetDateTime.class)))))
                 .all();
     }
 
@@ -109,7 +112,7 @@ public class DeviceRepository {
         throw new IllegalStateException("unexpected bytea mapping " + (value == null ? "null" : value.getClass()));
     }
 
-    private static Instant toInstant(OffsetDateTime time) {
+    private static @Nullable Instant toInstant(@Nullable OffsetDateTime time) {
         return time == null ? null : time.toInstant();
     }
 }

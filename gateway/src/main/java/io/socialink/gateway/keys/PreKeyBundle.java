@@ -2,6 +2,8 @@ package io.socialink.gateway.keys;
 
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /api/v1/keys/bundle/{userId}}: per device what a sender needs to start a PQXDH session. {@code preKey}
@@ -12,7 +14,7 @@ public record PreKeyBundle(String userId, List<DeviceKeys> devices) {
 
     /** One device's bundle. */
     public record DeviceKeys(int deviceId, int registrationId, String identityKey, SignedKey signedPreKey,
-                             OneTimeKey preKey, PqKey pqPreKey) {
+                             @Nullable OneTimeKey preKey, PqKey pqPreKey) {
     }
 
     public record SignedKey(int keyId, String publicKey, String signature) {
@@ -28,10 +30,12 @@ public record PreKeyBundle(String userId, List<DeviceKeys> devices) {
         PreKey signed = device.signedPreKey();
         PreKey pq = claim.pqPreKey() != null ? claim.pqPreKey() : device.pqLastResortPreKey();
         return new DeviceKeys(device.deviceId(), device.registrationId(), base64(device.identityKey()),
-                new SignedKey(signed.keyId(), base64(signed.publicKey()), base64(signed.signature())),
+                new SignedKey(signed.keyId(), base64(signed.publicKey()),
+                        base64(Objects.requireNonNull(signed.signature()))),
                 claim.preKey() == null ? null
                         : new OneTimeKey(claim.preKey().keyId(), base64(claim.preKey().publicKey())),
-                new PqKey(pq.keyId(), base64(pq.publicKey()), base64(pq.signature()), claim.pqPreKey() == null));
+                new PqKey(pq.keyId(), base64(pq.publicKey()), base64(Objects.requireNonNull(pq.signature())),
+                        claim.pqPreKey() == null));
     }
 
     private static String base64(byte[] bytes) {

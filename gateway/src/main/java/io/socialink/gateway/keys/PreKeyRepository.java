@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 
 import io.r2dbc.spi.Readable;
 import io.socialink.gateway.auth.DeviceAddress;
@@ -116,7 +117,9 @@ public class PreKeyRepository {
                 .bind(1, device.deviceId())
                 .bind(2, keys.stream().map(PreKey::keyId).toArray(Integer[]::new))
                 .bind(3, keys.stream().map(key -> base64(key.publicKey())).toArray(String[]::new))
-                .bind(4, keys.stream().map(key -> base64(key.signature())).toArray(String[]::new))
+                // Kyber prekeys are signed (PreKeyRules)
+                .bind(4, keys.stream().map(key -> base64(Objects.requireNonNull(key.signature())))
+                        .toArray(String[]::new))
                 .then();
     }
 
@@ -144,7 +147,8 @@ public class PreKeyRepository {
                 .bind(1, device.deviceId())
                 .bind(2, key.keyId())
                 .bind(3, key.publicKey())
-                .bind(4, key.signature())
+                // signed and last-resort prekeys carry a signature (PreKeyRules)
+                .bind(4, Objects.requireNonNull(key.signature()))
                 .then();
     }
 

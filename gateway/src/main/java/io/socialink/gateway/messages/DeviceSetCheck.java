@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 import io.socialink.gateway.problem.Problem;
 import org.springframework.http.HttpStatus;
@@ -26,7 +27,7 @@ public final class DeviceSetCheck {
     }
 
     /** The problem that rejects {@code send}, or null when it may be produced. */
-    public static Problem check(ValidSend send, Map<String, Map<Integer, Integer>> activeDevices) {
+    public static @Nullable Problem check(ValidSend send, Map<String, Map<Integer, Integer>> activeDevices) {
         Map<Integer, Integer> destinationDevices = activeDevices.getOrDefault(send.destination(), Map.of());
         if (destinationDevices.isEmpty()) {
             return Problem.unknownUser(send.destination());

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
@@ -114,7 +116,8 @@ public class MessageLifecycleController {
             recipient.put("readAt", millis(row.readAt()));
             recipient.put("dropReason", row.dropReason());
             @SuppressWarnings("unchecked")
-            List<Map<String, Object>> recipients = (List<Map<String, Object>>) message.get("recipients");
+            List<Map<String, Object>> recipients =
+                    (List<Map<String, Object>>) Objects.requireNonNull(message.get("recipients"));
             recipients.add(recipient);
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -127,7 +130,7 @@ public class MessageLifecycleController {
         return body;
     }
 
-    private static Long millis(Instant instant) {
+    private static @Nullable Long millis(@Nullable Instant instant) {
         return instant == null ? null : instant.toEpochMilli();
     }
 

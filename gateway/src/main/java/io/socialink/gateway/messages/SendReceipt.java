@@ -1,5 +1,7 @@
 package io.socialink.gateway.messages;
 
+import org.jspecify.annotations.Nullable;
+
 /** The 201 answer of a send: {@code {"messageId", "sentAt" (epoch millis), "deviceCount"}}. */
 public record SendReceipt(String messageId, long sentAt, int deviceCount) {
 
@@ -9,7 +11,7 @@ public record SendReceipt(String messageId, long sentAt, int deviceCount) {
     }
 
     /** The receipt {@link #encode()} wrote; null for anything else. */
-    static SendReceipt decode(String value) {
+    static @Nullable SendReceipt decode(@Nullable String value) {
         String[] parts = value == null ? new String[0] : value.split(",", -1);
         if (parts.length != 3) {
             return null;

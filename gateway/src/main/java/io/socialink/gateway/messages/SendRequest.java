@@ -1,13 +1,14 @@
 package io.socialink.gateway.messages;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Body of {@code POST /api/v1/messages/send/{senderId}}; validated by {@link SendRequestValidator}.
  * {@code expiresInSeconds} makes a disappearing message (null: it does not disappear).
  */
 public record SendRequest(String destination, String idempotencyKey, List<OutgoingMessage> messages,
-                          Long expiresInSeconds) {
+                          @Nullable Long expiresInSeconds) {
 
     public SendRequest(String destination, String idempotencyKey, List<OutgoingMessage> messages) {
         this(destination, idempotencyKey, messages, null);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.kafka.EventPublisher;
@@ -87,7 +88,7 @@ public class SendService {
 
     /** SENT then DELIVERED, in this order on the message's partition, for the sending device itself. */
     private Mono<SendReceipt> recordNoteToSelf(String messageId, DeviceAddress sender, Instant sentAt,
-                                               Instant expiresAt) {
+                                               @Nullable Instant expiresAt) {
         MessageMetadata sent = MessageMetadata.newBuilder()
                 .setMessageId(messageId)
                 .setEvent(MessageEventType.SENT)

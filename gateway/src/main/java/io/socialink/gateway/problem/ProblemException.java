@@ -1,6 +1,7 @@
 package io.socialink.gateway.problem;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Ends a request with a {@link Problem} response; thrown or signalled by handlers and rendered as problem+json,
@@ -9,13 +10,13 @@ import java.time.Duration;
 public class ProblemException extends RuntimeException {
 
     private final transient Problem problem;
-    private final Duration retryAfter;
+    private final @Nullable Duration retryAfter;
 
     public ProblemException(Problem problem) {
         this(problem, null);
     }
 
-    public ProblemException(Problem problem, Duration retryAfter) {
+    public ProblemException(Problem problem, @Nullable Duration retryAfter) {
         super(problem.name() + ": " + problem.detail(), null, false, false);
         this.problem = problem;
         this.retryAfter = retryAfter;
@@ -26,7 +27,7 @@ public class ProblemException extends RuntimeException {
     }
 
     /** How long the client should wait before trying again; null when not applicable. */
-    public Duration retryAfter() {
+    public @Nullable Duration retryAfter() {
         return retryAfter;
     }
 }

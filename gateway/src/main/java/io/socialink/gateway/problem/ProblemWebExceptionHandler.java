@@ -1,6 +1,7 @@
 package io.socialink.gateway.problem;
 
 import java.net.ConnectException;
+import org.jspecify.annotations.Nullable;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +91,7 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
     }
 
     /** The problem of a status without a more specific cause; {@code reason} is used for 400 only. */
-    static Problem fromStatus(HttpStatusCode code, String reason) {
+    static Problem fromStatus(HttpStatusCode code, @Nullable String reason) {
         HttpStatus status = HttpStatus.resolve(code.value());
         if (status == null) {
             status = code.is4xxClientError() ? HttpStatus.BAD_REQUEST : HttpStatus.INTERNAL_SERVER_ERROR;

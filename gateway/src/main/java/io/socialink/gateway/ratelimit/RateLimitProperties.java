@@ -41,7 +41,8 @@ public record RateLimitProperties(@Valid Limit registrations, @Valid Limit bundl
 
     /** The defaults of every limit. */
     public static RateLimitProperties defaults() {
-        return new RateLimitProperties(null, null, null, null, null);
+        return new RateLimitProperties(DEFAULT_REGISTRATIONS, DEFAULT_BUNDLES, DEFAULT_PREKEY_UPLOADS, DEFAULT_SENDS,
+                DEFAULT_KEYPACKAGE_CLAIMS);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.socialink.schemas.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
 
 /** Kafka consumers of {@code metadata.messages} for the projection and its rebuild. */
 final class MetadataReader {
@@ -15,7 +16,8 @@ final class MetadataReader {
     }
 
     /** A consumer in {@code groupId} (null: no group, for assigned replays); starts at the beginning, no auto commit. */
-    static KafkaConsumer<String, MessageMetadata> consumer(String bootstrapServers, String groupId, String clientId) {
+    static KafkaConsumer<String, MessageMetadata> consumer(String bootstrapServers, @Nullable String groupId,
+                                                          String clientId) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import io.socialink.schemas.avro.MessageMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,11 +52,13 @@ public class ProjectionRebuild {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
+            // endOffsets answers for every partition it was asked about
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition)
+                    < Objects.requireNonNull(end.get(partition)))) {
                 List<MessageMetadata> batch = new ArrayList<>();
                 for (ConsumerRecord<String, MessageMetadata> record : consumer.poll(Duration.ofMillis(200))) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (record.offset() < end.get(partition) && record.value() != null) {
+                    if (record.offset() < Objects.requireNonNull(end.get(partition)) && record.value() != null) {
                         batch.add(record.value());
                     }
                 }

@@ -3,6 +3,8 @@ package io.socialink.gateway.status;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -104,12 +106,13 @@ public class StatusRepository {
         return new StatusRow(row.get("message_id", String.class), row.get("sender_user_id", String.class),
                 row.get("sender_device_id", Integer.class), row.get("recipient_user_id", String.class),
                 row.get("recipient_device_id", Integer.class), row.get("destination_user_id", String.class),
-                row.get("ciphertext_bytes", Integer.class), instant(row, "sent_at"), instant(row, "expires_at"),
+                row.get("ciphertext_bytes", Integer.class), Objects.requireNonNull(instant(row, "sent_at")),
+                instant(row, "expires_at"),
                 instant(row, "delivered_at"), instant(row, "read_at"), instant(row, "deleted_at"),
                 instant(row, "dropped_at"), row.get("drop_reason", String.class));
     }
 
-    private static Instant instant(Readable row, String column) {
+    private static @Nullable Instant instant(Readable row, String column) {
         OffsetDateTime time = row.get(column, OffsetDateTime.class);
         return time == null ? null : time.toInstant();
     }

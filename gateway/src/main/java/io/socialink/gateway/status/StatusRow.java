@@ -1,12 +1,13 @@
 package io.socialink.gateway.status;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** One row of the status projection: one device copy of a message, no content. */
 public record StatusRow(String messageId, String senderUserId, int senderDeviceId, String recipientUserId,
                         int recipientDeviceId, String destinationUserId, int ciphertextBytes, Instant sentAt,
-                        Instant expiresAt, Instant deliveredAt, Instant readAt, Instant deletedAt, Instant droppedAt,
-                        String dropReason) {
+                        @Nullable Instant expiresAt, @Nullable Instant deliveredAt, @Nullable Instant readAt,
+                        @Nullable Instant deletedAt, @Nullable Instant droppedAt, @Nullable String dropReason) {
 
     /** The copy's status as the conversation endpoint shows it. */
     public String status() {

@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.DeviceEvent;
@@ -42,7 +43,7 @@ public final class Frames {
     }
 
     /** A liveness probe; answered with a pong carrying the same id (null when the ping had none). */
-    public record PingFrame(String id) implements ClientFrame {
+    public record PingFrame(@Nullable String id) implements ClientFrame {
     }
 
     /** A frame that could not be understood, with the reason sent back in an error frame. */
@@ -135,7 +136,7 @@ public final class Frames {
         return queueEmpty;
     }
 
-    public String pong(String id) {
+    public String pong(@Nullable String id) {
         Map<String, Object> frame = new LinkedHashMap<>();
         frame.put("type", "pong");
         frame.put("id", id);

@@ -2,6 +2,7 @@ package io.socialink.gateway.websocket;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -23,7 +24,7 @@ public class SocketRegistry {
     }
 
     /** The socket of {@code address} if it is the connection {@code connectionId}; null otherwise. */
-    public LiveSocket find(String address, String connectionId) {
+    public @Nullable LiveSocket find(String address, String connectionId) {
         LiveSocket socket = sockets.get(address);
         return socket != null && socket.connectionId().equals(connectionId) ? socket : null;
     }

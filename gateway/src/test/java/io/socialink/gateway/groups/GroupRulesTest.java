@@ -11,6 +11,7 @@ import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
 import io.socialink.schemas.avro.GroupReply;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
@@ -53,7 +54,7 @@ class GroupRulesTest {
 
     @Test
     void shouldTakeOnlyUnpaddedBase64UrlGroupIdsOfOneTo64Bytes() {
-        assertThat(GroupIds.decode("Z3JvdXA")).isEqualTo("group".getBytes());
+        assertThat(GroupIds.decode("Z3JvdXA")).isEqualTo("group".getBytes(StandardCharsets.UTF_8));
         for (String bad : new String[] {"", "Z3JvdXA=", "a+b/", "Zg=", "x", "A".repeat(87)}) {
             assertThatThrownBy(() -> GroupIds.decode(bad)).as(bad).isInstanceOf(ProblemException.class);
         }

@@ -3,6 +3,7 @@ package io.socialink.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +68,7 @@ class DeviceAuthIT {
                 app.get(path, GatewayApp.basic(device.userId(), 2, device.secret())),
                 app.get(path, GatewayApp.basic(GatewayApp.unique("ghost"), 1, device.secret())),
                 app.get(path, "Basic " + java.util.Base64.getEncoder().encodeToString(
-                        (device.userId() + ":" + device.secret()).getBytes())),
+                        (device.userId() + ":" + device.secret()).getBytes(StandardCharsets.UTF_8))),
                 app.get(path, "Basic %%%not-base64"),
                 app.get(path, "Bearer " + GatewayApp.platformToken(device.userId())));
 

@@ -31,6 +31,7 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bouncycastle.mls.codec.KeyPackage;
@@ -122,7 +123,7 @@ class GroupEndpointsIT {
     static void reply(GroupReply reply) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
             String topic = kafka.layout().name(Topics.GROUP_REPLIES);
-            producer.send(new ProducerRecord<>(topic, 0, reply.getRequestId().getBytes(),
+            producer.send(new ProducerRecord<>(topic, 0, reply.getRequestId().getBytes(StandardCharsets.UTF_8),
                     Topics.GROUP_REPLIES.valueSerde().serializer().serialize(topic, reply))).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -185,7 +186,7 @@ class GroupEndpointsIT {
 
         // when
         Response garbage = addMembers(alice, groupId, GatewayApp.JSON.writeValueAsString(Map.of("epoch", 0,
-                "commit", b64("not mls at all".getBytes()), "welcome", b64(bundle.welcome()))));
+                "commit", b64("not mls at all".getBytes(StandardCharsets.UTF_8)), "welcome", b64(bundle.welcome()))));
         Response cut = addMembers(alice, groupId, GatewayApp.JSON.writeValueAsString(Map.of("epoch", 0,
                 "commit", b64(truncated), "welcome", b64(bundle.welcome()))));
         Response otherGroup = addMembers(alice, groupIdText(newGroupId()), addBody(0, bundle));

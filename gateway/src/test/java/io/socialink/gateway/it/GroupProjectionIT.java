@@ -3,6 +3,7 @@ package io.socialink.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -59,7 +60,7 @@ class GroupProjectionIT {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
             String topic = kafka.layout().name(Topics.GROUP_EVENTS);
             for (GroupEvent event : events) {
-                producer.send(new ProducerRecord<>(topic, event.getGroupId().getBytes(),
+                producer.send(new ProducerRecord<>(topic, event.getGroupId().getBytes(StandardCharsets.UTF_8),
                         Topics.GROUP_EVENTS.valueSerde().serializer().serialize(topic, event))).get();
             }
         } catch (Exception e) {
@@ -109,7 +110,7 @@ class GroupProjectionIT {
         Device carol = app.register(GatewayApp.unique("carol"), 1);
         Device dave = app.register(GatewayApp.unique("dave"), 1);
         String groupId = Base64.getUrlEncoder().withoutPadding().encodeToString(UUID.randomUUID().toString()
-                .getBytes());
+                .getBytes(StandardCharsets.UTF_8));
         String path = "/api/v1/groups/" + groupId;
 
         // when
@@ -168,7 +169,7 @@ class GroupProjectionIT {
         Device alice = app.register(GatewayApp.unique("alice"), 1);
         Device bob = app.register(GatewayApp.unique("bob"), 1);
         String groupId = Base64.getUrlEncoder().withoutPadding().encodeToString(UUID.randomUUID().toString()
-                .getBytes());
+                .getBytes(StandardCharsets.UTF_8));
         GroupEvent add = event(groupId, alice, 1, commit(CommitKind.ADD, List.of(leaf(bob, 1)), List.of()));
         GroupEvent remove = event(groupId, alice, 2, commit(CommitKind.REMOVE, List.of(), List.of(leaf(bob, 1))));
 

@@ -10,6 +10,7 @@ import java.util.List;
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.messages.SendRequest.OutgoingMessage;
 import io.socialink.gateway.problem.ProblemException;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class SendRequestValidatorTest {
@@ -41,7 +42,7 @@ class SendRequestValidatorTest {
         assertThat(send.destination()).isEqualTo("bob");
         assertThat(send.idempotencyKey()).isEqualTo("k-1");
         assertThat(send.copies()).hasSize(2);
-        assertThat(send.copies().get(0).content()).isEqualTo("hello".getBytes());
+        assertThat(send.copies().get(0).content()).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
         assertThat(send.isNoteToSelf()).isFalse();
     }
 

@@ -1,6 +1,7 @@
 package io.socialink.groups.decide;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.GroupEvent;
@@ -15,7 +16,8 @@ import io.socialink.schemas.avro.GroupReply;
  *
  * @param metadata null when nothing happened (an answered retry)
  */
-public record Decision(List<GroupEvent> events, GroupReply reply, List<Delivery> deliveries, GroupMetadata metadata) {
+public record Decision(List<GroupEvent> events, GroupReply reply, List<Delivery> deliveries,
+                       @Nullable GroupMetadata metadata) {
 
     public Decision {
         events = List.copyOf(events);

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 import io.socialink.groups.state.Leaf;
 import io.socialink.schemas.avro.Delivery;
@@ -31,7 +32,7 @@ public final class FanOut {
     }
 
     static Delivery copy(GroupCommand command, Leaf recipient, String messageId, int ciphertextType,
-                         ByteBuffer content, Instant expiresAt) {
+                         ByteBuffer content, @Nullable Instant expiresAt) {
         // the constructor, not the builder: a message to a large group makes thousands of copies, and the builder
         // deep-copies every defaulted field of each; the content is a view per copy over the same bytes
         return new Delivery(messageId, command.getActorUserId(), command.getActorDeviceId(), recipient.userId(),

@@ -7,9 +7,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 import io.socialink.groups.state.GroupState;
 import io.socialink.groups.state.LastCommit;
@@ -73,7 +75,7 @@ public final class GroupDecider {
      * @param state the group's state, null when the group does not exist
      * @param now   the time of the decision, stamped on events and metadata
      */
-    public Decision decide(GroupCommand command, GroupState state, Instant now) {
+    public Decision decide(GroupCommand command, @Nullable GroupState state, Instant now) {
         Object body = command.getCommand();
         if (body instanceof CreateGroup create) {
             return create(command, create, state, now);
@@ -91,7 +93,8 @@ public final class GroupDecider {
     }
 
     /** Refuses the command: a CommandRejected event, the problem reply and a rejected metadata record. */
-    public Decision reject(GroupCommand command, GroupState state, Problem problem, String detail, Instant now) {
+    public Decision reject(GroupCommand command, @Nullable GroupState state, Problem problem, String detail,
+                           Instant now) {
         long epoch = state == null ? -1 : state.epoch();
         GroupEvent event = event(command, epoch, now, new CommandRejected(commandName(command), problem.type(),
                 detail));
@@ -104,7 +107,7 @@ public final class GroupDecider {
         return new Decision(List.of(event), reply, List.of(), metadata);
     }
 
-    private Decision create(GroupCommand command, CreateGroup create, GroupState state, Instant now) {
+    private Decision create(GroupCommand command, CreateGroup create, @Nullable GroupState state, Instant now) {
         if (state != null) {
             return reject(command, state, Problem.GROUP_EXISTS, "group " + command.getGroupId() + " exists", now);
         }
@@ -115,7 +118,7 @@ public final class GroupDecider {
         return new Decision(List.of(event), reply(command, 201, 0, Map.of("leafIndex", "0")), List.of(), metadata);
     }
 
-    private Decision commit(GroupCommand command, CommitBundle bundle, GroupState state, Instant now) {
+    private Decision commit(GroupCommand command, CommitBundle bundle, @Nullable GroupState state, Instant now) {
         if (state == null) {
             return reject(command, null, Problem.UNKNOWN_GROUP, "no group " + command.getGroupId(), now);
         }
@@ -154,7 +157,7 @@ public final class GroupDecider {
         return acceptCommit(command, bundle, state, actor, removed, now);
     }
 
-    private Refusal checkAdd(GroupState state, Leaf actor, CommitBundle bundle, Set<Integer> removed) {
+    private @Nullable Refusal checkAdd(GroupState state, Leaf actor, CommitBundle bundle, Set<Integer> removed) {
         if (!state.isAdmin(actor.userId())) {
             return new Refusal(Problem.NOT_ADMIN, "only admins add members");
         }
@@ -191,7 +194,7 @@ public final class GroupDecider {
         return null;
     }
 
-    private Refusal checkRemove(GroupState state, Leaf actor, CommitBundle bundle, Set<Integer> removed) {
+    private @Nullable Refusal checkRemove(GroupState state, Leaf actor, CommitBundle bundle, Set<Integer> removed) {
         if (!bundle.getAdded().isEmpty()) {
             return new Refusal(Problem.INVALID_MLS_MESSAGE, "a remove commit cannot add devices");
         }
@@ -225,14 +228,14 @@ public final class GroupDecider {
         return null;
     }
 
-    private Refusal checkUpdate(GroupState state, CommitBundle bundle, Set<Integer> removed) {
+    private @Nullable Refusal checkUpdate(GroupState state, CommitBundle bundle, Set<Integer> removed) {
         if (!bundle.getAdded().isEmpty()) {
             return new Refusal(Problem.INVALID_MLS_MESSAGE, "an update commit cannot add devices");
         }
         return requirePendingOnly(state, removed);
     }
 
-    private static Refusal requirePendingOnly(GroupState state, Set<Integer> removed) {
+    private static @Nullable Refusal requirePendingOnly(GroupState state, Set<Integer> removed) {
         if (!removed.equals(state.pendingLeaves())) {
             return new Refusal(Problem.DEVICE_MISMATCH, "the commit must remove exactly the pending leaves "
                     + state.pendingLeaves() + "; it removes " + removed);
@@ -300,7 +303,7 @@ public final class GroupDecider {
         return new Decision(List.of(event), reply, deliveries, metadata);
     }
 
-    private Decision message(GroupCommand command, GroupMessage message, GroupState state, Instant now) {
+    private Decision message(GroupCommand command, GroupMessage message, @Nullable GroupState state, Instant now) {
         if (state == null) {
             return reject(command, null, Problem.UNKNOWN_GROUP, "no group " + command.getGroupId(), now);
         }
@@ -335,7 +338,7 @@ public final class GroupDecider {
         return new Decision(List.of(event), reply, deliveries, metadata);
     }
 
-    private Decision leave(GroupCommand command, GroupState state, Instant now) {
+    private Decision leave(GroupCommand command, @Nullable GroupState state, Instant now) {
         if (state == null) {
             return reject(command, null, Problem.UNKNOWN_GROUP, "no group " + command.getGroupId(), now);
         }
@@ -352,11 +355,13 @@ public final class GroupDecider {
         }
         List<MemberLeaf> memberLeaves = new ArrayList<>(leaves.size());
         for (int index : leaves) {
-            Leaf leaf = state.leafAt(index);
+            // the leaves were looked up from this user's devices in this state
+            Leaf leaf = Objects.requireNonNull(state.leafAt(index));
             memberLeaves.add(new MemberLeaf(leaf.userId(), leaf.deviceId(), index));
         }
         GroupEvent event = event(command, state.epoch(), now, new MemberLeft(userId, memberLeaves));
-        GroupState after = GroupEvolver.evolve(state, event);
+        // a MemberLeft event evolves an existing state into another one
+        GroupState after = Objects.requireNonNull(GroupEvolver.evolve(state, event));
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("groupId", command.getGroupId());
         attributes.put("userId", userId);
@@ -368,7 +373,7 @@ public final class GroupDecider {
         }
         // the leaving user's other devices are out too and must hear of it: no Commit will reach them
         for (int index : leaves) {
-            Leaf leaf = state.leafAt(index);
+            Leaf leaf = Objects.requireNonNull(state.leafAt(index));
             if (leaf.deviceId() != command.getActorDeviceId()) {
                 deliveries.add(FanOut.event(command, leaf, eventId, MEMBER_LEFT_EVENT, attributes));
             }
@@ -406,7 +411,7 @@ public final class GroupDecider {
                 .build();
     }
 
-    private static GroupMetadata metadata(GroupCommand command, String kind, long epoch, GroupState state,
+    private static GroupMetadata metadata(GroupCommand command, String kind, long epoch, @Nullable GroupState state,
                                           Instant now) {
         return GroupMetadata.newBuilder()
                 .setGroupId(command.getGroupId())

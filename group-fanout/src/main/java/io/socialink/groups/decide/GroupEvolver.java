@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 import io.socialink.groups.state.GroupState;
 import io.socialink.groups.state.LastCommit;
@@ -32,7 +33,7 @@ public final class GroupEvolver {
     }
 
     /** Folds the events into the state; {@code state} is null before the group exists. */
-    public static GroupState evolve(GroupState state, List<GroupEvent> events) {
+    public static @Nullable GroupState evolve(@Nullable GroupState state, List<GroupEvent> events) {
         GroupState current = state;
         for (GroupEvent event : events) {
             current = evolve(current, event);
@@ -40,7 +41,7 @@ public final class GroupEvolver {
         return current;
     }
 
-    public static GroupState evolve(GroupState state, GroupEvent event) {
+    public static @Nullable GroupState evolve(@Nullable GroupState state, GroupEvent event) {
         Object body = event.getEvent();
         if (body instanceof GroupCreated created) {
             return GroupState.created(event.getGroupId(), created.getCipherSuite(), event.getAt(),

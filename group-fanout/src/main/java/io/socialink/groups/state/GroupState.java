@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of one MLS group as its single writer knows it: the fold of the group's events (see
@@ -31,7 +32,7 @@ public final class GroupState {
     private final List<Leaf> leaves;
     private final Set<String> admins;
     private final SortedSet<Integer> pendingLeaves;
-    private final LastCommit lastCommit;
+    private final @Nullable LastCommit lastCommit;
 
     private final Map<Leaf, Integer> leafIndexes;
     private final Map<String, List<Integer>> leavesByUser;
@@ -44,7 +45,7 @@ public final class GroupState {
      * @param lastCommit    the Commit that made {@code epoch}, null at epoch 0
      */
     public GroupState(String groupId, int cipherSuite, long epoch, Instant createdAt, List<Leaf> leaves,
-                      Set<String> admins, Set<Integer> pendingLeaves, LastCommit lastCommit) {
+                      Set<String> admins, Set<Integer> pendingLeaves, @Nullable LastCommit lastCommit) {
         this.groupId = Objects.requireNonNull(groupId, "groupId");
         this.cipherSuite = cipherSuite;
         this.epoch = epoch;
@@ -127,7 +128,7 @@ public final class GroupState {
         return pendingLeaves;
     }
 
-    public LastCommit lastCommit() {
+    public @Nullable LastCommit lastCommit() {
         return lastCommit;
     }
 
@@ -137,7 +138,7 @@ public final class GroupState {
     }
 
     /** The device on a leaf, null for a blank leaf or an index beyond the tree. */
-    public Leaf leafAt(int index) {
+    public @Nullable Leaf leafAt(int index) {
         return index >= 0 && index < leaves.size() ? leaves.get(index) : null;
     }
 

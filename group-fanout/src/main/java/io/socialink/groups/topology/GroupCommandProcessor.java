@@ -23,6 +23,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The single writer of the groups of one {@code group.commands} partition: for each command it loads the group's
@@ -68,7 +69,7 @@ public final class GroupCommandProcessor implements Processor<String, GroupComma
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         String groupId = command.getGroupId();
         Decision decision;
-        GroupState state;
+        @Nullable GroupState state;
         if (!groupId.equals(record.key())) {
             // on another key it may sit on another partition than its group: this task is not the group's writer
             state = null;
@@ -78,7 +79,7 @@ public final class GroupCommandProcessor implements Processor<String, GroupComma
             state = load(groupId);
             decision = decider.decide(command, state, now);
             GroupState after = GroupEvolver.evolve(state, decision.events());
-            if (after != state) {
+            if (after != null && after != state) {
                 store.put(groupId, after);
                 cache.put(groupId, after);
             }
@@ -89,7 +90,7 @@ public final class GroupCommandProcessor implements Processor<String, GroupComma
         metrics.fannedOut(decision.deliveries().size());
     }
 
-    private GroupState load(String groupId) {
+    private @Nullable GroupState load(String groupId) {
         GroupState cached = cache.get(groupId);
         if (cached != null) {
             metrics.stateLookup(true);
@@ -151,7 +152,7 @@ public final class GroupCommandProcessor implements Processor<String, GroupComma
             this.maxLeaves = maxLeaves;
         }
 
-        GroupState get(String groupId) {
+        @Nullable GroupState get(String groupId) {
             return states.get(groupId);
         }
 

@@ -3,6 +3,7 @@ package io.socialink.schemas.topics;
 import java.time.Duration;
 
 import org.apache.kafka.common.serialization.Serde;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Kafka topic of the catalog with its key and value serdes. The real topic name is
@@ -14,7 +15,7 @@ import org.apache.kafka.common.serialization.Serde;
  *                        broker's default
  */
 public record Topic<K, V>(String baseName, Serde<K> keySerde, Serde<V> valueSerde, PartitionGroup partitionGroup,
-                          Duration retention, boolean compacted, int maxMessageBytes) {
+                          @Nullable Duration retention, boolean compacted, int maxMessageBytes) {
 
     /**
      * Records that carry MLS commit bundles or Welcomes: a bundle is at most 2 MiB, plus framing and the other
@@ -23,7 +24,7 @@ public record Topic<K, V>(String baseName, Serde<K> keySerde, Serde<V> valueSerd
     public static final int LARGE_MESSAGE_BYTES = 4 * 1024 * 1024;
 
     public Topic(String baseName, Serde<K> keySerde, Serde<V> valueSerde, PartitionGroup partitionGroup,
-                 Duration retention, boolean compacted) {
+                 @Nullable Duration retention, boolean compacted) {
         this(baseName, keySerde, valueSerde, partitionGroup, retention, compacted, 0);
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -102,7 +103,7 @@ public final class TopicAdmin {
         }
         List<String> problems = new ArrayList<>();
         described.forEach((name, description) -> {
-            int expected = layout.partitions(byName.get(name));
+            int expected = layout.partitions(Objects.requireNonNull(byName.get(name), name));
             if (description.partitions().size() != expected) {
                 problems.add(name + " has " + description.partitions().size() + " partitions, expected " + expected);
             }

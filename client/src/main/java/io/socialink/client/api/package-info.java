@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.client.api;
+
+import org.jspecify.annotations.NullMarked;

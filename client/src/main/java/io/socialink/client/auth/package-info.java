@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.client.auth;
+
+import org.jspecify.annotations.NullMarked;

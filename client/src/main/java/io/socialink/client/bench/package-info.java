@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.client.bench;
+
+import org.jspecify.annotations.NullMarked;

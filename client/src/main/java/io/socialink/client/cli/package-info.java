@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.client.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.client.keys;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.client.mls;
+
+import org.jspecify.annotations.NullMarked;

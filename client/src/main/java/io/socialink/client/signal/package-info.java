@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.client.signal;
+
+import org.jspecify.annotations.NullMarked;

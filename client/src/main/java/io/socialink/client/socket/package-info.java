@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.client.socket;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.client.store;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.delivery.config;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.delivery;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.delivery.queue;
+
+import org.jspecify.annotations.NullMarked;

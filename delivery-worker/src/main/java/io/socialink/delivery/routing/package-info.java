@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.delivery.routing;
+
+import org.jspecify.annotations.NullMarked;

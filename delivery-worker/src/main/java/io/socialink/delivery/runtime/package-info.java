@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.delivery.runtime;
+
+import org.jspecify.annotations.NullMarked;

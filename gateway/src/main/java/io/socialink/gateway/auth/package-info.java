@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.gateway.auth;
+
+import org.jspecify.annotations.NullMarked;

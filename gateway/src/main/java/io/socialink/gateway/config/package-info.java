@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.gateway.config;
+
+import org.jspecify.annotations.NullMarked;

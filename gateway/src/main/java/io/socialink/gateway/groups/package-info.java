@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.gateway.groups;
+
+import org.jspecify.annotations.NullMarked;

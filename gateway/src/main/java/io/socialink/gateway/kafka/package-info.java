@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.gateway.kafka;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.gateway.keypackages;
+
+import org.jspecify.annotations.NullMarked;

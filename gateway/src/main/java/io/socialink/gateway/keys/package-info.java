@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.gateway.keys;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.gateway.messages;
+
+import org.jspecify.annotations.NullMarked;

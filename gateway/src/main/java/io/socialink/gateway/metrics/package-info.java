@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.gateway.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.gateway.mls;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.gateway.ratelimit;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.gateway.status;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.gateway.websocket;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.groups.config;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.groups.decide;
+
+import org.jspecify.annotations.NullMarked;

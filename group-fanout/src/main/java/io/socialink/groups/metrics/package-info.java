@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.groups.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.groups;
+
+import org.jspecify.annotations.NullMarked;

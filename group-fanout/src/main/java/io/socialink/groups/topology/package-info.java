@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.groups.topology;
+
+import org.jspecify.annotations.NullMarked;

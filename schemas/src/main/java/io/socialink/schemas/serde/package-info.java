@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.schemas.serde;
+
+import org.jspecify.annotations.NullMarked;

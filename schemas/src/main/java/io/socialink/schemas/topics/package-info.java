@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.schemas.topics;
+
+import org.jspecify.annotations.NullMarked;

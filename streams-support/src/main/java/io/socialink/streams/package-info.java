@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.streams;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.testing;
+
+import org.jspecify.annotations.NullMarked;
