@@ -368,7 +368,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                 if (queues.deadlineOf(entry.delivery()) <= now) {
                     // due before the sweep came to it: never pushed late; removing it also drops its deadline, so
                     // the sweep does not report it a second time
-                    state = queues.remove(address, state, entry.seq()).state();
+                    state = Objects.requireNonNull(queues.remove(address, state, entry.seq())).state();
                     emitMetadata(entry.delivery(), MessageEventType.EXPIRED, null, now);
                     metrics.expired();
                     continue;

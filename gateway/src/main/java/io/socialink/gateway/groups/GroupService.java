@@ -261,7 +261,8 @@ public class GroupService {
                 + recipientDevices(reply.getAttributes());
     }
 
-    private static ResponseEntity<Map<String, Object>> storedAnswer(String stored) {
+    /** The stored answer, or null (dropped by {@code mapNotNull}) when the stored form is not one this code wrote. */
+    private static @Nullable ResponseEntity<Map<String, Object>> storedAnswer(String stored) {
         String[] parts = stored.split(",", -1);
         if (parts.length != 4) {
             return null;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.streams.security;
+
+import org.jspecify.annotations.NullMarked;
