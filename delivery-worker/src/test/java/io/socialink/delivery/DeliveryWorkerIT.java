@@ -3,6 +3,18 @@ package io.socialink.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.socialink.delivery.metrics.MicrometerDeliveryMetrics;
+import io.socialink.delivery.runtime.DeliveryStreams;
+import io.socialink.schemas.avro.ConnectionEvent;
+import io.socialink.schemas.avro.ConnectionEventType;
+import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.Push;
+import io.socialink.schemas.avro.PushKind;
+import io.socialink.schemas.topics.Topic;
+import io.socialink.schemas.topics.Topics;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,19 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.socialink.delivery.metrics.MicrometerDeliveryMetrics;
-import io.socialink.delivery.runtime.DeliveryStreams;
-import io.socialink.schemas.avro.ConnectionEvent;
-import io.socialink.schemas.avro.ConnectionEventType;
-import io.socialink.schemas.avro.Delivery;
-import io.socialink.schemas.avro.Push;
-import io.socialink.schemas.avro.PushKind;
-import io.socialink.schemas.topics.Topic;
-import io.socialink.schemas.topics.Topics;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -72,16 +71,18 @@ class DeliveryWorkerIT {
                 assertThat(record.value().getKind()).isEqualTo(PushKind.ENVELOPE);
                 assertThat(record.value().getEnvelope().getMessageId()).isEqualTo("m1");
             });
-            assertThat(get(app, "/actuator/health")).contains("\"status\":\"UP\"").contains("RUNNING");
+            assertThat(get(app, "/actuator/health"))
+                    .contains("\"status\":\"UP\"")
+                    .contains("RUNNING");
             assertThat(get(app, "/actuator/prometheus"))
-                    .contains("socialink_delivery_queued_total").contains("socialink_delivery_pushed_total");
+                    .contains("socialink_delivery_queued_total")
+                    .contains("socialink_delivery_pushed_total");
         }
     }
 
     @Test
-    void shouldPushEveryQueuedEntryAfterARestartWithAFreshStateDirectory(KafkaTestEnv kafka,
-                                                                         @TempDir Path secondStateDir)
-            throws Exception {
+    void shouldPushEveryQueuedEntryAfterARestartWithAFreshStateDirectory(
+            KafkaTestEnv kafka, @TempDir Path secondStateDir) throws Exception {
         // given
         String applicationId = "delivery-it-" + UUID.randomUUID();
         try (ConfigurableApplicationContext app = start(kafka, applicationId, stateDir, "worker-a")) {
@@ -90,7 +91,9 @@ class DeliveryWorkerIT {
                 produce(kafka, Topics.DEVICE_DELIVERIES, "carol.1", delivery("queued-" + i, "carol.1"));
             }
             MeterRegistry registry = app.getBean(MeterRegistry.class);
-            await().atMost(TIMEOUT).until(() -> registry.counter(MicrometerDeliveryMetrics.QUEUED).count() >= 3);
+            await().atMost(TIMEOUT)
+                    .until(() ->
+                            registry.counter(MicrometerDeliveryMetrics.QUEUED).count() >= 3);
         }
 
         // when
@@ -100,7 +103,8 @@ class DeliveryWorkerIT {
 
             // then
             List<ConsumerRecord<String, Push>> pushes = awaitPushes(kafka, "carol-socket", 3);
-            assertThat(pushes).extracting(record -> record.value().getEnvelope().getMessageId())
+            assertThat(pushes)
+                    .extracting(record -> record.value().getEnvelope().getMessageId())
                     .containsExactly("queued-1", "queued-2", "queued-3");
             assertThat(pushes).extracting(ConsumerRecord::partition).containsOnly(0);
         }
@@ -116,11 +120,13 @@ class DeliveryWorkerIT {
             }
             produce(kafka, Topics.DEVICE_DELIVERIES, "dave.12", delivery("other-device", "dave.12"));
             MeterRegistry registry = app.getBean(MeterRegistry.class);
-            await().atMost(TIMEOUT).until(() -> registry.counter(MicrometerDeliveryMetrics.QUEUED).count() >= 4);
+            await().atMost(TIMEOUT)
+                    .until(() ->
+                            registry.counter(MicrometerDeliveryMetrics.QUEUED).count() >= 4);
 
             // when (interactive queries see the store a moment after the processor counted the record)
-            List<String> ids = await().atMost(TIMEOUT).until(() -> headIds(get(app, "/actuator/queues/dave.1?limit=2")),
-                    found -> found.size() == 2);
+            List<String> ids = await().atMost(TIMEOUT)
+                    .until(() -> headIds(get(app, "/actuator/queues/dave.1?limit=2")), found -> found.size() == 2);
             String tooMany = get(app, "/actuator/queues/dave.1?limit=1001");
 
             // then
@@ -133,11 +139,17 @@ class DeliveryWorkerIT {
     void shouldLeaveAnEntryPastItsExpiresAtOutOfTheQueueHeadBeforeTheSweepRemovesIt(KafkaTestEnv kafka)
             throws Exception {
         // given a sweep that runs only hourly, and "late" due 3 s from now
-        try (ConfigurableApplicationContext app = start(kafka, "delivery-it-" + UUID.randomUUID(), stateDir, "",
+        try (ConfigurableApplicationContext app = start(
+                kafka,
+                "delivery-it-" + UUID.randomUUID(),
+                stateDir,
+                "",
                 Map.of("socialink.delivery.expiry-interval", "1h"))) {
             awaitRunning(app);
             Instant expiresAt = Instant.now().plusSeconds(3);
-            Delivery late = Delivery.newBuilder(delivery("late", "erin.1")).setExpiresAt(expiresAt).build();
+            Delivery late = Delivery.newBuilder(delivery("late", "erin.1"))
+                    .setExpiresAt(expiresAt)
+                    .build();
             produce(kafka, Topics.DEVICE_DELIVERIES, "erin.1", late);
             produce(kafka, Topics.DEVICE_DELIVERIES, "erin.1", delivery("kept", "erin.1"));
             List<String> before = await().atMost(TIMEOUT)
@@ -154,22 +166,26 @@ class DeliveryWorkerIT {
     }
 
     private static List<String> headIds(String body) {
-        tools.jackson.databind.JsonNode entries = tools.jackson.databind.json.JsonMapper.builder().build()
-                .readTree(body).get("entries");
-        io.socialink.schemas.serde.AvroSerde<Delivery> serde = new io.socialink.schemas.serde.AvroSerde<>(Delivery.class);
+        tools.jackson.databind.JsonNode entries = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(body)
+                .get("entries");
+        io.socialink.schemas.serde.AvroSerde<Delivery> serde =
+                new io.socialink.schemas.serde.AvroSerde<>(Delivery.class);
         List<String> ids = new ArrayList<>();
-        entries.forEach(entry -> ids.add(serde.fromBytes(java.util.Base64.getDecoder()
-                .decode(entry.asString())).getMessageId()));
+        entries.forEach(
+                entry -> ids.add(serde.fromBytes(java.util.Base64.getDecoder().decode(entry.asString()))
+                        .getMessageId()));
         return ids;
     }
 
-    private static ConfigurableApplicationContext start(KafkaTestEnv kafka, String applicationId, Path stateDir,
-                                                        String instanceId) {
+    private static ConfigurableApplicationContext start(
+            KafkaTestEnv kafka, String applicationId, Path stateDir, String instanceId) {
         return start(kafka, applicationId, stateDir, instanceId, Map.of());
     }
 
-    private static ConfigurableApplicationContext start(KafkaTestEnv kafka, String applicationId, Path stateDir,
-                                                        String instanceId, Map<String, Object> extra) {
+    private static ConfigurableApplicationContext start(
+            KafkaTestEnv kafka, String applicationId, Path stateDir, String instanceId, Map<String, Object> extra) {
         Map<String, Object> properties = new HashMap<>(kafka.springProperties());
         properties.put("server.port", 0);
         properties.put("management.server.port", 0);
@@ -178,7 +194,9 @@ class DeliveryWorkerIT {
         properties.put("socialink.delivery.state-dir", stateDir.toString());
         properties.put("socialink.delivery.instance-id", instanceId);
         properties.putAll(extra);
-        return new SpringApplicationBuilder(DeliveryWorkerApplication.class).properties(properties).run();
+        return new SpringApplicationBuilder(DeliveryWorkerApplication.class)
+                .properties(properties)
+                .run();
     }
 
     private static void awaitRunning(ConfigurableApplicationContext app) {
@@ -186,32 +204,37 @@ class DeliveryWorkerIT {
         await().atMost(TIMEOUT).until(() -> streams.state() == KafkaStreams.State.RUNNING);
     }
 
-    private static <V> void produce(KafkaTestEnv kafka, Topic<String, V> topic, String key, V value)
-            throws Exception {
+    private static <V> void produce(KafkaTestEnv kafka, Topic<String, V> topic, String key, V value) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
             String name = kafka.layout().name(topic);
-            producer.send(new ProducerRecord<>(name, topic.keySerde().serializer().serialize(name, key),
-                    topic.valueSerde().serializer().serialize(name, value))).get();
+            producer.send(new ProducerRecord<>(
+                            name,
+                            topic.keySerde().serializer().serialize(name, key),
+                            topic.valueSerde().serializer().serialize(name, value)))
+                    .get();
         }
     }
 
     /** Reads gateway.push from the beginning until {@code count} envelopes for the connection arrived. */
-    private static List<ConsumerRecord<String, Push>> awaitPushes(KafkaTestEnv kafka, String connectionId,
-                                                                  int count) {
+    private static List<ConsumerRecord<String, Push>> awaitPushes(KafkaTestEnv kafka, String connectionId, int count) {
         String name = kafka.layout().name(Topics.GATEWAY_PUSH);
         List<ConsumerRecord<String, Push>> envelopes = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(kafka.consumerProperties("it-" + UUID.randomUUID()))) {
+                new KafkaConsumer<>(kafka.consumerProperties("it-" + UUID.randomUUID()))) {
             List<TopicPartition> partitions = consumer.partitionsFor(name).stream()
-                    .map(PartitionInfo::partition).map(partition -> new TopicPartition(name, partition)).toList();
+                    .map(PartitionInfo::partition)
+                    .map(partition -> new TopicPartition(name, partition))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Instant deadline = Instant.now().plus(TIMEOUT);
             while (envelopes.size() < count && Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     Push push = Topics.GATEWAY_PUSH.valueSerde().deserializer().deserialize(name, record.value());
-                    if (push.getKind() == PushKind.ENVELOPE && push.getConnectionId().equals(connectionId)) {
-                        String key = Topics.GATEWAY_PUSH.keySerde().deserializer().deserialize(name, record.key());
+                    if (push.getKind() == PushKind.ENVELOPE
+                            && push.getConnectionId().equals(connectionId)) {
+                        String key =
+                                Topics.GATEWAY_PUSH.keySerde().deserializer().deserialize(name, record.key());
                         envelopes.add(new ConsumerRecord<>(name, record.partition(), record.offset(), key, push));
                     }
                 }
@@ -224,12 +247,14 @@ class DeliveryWorkerIT {
     /** GET on the internal (management) port with the internal credential. */
     private static String get(ConfigurableApplicationContext app, String path) throws Exception {
         String port = app.getEnvironment().getProperty("local.management.port");
-        String credential = Base64.getEncoder().encodeToString(
-                ("internal:" + INTERNAL_SECRET).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                        .header("Authorization", "Basic " + credential).build(),
-                HttpResponse.BodyHandlers.ofString());
+        String credential =
+                Base64.getEncoder().encodeToString(("internal:" + INTERNAL_SECRET).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                                .header("Authorization", "Basic " + credential)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return response.body();
     }
 

@@ -3,6 +3,9 @@ package io.socialink.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.socialink.delivery.runtime.DeliveryStreams;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,10 +18,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-
-import io.socialink.delivery.runtime.DeliveryStreams;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,22 +57,25 @@ class InternalApiIT {
         }
     }
 
-    static ConfigurableApplicationContext start(KafkaTestEnv kafka, Path stateDir,
-                                                        Map<String, Object> extra) {
+    static ConfigurableApplicationContext start(KafkaTestEnv kafka, Path stateDir, Map<String, Object> extra) {
         Map<String, Object> properties = new HashMap<>(kafka.springProperties());
         properties.put("server.port", 0);
         properties.put("management.server.port", 0);
         properties.put("socialink.delivery.application-id", "internal-api-it-" + UUID.randomUUID());
         properties.put("socialink.delivery.state-dir", stateDir.toString());
         properties.putAll(extra);
-        return new SpringApplicationBuilder(DeliveryWorkerApplication.class).properties(properties).run();
+        return new SpringApplicationBuilder(DeliveryWorkerApplication.class)
+                .properties(properties)
+                .run();
     }
 
     @Test
     void shouldRefuseTheQueueApiWithoutOrWithAWrongCredential() throws Exception {
         // when
         HttpResponse<String> none = get(internalPort(app), "/actuator/queues/dave.1", null);
-        HttpResponse<String> wrong = get(internalPort(app), "/actuator/queues/dave.1",
+        HttpResponse<String> wrong = get(
+                internalPort(app),
+                "/actuator/queues/dave.1",
                 basic("internal", "wrong-secret-wrong-secret-wrong-secret"));
         HttpResponse<String> wrongUser = get(internalPort(app), "/actuator/queues/dave.1", basic("dave", SECRET));
 
@@ -87,9 +89,10 @@ class InternalApiIT {
     @Test
     void shouldAnswerTheQueueApiWithTheInternalCredential() {
         // when (interactive queries answer once the store is queryable)
-        HttpResponse<String> answer = await().atMost(TIMEOUT).until(
-                () -> get(internalPort(app), "/actuator/queues/dave.1?limit=5", basic("internal", SECRET)),
-                response -> response.statusCode() == 200);
+        HttpResponse<String> answer = await().atMost(TIMEOUT)
+                .until(
+                        () -> get(internalPort(app), "/actuator/queues/dave.1?limit=5", basic("internal", SECRET)),
+                        response -> response.statusCode() == 200);
 
         // then
         assertThat(answer.body()).contains("\"address\":\"dave.1\"").contains("\"entries\":[]");
@@ -121,8 +124,11 @@ class InternalApiIT {
 
         // then
         assertThat(anonymous.statusCode()).isEqualTo(200);
-        assertThat(anonymous.body()).contains("\"status\":\"UP\"").doesNotContain("components")
-                .doesNotContain("diskSpace").doesNotContain("path");
+        assertThat(anonymous.body())
+                .contains("\"status\":\"UP\"")
+                .doesNotContain("components")
+                .doesNotContain("diskSpace")
+                .doesNotContain("path");
         assertThat(authorized.body()).contains("diskSpace").contains("RUNNING");
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).contains("\"status\":\"UP\"").doesNotContain("components");
@@ -132,7 +138,8 @@ class InternalApiIT {
 
     @Test
     void shouldBindTheInternalPortToLoopbackByDefault() {
-        assertThat(app.getEnvironment().getProperty("management.server.address")).isEqualTo("127.0.0.1");
+        assertThat(app.getEnvironment().getProperty("management.server.address"))
+                .isEqualTo("127.0.0.1");
     }
 
     private static int publicPort(ConfigurableApplicationContext context) {

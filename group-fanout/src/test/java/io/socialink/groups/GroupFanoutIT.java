@@ -7,6 +7,21 @@ import static io.socialink.groups.GroupCommands.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.socialink.groups.config.GroupSettings;
+import io.socialink.groups.runtime.GroupFanoutStreams;
+import io.socialink.schemas.avro.CommandRejected;
+import io.socialink.schemas.avro.CommitAccepted;
+import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.GroupCommand;
+import io.socialink.schemas.avro.GroupCreated;
+import io.socialink.schemas.avro.GroupEvent;
+import io.socialink.schemas.avro.GroupReply;
+import io.socialink.schemas.avro.MessageAccepted;
+import io.socialink.schemas.topics.Topic;
+import io.socialink.schemas.topics.TopicAdmin;
+import io.socialink.schemas.topics.Topics;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,22 +39,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-
-import io.socialink.groups.config.GroupSettings;
-import io.socialink.groups.runtime.GroupFanoutStreams;
-import io.socialink.schemas.avro.CommandRejected;
-import io.socialink.schemas.avro.CommitAccepted;
-import io.socialink.schemas.avro.Delivery;
-import io.socialink.schemas.avro.GroupCommand;
-import io.socialink.schemas.avro.GroupCreated;
-import io.socialink.schemas.avro.GroupEvent;
-import io.socialink.schemas.avro.GroupReply;
-import io.socialink.schemas.avro.MessageAccepted;
-import io.socialink.schemas.topics.Topic;
-import io.socialink.schemas.topics.TopicAdmin;
-import io.socialink.schemas.topics.Topics;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -76,7 +75,8 @@ class GroupFanoutIT {
         try (ConfigurableApplicationContext app = start(kafka)) {
             GroupFanoutStreams streams = app.getBean(GroupFanoutStreams.class);
             await().atMost(TIMEOUT).until(() -> streams.state() == KafkaStreams.State.RUNNING);
-            List<GroupCommand> commands = List.of(create(groupId, "alice.1"),
+            List<GroupCommand> commands = List.of(
+                    create(groupId, "alice.1"),
                     add(groupId, "alice.1", 0, List.of("bob.1", "bob.2")),
                     message(groupId, "bob.1", 1, "m-" + groupId),
                     update(groupId, "bob.2", 0));
@@ -88,28 +88,45 @@ class GroupFanoutIT {
             }
 
             // then
-            List<ConsumerRecord<String, GroupReply>> replies = readCommitted(kafka, Topics.GROUP_REPLIES, 4,
-                    record -> record.value().getGroupId().equals(groupId));
+            List<ConsumerRecord<String, GroupReply>> replies =
+                    readCommitted(kafka, Topics.GROUP_REPLIES, 4, record -> record.value()
+                            .getGroupId()
+                            .equals(groupId));
             assertThat(replies).extracting(ConsumerRecord::partition).containsOnly(NODE);
-            assertThat(replies).extracting(ConsumerRecord::key)
-                    .containsExactlyElementsOf(commands.stream().map(GroupCommand::getRequestId).toList());
-            assertThat(replies).extracting(record -> record.value().getStatus() + " " + record.value().getEpoch())
+            assertThat(replies)
+                    .extracting(ConsumerRecord::key)
+                    .containsExactlyElementsOf(
+                            commands.stream().map(GroupCommand::getRequestId).toList());
+            assertThat(replies)
+                    .extracting(record ->
+                            record.value().getStatus() + " " + record.value().getEpoch())
                     .containsExactly("201 0", "200 1", "201 1", "409 1");
             assertThat(replies.get(3).value().getProblemType()).isEqualTo("stale-epoch");
 
-            List<ConsumerRecord<String, Delivery>> copies = readCommitted(kafka, Topics.DEVICE_DELIVERIES, 4,
+            List<ConsumerRecord<String, Delivery>> copies = readCommitted(
+                    kafka,
+                    Topics.DEVICE_DELIVERIES,
+                    4,
                     record -> groupId.equals(record.value().getGroupId()));
-            assertThat(copies).extracting(record -> record.key() + " " + record.value().getCiphertextType())
+            assertThat(copies)
+                    .extracting(record -> record.key() + " " + record.value().getCiphertextType())
                     .containsExactlyInAnyOrder("bob.1 12", "bob.2 12", "alice.1 10", "bob.2 10");
 
-            List<ConsumerRecord<String, GroupEvent>> events = readCommitted(kafka, Topics.GROUP_EVENTS, 4,
-                    record -> record.key().equals(groupId));
-            assertThat(events).extracting(record -> record.value().getEvent().getClass().getSimpleName())
-                    .containsExactly(GroupCreated.class.getSimpleName(), CommitAccepted.class.getSimpleName(),
-                            MessageAccepted.class.getSimpleName(), CommandRejected.class.getSimpleName());
+            List<ConsumerRecord<String, GroupEvent>> events = readCommitted(
+                    kafka, Topics.GROUP_EVENTS, 4, record -> record.key().equals(groupId));
+            assertThat(events)
+                    .extracting(record -> record.value().getEvent().getClass().getSimpleName())
+                    .containsExactly(
+                            GroupCreated.class.getSimpleName(),
+                            CommitAccepted.class.getSimpleName(),
+                            MessageAccepted.class.getSimpleName(),
+                            CommandRejected.class.getSimpleName());
 
-            assertThat(get(app, "/actuator/health")).contains("\"status\":\"UP\"").contains("RUNNING");
-            assertThat(get(app, "/actuator/prometheus")).contains("socialink_groups_commands_total")
+            assertThat(get(app, "/actuator/health"))
+                    .contains("\"status\":\"UP\"")
+                    .contains("RUNNING");
+            assertThat(get(app, "/actuator/prometheus"))
+                    .contains("socialink_groups_commands_total")
                     .contains("socialink_groups_deliveries_total");
         }
     }
@@ -120,7 +137,8 @@ class GroupFanoutIT {
         String internal = kafka.layout().prefix() + GroupSettings.DEFAULT_APPLICATION_ID + "-";
         try (Admin admin = TopicAdmin.connect(kafka.bootstrapServers())) {
             List<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                    .filter(name -> name.startsWith(internal)).toList();
+                    .filter(name -> name.startsWith(internal))
+                    .toList();
             admin.deleteTopics(names).all().get(30, TimeUnit.SECONDS);
         }
     }
@@ -131,35 +149,43 @@ class GroupFanoutIT {
         properties.put("management.server.port", 0);
         properties.put("socialink.internal.secret", INTERNAL_SECRET);
         properties.put("socialink.groups.state-dir", stateDir.toString());
-        return new SpringApplicationBuilder(GroupFanoutApplication.class).properties(properties).run();
+        return new SpringApplicationBuilder(GroupFanoutApplication.class)
+                .properties(properties)
+                .run();
     }
 
-    private static <V> void produce(KafkaTestEnv kafka, Topic<String, V> topic, String key, V value)
-            throws Exception {
+    private static <V> void produce(KafkaTestEnv kafka, Topic<String, V> topic, String key, V value) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
             String name = kafka.layout().name(topic);
-            producer.send(new ProducerRecord<>(name, topic.keySerde().serializer().serialize(name, key),
-                    topic.valueSerde().serializer().serialize(name, value))).get();
+            producer.send(new ProducerRecord<>(
+                            name,
+                            topic.keySerde().serializer().serialize(name, key),
+                            topic.valueSerde().serializer().serialize(name, value)))
+                    .get();
         }
     }
 
     /** Reads the topic from the beginning as the gateway does (read_committed) until {@code count} records match. */
-    private static <V> List<ConsumerRecord<String, V>> readCommitted(KafkaTestEnv kafka, Topic<String, V> topic,
-                                                                     int count,
-                                                                     Predicate<ConsumerRecord<String, V>> wanted) {
+    private static <V> List<ConsumerRecord<String, V>> readCommitted(
+            KafkaTestEnv kafka, Topic<String, V> topic, int count, Predicate<ConsumerRecord<String, V>> wanted) {
         String name = kafka.layout().name(topic);
         Properties properties = kafka.consumerProperties("it-" + UUID.randomUUID());
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, V>> found = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
             List<TopicPartition> partitions = consumer.partitionsFor(name).stream()
-                    .map(PartitionInfo::partition).map(partition -> new TopicPartition(name, partition)).toList();
+                    .map(PartitionInfo::partition)
+                    .map(partition -> new TopicPartition(name, partition))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Instant deadline = Instant.now().plus(TIMEOUT);
             while (found.size() < count && Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<byte[], byte[]> raw : consumer.poll(Duration.ofMillis(200))) {
-                    ConsumerRecord<String, V> record = new ConsumerRecord<>(name, raw.partition(), raw.offset(),
+                    ConsumerRecord<String, V> record = new ConsumerRecord<>(
+                            name,
+                            raw.partition(),
+                            raw.offset(),
                             topic.keySerde().deserializer().deserialize(name, raw.key()),
                             topic.valueSerde().deserializer().deserialize(name, raw.value()));
                     if (wanted.test(record)) {
@@ -175,12 +201,14 @@ class GroupFanoutIT {
     /** GET on the internal (management) port with the internal credential. */
     private static String get(ConfigurableApplicationContext app, String path) throws Exception {
         String port = app.getEnvironment().getProperty("local.management.port");
-        String credential = Base64.getEncoder().encodeToString(
-                ("internal:" + INTERNAL_SECRET).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                        .header("Authorization", "Basic " + credential).build(),
-                HttpResponse.BodyHandlers.ofString());
+        String credential =
+                Base64.getEncoder().encodeToString(("internal:" + INTERNAL_SECRET).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                                .header("Authorization", "Basic " + credential)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return response.body();
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.DefaultPropertiesPropertySource;
@@ -52,8 +51,8 @@ public abstract class EnvironmentDefaultsPostProcessor implements EnvironmentPos
     private Map<String, Object> loadDefaults() {
         try {
             Map<String, Object> defaults = new LinkedHashMap<>();
-            for (PropertySource<?> source : new YamlPropertySourceLoader()
-                    .load(resource, new ClassPathResource(resource))) {
+            for (PropertySource<?> source :
+                    new YamlPropertySourceLoader().load(resource, new ClassPathResource(resource))) {
                 EnumerablePropertySource<?> enumerable = (EnumerablePropertySource<?>) source;
                 for (String name : enumerable.getPropertyNames()) {
                     defaults.putIfAbsent(name, String.valueOf(enumerable.getProperty(name)));

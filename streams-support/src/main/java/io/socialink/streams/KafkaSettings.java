@@ -8,5 +8,5 @@ import org.springframework.validation.annotation.Validated;
 /** The Kafka cluster ({@code socialink.kafka.*}; {@code KAFKA_BOOTSTRAP_SERVERS} in the environment). */
 @Validated
 @ConfigurationProperties("socialink.kafka")
-public record KafkaSettings(@DefaultValue("localhost:9092") @NotBlank String bootstrapServers) {
-}
+public record KafkaSettings(
+        @DefaultValue("localhost:9092") @NotBlank String bootstrapServers) {}

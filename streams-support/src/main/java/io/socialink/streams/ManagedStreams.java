@@ -1,12 +1,11 @@
 package io.socialink.streams;
 
-import java.time.Duration;
-import java.util.Properties;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.socialink.schemas.topics.TopicAdmin;
 import io.socialink.schemas.topics.TopicLayout;
+import java.time.Duration;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -44,8 +43,12 @@ public abstract class ManagedStreams implements SmartLifecycle {
      * @param properties     the Kafka Streams configuration the instance runs with
      * @param failureMessage logged with the exception when a stream thread fails and the instance is stopped
      */
-    protected ManagedStreams(String bootstrapServers, TopicLayout layout, Properties properties,
-                             MeterRegistry registry, String failureMessage) {
+    protected ManagedStreams(
+            String bootstrapServers,
+            TopicLayout layout,
+            Properties properties,
+            MeterRegistry registry,
+            String failureMessage) {
         this.bootstrapServers = bootstrapServers;
         this.layout = layout;
         this.properties = properties;

@@ -1,7 +1,6 @@
 package io.socialink.streams;
 
 import java.util.function.Supplier;
-
 import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -22,11 +21,12 @@ public class StreamsHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         KafkaStreams.State current = state.get();
-        Health.Builder builder = switch (current) {
-            case RUNNING -> Health.up();
-            case CREATED, REBALANCING -> Health.outOfService();
-            default -> Health.down();
-        };
+        Health.Builder builder =
+                switch (current) {
+                    case RUNNING -> Health.up();
+                    case CREATED, REBALANCING -> Health.outOfService();
+                    default -> Health.down();
+                };
         return builder.withDetail("state", current.name()).build();
     }
 }

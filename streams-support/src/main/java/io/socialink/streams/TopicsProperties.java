@@ -14,14 +14,23 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("socialink.topics")
 public record TopicsProperties(
         @DefaultValue("") String prefix,
-        @DefaultValue("" + TopicLayout.DEFAULT_DEVICE_PARTITIONS) @Positive int devicePartitions,
-        @DefaultValue("" + TopicLayout.DEFAULT_PUSH_PARTITIONS) @Positive int pushPartitions,
-        @DefaultValue("" + TopicLayout.DEFAULT_METADATA_PARTITIONS) @Positive int metadataPartitions,
-        @DefaultValue("" + TopicLayout.DEFAULT_GROUP_PARTITIONS) @Positive int groupPartitions,
+
+        @DefaultValue("" + TopicLayout.DEFAULT_DEVICE_PARTITIONS) @Positive
+        int devicePartitions,
+
+        @DefaultValue("" + TopicLayout.DEFAULT_PUSH_PARTITIONS) @Positive
+        int pushPartitions,
+
+        @DefaultValue("" + TopicLayout.DEFAULT_METADATA_PARTITIONS) @Positive
+        int metadataPartitions,
+
+        @DefaultValue("" + TopicLayout.DEFAULT_GROUP_PARTITIONS) @Positive
+        int groupPartitions,
+
         @DefaultValue("1") @Positive short replicationFactor) {
 
     public TopicLayout toLayout() {
-        return new TopicLayout(prefix, devicePartitions, pushPartitions, metadataPartitions, groupPartitions,
-                replicationFactor);
+        return new TopicLayout(
+                prefix, devicePartitions, pushPartitions, metadataPartitions, groupPartitions, replicationFactor);
     }
 }

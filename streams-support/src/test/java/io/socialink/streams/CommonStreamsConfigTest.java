@@ -2,11 +2,10 @@ package io.socialink.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.Properties;
-
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
+import java.time.Duration;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -20,7 +19,10 @@ class CommonStreamsConfigTest {
     @Test
     void shouldConfigureTheSharedSettings() {
         // when
-        Properties properties = CommonStreamsConfig.create("app", "kafka:9092", LAYOUT,
+        Properties properties = CommonStreamsConfig.create(
+                "app",
+                "kafka:9092",
+                LAYOUT,
                 new Settings("/var/lib/app", 2, Duration.ofMillis(25), Duration.ofSeconds(10), ""));
 
         // then
@@ -31,12 +33,14 @@ class CommonStreamsConfigTest {
                 .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2)
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 25L)
                 .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
-                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                .containsEntry(
+                        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         LogAndContinueExceptionHandler.class)
                 .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1)
-                .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                        Topic.LARGE_MESSAGE_BYTES)
-                .containsEntry(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                .containsEntry(
+                        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topic.LARGE_MESSAGE_BYTES)
+                .containsEntry(
+                        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
                         Topic.LARGE_MESSAGE_BYTES)
                 .containsEntry(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000)
                 .doesNotContainKey(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
@@ -47,7 +51,10 @@ class CommonStreamsConfigTest {
     @Test
     void shouldUseStaticMembershipWithAnInstanceId() {
         // when
-        Properties properties = CommonStreamsConfig.create("app", "kafka:9092", LAYOUT,
+        Properties properties = CommonStreamsConfig.create(
+                "app",
+                "kafka:9092",
+                LAYOUT,
                 new Settings("/tmp/app", 1, Duration.ofSeconds(1), Duration.ofSeconds(10), "worker-1"));
 
         // then
@@ -55,7 +62,7 @@ class CommonStreamsConfigTest {
                 .containsEntry(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "worker-1");
     }
 
-    private record Settings(String stateDir, int streamThreads, Duration commitInterval, Duration sessionTimeout,
-                            String instanceId) implements StreamsSettings {
-    }
+    private record Settings(
+            String stateDir, int streamThreads, Duration commitInterval, Duration sessionTimeout, String instanceId)
+            implements StreamsSettings {}
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.DefaultPropertiesPropertySource;
@@ -28,7 +27,8 @@ class EnvironmentDefaultsPostProcessorTest {
         assertThat(environment.getProperty("server.port")).isEqualTo("8089");
         assertThat(environment.getProperty("socialink.kafka.bootstrap-servers")).isEqualTo("localhost:9092");
         assertThat(environment.getPropertySources().stream().map(source -> source.getName()))
-                .last().isEqualTo(DefaultPropertiesPropertySource.NAME);
+                .last()
+                .isEqualTo(DefaultPropertiesPropertySource.NAME);
     }
 
     @Test
@@ -47,8 +47,10 @@ class EnvironmentDefaultsPostProcessorTest {
     void shouldYieldToEveryOtherSource() {
         // given
         StandardEnvironment environment = environment(Map.of("SERVER_PORT", "9000"));
-        environment.getPropertySources().addFirst(new MapPropertySource("programmatic",
-                Map.of("socialink.kafka.bootstrap-servers", "other:9092")));
+        environment
+                .getPropertySources()
+                .addFirst(new MapPropertySource(
+                        "programmatic", Map.of("socialink.kafka.bootstrap-servers", "other:9092")));
 
         // when
         processor.postProcessEnvironment(environment, new SpringApplication());
@@ -84,9 +86,12 @@ class EnvironmentDefaultsPostProcessorTest {
 
     private static StandardEnvironment environment(Map<String, Object> variables) {
         StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                new SystemEnvironmentPropertySource(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+        environment
+                .getPropertySources()
+                .replace(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
         return environment;
     }
 

@@ -3,7 +3,6 @@ package io.socialink.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
@@ -24,8 +23,7 @@ class StreamsHealthIndicatorTest {
 
     @Test
     void shouldBeDownOnceStoppedOrFailed() {
-        for (State state : new State[] {State.PENDING_SHUTDOWN, State.NOT_RUNNING, State.PENDING_ERROR,
-                State.ERROR}) {
+        for (State state : new State[] {State.PENDING_SHUTDOWN, State.NOT_RUNNING, State.PENDING_ERROR, State.ERROR}) {
             assertThat(health(state).getStatus()).as(state.name()).isEqualTo(Status.DOWN);
         }
     }

@@ -1,10 +1,9 @@
 package io.socialink.testing;
 
+import io.socialink.schemas.topics.TopicLayout;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-
-import io.socialink.schemas.topics.TopicLayout;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;

@@ -1,12 +1,11 @@
 package io.socialink.testing;
 
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-
 import io.socialink.schemas.topics.TopicAdmin;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -36,8 +35,8 @@ public final class LocalKafka extends ClassScopedResource<KafkaTestEnv> {
             try {
                 admin.describeCluster().clusterId().get(15, TimeUnit.SECONDS);
             } catch (Exception e) {
-                throw new ExtensionConfigurationException("no Kafka broker answers at " + bootstrap
-                        + "; start one with: infra/socialink kafka start", e);
+                throw new ExtensionConfigurationException(
+                        "no Kafka broker answers at " + bootstrap + "; start one with: infra/socialink kafka start", e);
             }
             TopicAdmin.ensure(admin, layout);
         }
@@ -47,7 +46,8 @@ public final class LocalKafka extends ClassScopedResource<KafkaTestEnv> {
     @Override
     void close(KafkaTestEnv env) throws Exception {
         try (Admin admin = TopicAdmin.connect(env.bootstrapServers())) {
-            List<String> names = Topics.ALL.stream().map(topic -> env.layout().name(topic)).toList();
+            List<String> names =
+                    Topics.ALL.stream().map(topic -> env.layout().name(topic)).toList();
             admin.deleteTopics(names).all().get(30, TimeUnit.SECONDS);
         }
     }

@@ -5,7 +5,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
-
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -24,9 +23,14 @@ public final class LocalPostgres extends ClassScopedResource<PostgresTestEnv> {
         String host = System.getenv().getOrDefault("PGHOST", "127.0.0.1");
         int port = Integer.parseInt(System.getenv().getOrDefault("PGPORT", "5432"));
         String user = System.getenv().getOrDefault("PGUSER", "postgres");
-        PostgresTestEnv env = new PostgresTestEnv(host, port, user,
-                "socialink_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
-        try (Connection admin = adminConnection(env); Statement statement = admin.createStatement()) {
+        PostgresTestEnv env = new PostgresTestEnv(
+                host,
+                port,
+                user,
+                "socialink_test_"
+                        + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        try (Connection admin = adminConnection(env);
+                Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + env.database());
         }
         return env;
@@ -34,7 +38,8 @@ public final class LocalPostgres extends ClassScopedResource<PostgresTestEnv> {
 
     @Override
     void close(PostgresTestEnv env) throws SQLException {
-        try (Connection admin = adminConnection(env); Statement statement = admin.createStatement()) {
+        try (Connection admin = adminConnection(env);
+                Statement statement = admin.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + env.database() + " WITH (FORCE)");
         }
     }
@@ -44,8 +49,10 @@ public final class LocalPostgres extends ClassScopedResource<PostgresTestEnv> {
         try {
             return DriverManager.getConnection(url, env.user(), "");
         } catch (SQLException e) {
-            throw new ExtensionConfigurationException("PostgreSQL does not answer at " + env.host() + ":" + env.port()
-                    + "; start it with: infra/socialink deps", e);
+            throw new ExtensionConfigurationException(
+                    "PostgreSQL does not answer at " + env.host() + ":" + env.port()
+                            + "; start it with: infra/socialink deps",
+                    e);
         }
     }
 }

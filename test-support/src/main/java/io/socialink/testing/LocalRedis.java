@@ -19,8 +19,8 @@ public final class LocalRedis extends ClassScopedResource<RedisTestEnv> {
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             connection.sync().ping();
         } catch (RuntimeException e) {
-            throw new ExtensionConfigurationException("Redis does not answer at " + url
-                    + "; start it with: infra/socialink deps", e);
+            throw new ExtensionConfigurationException(
+                    "Redis does not answer at " + url + "; start it with: infra/socialink deps", e);
         } finally {
             client.shutdown();
         }

@@ -2,15 +2,14 @@ package io.socialink.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisClient;
+import io.socialink.schemas.topics.TopicAdmin;
+import io.socialink.schemas.topics.Topics;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import io.lettuce.core.RedisClient;
-import io.socialink.schemas.topics.TopicAdmin;
-import io.socialink.schemas.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,20 +18,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LocalServicesIT {
 
     @Test
-    void shouldGiveTheClassItsOwnTopicsDatabaseAndRedis(KafkaTestEnv kafka, PostgresTestEnv postgres,
-                                                        RedisTestEnv redis) throws Exception {
+    void shouldGiveTheClassItsOwnTopicsDatabaseAndRedis(
+            KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
         // then the catalog exists under the class's prefix
         try (Admin admin = TopicAdmin.connect(kafka.bootstrapServers())) {
             Set<String> names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
-            Topics.ALL.forEach(topic -> assertThat(names).contains(kafka.layout().name(topic)));
+            Topics.ALL.forEach(
+                    topic -> assertThat(names).contains(kafka.layout().name(topic)));
             TopicAdmin.verify(admin, kafka.layout());
         }
         assertThat(kafka.layout().prefix()).startsWith("test-");
 
         // and the database is fresh and usable
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "");
-             ResultSet tables = connection.createStatement().executeQuery(
-                     "select count(*) from information_schema.tables where table_schema = 'public'")) {
+                ResultSet tables = connection
+                        .createStatement()
+                        .executeQuery("select count(*) from information_schema.tables where table_schema = 'public'")) {
             tables.next();
             assertThat(tables.getInt(1)).isZero();
         }

@@ -10,8 +10,14 @@ import java.util.UUID;
 public record Conversation(List<Message> messages, Long nextBefore) {
 
     /** One message and the status of each of its device copies. */
-    public record Message(UUID messageId, String senderUserId, int senderDeviceId, long sentAt, Long expiresAt,
-                          boolean deleted, List<CopyStatus> recipients) {
+    public record Message(
+            UUID messageId,
+            String senderUserId,
+            int senderDeviceId,
+            long sentAt,
+            Long expiresAt,
+            boolean deleted,
+            List<CopyStatus> recipients) {
 
         /** The status of the copy for one device, or null when the message had no copy for it. */
         public String statusOf(String userId, int deviceId) {
@@ -24,11 +30,13 @@ public record Conversation(List<Message> messages, Long nextBefore) {
     }
 
     /** {@code status} is {@code sent}, {@code delivered}, {@code read} or {@code dropped}. */
-    public record CopyStatus(String userId, int deviceId, String status, Long deliveredAt, Long readAt) {
-    }
+    public record CopyStatus(String userId, int deviceId, String status, Long deliveredAt, Long readAt) {}
 
     /** The message with this id on this page, or null. */
     public Message find(UUID messageId) {
-        return messages.stream().filter(message -> message.messageId().equals(messageId)).findFirst().orElse(null);
+        return messages.stream()
+                .filter(message -> message.messageId().equals(messageId))
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -11,29 +11,45 @@ import java.util.function.BiFunction;
  */
 final class DeviceFanout {
 
-    private DeviceFanout() {
-    }
+    private DeviceFanout() {}
 
     /**
      * @param devicesByUser the known device lists of the destination and of the sender
      * @param copy          makes the copy for one device, given its user and device
      */
-    static List<OutgoingCopy> copies(String senderUserId, int senderDeviceId, String destination,
-                              Map<String, List<DeviceInfo>> devicesByUser,
-                              BiFunction<String, DeviceInfo, OutgoingCopy> copy) {
+    static List<OutgoingCopy> copies(
+            String senderUserId,
+            int senderDeviceId,
+            String destination,
+            Map<String, List<DeviceInfo>> devicesByUser,
+            BiFunction<String, DeviceInfo, OutgoingCopy> copy) {
         List<OutgoingCopy> copies = new ArrayList<>();
-        addCopies(copies, destination, devicesByUser.getOrDefault(destination, List.of()), senderUserId,
-                senderDeviceId, copy);
+        addCopies(
+                copies,
+                destination,
+                devicesByUser.getOrDefault(destination, List.of()),
+                senderUserId,
+                senderDeviceId,
+                copy);
         if (!destination.equals(senderUserId)) {
-            addCopies(copies, senderUserId, devicesByUser.getOrDefault(senderUserId, List.of()), senderUserId,
-                    senderDeviceId, copy);
+            addCopies(
+                    copies,
+                    senderUserId,
+                    devicesByUser.getOrDefault(senderUserId, List.of()),
+                    senderUserId,
+                    senderDeviceId,
+                    copy);
         }
         return copies;
     }
 
-    private static void addCopies(List<OutgoingCopy> copies, String userId, List<DeviceInfo> devices,
-                                  String senderUserId, int senderDeviceId,
-                                  BiFunction<String, DeviceInfo, OutgoingCopy> copy) {
+    private static void addCopies(
+            List<OutgoingCopy> copies,
+            String userId,
+            List<DeviceInfo> devices,
+            String senderUserId,
+            int senderDeviceId,
+            BiFunction<String, DeviceInfo, OutgoingCopy> copy) {
         for (DeviceInfo device : devices) {
             boolean sendingDevice = userId.equals(senderUserId) && device.deviceId() == senderDeviceId;
             if (!sendingDevice) {

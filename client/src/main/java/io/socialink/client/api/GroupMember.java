@@ -10,6 +10,5 @@ public record GroupMember(String userId, boolean admin, List<Device> devices) {
     }
 
     /** A member device and its MLS leaf. */
-    public record Device(int deviceId, int leafIndex) {
-    }
+    public record Device(int deviceId, int leafIndex) {}
 }

@@ -1,10 +1,9 @@
 package io.socialink.client.api;
 
-import tools.jackson.databind.JsonNode;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Reads a timestamp member that the contract gives as epoch milliseconds, also accepting ISO-8601 text so a
@@ -12,8 +11,7 @@ import java.time.format.DateTimeParseException;
  */
 public final class JsonTimestamps {
 
-    private JsonTimestamps() {
-    }
+    private JsonTimestamps() {}
 
     /** The instant, or null when the member is absent, null or unreadable. */
     public static Instant read(JsonNode node) {

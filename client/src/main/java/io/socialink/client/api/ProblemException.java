@@ -21,14 +21,25 @@ public class ProblemException extends RuntimeException {
     private final List<StaleDevices> stale;
     private final Long epoch;
 
-    public ProblemException(int status, String type, String title, String detail, List<DeviceMismatch> mismatches,
-                            List<StaleDevices> stale) {
+    public ProblemException(
+            int status,
+            String type,
+            String title,
+            String detail,
+            List<DeviceMismatch> mismatches,
+            List<StaleDevices> stale) {
         this(status, type, title, detail, mismatches, stale, null);
     }
 
     /** With the {@code epoch} member of a group problem (409 {@code stale-epoch}: the group's current epoch). */
-    public ProblemException(int status, String type, String title, String detail, List<DeviceMismatch> mismatches,
-                            List<StaleDevices> stale, Long epoch) {
+    public ProblemException(
+            int status,
+            String type,
+            String title,
+            String detail,
+            List<DeviceMismatch> mismatches,
+            List<StaleDevices> stale,
+            Long epoch) {
         super(status + " " + title + (detail == null || detail.isBlank() ? "" : ": " + detail));
         this.status = status;
         this.type = type;
@@ -85,8 +96,10 @@ public class ProblemException extends RuntimeException {
 
     /** Whether refreshing device lists and re-sending can fix this problem (409 mismatch or 410 stale). */
     public boolean isDeviceListOutdated() {
-        return "device-mismatch".equals(name()) || "stale-devices".equals(name())
-                || !mismatches.isEmpty() || !stale.isEmpty();
+        return "device-mismatch".equals(name())
+                || "stale-devices".equals(name())
+                || !mismatches.isEmpty()
+                || !stale.isEmpty();
     }
 
     /** The users whose device lists this problem says are outdated. */

@@ -1,12 +1,11 @@
 package io.socialink.client.api;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Turns an error response into a {@link ProblemException}, tolerating bodies that are not problem JSON. */
 final class ProblemParser {
@@ -50,7 +49,9 @@ final class ProblemParser {
     private static List<DeviceMismatch> mismatches(JsonNode array) {
         List<DeviceMismatch> result = new ArrayList<>();
         for (JsonNode item : array) {
-            result.add(new DeviceMismatch(item.path("userId").asString(), ints(item.path("missingDevices")),
+            result.add(new DeviceMismatch(
+                    item.path("userId").asString(),
+                    ints(item.path("missingDevices")),
                     ints(item.path("extraDevices"))));
         }
         return result;

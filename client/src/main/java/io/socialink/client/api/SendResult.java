@@ -7,5 +7,4 @@ import java.util.UUID;
  * The gateway's 201 to a send: every copy is in Kafka. The messageId is the same for all copies and for every
  * retry with the same idempotency key.
  */
-public record SendResult(UUID messageId, Instant sentAt, int deviceCount) {
-}
+public record SendResult(UUID messageId, Instant sentAt, int deviceCount) {}

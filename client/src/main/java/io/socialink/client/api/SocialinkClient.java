@@ -10,12 +10,6 @@ import io.socialink.client.keys.PublicPreKey;
 import io.socialink.client.keys.RegistrationKeys;
 import io.socialink.client.socket.FrameParser;
 import io.socialink.client.socket.ServerFrame;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -37,6 +31,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Blocking (and, for sends, asynchronous) client of the gateway's REST API {@code /api/v1}. Thread-safe; one
@@ -48,6 +47,7 @@ public final class SocialinkClient {
 
     /** Attempts of one {@link #sendToAllDevices} before a 409/410 is given up on and thrown. */
     public static final int MAX_SEND_ATTEMPTS = 3;
+
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** One-time prekeys of each kind that {@link #register(String)} registers. */
     public static final int DEFAULT_ONE_TIME_PREKEYS = 100;
@@ -130,8 +130,11 @@ public final class SocialinkClient {
                 .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
                 .build();
         JsonNode json = readJson(exchange(request, 201));
-        return new DeviceCredentials(json.path("userId").asString(userId), json.path("deviceId").asInt(),
-                json.path("deviceSecret").asString(), keys.registrationId());
+        return new DeviceCredentials(
+                json.path("userId").asString(userId),
+                json.path("deviceId").asInt(),
+                json.path("deviceSecret").asString(),
+                keys.registrationId());
     }
 
     /**
@@ -155,9 +158,13 @@ public final class SocialinkClient {
         List<DeviceBundle> devices = new ArrayList<>();
         for (JsonNode device : json.path("devices")) {
             JsonNode pq = device.path("pqPreKey");
-            devices.add(new DeviceBundle(device.path("deviceId").asInt(), device.path("registrationId").asInt(),
-                    decode(device.path("identityKey")), readKey(device.path("signedPreKey")),
-                    device.hasNonNull("preKey") ? readKey(device.get("preKey")) : null, readKey(pq),
+            devices.add(new DeviceBundle(
+                    device.path("deviceId").asInt(),
+                    device.path("registrationId").asInt(),
+                    decode(device.path("identityKey")),
+                    readKey(device.path("signedPreKey")),
+                    device.hasNonNull("preKey") ? readKey(device.get("preKey")) : null,
+                    readKey(pq),
                     pq.path("lastResort").asBoolean(false)));
         }
         return new PreKeyBundles(json.path("userId").asString(userId), devices);
@@ -227,15 +234,16 @@ public final class SocialinkClient {
         JsonNode json = readJson(exchange(request, 200));
         List<DeviceInfo> devices = new ArrayList<>();
         for (JsonNode device : json.path("devices")) {
-            devices.add(new DeviceInfo(device.path("deviceId").asInt(), device.path("registrationId").asInt(),
+            devices.add(new DeviceInfo(
+                    device.path("deviceId").asInt(),
+                    device.path("registrationId").asInt(),
                     JsonTimestamps.read(device.get("createdAt"))));
         }
         return new DeviceList(json.path("userId").asString(userId), devices);
     }
 
     /** Sends the given copies as one message; the copies must match the gateway's device lists exactly. */
-    public SendResult send(DeviceCredentials as, String destination, String idempotencyKey,
-                           List<OutgoingCopy> copies) {
+    public SendResult send(DeviceCredentials as, String destination, String idempotencyKey, List<OutgoingCopy> copies) {
         return join(sendAsync(as, destination, idempotencyKey, copies));
     }
 
@@ -243,26 +251,31 @@ public final class SocialinkClient {
      * Asynchronous {@link #send}: completes with the result, or exceptionally with a {@link ProblemException} or
      * an {@link IOException}.
      */
-    public CompletableFuture<SendResult> sendAsync(DeviceCredentials as, String destination, String idempotencyKey,
-                                                   List<OutgoingCopy> copies) {
+    public CompletableFuture<SendResult> sendAsync(
+            DeviceCredentials as, String destination, String idempotencyKey, List<OutgoingCopy> copies) {
         return sendAsync(as, destination, idempotencyKey, copies, null);
     }
 
     /** {@link #sendAsync} of a disappearing message: {@code expiresIn} whole seconds, 1 s .. 30 days, or null. */
-    public CompletableFuture<SendResult> sendAsync(DeviceCredentials as, String destination, String idempotencyKey,
-                                                   List<OutgoingCopy> copies, Duration expiresIn) {
+    public CompletableFuture<SendResult> sendAsync(
+            DeviceCredentials as,
+            String destination,
+            String idempotencyKey,
+            List<OutgoingCopy> copies,
+            Duration expiresIn) {
         checkUserId(destination);
         HttpRequest request = request("/api/v1/messages/send/" + as.userId())
                 .header("Authorization", as.basicAuthorization())
                 .header("Content-Type", JSON)
                 .POST(HttpRequest.BodyPublishers.ofString(sendBody(destination, idempotencyKey, copies, expiresIn)))
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                .thenApply(response -> {
-                    JsonNode json = readJson(checkStatus(response, 201));
-                    return new SendResult(UUID.fromString(json.path("messageId").asString()),
-                            JsonTimestamps.read(json.get("sentAt")), json.path("deviceCount").asInt());
-                });
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            JsonNode json = readJson(checkStatus(response, 201));
+            return new SendResult(
+                    UUID.fromString(json.path("messageId").asString()),
+                    JsonTimestamps.read(json.get("sentAt")),
+                    json.path("deviceCount").asInt());
+        });
     }
 
     /** {@link #sendToAllDevices(DeviceCredentials, String, String, byte[])} with a fresh idempotency key. */
@@ -277,8 +290,8 @@ public final class SocialinkClient {
      * send is retried with the same idempotency key, so a retry never duplicates; after {@link #MAX_SEND_ATTEMPTS}
      * the problem is thrown.
      */
-    public SendResult sendToAllDevices(DeviceCredentials as, String destination, String idempotencyKey,
-                                       byte[] content) {
+    public SendResult sendToAllDevices(
+            DeviceCredentials as, String destination, String idempotencyKey, byte[] content) {
         return sendToAllDevices(as, destination, idempotencyKey, new DeviceListCopies(as, destination, content));
     }
 
@@ -287,23 +300,27 @@ public final class SocialinkClient {
      * {@code copies} correct its beliefs and retries with the same idempotency key, at most
      * {@link #MAX_SEND_ATTEMPTS} times in all.
      */
-    public SendResult sendToAllDevices(DeviceCredentials as, String destination, String idempotencyKey,
-                                       DeviceCopies copies) {
+    public SendResult sendToAllDevices(
+            DeviceCredentials as, String destination, String idempotencyKey, DeviceCopies copies) {
         return sendToAllDevices(as, destination, idempotencyKey, copies, null);
     }
 
     /** {@link #sendToAllDevices(DeviceCredentials, String, byte[])} as a disappearing message. */
     public SendResult sendDisappearing(DeviceCredentials as, String destination, byte[] content, Duration expiresIn) {
-        return sendToAllDevices(as, destination, UUID.randomUUID().toString(),
-                new DeviceListCopies(as, destination, content), Objects.requireNonNull(expiresIn));
+        return sendToAllDevices(
+                as,
+                destination,
+                UUID.randomUUID().toString(),
+                new DeviceListCopies(as, destination, content),
+                Objects.requireNonNull(expiresIn));
     }
 
-    private SendResult sendToAllDevices(DeviceCredentials as, String destination, String idempotencyKey,
-                                        DeviceCopies copies, Duration expiresIn) {
+    private SendResult sendToAllDevices(
+            DeviceCredentials as, String destination, String idempotencyKey, DeviceCopies copies, Duration expiresIn) {
         checkUserId(destination);
         for (int attempt = 1; ; attempt++) {
-            List<OutgoingCopy> outgoing = DeviceFanout.copies(as.userId(), as.deviceId(), destination,
-                    copies.devices(), copies::copy);
+            List<OutgoingCopy> outgoing =
+                    DeviceFanout.copies(as.userId(), as.deviceId(), destination, copies.devices(), copies::copy);
             try {
                 return join(sendAsync(as, destination, idempotencyKey, outgoing, expiresIn));
             } catch (ProblemException problem) {
@@ -325,9 +342,12 @@ public final class SocialinkClient {
         DeviceListCopies(DeviceCredentials as, String destination, byte[] content) {
             this.as = as;
             this.content = content;
-            devicesByUser.put(destination, SocialinkClient.this.devices(as, destination).devices());
+            devicesByUser.put(
+                    destination, SocialinkClient.this.devices(as, destination).devices());
             if (!destination.equals(as.userId())) {
-                devicesByUser.put(as.userId(), SocialinkClient.this.devices(as, as.userId()).devices());
+                devicesByUser.put(
+                        as.userId(),
+                        SocialinkClient.this.devices(as, as.userId()).devices());
             }
         }
 
@@ -352,7 +372,8 @@ public final class SocialinkClient {
                     continue;
                 }
                 try {
-                    devicesByUser.put(userId, SocialinkClient.this.devices(as, userId).devices());
+                    devicesByUser.put(
+                            userId, SocialinkClient.this.devices(as, userId).devices());
                 } catch (ProblemException lookup) {
                     if (lookup.status() != 404) {
                         throw lookup;
@@ -365,27 +386,33 @@ public final class SocialinkClient {
 
     /** Acknowledges the device's copy over REST, as a socket ack would (the sender sees "delivered"). */
     public void markDelivered(DeviceCredentials as, UUID messageId) {
-        exchange(request("/api/v1/messages/delivered/" + as.userId() + "/" + messageId)
-                .header("Authorization", as.basicAuthorization())
-                .PUT(HttpRequest.BodyPublishers.noBody())
-                .build(), 204);
+        exchange(
+                request("/api/v1/messages/delivered/" + as.userId() + "/" + messageId)
+                        .header("Authorization", as.basicAuthorization())
+                        .PUT(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                204);
     }
 
     /** Reports the message read on this device; the sender sees "read" unless this user turned read receipts off. */
     public void markRead(DeviceCredentials as, UUID messageId) {
-        exchange(request("/api/v1/messages/read/" + as.userId() + "/" + messageId)
-                .header("Authorization", as.basicAuthorization())
-                .PUT(HttpRequest.BodyPublishers.noBody())
-                .build(), 204);
+        exchange(
+                request("/api/v1/messages/read/" + as.userId() + "/" + messageId)
+                        .header("Authorization", as.basicAuthorization())
+                        .PUT(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                204);
     }
 
     /** Turns this user's read receipts on or off. */
     public void setReadReceipts(DeviceCredentials as, boolean enabled) {
-        exchange(request("/api/v1/settings/" + as.userId())
-                .header("Authorization", as.basicAuthorization())
-                .header("Content-Type", JSON)
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"readReceipts\":" + enabled + "}"))
-                .build(), 200);
+        exchange(
+                request("/api/v1/settings/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"readReceipts\":" + enabled + "}"))
+                        .build(),
+                200);
     }
 
     /** Deletes a message this device's user sent, for everyone. */
@@ -399,43 +426,55 @@ public final class SocialinkClient {
     }
 
     private void delete(DeviceCredentials as, UUID messageId, String scope) {
-        exchange(request("/api/v1/messages/delete/" + as.userId() + "/" + messageId + "?for=" + scope)
-                .header("Authorization", as.basicAuthorization())
-                .DELETE()
-                .build(), 204);
+        exchange(
+                request("/api/v1/messages/delete/" + as.userId() + "/" + messageId + "?for=" + scope)
+                        .header("Authorization", as.basicAuthorization())
+                        .DELETE()
+                        .build(),
+                204);
     }
 
     /** One page of the conversation with {@code with}, newest first; {@code before} null for the newest page. */
     public Conversation conversation(DeviceCredentials as, String with, Long before, int limit) {
         checkUserId(with);
         String query = "?with=" + with + "&limit=" + limit + (before == null ? "" : "&before=" + before);
-        JsonNode json = readJson(exchange(request("/api/v1/messages/conversation/" + as.userId() + query)
-                .header("Authorization", as.basicAuthorization())
-                .GET()
-                .build(), 200));
+        JsonNode json = readJson(exchange(
+                request("/api/v1/messages/conversation/" + as.userId() + query)
+                        .header("Authorization", as.basicAuthorization())
+                        .GET()
+                        .build(),
+                200));
         List<Conversation.Message> messages = new ArrayList<>();
         for (JsonNode message : json.path("messages")) {
             List<Conversation.CopyStatus> copies = new ArrayList<>();
             for (JsonNode copy : message.path("recipients")) {
-                copies.add(new Conversation.CopyStatus(copy.path("userId").asString(), copy.path("deviceId").asInt(),
-                        copy.path("status").asString(), optionalLong(copy.get("deliveredAt")),
+                copies.add(new Conversation.CopyStatus(
+                        copy.path("userId").asString(),
+                        copy.path("deviceId").asInt(),
+                        copy.path("status").asString(),
+                        optionalLong(copy.get("deliveredAt")),
                         optionalLong(copy.get("readAt"))));
             }
-            messages.add(new Conversation.Message(UUID.fromString(message.path("messageId").asString()),
-                    message.path("sender").path("userId").asString(), message.path("sender").path("deviceId").asInt(),
-                    message.path("sentAt").asLong(), optionalLong(message.get("expiresAt")),
-                    message.path("deleted").asBoolean(), List.copyOf(copies)));
+            messages.add(new Conversation.Message(
+                    UUID.fromString(message.path("messageId").asString()),
+                    message.path("sender").path("userId").asString(),
+                    message.path("sender").path("deviceId").asInt(),
+                    message.path("sentAt").asLong(),
+                    optionalLong(message.get("expiresAt")),
+                    message.path("deleted").asBoolean(),
+                    List.copyOf(copies)));
         }
         return new Conversation(List.copyOf(messages), optionalLong(json.get("nextBefore")));
     }
 
     /** The head of this device's queue, as the frames the socket would push (for clients without a socket). */
     public List<ServerFrame> queue(DeviceCredentials as, int limit) {
-        JsonNode json = readJson(exchange(request("/api/v1/messages/queue/" + as.userId() + "/" + as.deviceId()
-                        + "?limit=" + limit)
-                .header("Authorization", as.basicAuthorization())
-                .GET()
-                .build(), 200));
+        JsonNode json = readJson(exchange(
+                request("/api/v1/messages/queue/" + as.userId() + "/" + as.deviceId() + "?limit=" + limit)
+                        .header("Authorization", as.basicAuthorization())
+                        .GET()
+                        .build(),
+                200));
         FrameParser frames = new FrameParser();
         List<ServerFrame> head = new ArrayList<>();
         json.path("envelopes").forEach(frame -> head.add(frames.parse(frame.toString())));
@@ -447,11 +486,13 @@ public final class SocialinkClient {
         ObjectNode body = mapper.createObjectNode();
         ArrayNode ids = body.putArray("messageIds");
         messageIds.forEach(id -> ids.add(id.toString()));
-        exchange(request("/api/v1/messages/queue/" + as.userId() + "/" + as.deviceId())
-                .header("Authorization", as.basicAuthorization())
-                .header("Content-Type", JSON)
-                .method("DELETE", HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
-                .build(), 204);
+        exchange(
+                request("/api/v1/messages/queue/" + as.userId() + "/" + as.deviceId())
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .method("DELETE", HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                        .build(),
+                204);
     }
 
     // ---- MLS: KeyPackage directory and groups (docs/groups.md) ----
@@ -468,20 +509,25 @@ public final class SocialinkClient {
         if (lastResort != null) {
             body.put("lastResort", base64(lastResort));
         }
-        exchange(request("/api/v1/keypackages")
-                .header("Authorization", as.basicAuthorization())
-                .header("Content-Type", JSON)
-                .PUT(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
-                .build(), 204);
+        exchange(
+                request("/api/v1/keypackages")
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .PUT(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                        .build(),
+                204);
     }
 
     /** The one-time KeyPackages the directory holds for the authenticated device, and whether a last-resort exists. */
     public KeyPackageCount keyPackageCount(DeviceCredentials as) {
-        JsonNode json = readJson(exchange(request("/api/v1/keypackages/count")
-                .header("Authorization", as.basicAuthorization())
-                .GET()
-                .build(), 200));
-        return new KeyPackageCount(json.path("count").asInt(), json.path("lastResort").asBoolean(false));
+        JsonNode json = readJson(exchange(
+                request("/api/v1/keypackages/count")
+                        .header("Authorization", as.basicAuthorization())
+                        .GET()
+                        .build(),
+                200));
+        return new KeyPackageCount(
+                json.path("count").asInt(), json.path("lastResort").asBoolean(false));
     }
 
     /**
@@ -497,15 +543,20 @@ public final class SocialinkClient {
             array.add(user);
         });
         body.put("skipOwnDevices", skipOwnDevices);
-        JsonNode json = readJson(exchange(request("/api/v1/keypackages/claim")
-                .header("Authorization", as.basicAuthorization())
-                .header("Content-Type", JSON)
-                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
-                .build(), 200));
+        JsonNode json = readJson(exchange(
+                request("/api/v1/keypackages/claim")
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                        .build(),
+                200));
         List<KeyPackageClaim.Claimed> claimed = new ArrayList<>();
         for (JsonNode item : json.path("keyPackages")) {
-            claimed.add(new KeyPackageClaim.Claimed(item.path("userId").asString(), item.path("deviceId").asInt(),
-                    decode(item.path("keyPackage")), item.path("lastResort").asBoolean(false)));
+            claimed.add(new KeyPackageClaim.Claimed(
+                    item.path("userId").asString(),
+                    item.path("deviceId").asInt(),
+                    decode(item.path("keyPackage")),
+                    item.path("lastResort").asBoolean(false)));
         }
         return new KeyPackageClaim(claimed, deviceRefs(json.path("missing")));
     }
@@ -513,11 +564,13 @@ public final class SocialinkClient {
     /** Creates the group with the authenticated device as leaf 0 and its user as admin; answers the epoch (0). */
     public long createGroup(DeviceCredentials as, String groupId, int cipherSuite) {
         ObjectNode body = mapper.createObjectNode().put("groupId", groupId).put("cipherSuite", cipherSuite);
-        JsonNode json = readJson(exchange(request("/api/v1/groups/create/" + as.userId())
-                .header("Authorization", as.basicAuthorization())
-                .header("Content-Type", JSON)
-                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
-                .build(), 201));
+        JsonNode json = readJson(exchange(
+                request("/api/v1/groups/create/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                        .build(),
+                201));
         return json.path("epoch").asLong();
     }
 
@@ -526,28 +579,31 @@ public final class SocialinkClient {
      * {@code stale-epoch} (with the current epoch), {@code device-mismatch}, {@code already-member}; 403
      * {@code not-admin}.
      */
-    public GroupMembersAdded addGroupMembers(DeviceCredentials as, String groupId, long epoch, byte[] commit,
-                                             byte[] welcome, byte[] groupInfo) {
+    public GroupMembersAdded addGroupMembers(
+            DeviceCredentials as, String groupId, long epoch, byte[] commit, byte[] welcome, byte[] groupInfo) {
         ObjectNode body = bundle(epoch, commit, groupInfo).put("welcome", base64(welcome));
-        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId + "/members/" + as.userId())
-                .header("Authorization", as.basicAuthorization())
-                .header("Content-Type", JSON)
-                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
-                .build(), 200));
+        JsonNode json = readJson(exchange(
+                request("/api/v1/groups/" + groupId + "/members/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                        .build(),
+                200));
         return new GroupMembersAdded(json.path("epoch").asLong(), deviceRefs(json.path("added")));
     }
 
     /** Posts a Remove commit (all of {@code userId}'s leaves plus any pending ones) built on {@code epoch}. */
-    public long removeGroupMember(DeviceCredentials as, String groupId, String userId, long epoch, byte[] commit,
-                                  byte[] groupInfo) {
+    public long removeGroupMember(
+            DeviceCredentials as, String groupId, String userId, long epoch, byte[] commit, byte[] groupInfo) {
         checkUserId(userId);
         ObjectNode body = bundle(epoch, commit, groupInfo);
-        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId + "/members/" + userId + "/"
-                + as.userId())
-                .header("Authorization", as.basicAuthorization())
-                .header("Content-Type", JSON)
-                .method("DELETE", HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
-                .build(), 200));
+        JsonNode json = readJson(exchange(
+                request("/api/v1/groups/" + groupId + "/members/" + userId + "/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .method("DELETE", HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                        .build(),
+                200));
         return json.path("epoch").asLong();
     }
 
@@ -556,22 +612,25 @@ public final class SocialinkClient {
      * that the remaining members commit. Answers the unchanged epoch.
      */
     public long leaveGroup(DeviceCredentials as, String groupId) {
-        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId + "/members/" + as.userId() + "/"
-                + as.userId())
-                .header("Authorization", as.basicAuthorization())
-                .DELETE()
-                .build(), 200));
+        JsonNode json = readJson(exchange(
+                request("/api/v1/groups/" + groupId + "/members/" + as.userId() + "/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .DELETE()
+                        .build(),
+                200));
         return json.path("epoch").asLong();
     }
 
     /** Posts an update (key rotation) commit, which may carry the pending removals only, built on {@code epoch}. */
     public long commitGroup(DeviceCredentials as, String groupId, long epoch, byte[] commit, byte[] groupInfo) {
         ObjectNode body = bundle(epoch, commit, groupInfo);
-        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId + "/commit/" + as.userId())
-                .header("Authorization", as.basicAuthorization())
-                .header("Content-Type", JSON)
-                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
-                .build(), 200));
+        JsonNode json = readJson(exchange(
+                request("/api/v1/groups/" + groupId + "/commit/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                        .build(),
+                200));
         return json.path("epoch").asLong();
     }
 
@@ -579,8 +638,8 @@ public final class SocialinkClient {
      * Sends an application message (an encoded {@code MLSMessage} PrivateMessage) to every other member device. 409
      * {@code stale-epoch} when its epoch is older than current−2; 403 {@code not-a-member}.
      */
-    public GroupSendResult sendGroupMessage(DeviceCredentials as, String groupId, byte[] message,
-                                            String idempotencyKey, Long expiresAt) {
+    public GroupSendResult sendGroupMessage(
+            DeviceCredentials as, String groupId, byte[] message, String idempotencyKey, Long expiresAt) {
         ObjectNode body = mapper.createObjectNode().put("message", base64(message));
         if (idempotencyKey != null) {
             body.put("idempotencyKey", idempotencyKey);
@@ -588,41 +647,55 @@ public final class SocialinkClient {
         if (expiresAt != null) {
             body.put("expiresAt", expiresAt);
         }
-        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId + "/send/" + as.userId())
-                .header("Authorization", as.basicAuthorization())
-                .header("Content-Type", JSON)
-                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
-                .build(), 201));
-        return new GroupSendResult(UUID.fromString(json.path("messageId").asString()), json.path("epoch").asLong(),
+        JsonNode json = readJson(exchange(
+                request("/api/v1/groups/" + groupId + "/send/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                        .build(),
+                201));
+        return new GroupSendResult(
+                UUID.fromString(json.path("messageId").asString()),
+                json.path("epoch").asLong(),
                 json.path("recipientDevices").asInt());
     }
 
     /** The group as projected by the gateway (members only). */
     public GroupSummary group(DeviceCredentials as, String groupId) {
-        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId)
-                .header("Authorization", as.basicAuthorization())
-                .GET()
-                .build(), 200));
+        JsonNode json = readJson(exchange(
+                request("/api/v1/groups/" + groupId)
+                        .header("Authorization", as.basicAuthorization())
+                        .GET()
+                        .build(),
+                200));
         List<String> admins = new ArrayList<>();
         json.path("admins").forEach(admin -> admins.add(admin.asString()));
-        return new GroupSummary(json.path("groupId").asString(groupId), json.path("epoch").asLong(),
-                json.path("memberCount").asInt(), json.path("deviceCount").asInt(), admins,
+        return new GroupSummary(
+                json.path("groupId").asString(groupId),
+                json.path("epoch").asLong(),
+                json.path("memberCount").asInt(),
+                json.path("deviceCount").asInt(),
+                admins,
                 json.path("cipherSuite").asInt());
     }
 
     /** The group's member users, their devices and leaf indexes, as projected by the gateway (members only). */
     public List<GroupMember> groupMembers(DeviceCredentials as, String groupId) {
-        JsonNode json = readJson(exchange(request("/api/v1/groups/" + groupId + "/members")
-                .header("Authorization", as.basicAuthorization())
-                .GET()
-                .build(), 200));
+        JsonNode json = readJson(exchange(
+                request("/api/v1/groups/" + groupId + "/members")
+                        .header("Authorization", as.basicAuthorization())
+                        .GET()
+                        .build(),
+                200));
         List<GroupMember> members = new ArrayList<>();
         for (JsonNode member : json.path("members")) {
             List<GroupMember.Device> devices = new ArrayList<>();
-            member.path("devices").forEach(device -> devices.add(new GroupMember.Device(
-                    device.path("deviceId").asInt(), device.path("leafIndex").asInt())));
-            members.add(new GroupMember(member.path("userId").asString(), member.path("admin").asBoolean(),
-                    devices));
+            member.path("devices")
+                    .forEach(device -> devices.add(new GroupMember.Device(
+                            device.path("deviceId").asInt(),
+                            device.path("leafIndex").asInt())));
+            members.add(new GroupMember(
+                    member.path("userId").asString(), member.path("admin").asBoolean(), devices));
         }
         return members;
     }
@@ -637,7 +710,8 @@ public final class SocialinkClient {
     private static List<DeviceRef> deviceRefs(JsonNode array) {
         List<DeviceRef> devices = new ArrayList<>();
         for (JsonNode item : array) {
-            devices.add(new DeviceRef(item.path("userId").asString(), item.path("deviceId").asInt()));
+            devices.add(new DeviceRef(
+                    item.path("userId").asString(), item.path("deviceId").asInt()));
         }
         return devices;
     }
@@ -659,13 +733,18 @@ public final class SocialinkClient {
     }
 
     private static PublicPreKey readKey(JsonNode node) {
-        return new PublicPreKey(node.path("keyId").asInt(), decode(node.path("publicKey")),
+        return new PublicPreKey(
+                node.path("keyId").asInt(),
+                decode(node.path("publicKey")),
                 node.hasNonNull("signature") ? decode(node.get("signature")) : null);
     }
 
     private static PreKeyStats readStats(JsonNode json) {
-        return new PreKeyStats(json.path("ecPreKeys").asInt(), json.path("pqPreKeys").asInt(),
-                json.path("signedPreKeyAgeSeconds").asLong(), json.path("pqLastResortPreKeyAgeSeconds").asLong());
+        return new PreKeyStats(
+                json.path("ecPreKeys").asInt(),
+                json.path("pqPreKeys").asInt(),
+                json.path("signedPreKeyAgeSeconds").asLong(),
+                json.path("pqLastResortPreKeyAgeSeconds").asLong());
     }
 
     private static byte[] decode(JsonNode node) {
@@ -680,8 +759,7 @@ public final class SocialinkClient {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    private String sendBody(String destination, String idempotencyKey, List<OutgoingCopy> copies,
-                            Duration expiresIn) {
+    private String sendBody(String destination, String idempotencyKey, List<OutgoingCopy> copies, Duration expiresIn) {
         ObjectNode body = mapper.createObjectNode();
         body.put("destination", destination);
         body.put("idempotencyKey", idempotencyKey);
@@ -714,7 +792,8 @@ public final class SocialinkClient {
             throw new UncheckedIOException(request.method() + " " + request.uri() + " failed: " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new InterruptedIOException("interrupted: " + request.uri().getPath()));
+            throw new UncheckedIOException(
+                    new InterruptedIOException("interrupted: " + request.uri().getPath()));
         }
     }
 
@@ -756,7 +835,8 @@ public final class SocialinkClient {
     }
 
     private static String describe(IOException e) {
-        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName()
+        return e.getMessage() == null || e.getMessage().isBlank()
+                ? e.getClass().getSimpleName()
                 : e.getClass().getSimpleName() + " " + e.getMessage();
     }
 

@@ -13,8 +13,7 @@ public final class DeviceKeys {
     public static final byte DJB_KEY_TYPE = 0x05;
     public static final int MAX_REGISTRATION_ID = 16380;
 
-    private DeviceKeys() {
-    }
+    private DeviceKeys() {}
 
     /** The public half of a freshly generated identity key pair whose private half is discarded. */
     public static byte[] randomIdentityKey() {

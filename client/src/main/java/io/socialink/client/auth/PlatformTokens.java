@@ -6,7 +6,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +25,7 @@ public final class PlatformTokens {
 
     /** The development secret the gateway uses when {@code PLATFORM_JWT_SECRET} is unset. */
     public static final String DEFAULT_SECRET = "socialink-local-platform-secret-0123456789abcdef";
+
     public static final String SECRET_ENV = "PLATFORM_JWT_SECRET";
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
 

@@ -3,7 +3,6 @@ package io.socialink.client.bench;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.socket.DeviceSocket;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +11,7 @@ import java.util.UUID;
 /** Setting up the fresh devices of a bench run. */
 final class BenchDevices {
 
-    private BenchDevices() {
-    }
+    private BenchDevices() {}
 
     /** A user id prefix no earlier run used, so a run never meets the queues or keys of another. */
     static String runId(String prefix) {
@@ -38,7 +36,8 @@ final class BenchDevices {
     static void awaitQueueEmpty(List<DeviceSocket> sockets, Duration timeout) throws InterruptedException {
         for (DeviceSocket socket : sockets) {
             if (!socket.awaitQueueEmpty(timeout)) {
-                throw new IllegalStateException("no queue-empty for " + socket.device().address());
+                throw new IllegalStateException(
+                        "no queue-empty for " + socket.device().address());
             }
         }
     }

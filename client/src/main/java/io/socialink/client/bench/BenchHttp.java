@@ -2,7 +2,6 @@ package io.socialink.client.bench;
 
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.PlatformTokens;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;

@@ -10,8 +10,18 @@ import java.time.Duration;
  *
  * @param json where to write the report as JSON as well; null for text only
  */
-public record BenchOptions(URI server, int rate, Duration duration, Duration warmup, int senders, int recipients,
-                           int size, int maxInFlight, Duration drainTimeout, boolean allowRemote, Path json) {
+public record BenchOptions(
+        URI server,
+        int rate,
+        Duration duration,
+        Duration warmup,
+        int senders,
+        int recipients,
+        int size,
+        int maxInFlight,
+        Duration drainTimeout,
+        boolean allowRemote,
+        Path json) {
 
     public static final long MAX_MESSAGES = 10_000_000L;
 
@@ -21,11 +31,13 @@ public record BenchOptions(URI server, int rate, Duration duration, Duration war
         require(!warmup.isNegative(), "--warmup must not be negative");
         require(senders >= 1, "--senders must be at least 1");
         require(recipients >= 1, "--recipients must be at least 1");
-        require(size >= BenchPayload.HEADER_BYTES && size <= 98_304,
+        require(
+                size >= BenchPayload.HEADER_BYTES && size <= 98_304,
                 "--size must be between " + BenchPayload.HEADER_BYTES + " and 98304 bytes");
         require(maxInFlight >= 1, "--max-in-flight must be at least 1");
         require(!drainTimeout.isNegative(), "--drain-timeout must not be negative");
-        require(totalMessages(rate, duration, warmup) <= MAX_MESSAGES,
+        require(
+                totalMessages(rate, duration, warmup) <= MAX_MESSAGES,
                 "rate × (warmup + duration) must not exceed " + MAX_MESSAGES + " messages");
     }
 

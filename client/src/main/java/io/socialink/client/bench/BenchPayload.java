@@ -11,11 +11,9 @@ final class BenchPayload {
     static final int HEADER_BYTES = 20;
     private static final int MAGIC = 0x534c4e4b;
 
-    private BenchPayload() {
-    }
+    private BenchPayload() {}
 
-    record Stamp(long sequence, long intendedNanos) {
-    }
+    record Stamp(long sequence, long intendedNanos) {}
 
     static byte[] encode(long sequence, long intendedNanos, int size) {
         byte[] bytes = new byte[Math.max(size, HEADER_BYTES)];

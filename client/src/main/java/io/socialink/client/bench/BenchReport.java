@@ -1,11 +1,10 @@
 package io.socialink.client.bench;
 
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The outcome of a run, counting only messages whose intended send time fell after the warm-up (loss and errors
@@ -18,9 +17,22 @@ import java.util.TreeMap;
  * @param socketsClosed recipient sockets that ended before the run did (their later messages count as lost)
  * @param reconnects    lost connections the recipient sockets connected again by themselves
  */
-public record BenchReport(BenchOptions options, long sent, long acked, long received, double sendRate,
-                          double receiveRate, Map<String, Long> errors, long lost, long duplicates, long saturated,
-                          long unsent, long socketsClosed, long reconnects, LatencySummary sendAck, LatencySummary sendToSocket) {
+public record BenchReport(
+        BenchOptions options,
+        long sent,
+        long acked,
+        long received,
+        double sendRate,
+        double receiveRate,
+        Map<String, Long> errors,
+        long lost,
+        long duplicates,
+        long saturated,
+        long unsent,
+        long socketsClosed,
+        long reconnects,
+        LatencySummary sendAck,
+        LatencySummary sendToSocket) {
 
     public BenchReport {
         errors = Map.copyOf(new TreeMap<>(errors));
@@ -32,16 +44,35 @@ public record BenchReport(BenchOptions options, long sent, long acked, long rece
 
     public String toText() {
         StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT,
+        text.append(String.format(
+                Locale.ROOT,
                 "target %d msg/s for %ds (+%ds warm-up), %d senders -> %d recipients, %d B, max %d in flight%n",
-                options.rate(), options.duration().toSeconds(), options.warmup().toSeconds(), options.senders(),
-                options.recipients(), options.size(), options.maxInFlight()));
-        text.append(String.format(Locale.ROOT,
-                "sent %d, acked %d (%.1f/s), received %d (%.1f/s)%n", sent, acked, sendRate, received, receiveRate));
-        text.append(String.format(Locale.ROOT,
+                options.rate(),
+                options.duration().toSeconds(),
+                options.warmup().toSeconds(),
+                options.senders(),
+                options.recipients(),
+                options.size(),
+                options.maxInFlight()));
+        text.append(String.format(
+                Locale.ROOT,
+                "sent %d, acked %d (%.1f/s), received %d (%.1f/s)%n",
+                sent,
+                acked,
+                sendRate,
+                received,
+                receiveRate));
+        text.append(String.format(
+                Locale.ROOT,
                 "errors %d%s, lost %d, duplicates %d, saturated %d, unsent %d, sockets closed %d, reconnects %d%n",
-                errorCount(), errors.isEmpty() ? "" : " " + new TreeMap<>(errors), lost, duplicates, saturated, unsent,
-                socketsClosed, reconnects));
+                errorCount(),
+                errors.isEmpty() ? "" : " " + new TreeMap<>(errors),
+                lost,
+                duplicates,
+                saturated,
+                unsent,
+                socketsClosed,
+                reconnects));
         text.append(line("send -> 201", sendAck));
         text.append(line("send -> socket", sendToSocket));
         return text.toString();
@@ -59,10 +90,17 @@ public record BenchReport(BenchOptions options, long sent, long acked, long rece
                 .put("recipients", options.recipients())
                 .put("size", options.size())
                 .put("maxInFlight", options.maxInFlight());
-        json.put("sent", sent).put("acked", acked).put("received", received)
-                .put("sendRate", sendRate).put("receiveRate", receiveRate)
-                .put("errorCount", errorCount()).put("lost", lost).put("duplicates", duplicates)
-                .put("saturated", saturated).put("unsent", unsent).put("socketsClosed", socketsClosed)
+        json.put("sent", sent)
+                .put("acked", acked)
+                .put("received", received)
+                .put("sendRate", sendRate)
+                .put("receiveRate", receiveRate)
+                .put("errorCount", errorCount())
+                .put("lost", lost)
+                .put("duplicates", duplicates)
+                .put("saturated", saturated)
+                .put("unsent", unsent)
+                .put("socketsClosed", socketsClosed)
                 .put("reconnects", reconnects);
         ObjectNode errorNode = json.putObject("errors");
         new TreeMap<>(errors).forEach(errorNode::put);
@@ -72,13 +110,22 @@ public record BenchReport(BenchOptions options, long sent, long acked, long rece
     }
 
     static void latency(ObjectNode node, LatencySummary summary) {
-        node.put("count", summary.count()).put("p50", summary.p50Millis()).put("p99", summary.p99Millis())
-                .put("p999", summary.p999Millis()).put("max", summary.maxMillis());
+        node.put("count", summary.count())
+                .put("p50", summary.p50Millis())
+                .put("p99", summary.p99Millis())
+                .put("p999", summary.p999Millis())
+                .put("max", summary.maxMillis());
     }
 
     static String line(String name, LatencySummary summary) {
-        return String.format(Locale.ROOT, "%-15s p50 %9.3f ms  p99 %9.3f ms  p99.9 %9.3f ms  max %9.3f ms  (n=%d)%n",
-                name, summary.p50Millis(), summary.p99Millis(), summary.p999Millis(), summary.maxMillis(),
+        return String.format(
+                Locale.ROOT,
+                "%-15s p50 %9.3f ms  p99 %9.3f ms  p99.9 %9.3f ms  max %9.3f ms  (n=%d)%n",
+                name,
+                summary.p50Millis(),
+                summary.p99Millis(),
+                summary.p999Millis(),
+                summary.maxMillis(),
                 summary.count());
     }
 }

@@ -2,7 +2,6 @@ package io.socialink.client.bench;
 
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.socket.CloseStatus;
-
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,8 +34,12 @@ final class ClosedSockets {
     void closed(DeviceCredentials device, CloseStatus status) {
         if (!finishing) {
             closed.increment();
-            out.printf(Locale.ROOT, "socket of %s closed during the run: %d %s%n", device.address(),
-                    status.code(), status.reason());
+            out.printf(
+                    Locale.ROOT,
+                    "socket of %s closed during the run: %d %s%n",
+                    device.address(),
+                    status.code(),
+                    status.reason());
             out.flush();
         }
     }
@@ -44,8 +47,12 @@ final class ClosedSockets {
     void disconnected(DeviceCredentials device, CloseStatus status) {
         disconnected.increment();
         if (disconnected.sum() <= PRINTED_RECONNECTS) {
-            out.printf(Locale.ROOT, "socket of %s lost its connection: %d %s; reconnecting%n", device.address(),
-                    status.code(), status.reason());
+            out.printf(
+                    Locale.ROOT,
+                    "socket of %s lost its connection: %d %s; reconnecting%n",
+                    device.address(),
+                    status.code(),
+                    status.reason());
             out.flush();
         }
     }

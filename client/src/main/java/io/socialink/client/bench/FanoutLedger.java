@@ -90,7 +90,9 @@ final class FanoutLedger {
 
     /** Slots whose messageId is not in {@code known}. */
     List<Slot> others(java.util.Set<UUID> known) {
-        return slots.values().stream().filter(slot -> !known.contains(slot.messageId)).toList();
+        return slots.values().stream()
+                .filter(slot -> !known.contains(slot.messageId))
+                .toList();
     }
 
     /** The slot of a Welcome, once one arrived anywhere; null otherwise. */
@@ -115,8 +117,13 @@ final class FanoutLedger {
             }
             if (System.nanoTime() - deadline > 0) {
                 int have = slot == null ? 0 : slot.count();
-                throw new IllegalStateException(String.format(java.util.Locale.ROOT,
-                        "%s: %d of %d devices had it after %d s%s", what, have, devices, timeout.toSeconds(),
+                throw new IllegalStateException(String.format(
+                        java.util.Locale.ROOT,
+                        "%s: %d of %d devices had it after %d s%s",
+                        what,
+                        have,
+                        devices,
+                        timeout.toSeconds(),
                         slot == null ? "" : " (missing e.g. device indexes " + slot.missing(10) + ")"));
             }
             Thread.sleep(1);

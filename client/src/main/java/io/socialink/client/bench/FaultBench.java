@@ -12,7 +12,6 @@ import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
 import io.socialink.client.socket.SeenMessageIds;
-
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,8 +71,8 @@ public final class FaultBench {
             List<DeviceCredentials> senders = BenchDevices.register(client, run + "-s", options.streams());
             List<DeviceCredentials> recipients = BenchDevices.register(client, run + "-r", options.streams());
             for (DeviceCredentials recipient : recipients) {
-                sockets.add(DeviceSocket.connect(socketClient, recipient, new Receiver(recipient),
-                        new SeenMessageIds()));
+                sockets.add(
+                        DeviceSocket.connect(socketClient, recipient, new Receiver(recipient), new SeenMessageIds()));
             }
             List<GroupMember> members = new ArrayList<>();
             String groupId = options.groupMembers() > 0 ? setUpGroup(client, socketClient, run, members) : null;
@@ -87,13 +86,13 @@ public final class FaultBench {
                 DeviceCredentials sender = senders.get(stream);
                 DeviceCredentials recipient = recipients.get(stream);
                 int index = stream;
-                workers.add(start(new Thread(() -> sendOneToOne(client, sender, recipient, index, start),
-                        "fault-1to1-" + stream)));
+                workers.add(start(new Thread(
+                        () -> sendOneToOne(client, sender, recipient, index, start), "fault-1to1-" + stream)));
             }
             for (int member = 0; member < members.size(); member++) {
                 int index = member;
-                workers.add(start(new Thread(() -> sendToGroup(groupId, members, index, start),
-                        "fault-group-" + member)));
+                workers.add(
+                        start(new Thread(() -> sendToGroup(groupId, members, index, start), "fault-group-" + member)));
             }
             AtomicBoolean loading = new AtomicBoolean(true);
             Thread progress = new Thread(() -> progress(loading), "fault-progress");
@@ -105,8 +104,9 @@ public final class FaultBench {
             loading.set(false);
             progress.interrupt();
             double loadSeconds = (System.nanoTime() - start) / 1e9;
-            line("%s after %.0f s: acked %d, unacknowledged %d", LOAD_DONE, loadSeconds,
-                    oneToOneAcked.sum() + groupAcked.sum(), unacknowledged.sum());
+            line(
+                    "%s after %.0f s: acked %d, unacknowledged %d",
+                    LOAD_DONE, loadSeconds, oneToOneAcked.sum() + groupAcked.sum(), unacknowledged.sum());
 
             long drainStart = System.nanoTime();
             long drainDeadline = drainStart + options.drainTimeout().toNanos();
@@ -115,12 +115,27 @@ public final class FaultBench {
             }
             double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
             closedSockets.finishing();
-            long reconnects = sockets.stream().mapToLong(DeviceSocket::reconnects).sum();
-            long dropped = sockets.stream().mapToLong(DeviceSocket::duplicatesDropped).sum();
-            FaultReport report = new FaultReport(options, oneToOneAcked.sum(), groupAcked.sum(),
-                    unacknowledged.sum(), failedAttempts.sum(), ledger.ackedCopies(), ledger.arrivals(),
-                    ledger.missing(), ledger.duplicates(), dropped, ledger.orderGaps(), reconnects,
-                    closedSockets.count(), loadSeconds, drainSeconds, errors.snapshot());
+            long reconnects =
+                    sockets.stream().mapToLong(DeviceSocket::reconnects).sum();
+            long dropped =
+                    sockets.stream().mapToLong(DeviceSocket::duplicatesDropped).sum();
+            FaultReport report = new FaultReport(
+                    options,
+                    oneToOneAcked.sum(),
+                    groupAcked.sum(),
+                    unacknowledged.sum(),
+                    failedAttempts.sum(),
+                    ledger.ackedCopies(),
+                    ledger.arrivals(),
+                    ledger.missing(),
+                    ledger.duplicates(),
+                    dropped,
+                    ledger.orderGaps(),
+                    reconnects,
+                    closedSockets.count(),
+                    loadSeconds,
+                    drainSeconds,
+                    errors.snapshot());
             return report;
         } finally {
             closedSockets.finishing();
@@ -131,8 +146,8 @@ public final class FaultBench {
     }
 
     /** One group of {@code groupMembers} devices, created by the first with every other in one Add commit. */
-    private String setUpGroup(SocialinkClient client, SocialinkClient socketClient, String run,
-                              List<GroupMember> members)
+    private String setUpGroup(
+            SocialinkClient client, SocialinkClient socketClient, String run, List<GroupMember> members)
             throws InterruptedException {
         for (int i = 0; i < options.groupMembers(); i++) {
             DeviceCredentials device = client.register(run + "-g" + i, 0);
@@ -140,16 +155,20 @@ public final class FaultBench {
             MlsGroups memberGroups = MlsGroups.forDevice(client, device, inbox);
             groups.add(memberGroups);
             memberGroups.publishKeyPackages(1);
-            DeviceSocket socket = DeviceSocket.connect(socketClient, device, memberGroups.socketListener(null),
-                    new SeenMessageIds());
+            DeviceSocket socket =
+                    DeviceSocket.connect(socketClient, device, memberGroups.socketListener(null), new SeenMessageIds());
             sockets.add(socket);
             members.add(new GroupMember(device, memberGroups));
         }
         String groupId = GroupIds.random();
         GroupMember creator = members.get(0);
         creator.groups().create(groupId);
-        creator.groups().add(groupId, members.subList(1, members.size()).stream()
-                .map(member -> member.device().userId()).toList());
+        creator.groups()
+                .add(
+                        groupId,
+                        members.subList(1, members.size()).stream()
+                                .map(member -> member.device().userId())
+                                .toList());
         for (GroupMember member : members) {
             if (!member.groups().awaitGroup(groupId, JOIN_TIMEOUT)) {
                 throw new IllegalStateException(member.device().address() + " did not join the group");
@@ -158,8 +177,8 @@ public final class FaultBench {
         return groupId;
     }
 
-    private void sendOneToOne(SocialinkClient client, DeviceCredentials sender, DeviceCredentials recipient,
-                              int stream, long start) {
+    private void sendOneToOne(
+            SocialinkClient client, DeviceCredentials sender, DeviceCredentials recipient, int stream, long start) {
         long sequence = 0;
         for (long index = 0; index < options.messages(); index++) {
             if (options.isGroupMessage(index) || oneToOneIndex(index) % options.streams() != stream) {
@@ -167,8 +186,12 @@ public final class FaultBench {
             }
             long seq = sequence++;
             byte[] payload = payload(seq);
-            OutgoingCopy copy = new OutgoingCopy(recipient.userId(), recipient.deviceId(),
-                    recipient.registrationId(), OutgoingCopy.DEFAULT_TYPE, payload);
+            OutgoingCopy copy = new OutgoingCopy(
+                    recipient.userId(),
+                    recipient.deviceId(),
+                    recipient.registrationId(),
+                    OutgoingCopy.DEFAULT_TYPE,
+                    payload);
             String key = "f-" + seq;
             if (sendWithRetries(start, index, () -> client.send(sender, recipient.userId(), key, List.of(copy)))) {
                 ledger.acked(sender.address(), List.of(recipient.address()), seq);
@@ -179,8 +202,10 @@ public final class FaultBench {
 
     private void sendToGroup(String groupId, List<GroupMember> members, int member, long start) {
         GroupMember sender = members.get(member);
-        List<String> others = members.stream().filter(other -> other != sender)
-                .map(other -> other.device().address()).toList();
+        List<String> others = members.stream()
+                .filter(other -> other != sender)
+                .map(other -> other.device().address())
+                .toList();
         long sequence = 0;
         for (long index = 0; index < options.messages(); index++) {
             if (!options.isGroupMessage(index) || (index / options.groupEvery()) % members.size() != member) {
@@ -234,9 +259,14 @@ public final class FaultBench {
             } catch (InterruptedException e) {
                 return;
             }
-            line("progress: acked %d of %d, arrivals %d, failed attempts %d, unacknowledged %d, reconnects %d",
-                    oneToOneAcked.sum() + groupAcked.sum(), options.messages(), ledger.arrivals(),
-                    failedAttempts.sum(), unacknowledged.sum(), closedSockets.reconnects());
+            line(
+                    "progress: acked %d of %d, arrivals %d, failed attempts %d, unacknowledged %d, reconnects %d",
+                    oneToOneAcked.sum() + groupAcked.sum(),
+                    options.messages(),
+                    ledger.arrivals(),
+                    failedAttempts.sum(),
+                    unacknowledged.sum(),
+                    closedSockets.reconnects());
         }
     }
 
@@ -276,8 +306,7 @@ public final class FaultBench {
         }
     }
 
-    private record GroupMember(DeviceCredentials device, MlsGroups groups) {
-    }
+    private record GroupMember(DeviceCredentials device, MlsGroups groups) {}
 
     /** A 1:1 recipient: records each payload's arrival and the socket's connection events. */
     private final class Receiver implements DeviceSocketListener {

@@ -10,8 +10,16 @@ import java.time.Duration;
  * message at a time and retries it with the same idempotency key until it is acknowledged or {@code sendBudget}
  * passed, so the order per sender device → recipient device is defined and checkable.
  */
-public record FaultBenchOptions(URI server, int messages, int rate, int streams, int groupMembers, int groupEvery,
-                                Duration sendBudget, Duration drainTimeout, boolean allowRemote) {
+public record FaultBenchOptions(
+        URI server,
+        int messages,
+        int rate,
+        int streams,
+        int groupMembers,
+        int groupEvery,
+        Duration sendBudget,
+        Duration drainTimeout,
+        boolean allowRemote) {
 
     public FaultBenchOptions {
         require(messages >= 1, "--messages must be at least 1");

@@ -28,13 +28,15 @@ final class FaultLedger {
 
     synchronized void acked(String sender, List<String> recipients, long sequence) {
         for (String recipient : recipients) {
-            acked.computeIfAbsent(stream(sender, recipient), ignored -> new HashSet<>()).add(sequence);
+            acked.computeIfAbsent(stream(sender, recipient), ignored -> new HashSet<>())
+                    .add(sequence);
             ackedCopies++;
         }
     }
 
     synchronized void arrived(String sender, String recipient, long sequence) {
-        arrivals.computeIfAbsent(stream(sender, recipient), ignored -> new ArrayList<>()).add(sequence);
+        arrivals.computeIfAbsent(stream(sender, recipient), ignored -> new ArrayList<>())
+                .add(sequence);
     }
 
     synchronized long ackedCopies() {

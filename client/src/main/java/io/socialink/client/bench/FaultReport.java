@@ -3,7 +3,6 @@ package io.socialink.client.bench;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -20,36 +19,69 @@ import tools.jackson.databind.node.ObjectNode;
  * @param orderGaps      copies that reached a recipient while an acknowledged earlier copy of the same sender
  *                       device was still missing
  */
-public record FaultReport(FaultBenchOptions options, long oneToOneAcked, long groupAcked, long unacknowledged,
-                          long failedAttempts, long ackedCopies, long arrivals, long lost, long duplicates,
-                          long droppedBySockets, long orderGaps, long reconnects, long socketsClosed,
-                          double loadSeconds, double drainSeconds, Map<String, Long> errors) {
+public record FaultReport(
+        FaultBenchOptions options,
+        long oneToOneAcked,
+        long groupAcked,
+        long unacknowledged,
+        long failedAttempts,
+        long ackedCopies,
+        long arrivals,
+        long lost,
+        long duplicates,
+        long droppedBySockets,
+        long orderGaps,
+        long reconnects,
+        long socketsClosed,
+        double loadSeconds,
+        double drainSeconds,
+        Map<String, Long> errors) {
 
     public FaultReport {
         errors = Map.copyOf(new TreeMap<>(errors));
     }
 
     public boolean passed() {
-        return lost == 0 && duplicates == 0 && orderGaps == 0 && socketsClosed == 0
-                && oneToOneAcked + groupAcked > 0;
+        return lost == 0 && duplicates == 0 && orderGaps == 0 && socketsClosed == 0 && oneToOneAcked + groupAcked > 0;
     }
 
     public String toText() {
         StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT,
+        text.append(String.format(
+                Locale.ROOT,
                 "fault suite: %d messages at %d/s (every %d-th a group message, %d group members, %d 1:1 streams)%n",
-                options.messages(), options.rate(), options.groupEvery(), options.groupMembers(), options.streams()));
-        text.append(String.format(Locale.ROOT,
+                options.messages(),
+                options.rate(),
+                options.groupEvery(),
+                options.groupMembers(),
+                options.streams()));
+        text.append(String.format(
+                Locale.ROOT,
                 "acked %d (1:1 %d, group %d), unacknowledged %d, failed attempts retried %d %s%n",
-                oneToOneAcked + groupAcked, oneToOneAcked, groupAcked, unacknowledged, failedAttempts,
+                oneToOneAcked + groupAcked,
+                oneToOneAcked,
+                groupAcked,
+                unacknowledged,
+                failedAttempts,
                 new TreeMap<>(errors)));
-        text.append(String.format(Locale.ROOT,
+        text.append(String.format(
+                Locale.ROOT,
                 "copies acked %d, arrivals %d; load %.0f s, drain %.1f s; reconnects %d, sockets closed %d, "
                         + "duplicates dropped by the sockets %d%n",
-                ackedCopies, arrivals, loadSeconds, drainSeconds, reconnects, socketsClosed, droppedBySockets));
-        text.append(String.format(Locale.ROOT,
-                "acknowledged but lost %d, duplicates after dedup %d, order gaps %d: %s%n", lost, duplicates,
-                orderGaps, passed() ? "PASS" : "FAIL"));
+                ackedCopies,
+                arrivals,
+                loadSeconds,
+                drainSeconds,
+                reconnects,
+                socketsClosed,
+                droppedBySockets));
+        text.append(String.format(
+                Locale.ROOT,
+                "acknowledged but lost %d, duplicates after dedup %d, order gaps %d: %s%n",
+                lost,
+                duplicates,
+                orderGaps,
+                passed() ? "PASS" : "FAIL"));
         return text.toString();
     }
 
@@ -57,16 +89,30 @@ public record FaultReport(FaultBenchOptions options, long oneToOneAcked, long gr
         JsonMapper mapper = JsonMapper.builder().build();
         ObjectNode json = mapper.createObjectNode();
         json.put("benchmark", "faults");
-        json.putObject("options").put("server", options.server().toString()).put("messages", options.messages())
-                .put("rate", options.rate()).put("streams", options.streams())
-                .put("groupMembers", options.groupMembers()).put("groupEvery", options.groupEvery())
+        json.putObject("options")
+                .put("server", options.server().toString())
+                .put("messages", options.messages())
+                .put("rate", options.rate())
+                .put("streams", options.streams())
+                .put("groupMembers", options.groupMembers())
+                .put("groupEvery", options.groupEvery())
                 .put("sendBudgetSeconds", options.sendBudget().toSeconds())
                 .put("drainTimeoutSeconds", options.drainTimeout().toSeconds());
-        json.put("oneToOneAcked", oneToOneAcked).put("groupAcked", groupAcked).put("unacknowledged", unacknowledged)
-                .put("failedAttempts", failedAttempts).put("ackedCopies", ackedCopies).put("arrivals", arrivals)
-                .put("lost", lost).put("duplicates", duplicates).put("droppedBySockets", droppedBySockets)
-                .put("orderGaps", orderGaps).put("reconnects", reconnects).put("socketsClosed", socketsClosed)
-                .put("loadSeconds", loadSeconds).put("drainSeconds", drainSeconds).put("passed", passed());
+        json.put("oneToOneAcked", oneToOneAcked)
+                .put("groupAcked", groupAcked)
+                .put("unacknowledged", unacknowledged)
+                .put("failedAttempts", failedAttempts)
+                .put("ackedCopies", ackedCopies)
+                .put("arrivals", arrivals)
+                .put("lost", lost)
+                .put("duplicates", duplicates)
+                .put("droppedBySockets", droppedBySockets)
+                .put("orderGaps", orderGaps)
+                .put("reconnects", reconnects)
+                .put("socketsClosed", socketsClosed)
+                .put("loadSeconds", loadSeconds)
+                .put("drainSeconds", drainSeconds)
+                .put("passed", passed());
         ObjectNode errorNode = json.putObject("errors");
         new TreeMap<>(errors).forEach(errorNode::put);
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json);

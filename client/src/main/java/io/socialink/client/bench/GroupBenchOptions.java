@@ -16,17 +16,23 @@ import java.time.Duration;
  * @param concurrency   registrations and socket connects in flight during the setup
  * @param timeout       how long each phase may wait for every device to have everything
  */
-public record GroupBenchOptions(URI server, int members, int messageRuns, int burst, int burstParallel,
-                                int sampleDecrypt,
-                                int concurrency, Duration timeout, boolean allowRemote) {
+public record GroupBenchOptions(
+        URI server,
+        int members,
+        int messageRuns,
+        int burst,
+        int burstParallel,
+        int sampleDecrypt,
+        int concurrency,
+        Duration timeout,
+        boolean allowRemote) {
 
     public GroupBenchOptions {
         require(members >= 2 && members <= 1_500, "--members must be within 2..1500 (the group limit)");
         require(messageRuns >= 1 && messageRuns <= 1_000, "--messages-runs must be within 1..1000");
         require(burst >= 0 && burst <= 10_000, "--burst must be within 0..10000");
         require(burstParallel >= 0 && burstParallel <= 64, "--burst-parallel must be within 0..64");
-        require(sampleDecrypt >= 0 && sampleDecrypt <= members - 1,
-                "--sample-decrypt must be within 0..members-1");
+        require(sampleDecrypt >= 0 && sampleDecrypt <= members - 1, "--sample-decrypt must be within 0..members-1");
         require(concurrency >= 1 && concurrency <= 256, "--concurrency must be within 1..256");
         require(timeout.toSeconds() >= 1, "--timeout must be at least 1 second");
     }

@@ -15,10 +15,6 @@ import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
 import io.socialink.client.socket.SeenMessageIds;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,6 +32,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * System benchmark of MLS group fan-out (docs/benchmarks.md, "MLS group fan-out") against one local gateway:
@@ -81,16 +80,15 @@ public final class GroupFanoutBench {
     }
 
     /** One member device: index into the ledger, its socket, and for sampled members its real MLS groups. */
-    private record Member(int index, DeviceCredentials credentials, MlsGroups groups, MlsInbox inbox,
-                          DeviceSocket socket) {
-    }
+    private record Member(
+            int index, DeviceCredentials credentials, MlsGroups groups, MlsInbox inbox, DeviceSocket socket) {}
 
     public GroupBenchReport run() throws InterruptedException {
         LoadGenerator.checkLoopback(options.server(), options.allowRemote());
         BenchHttp http = new BenchHttp(options.server(), HTTP_THREADS, REQUEST_TIMEOUT);
         SocialinkClient client = http.client();
-        ExecutorService setup = Executors.newFixedThreadPool(options.concurrency(),
-                LoadGenerator.daemonThreads("bench-setup"));
+        ExecutorService setup =
+                Executors.newFixedThreadPool(options.concurrency(), LoadGenerator.daemonThreads("bench-setup"));
         List<Member> members = new ArrayList<>();
         DeviceSocket creatorSocket = null;
         MlsGroups creator = null;
@@ -101,11 +99,16 @@ public final class GroupFanoutBench {
             String run = BenchDevices.runId("grp");
             json.put("benchmark", "group-fanout");
             ObjectNode config = json.putObject("options");
-            config.put("server", options.server().toString()).put("members", options.members())
-                    .put("recipientDevices", options.recipients()).put("messageRuns", options.messageRuns())
-                    .put("burst", options.burst()).put("burstParallel", options.burstParallel())
-                    .put("sampleDecrypt", options.sampleDecrypt()).put("concurrency", options.concurrency())
-                    .put("timeoutSeconds", options.timeout().toSeconds()).put("run", run);
+            config.put("server", options.server().toString())
+                    .put("members", options.members())
+                    .put("recipientDevices", options.recipients())
+                    .put("messageRuns", options.messageRuns())
+                    .put("burst", options.burst())
+                    .put("burstParallel", options.burstParallel())
+                    .put("sampleDecrypt", options.sampleDecrypt())
+                    .put("concurrency", options.concurrency())
+                    .put("timeoutSeconds", options.timeout().toSeconds())
+                    .put("run", run);
 
             DeviceCredentials creatorDevice = client.register(run + "-c", 0);
             TimedDeliveryService timed = new TimedDeliveryService(new GatewayDeliveryService(client, creatorDevice));
@@ -115,11 +118,15 @@ public final class GroupFanoutBench {
             long setupStart = System.nanoTime();
             members.addAll(registerAndConnect(client, setup, run));
             double setupSeconds = seconds(System.nanoTime() - setupStart);
-            creatorSocket = DeviceSocket.connect(client, creatorDevice, creator.socketListener(null),
-                    new SeenMessageIds());
+            creatorSocket =
+                    DeviceSocket.connect(client, creatorDevice, creator.socketListener(null), new SeenMessageIds());
             json.putObject("setup").put("seconds", setupSeconds);
-            line(text, "setup: %d devices registered (KeyPackages uploaded) and connected in %.1f s (%s)",
-                    members.size(), setupSeconds, run);
+            line(
+                    text,
+                    "setup: %d devices registered (KeyPackages uploaded) and connected in %.1f s (%s)",
+                    members.size(),
+                    setupSeconds,
+                    run);
 
             String groupId = GroupIds.random();
             creator.create(groupId);
@@ -129,19 +136,40 @@ public final class GroupFanoutBench {
             FanoutLedger.Slot welcome = ledger.welcome();
             known.add(welcome.messageId);
             single(creator, timed, groupId, json.putObject("single"), text, expectedTexts, known);
-            burst(creator, timed, client, creatorDevice, groupId, 1, json.putObject("burst"), text, expectedTexts,
+            burst(
+                    creator,
+                    timed,
+                    client,
+                    creatorDevice,
+                    groupId,
+                    1,
+                    json.putObject("burst"),
+                    text,
+                    expectedTexts,
                     known);
             if (options.burstParallel() > 1) {
-                burst(creator, timed, client, creatorDevice, groupId, options.burstParallel(),
-                        json.putObject("parallelBurst"), text, expectedTexts, known);
+                burst(
+                        creator,
+                        timed,
+                        client,
+                        creatorDevice,
+                        groupId,
+                        options.burstParallel(),
+                        json.putObject("parallelBurst"),
+                        text,
+                        expectedTexts,
+                        known);
             }
             checks(members, groupId, expectedTexts, known, json.putObject("checks"), text);
             double cpu = processCpuSeconds();
             json.put("benchCpuSeconds", cpu).put("benchSeconds", seconds(System.nanoTime() - setupStart));
-            line(text, "bench JVM: %.0f CPU seconds over %.0f s since the setup began", cpu,
+            line(
+                    text,
+                    "bench JVM: %.0f CPU seconds over %.0f s since the setup began",
+                    cpu,
                     seconds(System.nanoTime() - setupStart));
-            return new GroupBenchReport(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json),
-                    text.toString());
+            return new GroupBenchReport(
+                    mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json), text.toString());
         } finally {
             closedSockets.finishing();
             List<DeviceSocket> sockets = new ArrayList<>();
@@ -150,7 +178,8 @@ public final class GroupFanoutBench {
                 sockets.add(creatorSocket);
             }
             closeAll(setup, sockets);
-            members.stream().filter(member -> member.groups() != null).forEach(member -> member.groups().close());
+            members.stream().filter(member -> member.groups() != null).forEach(member -> member.groups()
+                    .close());
             if (creator != null) {
                 creator.close();
             }
@@ -206,15 +235,15 @@ public final class GroupFanoutBench {
             MlsInbox inbox = new MlsInbox();
             MlsGroups groups = MlsGroups.forDevice(client, device, inbox);
             groups.publishKeyPackages(1);
-            DeviceSocket socket = DeviceSocket.connect(client, device,
-                    new Arrivals(index, device, groups.socketListener(null)), new SeenMessageIds());
+            DeviceSocket socket = DeviceSocket.connect(
+                    client, device, new Arrivals(index, device, groups.socketListener(null)), new SeenMessageIds());
             return new Member(index, device, groups, inbox, socket);
         }
         // never joins: a last-resort KeyPackage lets the creator add it, its private halves are not needed
         MlsKeyPackages keyPackages = new MlsKeyPackages(MlsIdentity.generate(device));
         client.uploadKeyPackages(device, List.of(), keyPackages.generateLastResort());
-        DeviceSocket socket = DeviceSocket.connect(client, device, new Arrivals(index, device, null),
-                new SeenMessageIds());
+        DeviceSocket socket =
+                DeviceSocket.connect(client, device, new Arrivals(index, device, null), new SeenMessageIds());
         return new Member(index, device, null, null, socket);
     }
 
@@ -295,9 +324,16 @@ public final class GroupFanoutBench {
 
     // ---- phases ----
 
-    private void welcome(MlsGroups creator, TimedDeliveryService timed, String groupId, List<Member> members,
-                         ObjectNode json, StringBuilder text) throws InterruptedException {
-        List<String> users = members.stream().map(member -> member.credentials().userId()).toList();
+    private void welcome(
+            MlsGroups creator,
+            TimedDeliveryService timed,
+            String groupId,
+            List<Member> members,
+            ObjectNode json,
+            StringBuilder text)
+            throws InterruptedException {
+        List<String> users =
+                members.stream().map(member -> member.credentials().userId()).toList();
         long start = System.nanoTime();
         long epoch = creator.add(groupId, users);
         long returned = System.nanoTime();
@@ -316,42 +352,67 @@ public final class GroupFanoutBench {
         double lastFrom200 = millis(last - timed.addEnd);
         double lastFromPost = millis(last - timed.addStart);
         double megabytes = (double) timed.welcomeBytes * arrivals.length / 1e6;
-        json.put("epoch", epoch).put("devices", arrivals.length)
+        json.put("epoch", epoch)
+                .put("devices", arrivals.length)
                 .put("claimMillis", millis(timed.claimEnd - timed.claimStart))
                 .put("commitBuildMillis", millis(timed.addStart - timed.claimEnd))
                 .put("postMillis", millis(timed.addEnd - timed.addStart))
                 .put("posts", timed.addPosts)
                 .put("addCallMillis", millis(returned - start))
-                .put("welcomeBytes", timed.welcomeBytes).put("commitBytes", timed.commitBytes)
+                .put("welcomeBytes", timed.welcomeBytes)
+                .put("commitBytes", timed.commitBytes)
                 .put("groupInfoBytes", timed.groupInfoBytes)
-                .put("lastFrom200Millis", lastFrom200).put("lastFromPostStartMillis", lastFromPost)
+                .put("lastFrom200Millis", lastFrom200)
+                .put("lastFromPostStartMillis", lastFromPost)
                 .put("megabytes", megabytes)
                 .put("megabytesPerSecondFrom200", megabytes / Math.max(1e-9, lastFrom200 / 1e3))
                 .put("megabytesPerSecondFromPostStart", megabytes / Math.max(1e-9, lastFromPost / 1e3));
         BenchReport.latency(json.putObject("from200Millis"), after200);
         BenchReport.latency(json.putObject("fromPostStartMillis"), afterPost);
-        line(text, "welcome: add of %d devices in one commit: claim %.1f ms, commit build %.1f ms, POST %.1f ms"
-                        + " (%d post%s); Welcome %,d B, commit %,d B, GroupInfo %,d B", arrivals.length,
-                millis(timed.claimEnd - timed.claimStart), millis(timed.addStart - timed.claimEnd),
-                millis(timed.addEnd - timed.addStart), timed.addPosts, timed.addPosts == 1 ? "" : "s",
-                timed.welcomeBytes, timed.commitBytes, timed.groupInfoBytes);
+        line(
+                text,
+                "welcome: add of %d devices in one commit: claim %.1f ms, commit build %.1f ms, POST %.1f ms"
+                        + " (%d post%s); Welcome %,d B, commit %,d B, GroupInfo %,d B",
+                arrivals.length,
+                millis(timed.claimEnd - timed.claimStart),
+                millis(timed.addStart - timed.claimEnd),
+                millis(timed.addEnd - timed.addStart),
+                timed.addPosts,
+                timed.addPosts == 1 ? "" : "s",
+                timed.welcomeBytes,
+                timed.commitBytes,
+                timed.groupInfoBytes);
         raw(text, BenchReport.line("welcome from 200", after200));
         raw(text, BenchReport.line("welcome from POST", afterPost));
-        line(text, "welcome: last device %.1f ms after the 200 (%.1f ms after the POST start); %.1f MB delivered,"
-                        + " %.1f MB/s from the 200", lastFrom200, lastFromPost, megabytes,
+        line(
+                text,
+                "welcome: last device %.1f ms after the 200 (%.1f ms after the POST start); %.1f MB delivered,"
+                        + " %.1f MB/s from the 200",
+                lastFrom200,
+                lastFromPost,
+                megabytes,
                 megabytes / Math.max(1e-9, lastFrom200 / 1e3));
         // the sampled members must have joined before the messages (and joining holds the JVM's bcmls lock)
         for (Member member : members) {
             if (member.groups() != null && !member.groups().awaitGroup(groupId, options.timeout())) {
-                throw new IllegalStateException("sampled member " + member.credentials().address()
-                        + " did not join from the Welcome within " + options.timeout().toSeconds() + " s: "
+                throw new IllegalStateException("sampled member "
+                        + member.credentials().address()
+                        + " did not join from the Welcome within "
+                        + options.timeout().toSeconds() + " s: "
                         + member.inbox().undecryptable() + " " + member.inbox().errors());
             }
         }
     }
 
-    private void single(MlsGroups creator, TimedDeliveryService timed, String groupId, ObjectNode json,
-                        StringBuilder text, List<String> expectedTexts, Set<UUID> known) throws InterruptedException {
+    private void single(
+            MlsGroups creator,
+            TimedDeliveryService timed,
+            String groupId,
+            ObjectNode json,
+            StringBuilder text,
+            List<String> expectedTexts,
+            Set<UUID> known)
+            throws InterruptedException {
         ArrayNode runs = json.putArray("runs");
         double[] lasts = new double[options.messageRuns()];
         double[] p99s = new double[options.messageRuns()];
@@ -365,8 +426,8 @@ public final class GroupFanoutBench {
             GroupSendResult sent = creator.send(groupId, body.getBytes(StandardCharsets.UTF_8), key);
             known.add(sent.messageId());
             long start = timed.sendStart(key);
-            FanoutLedger.Slot slot = ledger.awaitComplete("single message " + r, () -> ledger.slot(sent.messageId()),
-                    options.timeout());
+            FanoutLedger.Slot slot =
+                    ledger.awaitComplete("single message " + r, () -> ledger.slot(sent.messageId()), options.timeout());
             LatencyRecorder recorder = new LatencyRecorder();
             long last = Long.MIN_VALUE;
             for (long arrival : slot.arrivals()) {
@@ -379,20 +440,38 @@ public final class GroupFanoutBench {
             p50s[r] = summary.p50Millis();
             rates[r] = slot.count() / Math.max(1e-9, lasts[r] / 1e3);
             ObjectNode node = runs.addObject();
-            node.put("messageId", sent.messageId().toString()).put("recipientDevices", sent.recipientDevices())
-                    .put("postMillis", millis(timed.sendEnd(key) - start)).put("lastMillis", lasts[r])
+            node.put("messageId", sent.messageId().toString())
+                    .put("recipientDevices", sent.recipientDevices())
+                    .put("postMillis", millis(timed.sendEnd(key) - start))
+                    .put("lastMillis", lasts[r])
                     .put("deliveriesPerSecond", rates[r]);
             BenchReport.latency(node.putObject("latencyMillis"), summary);
-            line(text, "single %2d: %d devices, POST %.1f ms, p50 %.1f ms, p99 %.1f ms, last device %.1f ms, %,.0f"
-                            + " deliveries/s", r + 1, slot.count(), millis(timed.sendEnd(key) - start),
-                    summary.p50Millis(), summary.p99Millis(), lasts[r], rates[r]);
+            line(
+                    text,
+                    "single %2d: %d devices, POST %.1f ms, p50 %.1f ms, p99 %.1f ms, last device %.1f ms, %,.0f"
+                            + " deliveries/s",
+                    r + 1,
+                    slot.count(),
+                    millis(timed.sendEnd(key) - start),
+                    summary.p50Millis(),
+                    summary.p99Millis(),
+                    lasts[r],
+                    rates[r]);
         }
-        json.put("medianP50Millis", median(p50s)).put("medianP99Millis", median(p99s))
-                .put("medianLastMillis", median(lasts)).put("medianDeliveriesPerSecond", median(rates))
+        json.put("medianP50Millis", median(p50s))
+                .put("medianP99Millis", median(p99s))
+                .put("medianLastMillis", median(lasts))
+                .put("medianDeliveriesPerSecond", median(rates))
                 .put("minLastMillis", Arrays.stream(lasts).min().orElse(0))
                 .put("maxLastMillis", Arrays.stream(lasts).max().orElse(0));
-        line(text, "single: median over %d runs: p50 %.1f ms, p99 %.1f ms, last device %.1f ms, %,.0f deliveries/s",
-                options.messageRuns(), median(p50s), median(p99s), median(lasts), median(rates));
+        line(
+                text,
+                "single: median over %d runs: p50 %.1f ms, p99 %.1f ms, last device %.1f ms, %,.0f deliveries/s",
+                options.messageRuns(),
+                median(p50s),
+                median(p99s),
+                median(lasts),
+                median(rates));
     }
 
     /**
@@ -401,9 +480,17 @@ public final class GroupFanoutBench {
      * is protected first (real MLS, in order, untimed: ~0.2 ms each), then the bytes are POSTed with {@code parallel}
      * in flight; each delivery's latency counts from its own POST's start.
      */
-    private void burst(MlsGroups creator, TimedDeliveryService timed, SocialinkClient client,
-                       DeviceCredentials creatorDevice, String groupId, int parallel, ObjectNode json,
-                       StringBuilder text, List<String> expectedTexts, Set<UUID> known)
+    private void burst(
+            MlsGroups creator,
+            TimedDeliveryService timed,
+            SocialinkClient client,
+            DeviceCredentials creatorDevice,
+            String groupId,
+            int parallel,
+            ObjectNode json,
+            StringBuilder text,
+            List<String> expectedTexts,
+            Set<UUID> known)
             throws InterruptedException {
         int count = options.burst();
         String mode = parallel <= 1 ? "sequential" : parallel + " in flight";
@@ -424,7 +511,8 @@ public final class GroupFanoutBench {
         LatencyRecorder sendAck = new LatencyRecorder();
         if (parallel <= 1) {
             for (int i = 0; i < count; i++) {
-                ids[i] = creator.send(groupId, bodies[i].getBytes(StandardCharsets.UTF_8), keys[i]).messageId();
+                ids[i] = creator.send(groupId, bodies[i].getBytes(StandardCharsets.UTF_8), keys[i])
+                        .messageId();
             }
         } else {
             java.util.Map<String, byte[]> protectedMessages = timed.captureSends(() -> {
@@ -432,8 +520,8 @@ public final class GroupFanoutBench {
                     creator.send(groupId, bodies[i].getBytes(StandardCharsets.UTF_8), keys[i]);
                 }
             });
-            ExecutorService posting = Executors.newFixedThreadPool(parallel,
-                    LoadGenerator.daemonThreads("bench-burst"));
+            ExecutorService posting =
+                    Executors.newFixedThreadPool(parallel, LoadGenerator.daemonThreads("bench-burst"));
             try {
                 List<Future<UUID>> posts = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
@@ -441,7 +529,8 @@ public final class GroupFanoutBench {
                     byte[] message = protectedMessages.get(key);
                     posts.add(posting.submit(() -> {
                         long start = System.nanoTime();
-                        UUID id = client.sendGroupMessage(creatorDevice, groupId, message, key, null).messageId();
+                        UUID id = client.sendGroupMessage(creatorDevice, groupId, message, key, null)
+                                .messageId();
                         timed.recordSend(key, start, System.nanoTime());
                         return id;
                     }));
@@ -450,8 +539,8 @@ public final class GroupFanoutBench {
                     try {
                         ids[i] = posts.get(i).get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
                     } catch (ExecutionException e) {
-                        throw new IllegalStateException(tag + ": POST of message " + i + " failed: " + e.getCause(),
-                                e.getCause());
+                        throw new IllegalStateException(
+                                tag + ": POST of message " + i + " failed: " + e.getCause(), e.getCause());
                     } catch (java.util.concurrent.TimeoutException e) {
                         throw new IllegalStateException(tag + ": POST of message " + i + " did not answer within "
                                 + options.timeout().toSeconds() + " s");
@@ -474,8 +563,8 @@ public final class GroupFanoutBench {
         long deliveries = 0;
         for (int i = 0; i < count; i++) {
             UUID id = ids[i];
-            FanoutLedger.Slot slot = ledger.awaitComplete(tag + " message " + i, () -> ledger.slot(id),
-                    options.timeout());
+            FanoutLedger.Slot slot =
+                    ledger.awaitComplete(tag + " message " + i, () -> ledger.slot(id), options.timeout());
             long start = timed.sendStart(keys[i]);
             for (long arrival : slot.arrivals()) {
                 latency.record(start, arrival);
@@ -487,24 +576,45 @@ public final class GroupFanoutBench {
         double sendSeconds = seconds(sendsDone - first);
         LatencySummary acks = LatencySummary.of(sendAck.cumulative());
         LatencySummary delivered = LatencySummary.of(latency.cumulative());
-        json.put("deliveries", deliveries).put("seconds", seconds).put("deliveriesPerSecond", deliveries / seconds)
-                .put("sendSeconds", sendSeconds).put("sendsPerSecond", count / Math.max(1e-9, sendSeconds));
+        json.put("deliveries", deliveries)
+                .put("seconds", seconds)
+                .put("deliveriesPerSecond", deliveries / seconds)
+                .put("sendSeconds", sendSeconds)
+                .put("sendsPerSecond", count / Math.max(1e-9, sendSeconds));
         BenchReport.latency(json.putObject("sendAckMillis"), acks);
         BenchReport.latency(json.putObject("latencyMillis"), delivered);
-        line(text, "%s: %d messages (%s) sent in %.2f s (%.0f/s); %,d deliveries in %.2f s = %,.0f deliveries/s",
-                tag, count, mode, sendSeconds, count / Math.max(1e-9, sendSeconds), deliveries, seconds,
+        line(
+                text,
+                "%s: %d messages (%s) sent in %.2f s (%.0f/s); %,d deliveries in %.2f s = %,.0f deliveries/s",
+                tag,
+                count,
+                mode,
+                sendSeconds,
+                count / Math.max(1e-9, sendSeconds),
+                deliveries,
+                seconds,
                 deliveries / seconds);
         raw(text, BenchReport.line(tag.replace("parallel ", "par.") + " send->201", acks));
         raw(text, BenchReport.line(tag.replace("parallel ", "par.") + " delivery", delivered));
     }
 
-    private void checks(List<Member> members, String groupId, List<String> expectedTexts, Set<UUID> known,
-                        ObjectNode json, StringBuilder text) throws InterruptedException {
-        long duplicatesDropped = members.stream().mapToLong(member -> member.socket().duplicatesDropped()).sum();
+    private void checks(
+            List<Member> members,
+            String groupId,
+            List<String> expectedTexts,
+            Set<UUID> known,
+            ObjectNode json,
+            StringBuilder text)
+            throws InterruptedException {
+        long duplicatesDropped = members.stream()
+                .mapToLong(member -> member.socket().duplicatesDropped())
+                .sum();
         List<FanoutLedger.Slot> others = ledger.others(known);
-        json.put("missing", 0).put("duplicatesLeftOut", ledger.duplicates())
+        json.put("missing", 0)
+                .put("duplicatesLeftOut", ledger.duplicates())
                 .put("duplicatesDroppedBySockets", duplicatesDropped)
-                .put("otherMessages", others.size()).put("socketsClosed", closedSockets.count())
+                .put("otherMessages", others.size())
+                .put("socketsClosed", closedSockets.count())
                 .put("reconnects", closedSockets.reconnects())
                 .put("socketErrors", listenerErrors.sum());
         ArrayNode sampled = json.putArray("sampled");
@@ -514,28 +624,43 @@ public final class GroupFanoutBench {
                 continue;
             }
             List<String> texts = member.inbox().awaitTexts(groupId, expectedTexts.size(), options.timeout());
-            boolean complete = texts.size() == expectedTexts.size() && new HashSet<>(texts).equals(
-                    new HashSet<>(expectedTexts));
+            boolean complete =
+                    texts.size() == expectedTexts.size() && new HashSet<>(texts).equals(new HashSet<>(expectedTexts));
             allDecrypted &= complete && member.inbox().undecryptable().isEmpty();
             ObjectNode node = sampled.addObject();
             node.put("address", member.credentials().address())
                     .put("joined", member.inbox().joined().contains(groupId))
-                    .put("decrypted", texts.size()).put("expected", expectedTexts.size())
+                    .put("decrypted", texts.size())
+                    .put("expected", expectedTexts.size())
                     .put("allDecrypted", complete)
                     .put("undecryptable", member.inbox().undecryptable().size())
                     .put("errors", member.inbox().errors().size());
             if (!complete || !member.inbox().undecryptable().isEmpty()) {
-                line(text, "sampled %s: decrypted %d of %d, undecryptable %s, errors %s",
-                        member.credentials().address(), texts.size(), expectedTexts.size(),
-                        member.inbox().undecryptable(), member.inbox().errors());
+                line(
+                        text,
+                        "sampled %s: decrypted %d of %d, undecryptable %s, errors %s",
+                        member.credentials().address(),
+                        texts.size(),
+                        expectedTexts.size(),
+                        member.inbox().undecryptable(),
+                        member.inbox().errors());
             }
         }
         json.put("sampledAllDecrypted", allDecrypted);
-        line(text, "checks: missing 0 (every phase complete), duplicates left out %d (+%d dropped by the sockets),"
+        line(
+                text,
+                "checks: missing 0 (every phase complete), duplicates left out %d (+%d dropped by the sockets),"
                         + " other group messages %d, sockets closed %d, reconnects %d, socket errors %d; %d sampled"
-                        + " members decrypted all %d messages: %s", ledger.duplicates(), duplicatesDropped,
-                others.size(), closedSockets.count(), closedSockets.reconnects(), listenerErrors.sum(),
-                options.sampleDecrypt(), expectedTexts.size(), allDecrypted ? "yes" : "NO");
+                        + " members decrypted all %d messages: %s",
+                ledger.duplicates(),
+                duplicatesDropped,
+                others.size(),
+                closedSockets.count(),
+                closedSockets.reconnects(),
+                listenerErrors.sum(),
+                options.sampleDecrypt(),
+                expectedTexts.size(),
+                allDecrypted ? "yes" : "NO");
     }
 
     // ---- helpers ----

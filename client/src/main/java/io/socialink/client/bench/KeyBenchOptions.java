@@ -14,8 +14,16 @@ import java.time.Duration;
  * @param concurrency   bundle fetches in flight at most
  * @param messages      encrypted messages timed from encryption on one device to decryption on the other
  */
-public record KeyBenchOptions(URI server, int registrations, int preKeys, int requesters, int fetches,
-                              int concurrency, int messages, Duration timeLimit, boolean allowRemote) {
+public record KeyBenchOptions(
+        URI server,
+        int registrations,
+        int preKeys,
+        int requesters,
+        int fetches,
+        int concurrency,
+        int messages,
+        Duration timeLimit,
+        boolean allowRemote) {
 
     public KeyBenchOptions {
         require(registrations >= 1 && registrations <= 10_000, "--registrations must be within 1..10000");

@@ -8,7 +8,6 @@ import io.socialink.client.signal.DecryptedMessage;
 import io.socialink.client.signal.SecureMessenger;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.store.SignalFileStore;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -68,10 +67,12 @@ public final class KeyDirectoryBench {
             thread.setDaemon(true);
             return thread;
         });
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        SocialinkClient client = new SocialinkClient(options.server(), http, PlatformTokens.fromEnvironment(),
-                REQUEST_TIMEOUT);
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        SocialinkClient client =
+                new SocialinkClient(options.server(), http, PlatformTokens.fromEnvironment(), REQUEST_TIMEOUT);
         String run = "kb-" + Long.toString(System.currentTimeMillis(), 36) + "-"
                 + UUID.randomUUID().toString().substring(0, 6);
         StringBuilder report = new StringBuilder();
@@ -85,8 +86,8 @@ public final class KeyDirectoryBench {
         return report.toString();
     }
 
-    private List<DeviceCredentials> registrations(SocialinkClient client, String run, long deadline,
-                                                  StringBuilder report) {
+    private List<DeviceCredentials> registrations(
+            SocialinkClient client, String run, long deadline, StringBuilder report) {
         long generationStart = System.nanoTime();
         List<DeviceKeyMaterial> keys = new ArrayList<>();
         for (int i = 0; i < options.registrations() && System.nanoTime() < deadline; i++) {
@@ -103,15 +104,29 @@ public final class KeyDirectoryBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         LatencySummary summary = LatencySummary.of(latency.cumulative());
-        line(report, "registration: %d devices with %d+%d one-time prekeys, %.0f/s sequential, latency p50 %.2f"
+        line(
+                report,
+                "registration: %d devices with %d+%d one-time prekeys, %.0f/s sequential, latency p50 %.2f"
                         + " p99 %.2f max %.2f ms (key generation %.2f ms per device, not timed)",
-                devices.size(), options.preKeys(), options.preKeys(), devices.size() / Math.max(seconds, 1e-9),
-                summary.p50Millis(), summary.p99Millis(), summary.maxMillis(), generationMillis);
+                devices.size(),
+                options.preKeys(),
+                options.preKeys(),
+                devices.size() / Math.max(seconds, 1e-9),
+                summary.p50Millis(),
+                summary.p99Millis(),
+                summary.maxMillis(),
+                generationMillis);
         return devices;
     }
 
-    private void fetches(SocialinkClient client, String run, List<DeviceCredentials> targets,
-                         ExecutorService executor, long deadline, StringBuilder report) throws InterruptedException {
+    private void fetches(
+            SocialinkClient client,
+            String run,
+            List<DeviceCredentials> targets,
+            ExecutorService executor,
+            long deadline,
+            StringBuilder report)
+            throws InterruptedException {
         if (options.fetches() == 0 || targets.isEmpty()) {
             return;
         }
@@ -140,7 +155,8 @@ public final class KeyDirectoryBench {
                     }
                     outcomes.computeIfAbsent("200", key -> new LongAdder()).increment();
                 } catch (RuntimeException e) {
-                    outcomes.computeIfAbsent(LoadGenerator.classify(e), key -> new LongAdder()).increment();
+                    outcomes.computeIfAbsent(LoadGenerator.classify(e), key -> new LongAdder())
+                            .increment();
                 } finally {
                     inFlight.release();
                 }
@@ -152,11 +168,21 @@ public final class KeyDirectoryBench {
         LatencySummary summary = LatencySummary.of(latency.cumulative());
         Map<String, Long> counts = new TreeMap<>();
         outcomes.forEach((kind, count) -> counts.put(kind, count.sum()));
-        line(report, "bundle fetch: %d fetches by %d requesters of %d users, concurrency %d: %.0f ok/s, latency p50"
+        line(
+                report,
+                "bundle fetch: %d fetches by %d requesters of %d users, concurrency %d: %.0f ok/s, latency p50"
                         + " %.2f p99 %.2f p99.9 %.2f max %.2f ms, %d with a one-time EC prekey, outcomes %s",
-                submitted, requesters.size(), targets.size(), options.concurrency(),
-                counts.getOrDefault("200", 0L) / Math.max(seconds, 1e-9), summary.p50Millis(), summary.p99Millis(),
-                summary.p999Millis(), summary.maxMillis(), withPreKey.sum(), counts);
+                submitted,
+                requesters.size(),
+                targets.size(),
+                options.concurrency(),
+                counts.getOrDefault("200", 0L) / Math.max(seconds, 1e-9),
+                summary.p50Millis(),
+                summary.p99Millis(),
+                summary.p999Millis(),
+                summary.maxMillis(),
+                withPreKey.sum(),
+                counts);
     }
 
     private void encryptedMessages(SocialinkClient client, String run, long deadline, StringBuilder report)
@@ -196,11 +222,19 @@ public final class KeyDirectoryBench {
             }
             LatencySummary created = LatencySummary.of(sendToCreated.cumulative());
             LatencySummary decrypt = LatencySummary.of(sendToDecrypt.cumulative());
-            line(report, "encrypted send->decrypt: %d messages one at a time (after %d warm-up), encrypt+send->201"
+            line(
+                    report,
+                    "encrypted send->decrypt: %d messages one at a time (after %d warm-up), encrypt+send->201"
                             + " p50 %.2f p99 %.2f ms, encrypt->decrypted on the other device p50 %.2f p99 %.2f"
                             + " max %.2f ms, %d timed out",
-                    measured, WARMUP_MESSAGES, created.p50Millis(), created.p99Millis(), decrypt.p50Millis(),
-                    decrypt.p99Millis(), decrypt.maxMillis(), timedOut);
+                    measured,
+                    WARMUP_MESSAGES,
+                    created.p50Millis(),
+                    created.p99Millis(),
+                    decrypt.p50Millis(),
+                    decrypt.p99Millis(),
+                    decrypt.maxMillis(),
+                    timedOut);
         } finally {
             deleteRecursively(stores);
         }

@@ -1,9 +1,8 @@
 package io.socialink.client.bench;
 
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Records latencies in microseconds, measured from a message's intended send time, from many threads without

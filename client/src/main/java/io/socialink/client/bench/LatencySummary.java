@@ -9,8 +9,11 @@ public record LatencySummary(long count, double p50Millis, double p99Millis, dou
         if (micros.getTotalCount() == 0) {
             return new LatencySummary(0, 0, 0, 0, 0);
         }
-        return new LatencySummary(micros.getTotalCount(), millis(micros.getValueAtPercentile(50)),
-                millis(micros.getValueAtPercentile(99)), millis(micros.getValueAtPercentile(99.9)),
+        return new LatencySummary(
+                micros.getTotalCount(),
+                millis(micros.getValueAtPercentile(50)),
+                millis(micros.getValueAtPercentile(99)),
+                millis(micros.getValueAtPercentile(99.9)),
                 millis(micros.getMaxValue()));
     }
 

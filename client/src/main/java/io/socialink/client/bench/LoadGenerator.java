@@ -9,7 +9,6 @@ import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
 import io.socialink.client.socket.SeenMessageIds;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -83,8 +82,13 @@ public final class LoadGenerator {
                 sockets.add(DeviceSocket.connect(client, recipient, new Receiver(recipient), new SeenMessageIds()));
             }
             BenchDevices.awaitQueueEmpty(sockets, QUEUE_EMPTY_TIMEOUT);
-            out.printf(Locale.ROOT, "registered %d senders and %d recipients (%s), sending %d messages%n",
-                    senders.size(), recipients.size(), run, options.totalMessages());
+            out.printf(
+                    Locale.ROOT,
+                    "registered %d senders and %d recipients (%s), sending %d messages%n",
+                    senders.size(),
+                    recipients.size(),
+                    run,
+                    options.totalMessages());
             return send(client, senders, recipients, progress);
         } finally {
             closedSockets.finishing();
@@ -94,19 +98,27 @@ public final class LoadGenerator {
         }
     }
 
-    private BenchReport send(SocialinkClient client, List<DeviceCredentials> senders,
-                             List<DeviceCredentials> recipients, ScheduledExecutorService progress)
+    private BenchReport send(
+            SocialinkClient client,
+            List<DeviceCredentials> senders,
+            List<DeviceCredentials> recipients,
+            ScheduledExecutorService progress)
             throws InterruptedException {
         long start = System.nanoTime() + START_DELAY.toNanos();
         measureStartNanos = start + options.warmup().toNanos();
         measureEndNanos = measureStartNanos + options.duration().toNanos();
         long fireDeadline = measureEndNanos + options.drainTimeout().toNanos();
-        progress.scheduleAtFixedRate(new LoadProgress(start), PROGRESS_INTERVAL.toNanos(), PROGRESS_INTERVAL.toNanos(),
+        progress.scheduleAtFixedRate(
+                new LoadProgress(start),
+                PROGRESS_INTERVAL.toNanos(),
+                PROGRESS_INTERVAL.toNanos(),
                 TimeUnit.NANOSECONDS);
 
-        OpenLoopScheduler scheduler = new OpenLoopScheduler(options.rate(), options.totalMessages(),
-                System::nanoTime, LockSupport::parkNanos);
-        long firedCount = scheduler.run(start, fireDeadline,
+        OpenLoopScheduler scheduler = new OpenLoopScheduler(
+                options.rate(), options.totalMessages(), System::nanoTime, LockSupport::parkNanos);
+        long firedCount = scheduler.run(
+                start,
+                fireDeadline,
                 (sequence, intended) -> fire(client, senders, recipients, sequence, intended, fireDeadline));
 
         // every send completes or times out within the request timeout
@@ -119,16 +131,25 @@ public final class LoadGenerator {
         return report(options.totalMessages() - firedCount);
     }
 
-    private boolean fire(SocialinkClient client, List<DeviceCredentials> senders, List<DeviceCredentials> recipients,
-                         long sequence, long intended, long deadline) throws InterruptedException {
+    private boolean fire(
+            SocialinkClient client,
+            List<DeviceCredentials> senders,
+            List<DeviceCredentials> recipients,
+            long sequence,
+            long intended,
+            long deadline)
+            throws InterruptedException {
         if (!slots.acquire(deadline)) {
             return false;
         }
         DeviceCredentials sender = senders.get((int) (sequence % senders.size()));
         DeviceCredentials recipient = recipients.get((int) (sequence % recipients.size()));
         boolean measured = intended - measureStartNanos >= 0;
-        List<OutgoingCopy> copy = List.of(new OutgoingCopy(recipient.userId(), recipient.deviceId(),
-                recipient.registrationId(), OutgoingCopy.DEFAULT_TYPE,
+        List<OutgoingCopy> copy = List.of(new OutgoingCopy(
+                recipient.userId(),
+                recipient.deviceId(),
+                recipient.registrationId(),
+                OutgoingCopy.DEFAULT_TYPE,
                 BenchPayload.encode(sequence, intended, options.size())));
         fired.increment();
         if (measured) {
@@ -185,12 +206,22 @@ public final class LoadGenerator {
     }
 
     private BenchReport report(long unsent) {
-        return new BenchReport(options, measuredSent.sum(), measuredAcked.sum(), measuredReceived.sum(),
+        return new BenchReport(
+                options,
+                measuredSent.sum(),
+                measuredAcked.sum(),
+                measuredReceived.sum(),
                 rate(measuredAcked.sum(), lastMeasuredAck.get()),
                 rate(measuredReceived.sum(), lastMeasuredReceive.get()),
-                errors.snapshot(), ledger.lost(), ledger.duplicates(), slots.saturated(), unsent,
-                closedSockets.count(), closedSockets.reconnects(),
-                LatencySummary.of(sendAck.cumulative()), LatencySummary.of(sendToSocket.cumulative()));
+                errors.snapshot(),
+                ledger.lost(),
+                ledger.duplicates(),
+                slots.saturated(),
+                unsent,
+                closedSockets.count(),
+                closedSockets.reconnects(),
+                LatencySummary.of(sendAck.cumulative()),
+                LatencySummary.of(sendToSocket.cumulative()));
     }
 
     /** Per second over the measured window, or up to the last event when that came later. */
@@ -269,12 +300,22 @@ public final class LoadGenerator {
             LatencySummary socket = LatencySummary.of(sendToSocket.cumulative());
             long errorCount = errors.total();
             String phase = ProgressLine.phase(now, measureStartNanos, measureEndNanos);
-            out.printf(Locale.ROOT, "[%4ds %-7s] sent %.0f/s acked %.0f/s recv %.0f/s | send->201 p50 %.2f p99 %.2f"
+            out.printf(
+                    Locale.ROOT,
+                    "[%4ds %-7s] sent %.0f/s acked %.0f/s recv %.0f/s | send->201 p50 %.2f p99 %.2f"
                             + " ms | send->socket p50 %.2f p99 %.2f ms | errors %d, in flight %d, saturated %d%n",
-                    elapsedSeconds, phase, (firedNow - lastFired) / seconds,
-                    (ackedNow - lastAcked) / seconds, (receivedNow - lastReceived) / seconds, ack.p50Millis(),
-                    ack.p99Millis(), socket.p50Millis(), socket.p99Millis(), errorCount,
-                    slots.inFlight(), slots.saturated());
+                    elapsedSeconds,
+                    phase,
+                    (firedNow - lastFired) / seconds,
+                    (ackedNow - lastAcked) / seconds,
+                    (receivedNow - lastReceived) / seconds,
+                    ack.p50Millis(),
+                    ack.p99Millis(),
+                    socket.p50Millis(),
+                    socket.p99Millis(),
+                    errorCount,
+                    slots.inFlight(),
+                    slots.saturated());
             out.flush();
             lastFired = firedNow;
             lastAcked = ackedNow;

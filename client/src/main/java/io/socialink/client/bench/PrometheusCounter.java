@@ -30,15 +30,18 @@ final class PrometheusCounter {
     PrometheusCounter(HttpClient http, URI internal, String internalSecret, String name) {
         this.http = http;
         this.endpoint = internal.resolve("/actuator/prometheus");
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
-                ("internal:" + internalSecret).getBytes(StandardCharsets.UTF_8));
+        this.authorization = "Basic "
+                + Base64.getEncoder().encodeToString(("internal:" + internalSecret).getBytes(StandardCharsets.UTF_8));
         this.name = name;
     }
 
     /** The counter at {@code SOCIALINK_INTERNAL_URL} with {@code SOCIALINK_INTERNAL_SECRET}, or the local defaults. */
     static PrometheusCounter fromEnvironment(HttpClient http, String name) {
-        return new PrometheusCounter(http, URI.create(env("SOCIALINK_INTERNAL_URL", DEFAULT_INTERNAL_URL)),
-                env("SOCIALINK_INTERNAL_SECRET", DEFAULT_INTERNAL_SECRET), name);
+        return new PrometheusCounter(
+                http,
+                URI.create(env("SOCIALINK_INTERNAL_URL", DEFAULT_INTERNAL_URL)),
+                env("SOCIALINK_INTERNAL_SECRET", DEFAULT_INTERNAL_SECRET),
+                name);
     }
 
     private static String env(String variable, String fallback) {
@@ -53,8 +56,12 @@ final class PrometheusCounter {
     /** The counter's value now, or NaN when the endpoint cannot be read or does not have it. */
     double read() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint).timeout(TIMEOUT)
-                            .header("Authorization", authorization).GET().build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(endpoint)
+                            .timeout(TIMEOUT)
+                            .header("Authorization", authorization)
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? parse(response.body(), name) : Double.NaN;
         } catch (java.io.IOException e) {

@@ -1,11 +1,10 @@
 package io.socialink.client.bench;
 
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The outcome of a receipt latency run ({@link ReceiptLatencyBench}), counting only messages whose intended send
@@ -25,12 +24,29 @@ import java.util.TreeMap;
  * @param reconnects      lost connections the sockets of the run connected again by themselves
  * @param projectionRate  the gateway's status projection events applied per second over the run, or null
  */
-public record ReceiptBenchReport(BenchOptions options, int senderDevices, long sent, long acked,
-                                 long recipientAcks, long firstSeen, long allSeen, Map<String, Long> errors,
-                                 long lost, long noReceipt, long partialReceipts, long otherDevice, long repeated,
-                                 long unmatched, long saturated, long unsent, long socketsClosed, long reconnects,
-                                 LatencySummary sendAck, LatencySummary ackToFirst, LatencySummary ackToLast,
-                                 ProjectionRate projectionRate) {
+public record ReceiptBenchReport(
+        BenchOptions options,
+        int senderDevices,
+        long sent,
+        long acked,
+        long recipientAcks,
+        long firstSeen,
+        long allSeen,
+        Map<String, Long> errors,
+        long lost,
+        long noReceipt,
+        long partialReceipts,
+        long otherDevice,
+        long repeated,
+        long unmatched,
+        long saturated,
+        long unsent,
+        long socketsClosed,
+        long reconnects,
+        LatencySummary sendAck,
+        LatencySummary ackToFirst,
+        LatencySummary ackToLast,
+        ProjectionRate projectionRate) {
 
     /** Growth of {@code socialink_projection_events_applied_total} between two scrapes. */
     public record ProjectionRate(double events, double seconds) {
@@ -50,21 +66,48 @@ public record ReceiptBenchReport(BenchOptions options, int senderDevices, long s
 
     public String toText() {
         StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT,
+        text.append(String.format(
+                Locale.ROOT,
                 "target %d msg/s for %ds (+%ds warm-up), %d senders x %d devices -> %d recipients, %d B%n",
-                options.rate(), options.duration().toSeconds(), options.warmup().toSeconds(), options.senders(),
-                senderDevices, options.recipients(), options.size()));
-        text.append(String.format(Locale.ROOT,
+                options.rate(),
+                options.duration().toSeconds(),
+                options.warmup().toSeconds(),
+                options.senders(),
+                senderDevices,
+                options.recipients(),
+                options.size()));
+        text.append(String.format(
+                Locale.ROOT,
                 "sent %d, 201 %d, recipient acks %d, receipt seen by first device %d, by all %d devices %d%n",
-                sent, acked, recipientAcks, firstSeen, senderDevices, allSeen));
-        text.append(String.format(Locale.ROOT,
+                sent,
+                acked,
+                recipientAcks,
+                firstSeen,
+                senderDevices,
+                allSeen));
+        text.append(String.format(
+                Locale.ROOT,
                 "errors %d%s, lost %d, no receipt %d, partial %d, repeated %d, unmatched %d, other-device %d,"
                         + " saturated %d, unsent %d, sockets closed %d, reconnects %d%n",
-                errorCount(), errors.isEmpty() ? "" : " " + new TreeMap<>(errors), lost, noReceipt, partialReceipts,
-                repeated, unmatched, otherDevice, saturated, unsent, socketsClosed, reconnects));
+                errorCount(),
+                errors.isEmpty() ? "" : " " + new TreeMap<>(errors),
+                lost,
+                noReceipt,
+                partialReceipts,
+                repeated,
+                unmatched,
+                otherDevice,
+                saturated,
+                unsent,
+                socketsClosed,
+                reconnects));
         if (projectionRate != null) {
-            text.append(String.format(Locale.ROOT, "status projection: %.0f events applied in %.1f s, %.1f events/s%n",
-                    projectionRate.events(), projectionRate.seconds(), projectionRate.perSecond()));
+            text.append(String.format(
+                    Locale.ROOT,
+                    "status projection: %.0f events applied in %.1f s, %.1f events/s%n",
+                    projectionRate.events(),
+                    projectionRate.seconds(),
+                    projectionRate.perSecond()));
         }
         text.append(BenchReport.line("send -> 201", sendAck));
         text.append(BenchReport.line("ack -> first", ackToFirst));
@@ -86,12 +129,22 @@ public record ReceiptBenchReport(BenchOptions options, int senderDevices, long s
                 .put("recipients", options.recipients())
                 .put("size", options.size())
                 .put("maxInFlight", options.maxInFlight());
-        json.put("sent", sent).put("acked", acked).put("recipientAcks", recipientAcks)
-                .put("firstSeen", firstSeen).put("allSeen", allSeen)
-                .put("errorCount", errorCount()).put("lost", lost).put("noReceipt", noReceipt)
-                .put("partialReceipts", partialReceipts).put("otherDevice", otherDevice).put("repeated", repeated)
-                .put("unmatched", unmatched).put("saturated", saturated).put("unsent", unsent)
-                .put("socketsClosed", socketsClosed).put("reconnects", reconnects);
+        json.put("sent", sent)
+                .put("acked", acked)
+                .put("recipientAcks", recipientAcks)
+                .put("firstSeen", firstSeen)
+                .put("allSeen", allSeen)
+                .put("errorCount", errorCount())
+                .put("lost", lost)
+                .put("noReceipt", noReceipt)
+                .put("partialReceipts", partialReceipts)
+                .put("otherDevice", otherDevice)
+                .put("repeated", repeated)
+                .put("unmatched", unmatched)
+                .put("saturated", saturated)
+                .put("unsent", unsent)
+                .put("socketsClosed", socketsClosed)
+                .put("reconnects", reconnects);
         ObjectNode errorNode = json.putObject("errors");
         new TreeMap<>(errors).forEach(errorNode::put);
         BenchReport.latency(json.putObject("sendAckMillis"), sendAck);
@@ -100,8 +153,10 @@ public record ReceiptBenchReport(BenchOptions options, int senderDevices, long s
         if (projectionRate == null) {
             json.putNull("projection");
         } else {
-            json.putObject("projection").put("eventsApplied", projectionRate.events())
-                    .put("seconds", projectionRate.seconds()).put("eventsPerSecond", projectionRate.perSecond());
+            json.putObject("projection")
+                    .put("eventsApplied", projectionRate.events())
+                    .put("seconds", projectionRate.seconds())
+                    .put("eventsPerSecond", projectionRate.perSecond());
         }
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json);
     }

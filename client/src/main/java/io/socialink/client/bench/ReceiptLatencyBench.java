@@ -9,7 +9,6 @@ import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
 import io.socialink.client.socket.SeenMessageIds;
-
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,8 +72,8 @@ public final class ReceiptLatencyBench {
         SocialinkClient client = http.client();
         PrometheusCounter projection = PrometheusCounter.fromEnvironment(http.http(), PROJECTION_COUNTER);
         List<DeviceSocket> sockets = new ArrayList<>();
-        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(
-                LoadGenerator.daemonThreads("bench-progress"));
+        ScheduledExecutorService progress =
+                Executors.newSingleThreadScheduledExecutor(LoadGenerator.daemonThreads("bench-progress"));
         try {
             String run = BenchDevices.runId("rcpt");
             List<List<DeviceCredentials>> senders = registerSenders(client, run + "-s");
@@ -85,13 +84,18 @@ public final class ReceiptLatencyBench {
             for (List<DeviceCredentials> devices : senders) {
                 for (int observer = 0; observer < devices.size(); observer++) {
                     DeviceCredentials device = devices.get(observer);
-                    sockets.add(DeviceSocket.connect(client, device, new SenderDevice(device, observer),
-                            new SeenMessageIds()));
+                    sockets.add(DeviceSocket.connect(
+                            client, device, new SenderDevice(device, observer), new SeenMessageIds()));
                 }
             }
             BenchDevices.awaitQueueEmpty(sockets, QUEUE_EMPTY_TIMEOUT);
-            out.printf(Locale.ROOT, "registered %d senders with %d devices each and %d recipients (%s), sending %d"
-                            + " messages%n", senders.size(), SENDER_DEVICES, recipients.size(), run,
+            out.printf(
+                    Locale.ROOT,
+                    "registered %d senders with %d devices each and %d recipients (%s), sending %d" + " messages%n",
+                    senders.size(),
+                    SENDER_DEVICES,
+                    recipients.size(),
+                    run,
                     options.totalMessages());
             out.flush();
             double appliedBefore = projection.read();
@@ -99,9 +103,10 @@ public final class ReceiptLatencyBench {
             long unsent = send(client, senders, recipients, progress);
             double appliedAfter = projection.read();
             long scrapedAfter = System.nanoTime();
-            ReceiptBenchReport.ProjectionRate rate = Double.isNaN(appliedBefore) || Double.isNaN(appliedAfter) ? null
-                    : new ReceiptBenchReport.ProjectionRate(appliedAfter - appliedBefore,
-                    (scrapedAfter - scrapedBefore) / 1e9);
+            ReceiptBenchReport.ProjectionRate rate = Double.isNaN(appliedBefore) || Double.isNaN(appliedAfter)
+                    ? null
+                    : new ReceiptBenchReport.ProjectionRate(
+                            appliedAfter - appliedBefore, (scrapedAfter - scrapedBefore) / 1e9);
             return report(unsent, rate);
         } finally {
             closedSockets.finishing();
@@ -125,19 +130,27 @@ public final class ReceiptLatencyBench {
     }
 
     /** Returns the scheduled messages never sent. */
-    private long send(SocialinkClient client, List<List<DeviceCredentials>> senders,
-                      List<DeviceCredentials> recipients, ScheduledExecutorService progress)
+    private long send(
+            SocialinkClient client,
+            List<List<DeviceCredentials>> senders,
+            List<DeviceCredentials> recipients,
+            ScheduledExecutorService progress)
             throws InterruptedException {
         long start = System.nanoTime() + START_DELAY.toNanos();
         measureStartNanos = start + options.warmup().toNanos();
         measureEndNanos = measureStartNanos + options.duration().toNanos();
         long fireDeadline = measureEndNanos + options.drainTimeout().toNanos();
-        progress.scheduleAtFixedRate(new ReceiptProgress(start), PROGRESS_INTERVAL.toNanos(),
-                PROGRESS_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
+        progress.scheduleAtFixedRate(
+                new ReceiptProgress(start),
+                PROGRESS_INTERVAL.toNanos(),
+                PROGRESS_INTERVAL.toNanos(),
+                TimeUnit.NANOSECONDS);
 
-        OpenLoopScheduler scheduler = new OpenLoopScheduler(options.rate(), options.totalMessages(),
-                System::nanoTime, LockSupport::parkNanos);
-        long firedCount = scheduler.run(start, fireDeadline,
+        OpenLoopScheduler scheduler = new OpenLoopScheduler(
+                options.rate(), options.totalMessages(), System::nanoTime, LockSupport::parkNanos);
+        long firedCount = scheduler.run(
+                start,
+                fireDeadline,
                 (sequence, intended) -> fire(client, senders, recipients, sequence, intended, fireDeadline));
 
         // every send completes or times out within the request timeout
@@ -150,8 +163,13 @@ public final class ReceiptLatencyBench {
         return options.totalMessages() - firedCount;
     }
 
-    private boolean fire(SocialinkClient client, List<List<DeviceCredentials>> senders,
-                         List<DeviceCredentials> recipients, long sequence, long intended, long deadline)
+    private boolean fire(
+            SocialinkClient client,
+            List<List<DeviceCredentials>> senders,
+            List<DeviceCredentials> recipients,
+            long sequence,
+            long intended,
+            long deadline)
             throws InterruptedException {
         if (!slots.acquire(deadline)) {
             return false;
@@ -164,13 +182,21 @@ public final class ReceiptLatencyBench {
         boolean measured = intended - measureStartNanos >= 0;
         byte[] payload = BenchPayload.encode(sequence, intended, options.size());
         List<OutgoingCopy> copies = new ArrayList<>();
-        copies.add(new OutgoingCopy(recipient.userId(), recipient.deviceId(), recipient.registrationId(),
-                OutgoingCopy.DEFAULT_TYPE, payload));
+        copies.add(new OutgoingCopy(
+                recipient.userId(),
+                recipient.deviceId(),
+                recipient.registrationId(),
+                OutgoingCopy.DEFAULT_TYPE,
+                payload));
         for (int d = 0; d < sender.size(); d++) {
             if (d != sending) {
                 DeviceCredentials sibling = sender.get(d);
-                copies.add(new OutgoingCopy(sibling.userId(), sibling.deviceId(), sibling.registrationId(),
-                        OutgoingCopy.DEFAULT_TYPE, payload));
+                copies.add(new OutgoingCopy(
+                        sibling.userId(),
+                        sibling.deviceId(),
+                        sibling.registrationId(),
+                        OutgoingCopy.DEFAULT_TYPE,
+                        payload));
             }
         }
         fired.increment();
@@ -238,8 +264,7 @@ public final class ReceiptLatencyBench {
         }
 
         @Override
-        public void onEnvelope(Envelope envelope) {
-        }
+        public void onEnvelope(Envelope envelope) {}
 
         @Override
         public void onEvent(DeviceEvent event) {
@@ -249,7 +274,8 @@ public final class ReceiptLatencyBench {
                 return;
             }
             String target = event.attributes().get("targetMessageId");
-            String about = event.attributes().get("userId") + "." + event.attributes().get("deviceId");
+            String about =
+                    event.attributes().get("userId") + "." + event.attributes().get("deviceId");
             UUID targetId;
             try {
                 targetId = UUID.fromString(String.valueOf(target));
@@ -296,12 +322,28 @@ public final class ReceiptLatencyBench {
         for (int seen = 1; seen <= SENDER_DEVICES; seen++) {
             measuredFirst += bySeen[seen];
         }
-        return new ReceiptBenchReport(options, SENDER_DEVICES, measuredSent.sum(), measuredAcked.sum(),
-                measuredRecipientAcks.sum(), measuredFirst, bySeen[SENDER_DEVICES], errors.snapshot(),
-                messages.lost(), bySeen[0], partial, receipts.otherDevice(), receipts.repeated(), receipts.unmatched(),
-                slots.saturated(), unsent, closedSockets.count(), closedSockets.reconnects(),
+        return new ReceiptBenchReport(
+                options,
+                SENDER_DEVICES,
+                measuredSent.sum(),
+                measuredAcked.sum(),
+                measuredRecipientAcks.sum(),
+                measuredFirst,
+                bySeen[SENDER_DEVICES],
+                errors.snapshot(),
+                messages.lost(),
+                bySeen[0],
+                partial,
+                receipts.otherDevice(),
+                receipts.repeated(),
+                receipts.unmatched(),
+                slots.saturated(),
+                unsent,
+                closedSockets.count(),
+                closedSockets.reconnects(),
                 LatencySummary.of(sendAck.cumulative()),
-                LatencySummary.of(ackToFirst.cumulative()), LatencySummary.of(ackToLast.cumulative()),
+                LatencySummary.of(ackToFirst.cumulative()),
+                LatencySummary.of(ackToLast.cumulative()),
                 projectionRate);
     }
 
@@ -325,13 +367,23 @@ public final class ReceiptLatencyBench {
             LatencySummary last = LatencySummary.of(ackToLast.cumulative());
             long errorCount = errors.total();
             String phase = ProgressLine.phase(now, measureStartNanos, measureEndNanos);
-            out.printf(Locale.ROOT, "[%4ds %-7s] sent %.0f/s recipient acks %.0f/s receipts %.0f/s | ack->first"
+            out.printf(
+                    Locale.ROOT,
+                    "[%4ds %-7s] sent %.0f/s recipient acks %.0f/s receipts %.0f/s | ack->first"
                             + " p50 %.2f p99 %.2f ms | ack->last p50 %.2f p99 %.2f ms | errors %d, in flight %d,"
                             + " awaiting receipts %d%n",
-                    elapsedSeconds, phase, (firedNow - lastFired) / seconds,
-                    (acksNow - lastAcks) / seconds, (firstNow - lastFirst) / seconds, first.p50Millis(),
-                    first.p99Millis(), last.p50Millis(), last.p99Millis(), errorCount,
-                    slots.inFlight(), receipts.incomplete());
+                    elapsedSeconds,
+                    phase,
+                    (firedNow - lastFired) / seconds,
+                    (acksNow - lastAcks) / seconds,
+                    (firstNow - lastFirst) / seconds,
+                    first.p50Millis(),
+                    first.p99Millis(),
+                    last.p50Millis(),
+                    last.p99Millis(),
+                    errorCount,
+                    slots.inFlight(),
+                    receipts.incomplete());
             out.flush();
             lastFired = firedNow;
             lastAcks = acksNow;

@@ -5,7 +5,6 @@ import io.socialink.client.api.GroupSendResult;
 import io.socialink.client.api.KeyPackageClaim;
 import io.socialink.client.api.KeyPackageCount;
 import io.socialink.client.mls.MlsDeliveryService;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

@@ -2,18 +2,19 @@ package io.socialink.client.cli;
 
 import io.socialink.client.bench.BenchReport;
 import io.socialink.client.bench.LoadGenerator;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Runs the open-loop load generator against a local gateway and prints (and optionally writes) its report. */
-@Command(name = "bench", description = "Open-loop load test of a local gateway: fixed-rate sends to fresh devices, "
-        + "send->201 and send->socket latency from the intended send time.")
+@Command(
+        name = "bench",
+        description = "Open-loop load test of a local gateway: fixed-rate sends to fresh devices, "
+                + "send->201 and send->socket latency from the intended send time.")
 final class BenchCommand implements Callable<Integer> {
 
     @Spec

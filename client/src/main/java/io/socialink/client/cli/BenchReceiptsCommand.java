@@ -2,20 +2,21 @@ package io.socialink.client.cli;
 
 import io.socialink.client.bench.ReceiptBenchReport;
 import io.socialink.client.bench.ReceiptLatencyBench;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Runs the open-loop receipt latency benchmark against a local gateway and prints (and optionally writes) it. */
-@Command(name = "bench-receipts", description = "Open-loop receipt benchmark of a local gateway: senders with two "
-        + "connected devices each send at a fixed rate to connected recipients; the delay from a recipient's ack "
-        + "to the \"delivered\" receipt on the first and on both sender devices, and the status projection's "
-        + "events/s from the gateway's metrics.")
+@Command(
+        name = "bench-receipts",
+        description = "Open-loop receipt benchmark of a local gateway: senders with two "
+                + "connected devices each send at a fixed rate to connected recipients; the delay from a recipient's ack "
+                + "to the \"delivered\" receipt on the first and on both sender devices, and the status projection's "
+                + "events/s from the gateway's metrics.")
 final class BenchReceiptsCommand implements Callable<Integer> {
 
     @Spec

@@ -9,8 +9,7 @@ import java.util.function.Supplier;
 /** How the bench commands hand over a finished report; infra/bench/summarize*.py read the JSON file. */
 final class BenchReports {
 
-    private BenchReports() {
-    }
+    private BenchReports() {}
 
     /** Prints the text report, then writes the JSON one if {@code json} was given. */
     static void print(PrintWriter out, String text, Path json, Supplier<String> jsonReport) throws IOException {

@@ -1,8 +1,7 @@
 package io.socialink.client.cli;
 
-import picocli.CommandLine.Option;
-
 import java.net.URI;
+import picocli.CommandLine.Option;
 
 /**
  * The gateway every bench command loads. Loopback only by default: a bench is a load test, and pointing one at a
@@ -10,7 +9,10 @@ import java.net.URI;
  */
 final class BenchServerOptions {
 
-    @Option(names = "--server", defaultValue = "http://localhost:8080", paramLabel = "URL",
+    @Option(
+            names = "--server",
+            defaultValue = "http://localhost:8080",
+            paramLabel = "URL",
             description = "Gateway URL, loopback only unless --allow-remote (default: ${DEFAULT-VALUE}).")
     URI server;
 

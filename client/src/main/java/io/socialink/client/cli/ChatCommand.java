@@ -4,12 +4,6 @@ import io.socialink.client.signal.SecureMessenger;
 import io.socialink.client.socket.CloseStatus;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.store.StoredProfile;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,6 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * A two-way end-to-end encrypted chat: each line read from stdin is sent, encrypted, to every device of the other
@@ -25,8 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * as {@code <sentAt> <sender userId.deviceId> <messageId> <text>}. A lost connection is connected again by itself.
  * Ends at end of input (exit 0) or when the socket stopped for good (exit 1: replaced, device removed).
  */
-@Command(name = "chat", description = "Two-way encrypted chat: stdin lines are sent, incoming messages printed, "
-        + "until end of input.")
+@Command(
+        name = "chat",
+        description =
+                "Two-way encrypted chat: stdin lines are sent, incoming messages printed, " + "until end of input.")
 final class ChatCommand implements Callable<Integer> {
 
     @Spec
@@ -48,8 +49,10 @@ final class ChatCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch closed = new CountDownLatch(1);
         try (SecureMessenger messenger = profileOptions.messenger(profile);
-             DeviceSocket socket = DeviceSocket.connect(profileOptions.client(profile), profile.credentials(),
-                     messenger.listener(new ListenCommand.Printer(out, err, new AtomicInteger(), closed)))) {
+                DeviceSocket socket = DeviceSocket.connect(
+                        profileOptions.client(profile),
+                        profile.credentials(),
+                        messenger.listener(new ListenCommand.Printer(out, err, new AtomicInteger(), closed)))) {
             err.println("chatting as " + profile.credentials().address() + " with " + peer
                     + "; end input (Ctrl-D) to leave");
             err.flush();

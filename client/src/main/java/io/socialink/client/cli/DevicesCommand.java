@@ -3,14 +3,13 @@ package io.socialink.client.cli;
 import io.socialink.client.api.DeviceInfo;
 import io.socialink.client.api.DeviceList;
 import io.socialink.client.store.StoredProfile;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Lists a user's active devices, one line each: {@code userId.deviceId registrationId=N createdAt=T}. */
 @Command(name = "devices", description = "List the active devices of a user.")

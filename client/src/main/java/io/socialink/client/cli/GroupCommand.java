@@ -13,13 +13,6 @@ import io.socialink.client.socket.CloseStatus;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.Envelope;
 import io.socialink.client.store.StoredProfile;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -33,13 +26,21 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * MLS group chat. Groups live in the memory of the process (bcmls cannot save a group), so the {@code chat}
  * subcommand is the process that holds them: it creates a group or waits for a Welcome, then sends every stdin line
  * to the group and prints what arrives.
  */
-@Command(name = "group", description = "MLS group chat (groups live in this process's memory).",
+@Command(
+        name = "group",
+        description = "MLS group chat (groups live in this process's memory).",
         subcommands = {GroupCommand.Chat.class})
 final class GroupCommand implements Runnable {
 
@@ -73,11 +74,16 @@ final class GroupCommand implements Runnable {
         @Mixin
         ProfileOptions profileOptions;
 
-        @Option(names = "--create", paramLabel = "GROUP",
+        @Option(
+                names = "--create",
+                paramLabel = "GROUP",
                 description = "Create this group (a base64url group id, or a name that is turned into one).")
         String create;
 
-        @Option(names = "--add", split = ",", paramLabel = "USER",
+        @Option(
+                names = "--add",
+                split = ",",
+                paramLabel = "USER",
                 description = "Users to add right after --create, in one commit (comma separated).")
         List<String> add;
 
@@ -87,11 +93,17 @@ final class GroupCommand implements Runnable {
         @Option(names = "--group", paramLabel = "GROUP", description = "With --join: the group to wait for.")
         String group;
 
-        @Option(names = "--wait", defaultValue = "300", paramLabel = "SECONDS",
+        @Option(
+                names = "--wait",
+                defaultValue = "300",
+                paramLabel = "SECONDS",
                 description = "With --join: how long to wait for the Welcome (default: ${DEFAULT-VALUE}).")
         int waitSeconds;
 
-        @Option(names = "--key-packages", defaultValue = "0", paramLabel = "N",
+        @Option(
+                names = "--key-packages",
+                defaultValue = "0",
+                paramLabel = "N",
                 description = "One-time KeyPackages to upload besides a fresh last-resort one (default: "
                         + "${DEFAULT-VALUE}: their secrets die with this process, and the directory would hand "
                         + "leftover ones out to the next run, which could not join with them).")
@@ -114,16 +126,19 @@ final class GroupCommand implements Runnable {
             SocialinkClient client = profileOptions.client(profile);
             Printer printer = new Printer(out, err);
             try (MlsGroups groups = MlsGroups.forDevice(client, profile.credentials(), printer);
-                 SecureMessenger messenger = profileOptions.messenger(profile);
-                 DeviceSocket socket = DeviceSocket.connect(client, profile.credentials(), groups.socketListener(
-                         messenger.listener(new ListenCommand.Printer(out, err, new AtomicInteger(),
-                                 new CountDownLatch(1)))))) {
+                    SecureMessenger messenger = profileOptions.messenger(profile);
+                    DeviceSocket socket = DeviceSocket.connect(
+                            client,
+                            profile.credentials(),
+                            groups.socketListener(messenger.listener(new ListenCommand.Printer(
+                                    out, err, new AtomicInteger(), new CountDownLatch(1)))))) {
                 groups.publishKeyPackages(keyPackages);
                 String groupId = create != null ? start(groups, err) : awaitWelcome(printer, err);
                 if (groupId == null) {
                     throw new IllegalStateException("no Welcome within " + waitSeconds + " s");
                 }
-                err.println("chatting in [" + groupId + "] as " + profile.credentials().address()
+                err.println("chatting in [" + groupId + "] as "
+                        + profile.credentials().address()
                         + "; /add u1,u2  /remove u  /update  /members  /leave; end input (Ctrl-D) to stop");
                 err.flush();
                 chat(groups, groupId, socket, err);
@@ -163,8 +178,7 @@ final class GroupCommand implements Runnable {
             }
         }
 
-        private void chat(MlsGroups groups, String groupId, DeviceSocket socket, PrintWriter err)
-                throws IOException {
+        private void chat(MlsGroups groups, String groupId, DeviceSocket socket, PrintWriter err) throws IOException {
             String line;
             while ((line = input.readLine()) != null) {
                 if (!socket.isOpen() || !groups.isMember(groupId)) {
@@ -191,12 +205,15 @@ final class GroupCommand implements Runnable {
             String argument = words.length > 1 ? words[1].strip() : "";
             switch (words[0]) {
                 case "/add" -> {
-                    List<String> users = Arrays.stream(argument.split("[,\\s]+")).filter(u -> !u.isEmpty()).toList();
+                    List<String> users = Arrays.stream(argument.split("[,\\s]+"))
+                            .filter(u -> !u.isEmpty())
+                            .toList();
                     err.println("[" + groupId + "] added " + String.join(",", users) + ", epoch "
                             + groups.add(groupId, users));
                 }
-                case "/remove" -> err.println("[" + groupId + "] removed " + argument + ", epoch "
-                        + groups.remove(groupId, argument));
+                case "/remove" ->
+                    err.println(
+                            "[" + groupId + "] removed " + argument + ", epoch " + groups.remove(groupId, argument));
                 case "/update" -> err.println("[" + groupId + "] keys updated, epoch " + groups.update(groupId));
                 case "/members" -> err.println("[" + groupId + "] " + String.join(" ", groups.members(groupId)));
                 case "/leave" -> {

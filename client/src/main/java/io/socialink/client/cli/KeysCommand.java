@@ -3,19 +3,24 @@ package io.socialink.client.cli;
 import io.socialink.client.keys.PreKeyStats;
 import io.socialink.client.signal.SecureMessenger;
 import io.socialink.client.store.StoredProfile;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Key directory maintenance of a stored device: prekey stats, refill, rotation and deactivation. */
-@Command(name = "keys", description = "Key directory maintenance of a stored device.",
-        subcommands = {KeysCommand.Stats.class, KeysCommand.Refill.class, KeysCommand.Rotate.class,
-                KeysCommand.Deactivate.class})
+@Command(
+        name = "keys",
+        description = "Key directory maintenance of a stored device.",
+        subcommands = {
+            KeysCommand.Stats.class,
+            KeysCommand.Refill.class,
+            KeysCommand.Rotate.class,
+            KeysCommand.Deactivate.class
+        })
 final class KeysCommand implements Runnable {
 
     @Spec
@@ -82,8 +87,10 @@ final class KeysCommand implements Runnable {
         }
     }
 
-    @Command(name = "deactivate", description = "Remove a device of this user (default: this device) from its "
-            + "device list; its credentials stop working.")
+    @Command(
+            name = "deactivate",
+            description = "Remove a device of this user (default: this device) from its "
+                    + "device list; its credentials stop working.")
     static final class Deactivate implements Callable<Integer> {
 
         @Mixin
@@ -95,8 +102,11 @@ final class KeysCommand implements Runnable {
         @Override
         public Integer call() {
             StoredProfile profile = profileOptions.load();
-            profileOptions.client(profile).deactivate(profile.credentials(),
-                    deviceId != null ? deviceId : profile.credentials().deviceId());
+            profileOptions
+                    .client(profile)
+                    .deactivate(
+                            profile.credentials(),
+                            deviceId != null ? deviceId : profile.credentials().deviceId());
             return 0;
         }
     }

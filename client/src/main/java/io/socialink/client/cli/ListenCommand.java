@@ -11,12 +11,6 @@ import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
 import io.socialink.client.store.StoredProfile;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,6 +19,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Connects the device's socket, decrypts each envelope and prints {@code <sentAt> <sender userId.deviceId>
@@ -48,7 +47,9 @@ final class ListenCommand implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", description = "Exit after N envelopes.")
     Integer count;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
             description = "Exit after this many seconds (non-zero if --count was not reached).")
     Long timeoutSeconds;
 
@@ -112,8 +113,7 @@ final class ListenCommand implements Callable<Integer> {
                     decrypting.onReconnected(attempt);
                 }
             };
-            DeviceSocket socket = DeviceSocket.connect(profileOptions.client(profile), profile.credentials(),
-                    listener);
+            DeviceSocket socket = DeviceSocket.connect(profileOptions.client(profile), profile.credentials(), listener);
             boolean finished;
             if (timeoutSeconds != null) {
                 finished = done.await(timeoutSeconds, TimeUnit.SECONDS);

@@ -4,10 +4,9 @@ import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.signal.SecureMessenger;
 import io.socialink.client.store.SignalFileStore;
 import io.socialink.client.store.StoredProfile;
+import java.net.URI;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.net.URI;
 
 /** Selects a stored device ({@code --as}) and, optionally, another server than the one it registered with. */
 final class ProfileOptions {

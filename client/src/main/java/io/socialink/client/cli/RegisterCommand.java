@@ -7,14 +7,13 @@ import io.socialink.client.keys.RegistrationKeys;
 import io.socialink.client.store.CredentialStore;
 import io.socialink.client.store.SignalFileStore;
 import io.socialink.client.store.StoredProfile;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.net.URI;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Registers a new device of a user with freshly generated libsignal keys (identity, signed EC prekey, Kyber
@@ -33,11 +32,17 @@ final class RegisterCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "NAME", description = "Profile name (default: the user id).")
     String profile;
 
-    @Option(names = "--server", paramLabel = "URL", defaultValue = "http://localhost:8080",
+    @Option(
+            names = "--server",
+            paramLabel = "URL",
+            defaultValue = "http://localhost:8080",
             description = "Gateway URL (default: ${DEFAULT-VALUE}).")
     URI server;
 
-    @Option(names = "--prekeys", defaultValue = "100", paramLabel = "N",
+    @Option(
+            names = "--prekeys",
+            defaultValue = "100",
+            paramLabel = "N",
             description = "One-time EC and Kyber prekeys to register, 0..100 (default: ${DEFAULT-VALUE}).")
     int oneTimePreKeys;
 

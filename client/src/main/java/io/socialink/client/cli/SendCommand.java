@@ -3,22 +3,23 @@ package io.socialink.client.cli;
 import io.socialink.client.api.SendResult;
 import io.socialink.client.signal.SecureMessenger;
 import io.socialink.client.store.StoredProfile;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Sends a text, end-to-end encrypted once per device, to every device of a user and to the sender's other devices;
  * prints the messageId.
  */
-@Command(name = "send", description = "Send an encrypted text to all devices of a user (and your other devices); "
-        + "prints the messageId.")
+@Command(
+        name = "send",
+        description =
+                "Send an encrypted text to all devices of a user (and your other devices); " + "prints the messageId.")
 final class SendCommand implements Callable<Integer> {
 
     @Spec
@@ -33,7 +34,9 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--text", required = true, paramLabel = "TEXT", description = "The message text.")
     String text;
 
-    @Option(names = "--idempotency-key", paramLabel = "KEY",
+    @Option(
+            names = "--idempotency-key",
+            paramLabel = "KEY",
             description = "Reuse a key to retry a send without duplicating it (default: random).")
     String idempotencyKey;
 

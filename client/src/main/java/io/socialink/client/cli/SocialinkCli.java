@@ -1,21 +1,34 @@
 package io.socialink.client.cli;
 
 import io.socialink.client.api.ProblemException;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * The {@code socialink} command line: register, devices, send, listen, chat, keys, bench, bench-keys and group. Errors
  * print the problem's title and detail on stderr and exit 1; usage errors exit 2 (picocli's convention).
  */
-@Command(name = "socialink", mixinStandardHelpOptions = true, version = "socialink client 0.1",
+@Command(
+        name = "socialink",
+        mixinStandardHelpOptions = true,
+        version = "socialink client 0.1",
         description = "Reference client of Socialink Messaging.",
-        subcommands = {RegisterCommand.class, DevicesCommand.class, SendCommand.class, ListenCommand.class,
-                ChatCommand.class, KeysCommand.class, BenchCommand.class, BenchReceiptsCommand.class,
-                BenchKeysCommand.class, BenchGroupCommand.class, BenchFaultsCommand.class, GroupCommand.class})
+        subcommands = {
+            RegisterCommand.class,
+            DevicesCommand.class,
+            SendCommand.class,
+            ListenCommand.class,
+            ChatCommand.class,
+            KeysCommand.class,
+            BenchCommand.class,
+            BenchReceiptsCommand.class,
+            BenchKeysCommand.class,
+            BenchGroupCommand.class,
+            BenchFaultsCommand.class,
+            GroupCommand.class
+        })
 public final class SocialinkCli implements Runnable {
 
     @CommandLine.Spec

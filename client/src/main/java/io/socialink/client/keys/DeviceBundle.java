@@ -7,8 +7,14 @@ import java.util.Objects;
  * EC prekey, a one-time EC prekey (null when it has none left) and a Kyber prekey (one-time, or the last-resort
  * key when {@code pqLastResort}).
  */
-public record DeviceBundle(int deviceId, int registrationId, byte[] identityKey, PublicPreKey signedPreKey,
-                           PublicPreKey preKey, PublicPreKey pqPreKey, boolean pqLastResort) {
+public record DeviceBundle(
+        int deviceId,
+        int registrationId,
+        byte[] identityKey,
+        PublicPreKey signedPreKey,
+        PublicPreKey preKey,
+        PublicPreKey pqPreKey,
+        boolean pqLastResort) {
 
     public DeviceBundle {
         Objects.requireNonNull(identityKey, "identityKey");

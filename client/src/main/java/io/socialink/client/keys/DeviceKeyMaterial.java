@@ -1,22 +1,27 @@
 package io.socialink.client.keys;
 
+import java.util.List;
 import org.signal.libsignal.protocol.IdentityKeyPair;
 import org.signal.libsignal.protocol.state.KyberPreKeyRecord;
 import org.signal.libsignal.protocol.state.PreKeyRecord;
 import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
 import org.signal.libsignal.protocol.util.KeyHelper;
 
-import java.util.List;
-
 /**
  * Everything a new device generates before it registers, private halves included: identity key pair,
  * registration id, signed EC prekey, Kyber last-resort prekey and the one-time EC and Kyber prekeys, plus the next
  * free key ids. Kyber one-time and last-resort keys share one id space, as they share libsignal's store.
  */
-public record DeviceKeyMaterial(IdentityKeyPair identity, int registrationId, SignedPreKeyRecord signedPreKey,
-                                KyberPreKeyRecord pqLastResortPreKey, List<PreKeyRecord> preKeys,
-                                List<KyberPreKeyRecord> pqPreKeys, int nextPreKeyId, int nextPqPreKeyId,
-                                int nextSignedPreKeyId) {
+public record DeviceKeyMaterial(
+        IdentityKeyPair identity,
+        int registrationId,
+        SignedPreKeyRecord signedPreKey,
+        KyberPreKeyRecord pqLastResortPreKey,
+        List<PreKeyRecord> preKeys,
+        List<KyberPreKeyRecord> pqPreKeys,
+        int nextPreKeyId,
+        int nextPqPreKeyId,
+        int nextSignedPreKeyId) {
 
     public DeviceKeyMaterial {
         preKeys = List.copyOf(preKeys);
@@ -42,16 +47,27 @@ public record DeviceKeyMaterial(IdentityKeyPair identity, int registrationId, Si
         List<PreKeyRecord> preKeys = generator.preKeys(preKeyId, oneTimePreKeys);
         int pqPreKeyId = PreKeyGenerator.nextKeyId(lastResortId);
         List<KyberPreKeyRecord> pqPreKeys = generator.kyberPreKeys(identity, pqPreKeyId, oneTimePreKeys);
-        return new DeviceKeyMaterial(identity, KeyHelper.generateRegistrationId(false), signed, lastResort, preKeys,
-                pqPreKeys, advance(preKeyId, oneTimePreKeys), advance(pqPreKeyId, oneTimePreKeys),
+        return new DeviceKeyMaterial(
+                identity,
+                KeyHelper.generateRegistrationId(false),
+                signed,
+                lastResort,
+                preKeys,
+                pqPreKeys,
+                advance(preKeyId, oneTimePreKeys),
+                advance(pqPreKeyId, oneTimePreKeys),
                 PreKeyGenerator.nextKeyId(signedId));
     }
 
     /** The public halves, as registered with the key directory. */
     public RegistrationKeys publicKeys() {
-        return new RegistrationKeys(registrationId, identity.getPublicKey().serialize(),
-                PreKeyGenerator.publicKey(signedPreKey), PreKeyGenerator.publicKey(pqLastResortPreKey),
-                PreKeyGenerator.publicPreKeys(preKeys), PreKeyGenerator.publicKyberPreKeys(pqPreKeys));
+        return new RegistrationKeys(
+                registrationId,
+                identity.getPublicKey().serialize(),
+                PreKeyGenerator.publicKey(signedPreKey),
+                PreKeyGenerator.publicKey(pqLastResortPreKey),
+                PreKeyGenerator.publicPreKeys(preKeys),
+                PreKeyGenerator.publicKyberPreKeys(pqPreKeys));
     }
 
     private static int advance(int id, int steps) {

@@ -1,5 +1,9 @@
 package io.socialink.client.keys;
 
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.signal.libsignal.protocol.IdentityKeyPair;
 import org.signal.libsignal.protocol.InvalidKeyException;
 import org.signal.libsignal.protocol.ecc.ECKeyPair;
@@ -8,11 +12,6 @@ import org.signal.libsignal.protocol.kem.KEMKeyType;
 import org.signal.libsignal.protocol.state.KyberPreKeyRecord;
 import org.signal.libsignal.protocol.state.PreKeyRecord;
 import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
-
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Generates prekeys with libsignal and signs them the way the key directory checks them: XEdDSA by the device's
@@ -50,13 +49,15 @@ public final class PreKeyGenerator {
 
     public SignedPreKeyRecord signedPreKey(IdentityKeyPair identity, int keyId) {
         ECKeyPair pair = ECKeyPair.generate();
-        byte[] signature = identity.getPrivateKey().calculateSignature(pair.getPublicKey().serialize());
+        byte[] signature =
+                identity.getPrivateKey().calculateSignature(pair.getPublicKey().serialize());
         return new SignedPreKeyRecord(keyId, clock.millis(), pair, signature);
     }
 
     public KyberPreKeyRecord kyberPreKey(IdentityKeyPair identity, int keyId) {
         KEMKeyPair pair = KEMKeyPair.generate(KEMKeyType.KYBER_1024);
-        byte[] signature = identity.getPrivateKey().calculateSignature(pair.getPublicKey().serialize());
+        byte[] signature =
+                identity.getPrivateKey().calculateSignature(pair.getPublicKey().serialize());
         return new KyberPreKeyRecord(keyId, clock.millis(), pair, signature);
     }
 
@@ -84,7 +85,8 @@ public final class PreKeyGenerator {
 
     public static PublicPreKey publicKey(PreKeyRecord record) {
         try {
-            return new PublicPreKey(record.getId(), record.getKeyPair().getPublicKey().serialize(), null);
+            return new PublicPreKey(
+                    record.getId(), record.getKeyPair().getPublicKey().serialize(), null);
         } catch (InvalidKeyException e) {
             throw new IllegalStateException("unreadable prekey " + record.getId(), e);
         }
@@ -92,8 +94,8 @@ public final class PreKeyGenerator {
 
     public static PublicPreKey publicKey(SignedPreKeyRecord record) {
         try {
-            return new PublicPreKey(record.getId(), record.getKeyPair().getPublicKey().serialize(),
-                    record.getSignature());
+            return new PublicPreKey(
+                    record.getId(), record.getKeyPair().getPublicKey().serialize(), record.getSignature());
         } catch (InvalidKeyException e) {
             throw new IllegalStateException("unreadable signed prekey " + record.getId(), e);
         }
@@ -101,8 +103,8 @@ public final class PreKeyGenerator {
 
     public static PublicPreKey publicKey(KyberPreKeyRecord record) {
         try {
-            return new PublicPreKey(record.getId(), record.getKeyPair().getPublicKey().serialize(),
-                    record.getSignature());
+            return new PublicPreKey(
+                    record.getId(), record.getKeyPair().getPublicKey().serialize(), record.getSignature());
         } catch (InvalidKeyException e) {
             throw new IllegalStateException("unreadable Kyber prekey " + record.getId(), e);
         }

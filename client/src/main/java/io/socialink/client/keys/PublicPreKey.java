@@ -16,7 +16,8 @@ public record PublicPreKey(int keyId, byte[] publicKey, byte[] signature) {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof PublicPreKey that && keyId == that.keyId
+        return other instanceof PublicPreKey that
+                && keyId == that.keyId
                 && java.util.Arrays.equals(publicKey, that.publicKey)
                 && java.util.Arrays.equals(signature, that.signature);
     }
@@ -28,6 +29,7 @@ public record PublicPreKey(int keyId, byte[] publicKey, byte[] signature) {
 
     @Override
     public String toString() {
-        return "PublicPreKey[" + keyId + ", " + Base64.getEncoder().encodeToString(publicKey).substring(0, 8) + "..]";
+        return "PublicPreKey[" + keyId + ", "
+                + Base64.getEncoder().encodeToString(publicKey).substring(0, 8) + "..]";
     }
 }

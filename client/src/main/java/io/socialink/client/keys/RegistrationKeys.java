@@ -7,9 +7,13 @@ import java.util.Objects;
  * The public key material a device registers with (the body of {@code POST /api/v1/keys/register}): its identity
  * key, registration id, signed EC prekey, Kyber last-resort prekey and one-time EC and Kyber prekeys.
  */
-public record RegistrationKeys(int registrationId, byte[] identityKey, PublicPreKey signedPreKey,
-                               PublicPreKey pqLastResortPreKey, List<PublicPreKey> preKeys,
-                               List<PublicPreKey> pqPreKeys) {
+public record RegistrationKeys(
+        int registrationId,
+        byte[] identityKey,
+        PublicPreKey signedPreKey,
+        PublicPreKey pqLastResortPreKey,
+        List<PublicPreKey> preKeys,
+        List<PublicPreKey> pqPreKeys) {
 
     public RegistrationKeys {
         Objects.requireNonNull(identityKey, "identityKey");

@@ -14,8 +14,7 @@ final class Bcmls {
 
     private static final ReentrantLock LOCK = new ReentrantLock();
 
-    private Bcmls() {
-    }
+    private Bcmls() {}
 
     static <T> T call(Callable<T> work) throws Exception {
         LOCK.lock();

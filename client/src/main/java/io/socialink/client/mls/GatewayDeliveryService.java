@@ -6,7 +6,6 @@ import io.socialink.client.api.KeyPackageClaim;
 import io.socialink.client.api.KeyPackageCount;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;

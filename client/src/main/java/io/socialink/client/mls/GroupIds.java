@@ -13,8 +13,7 @@ public final class GroupIds {
     public static final int MAX_BYTES = 64;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private GroupIds() {
-    }
+    private GroupIds() {}
 
     /** The group id bytes; an {@link IllegalArgumentException} when {@code groupId} is not a canonical id. */
     public static byte[] decode(String groupId) {

@@ -4,7 +4,6 @@ import io.socialink.client.api.GroupMembersAdded;
 import io.socialink.client.api.GroupSendResult;
 import io.socialink.client.api.KeyPackageClaim;
 import io.socialink.client.api.KeyPackageCount;
-
 import java.util.Collection;
 import java.util.List;
 

@@ -5,7 +5,6 @@ import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.SeenMessageIds;
-
 import java.util.Objects;
 
 /**

@@ -4,7 +4,6 @@ import io.socialink.client.socket.CloseStatus;
 import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.Envelope;
 import io.socialink.client.socket.ReconnectListener;
-
 import java.util.List;
 
 /**
@@ -30,35 +29,26 @@ public interface MlsGroupListener extends ReconnectListener {
     void onMessage(GroupMessage message);
 
     /** This device joined a group from a Welcome. */
-    default void onJoined(String groupId, long epoch) {
-    }
+    default void onJoined(String groupId, long epoch) {}
 
     /** This device applied another device's Commit. */
-    default void onEpoch(GroupEpochChange change) {
-    }
+    default void onEpoch(GroupEpochChange change) {}
 
     /** This device is out of the group; its state is dropped. */
-    default void onRemoved(String groupId, Departure departure) {
-    }
+    default void onRemoved(String groupId, Departure departure) {}
 
     /** A member user left; its leaves are pending removals until some member commits them. */
-    default void onMemberLeft(String groupId, String userId, List<Integer> leaves) {
-    }
+    default void onMemberLeft(String groupId, String userId, List<Integer> leaves) {}
 
     /** A group envelope that could not be used (acked anyway: a retry would fail the same way). */
-    default void onUndecryptable(Envelope envelope, MlsException error) {
-    }
+    default void onUndecryptable(Envelope envelope, MlsException error) {}
 
     /** A device event that is not a group event (only through {@link MlsGroups#socketListener}). */
-    default void onEvent(DeviceEvent event) {
-    }
+    default void onEvent(DeviceEvent event) {}
 
-    default void onQueueEmpty() {
-    }
+    default void onQueueEmpty() {}
 
-    default void onError(Throwable error) {
-    }
+    default void onError(Throwable error) {}
 
-    default void onClose(CloseStatus status) {
-    }
+    default void onClose(CloseStatus status) {}
 }

@@ -11,21 +11,6 @@ import io.socialink.client.socket.CloseStatus;
 import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
-import org.bouncycastle.mls.TreeKEM.LeafIndex;
-import org.bouncycastle.mls.TreeKEM.LeafNode;
-import org.bouncycastle.mls.TreeKEM.TreeKEMPublicKey;
-import org.bouncycastle.mls.codec.Extension;
-import org.bouncycastle.mls.codec.KeyPackage;
-import org.bouncycastle.mls.codec.MLSInputStream;
-import org.bouncycastle.mls.codec.MLSMessage;
-import org.bouncycastle.mls.codec.MLSOutputStream;
-import org.bouncycastle.mls.codec.Proposal;
-import org.bouncycastle.mls.codec.ProposalType;
-import org.bouncycastle.mls.codec.WireFormat;
-import org.bouncycastle.mls.crypto.Secret;
-import org.bouncycastle.mls.protocol.Group;
-import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
-
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
@@ -53,6 +38,20 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.mls.TreeKEM.LeafIndex;
+import org.bouncycastle.mls.TreeKEM.LeafNode;
+import org.bouncycastle.mls.TreeKEM.TreeKEMPublicKey;
+import org.bouncycastle.mls.codec.Extension;
+import org.bouncycastle.mls.codec.KeyPackage;
+import org.bouncycastle.mls.codec.MLSInputStream;
+import org.bouncycastle.mls.codec.MLSMessage;
+import org.bouncycastle.mls.codec.MLSOutputStream;
+import org.bouncycastle.mls.codec.Proposal;
+import org.bouncycastle.mls.codec.ProposalType;
+import org.bouncycastle.mls.codec.WireFormat;
+import org.bouncycastle.mls.crypto.Secret;
+import org.bouncycastle.mls.protocol.Group;
 
 /**
  * The MLS groups (RFC 9420, bcmls) of one device, against the Delivery Service of docs/groups.md:
@@ -106,7 +105,7 @@ public final class MlsGroups implements AutoCloseable {
     /** A refill after a Welcome uploads when the directory holds fewer one-time KeyPackages than this. */
     public static final int KEY_PACKAGE_LOW_WATER = 10;
 
-    private static final MlsGroupListener NO_LISTENER = message -> { };
+    private static final MlsGroupListener NO_LISTENER = message -> {};
 
     private final MlsIdentity identity;
     private final MlsKeyPackages keyPackages;
@@ -154,7 +153,8 @@ public final class MlsGroups implements AutoCloseable {
             service.uploadKeyPackages(List.of(), lastResort);
         }
         for (int from = 0; from < all.size(); from += 100) {
-            service.uploadKeyPackages(all.subList(from, Math.min(all.size(), from + 100)), from == 0 ? lastResort : null);
+            service.uploadKeyPackages(
+                    all.subList(from, Math.min(all.size(), from + 100)), from == 0 ? lastResort : null);
         }
         published = true;
     }
@@ -190,7 +190,12 @@ public final class MlsGroups implements AutoCloseable {
             group = Bcmls.call(() -> {
                 AsymmetricCipherKeyPair leafKeys = identity.suite().getHPKE().generatePrivateKey();
                 LeafNode leaf = identity.leafNode(leafKeys);
-                return new Group(id, identity.suite(), leafKeys, identity.signaturePrivateKey(), leaf,
+                return new Group(
+                        id,
+                        identity.suite(),
+                        leafKeys,
+                        identity.signaturePrivateKey(),
+                        leaf,
                         new ArrayList<Extension>());
             });
         } catch (Exception e) {
@@ -217,28 +222,33 @@ public final class MlsGroups implements AutoCloseable {
         }
         return withGroup(groupId, state -> {
             KeyPackageClaim[] claim = {claim(wanted)};
-            return commitWithRetries(state, () -> {
-                List<KeyPackage> joiners = joiners(state, claim[0]);
-                if (joiners.isEmpty()) {
-                    return state.current.getEpoch();
-                }
-                List<Proposal> proposals = removes(state.pendingRemovals());
-                for (KeyPackage keyPackage : joiners) {
-                    proposals.add(Proposal.add(keyPackage));
-                }
-                Built built = build(state, proposals, false);
-                long epoch = resending(() -> service.addMembers(groupId, built.epoch, built.commit, built.welcome,
-                        built.groupInfo)).epoch();
-                state.install(built.next, built.removed);
-                return epoch;
-            }, problem -> {
-                if (problem.mismatches().stream().anyMatch(mismatch -> wanted.contains(mismatch.userId())
-                        && !mismatch.missingDevices().isEmpty())) {
-                    claim[0] = claim(wanted); // a device of an added user appeared after the claim
-                } else {
-                    state.awaitPendingRemovals(PENDING_WAIT);
-                }
-            });
+            return commitWithRetries(
+                    state,
+                    () -> {
+                        List<KeyPackage> joiners = joiners(state, claim[0]);
+                        if (joiners.isEmpty()) {
+                            return state.current.getEpoch();
+                        }
+                        List<Proposal> proposals = removes(state.pendingRemovals());
+                        for (KeyPackage keyPackage : joiners) {
+                            proposals.add(Proposal.add(keyPackage));
+                        }
+                        Built built = build(state, proposals, false);
+                        long epoch = resending(() -> service.addMembers(
+                                        groupId, built.epoch, built.commit, built.welcome, built.groupInfo))
+                                .epoch();
+                        state.install(built.next, built.removed);
+                        return epoch;
+                    },
+                    problem -> {
+                        if (problem.mismatches().stream()
+                                .anyMatch(mismatch -> wanted.contains(mismatch.userId())
+                                        && !mismatch.missingDevices().isEmpty())) {
+                            claim[0] = claim(wanted); // a device of an added user appeared after the claim
+                        } else {
+                            state.awaitPendingRemovals(PENDING_WAIT);
+                        }
+                    });
         });
     }
 
@@ -250,28 +260,39 @@ public final class MlsGroups implements AutoCloseable {
         if (userId.equals(identity.userId())) {
             return leave(groupId);
         }
-        return withGroup(groupId, state -> commitWithRetries(state, () -> {
-            Set<Integer> leaves = leavesOf(state.current.getTree(), userId);
-            if (leaves.isEmpty()) {
-                return state.current.getEpoch();
-            }
-            leaves.addAll(state.pendingRemovals());
-            Built built = build(state, removes(leaves), true);
-            long epoch = resending(() -> service.removeMember(groupId, userId, built.epoch, built.commit,
-                    built.groupInfo));
-            state.install(built.next, built.removed);
-            return epoch;
-        }, problem -> state.awaitPendingRemovals(PENDING_WAIT)));
+        return withGroup(
+                groupId,
+                state -> commitWithRetries(
+                        state,
+                        () -> {
+                            Set<Integer> leaves = leavesOf(state.current.getTree(), userId);
+                            if (leaves.isEmpty()) {
+                                return state.current.getEpoch();
+                            }
+                            leaves.addAll(state.pendingRemovals());
+                            Built built = build(state, removes(leaves), true);
+                            long epoch = resending(() ->
+                                    service.removeMember(groupId, userId, built.epoch, built.commit, built.groupInfo));
+                            state.install(built.next, built.removed);
+                            return epoch;
+                        },
+                        problem -> state.awaitPendingRemovals(PENDING_WAIT)));
     }
 
     /** A key rotation: a Commit with a path update (and the pending removals). Answers the new epoch. */
     public long update(String groupId) {
-        return withGroup(groupId, state -> commitWithRetries(state, () -> {
-            Built built = build(state, removes(state.pendingRemovals()), true);
-            long epoch = resending(() -> service.commit(groupId, built.epoch, built.commit, built.groupInfo));
-            state.install(built.next, built.removed);
-            return epoch;
-        }, problem -> state.awaitPendingRemovals(PENDING_WAIT)));
+        return withGroup(
+                groupId,
+                state -> commitWithRetries(
+                        state,
+                        () -> {
+                            Built built = build(state, removes(state.pendingRemovals()), true);
+                            long epoch = resending(
+                                    () -> service.commit(groupId, built.epoch, built.commit, built.groupInfo));
+                            state.install(built.next, built.removed);
+                            return epoch;
+                        },
+                        problem -> state.awaitPendingRemovals(PENDING_WAIT)));
     }
 
     /** Commits the pending removals, if any (an update Commit); answers the group's epoch afterwards. */
@@ -306,10 +327,16 @@ public final class MlsGroups implements AutoCloseable {
      */
     public GroupSendResult send(String groupId, byte[] plaintext, String idempotencyKey) {
         Objects.requireNonNull(plaintext, "plaintext");
-        return withGroup(groupId, state -> commitWithRetries(state, () -> {
-            byte[] message = Bcmls.call(() -> MLSOutputStream.encode(state.current.protect(new byte[0], plaintext, 0)));
-            return resending(() -> service.send(groupId, message, idempotencyKey));
-        }, null));
+        return withGroup(
+                groupId,
+                state -> commitWithRetries(
+                        state,
+                        () -> {
+                            byte[] message = Bcmls.call(
+                                    () -> MLSOutputStream.encode(state.current.protect(new byte[0], plaintext, 0)));
+                            return resending(() -> service.send(groupId, message, idempotencyKey));
+                        },
+                        null));
     }
 
     // ---- receiving ----
@@ -332,8 +359,12 @@ public final class MlsGroups implements AutoCloseable {
         } catch (MlsException e) {
             listener.onUndecryptable(envelope, e);
         } catch (Exception e) {
-            listener.onUndecryptable(envelope, new MlsException("cannot use " + envelope.messageId() + " of group "
-                    + envelope.groupId() + ": " + e.getMessage(), e));
+            listener.onUndecryptable(
+                    envelope,
+                    new MlsException(
+                            "cannot use " + envelope.messageId() + " of group " + envelope.groupId() + ": "
+                                    + e.getMessage(),
+                            e));
         }
     }
 
@@ -373,7 +404,8 @@ public final class MlsGroups implements AutoCloseable {
                 }
             }
             state.changed.signalAll();
-            commitNow = !state.pending.isEmpty() && lowestRemainingLeaf(state) == state.current.getIndex().value();
+            commitNow = !state.pending.isEmpty()
+                    && lowestRemainingLeaf(state) == state.current.getIndex().value();
         } finally {
             state.lock.unlock();
         }
@@ -493,23 +525,27 @@ public final class MlsGroups implements AutoCloseable {
     // ---- internals ----
 
     private long commitPendingRemovals(GroupState state) {
-        return commitWithRetries(state, () -> {
-            Set<Integer> pending = state.pendingRemovals();
-            if (pending.isEmpty()) {
-                return state.current.getEpoch();
-            }
-            Built built = build(state, removes(pending), true);
-            long epoch = resending(() -> service.commit(state.groupId, built.epoch, built.commit, built.groupInfo));
-            state.install(built.next, built.removed);
-            return epoch;
-        }, null);
+        return commitWithRetries(
+                state,
+                () -> {
+                    Set<Integer> pending = state.pendingRemovals();
+                    if (pending.isEmpty()) {
+                        return state.current.getEpoch();
+                    }
+                    Built built = build(state, removes(pending), true);
+                    long epoch =
+                            resending(() -> service.commit(state.groupId, built.epoch, built.commit, built.groupInfo));
+                    state.install(built.next, built.removed);
+                    return epoch;
+                },
+                null);
     }
 
     private KeyPackageClaim claim(List<String> users) {
         KeyPackageClaim claim = service.claimKeyPackages(users, true);
         if (!claim.missing().isEmpty()) {
-            throw new MlsException("no KeyPackage in the directory for " + claim.missing().stream()
-                    .map(DeviceRef::address).toList());
+            throw new MlsException("no KeyPackage in the directory for "
+                    + claim.missing().stream().map(DeviceRef::address).toList());
         }
         return claim;
     }
@@ -604,14 +640,14 @@ public final class MlsGroups implements AutoCloseable {
         byte[] leafSecret = new byte[identity.suite().getKDF().getHashLength()];
         random.nextBytes(leafSecret);
         long epoch = state.current.getEpoch();
-        Group.GroupWithMessage result = state.current.commit(new Secret(leafSecret),
+        Group.GroupWithMessage result = state.current.commit(
+                new Secret(leafSecret),
                 new Group.CommitOptions(proposals, true, forcePath, null),
                 new Group.MessageOptions(false, new byte[0], 0),
                 new Group.CommitParameters(Group.NORMAL_COMMIT_PARAMS));
         byte[] commit = MLSOutputStream.encode(result.message);
         byte[] welcome = null;
-        boolean adds = proposals.stream().anyMatch(p -> p.getProposalType()
-                == ProposalType.ADD);
+        boolean adds = proposals.stream().anyMatch(p -> p.getProposalType() == ProposalType.ADD);
         if (adds) {
             MLSMessage welcomeMessage = new MLSMessage(WireFormat.mls_welcome);
             welcomeMessage.welcome = result.message.welcome;
@@ -646,9 +682,8 @@ public final class MlsGroups implements AutoCloseable {
         return remaining;
     }
 
-    private record Built(long epoch, Group next, byte[] commit, byte[] welcome, byte[] groupInfo,
-                         Set<Integer> removed) {
-    }
+    private record Built(
+            long epoch, Group next, byte[] commit, byte[] welcome, byte[] groupInfo, Set<Integer> removed) {}
 
     @FunctionalInterface
     private interface Attempt<T> {
@@ -665,8 +700,7 @@ public final class MlsGroups implements AutoCloseable {
      * for the group to reach the server's epoch and runs it again; on 409 {@code device-mismatch} runs
      * {@code onMismatch} (when given) and again; at most {@link #MAX_COMMIT_ATTEMPTS} in all.
      */
-    private <T> T commitWithRetries(GroupState state, Attempt<T> attempt,
-                                    Consumer<ProblemException> onMismatch) {
+    private <T> T commitWithRetries(GroupState state, Attempt<T> attempt, Consumer<ProblemException> onMismatch) {
         for (int i = 1; ; i++) {
             if (state.gone) {
                 throw new MlsException("this device is no longer in group " + state.groupId);
@@ -745,8 +779,7 @@ public final class MlsGroups implements AutoCloseable {
     }
 
     private void join(Envelope envelope) throws Exception {
-        MLSMessage message = Bcmls.call(() -> (MLSMessage) MLSInputStream.decode(envelope.content(),
-                MLSMessage.class));
+        MLSMessage message = Bcmls.call(() -> (MLSMessage) MLSInputStream.decode(envelope.content(), MLSMessage.class));
         if (message.wireFormat != WireFormat.mls_welcome || message.welcome == null) {
             throw new MlsException("a type 12 envelope without a Welcome");
         }
@@ -755,7 +788,9 @@ public final class MlsGroups implements AutoCloseable {
             throw new MlsException("no KeyPackage of this device for the Welcome into " + envelope.groupId());
         }
         Group group = Bcmls.call(() -> new Group(
-                identity.suite().getHPKE().serializePrivateKey(secrets.initKeys().getPrivate()),
+                identity.suite()
+                        .getHPKE()
+                        .serializePrivateKey(secrets.initKeys().getPrivate()),
                 secrets.encryptionKeys(),
                 identity.signaturePrivateKey(),
                 secrets.keyPackage(),
@@ -831,8 +866,8 @@ public final class MlsGroups implements AutoCloseable {
                     throw new MlsException("the Commit did not advance group " + state.groupId);
                 }
                 state.install(next, commit.removedLeaves());
-                change = new GroupEpochChange(state.groupId, next.getEpoch(), committer, commit.addedAddresses(),
-                        removed);
+                change = new GroupEpochChange(
+                        state.groupId, next.getEpoch(), committer, commit.addedAddresses(), removed);
             }
         } finally {
             state.lock.unlock();
@@ -849,8 +884,7 @@ public final class MlsGroups implements AutoCloseable {
         if (state == null) {
             throw new MlsException("a message of group " + envelope.groupId() + ", which this device is not in");
         }
-        MLSMessage message = Bcmls.call(() -> (MLSMessage) MLSInputStream.decode(envelope.content(),
-                MLSMessage.class));
+        MLSMessage message = Bcmls.call(() -> (MLSMessage) MLSInputStream.decode(envelope.content(), MLSMessage.class));
         if (message.wireFormat != WireFormat.mls_private_message) {
             throw new MlsException("a type 10 envelope that is not a PrivateMessage");
         }

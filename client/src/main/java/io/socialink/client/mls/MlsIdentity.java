@@ -1,6 +1,9 @@
 package io.socialink.client.mls;
 
 import io.socialink.client.auth.DeviceCredentials;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Objects;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.mls.TreeKEM.LeafNode;
 import org.bouncycastle.mls.TreeKEM.LifeTime;
@@ -8,10 +11,6 @@ import org.bouncycastle.mls.codec.Capabilities;
 import org.bouncycastle.mls.codec.Credential;
 import org.bouncycastle.mls.codec.Extension;
 import org.bouncycastle.mls.crypto.MlsCipherSuite;
-
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Objects;
 
 /**
  * One device's MLS identity: an Ed25519 signature key pair (made once per identity, kept in memory only) and a basic

@@ -2,7 +2,6 @@ package io.socialink.client.mls;
 
 import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.Envelope;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,7 +94,10 @@ public class MlsInbox implements MlsGroupListener {
 
     /** The texts received in {@code groupId}, in arrival order. */
     public synchronized List<String> texts(String groupId) {
-        return messages.stream().filter(m -> m.groupId().equals(groupId)).map(GroupMessage::text).toList();
+        return messages.stream()
+                .filter(m -> m.groupId().equals(groupId))
+                .map(GroupMessage::text)
+                .toList();
     }
 
     public synchronized List<String> joined() {

@@ -1,13 +1,5 @@
 package io.socialink.client.mls;
 
-import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
-import org.bouncycastle.mls.codec.Extension;
-import org.bouncycastle.mls.codec.KeyPackage;
-import org.bouncycastle.mls.codec.MLSMessage;
-import org.bouncycastle.mls.codec.MLSOutputStream;
-import org.bouncycastle.mls.codec.Welcome;
-import org.bouncycastle.mls.crypto.MlsCipherSuite;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -15,6 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.mls.codec.Extension;
+import org.bouncycastle.mls.codec.KeyPackage;
+import org.bouncycastle.mls.codec.MLSMessage;
+import org.bouncycastle.mls.codec.MLSOutputStream;
+import org.bouncycastle.mls.codec.Welcome;
+import org.bouncycastle.mls.crypto.MlsCipherSuite;
 
 /**
  * The KeyPackages this device made and the private halves (init and leaf encryption keys) needed to join a group
@@ -32,9 +31,12 @@ public final class MlsKeyPackages {
     private final Map<String, Secrets> byRef = new LinkedHashMap<>();
 
     /** A KeyPackage with its private halves. */
-    record Secrets(String ref, KeyPackage keyPackage, AsymmetricCipherKeyPair initKeys,
-                   AsymmetricCipherKeyPair encryptionKeys, boolean lastResort) {
-    }
+    record Secrets(
+            String ref,
+            KeyPackage keyPackage,
+            AsymmetricCipherKeyPair initKeys,
+            AsymmetricCipherKeyPair encryptionKeys,
+            boolean lastResort) {}
 
     public MlsKeyPackages(MlsIdentity identity) {
         this.identity = Objects.requireNonNull(identity, "identity");
@@ -56,7 +58,8 @@ public final class MlsKeyPackages {
 
     /** One-time KeyPackages made and not used by a Welcome yet. */
     public synchronized int oneTimeCount() {
-        return (int) byRef.values().stream().filter(secrets -> !secrets.lastResort()).count();
+        return (int)
+                byRef.values().stream().filter(secrets -> !secrets.lastResort()).count();
     }
 
     /** The KeyPackageRef (hex) of an encoded KeyPackage message. */
@@ -98,9 +101,12 @@ public final class MlsKeyPackages {
             return Bcmls.call(() -> {
                 AsymmetricCipherKeyPair initKeys = suite.getHPKE().generatePrivateKey();
                 AsymmetricCipherKeyPair encryptionKeys = suite.getHPKE().generatePrivateKey();
-                KeyPackage keyPackage = new KeyPackage(suite,
-                        suite.getHPKE().serializePublicKey(initKeys.getPublic()), identity.leafNode(encryptionKeys),
-                        new ArrayList<Extension>(), identity.signaturePrivateKey());
+                KeyPackage keyPackage = new KeyPackage(
+                        suite,
+                        suite.getHPKE().serializePublicKey(initKeys.getPublic()),
+                        identity.leafNode(encryptionKeys),
+                        new ArrayList<Extension>(),
+                        identity.signaturePrivateKey());
                 String ref = ref(suite, keyPackage);
                 synchronized (this) {
                     byRef.put(ref, new Secrets(ref, keyPackage, initKeys, encryptionKeys, lastResort));

@@ -1,10 +1,9 @@
 package io.socialink.client.signal;
 
-import org.signal.libsignal.protocol.SignalProtocolAddress;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.signal.libsignal.protocol.SignalProtocolAddress;
 
 /**
  * One lock per remote device address: libsignal's session builder and cipher read, change and write several store
@@ -22,8 +21,8 @@ final class AddressLocks {
     private final ConcurrentMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     <T> T with(SignalProtocolAddress address, Locked<T> operation) throws Exception {
-        ReentrantLock lock = locks.computeIfAbsent(address.getName() + "." + address.getDeviceId(),
-                ignored -> new ReentrantLock());
+        ReentrantLock lock =
+                locks.computeIfAbsent(address.getName() + "." + address.getDeviceId(), ignored -> new ReentrantLock());
         lock.lock();
         try {
             return operation.run();

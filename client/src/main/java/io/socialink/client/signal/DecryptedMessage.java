@@ -1,7 +1,6 @@
 package io.socialink.client.signal;
 
 import io.socialink.client.socket.Envelope;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 

@@ -18,23 +18,17 @@ public interface SecureMessageListener extends ReconnectListener {
     void onMessage(DecryptedMessage message);
 
     /** An envelope that could not be decrypted; it is acked (a retry would fail the same way). Replays are dropped. */
-    default void onUndecryptable(Envelope envelope, UndecryptableMessageException error) {
-    }
+    default void onUndecryptable(Envelope envelope, UndecryptableMessageException error) {}
 
     /** A server-made event other than {@code low-prekeys}, which the messenger handles itself. */
-    default void onEvent(DeviceEvent event) {
-    }
+    default void onEvent(DeviceEvent event) {}
 
     /** The messenger uploaded new one-time prekeys after a {@code low-prekeys} event. */
-    default void onPreKeysRefilled(PreKeyStats stats) {
-    }
+    default void onPreKeysRefilled(PreKeyStats stats) {}
 
-    default void onQueueEmpty() {
-    }
+    default void onQueueEmpty() {}
 
-    default void onError(Throwable error) {
-    }
+    default void onError(Throwable error) {}
 
-    default void onClose(CloseStatus status) {
-    }
+    default void onClose(CloseStatus status) {}
 }

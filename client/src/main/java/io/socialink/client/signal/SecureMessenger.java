@@ -17,6 +17,18 @@ import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
 import io.socialink.client.store.SignalFileStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.signal.libsignal.protocol.DuplicateMessageException;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.InvalidKeyException;
@@ -33,19 +45,6 @@ import org.signal.libsignal.protocol.state.KyberPreKeyRecord;
 import org.signal.libsignal.protocol.state.PreKeyBundle;
 import org.signal.libsignal.protocol.state.PreKeyRecord;
 import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * End-to-end encrypted messaging for one device with libsignal sessions (PQXDH, then the Double Ratchet):
@@ -75,8 +74,8 @@ public final class SecureMessenger implements AutoCloseable {
     private final PreKeyGenerator generator;
     private final AddressLocks locks = new AddressLocks();
     private final AtomicBoolean refilling = new AtomicBoolean();
-    private final Map<UUID, DecryptedMessage> unhandled = java.util.Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<UUID, DecryptedMessage> unhandled =
+            java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<UUID, DecryptedMessage> eldest) {
                     return size() > MAX_UNHANDLED;
@@ -85,8 +84,8 @@ public final class SecureMessenger implements AutoCloseable {
     private final Object executorLock = new Object();
     private ExecutorService background;
 
-    public SecureMessenger(SocialinkClient client, DeviceCredentials self, SignalFileStore store,
-                           PreKeyGenerator generator) {
+    public SecureMessenger(
+            SocialinkClient client, DeviceCredentials self, SignalFileStore store, PreKeyGenerator generator) {
         this.client = Objects.requireNonNull(client, "client");
         this.self = Objects.requireNonNull(self, "self");
         this.store = Objects.requireNonNull(store, "store");
@@ -125,8 +124,9 @@ public final class SecureMessenger implements AutoCloseable {
                 return switch (envelope.ciphertextType()) {
                     case CiphertextMessage.PREKEY_TYPE -> cipher.decrypt(new PreKeySignalMessage(envelope.content()));
                     case CiphertextMessage.WHISPER_TYPE -> cipher.decrypt(new SignalMessage(envelope.content()));
-                    default -> throw new UndecryptableMessageException(envelope,
-                            "unsupported ciphertext type " + envelope.ciphertextType(), null, false);
+                    default ->
+                        throw new UndecryptableMessageException(
+                                envelope, "unsupported ciphertext type " + envelope.ciphertextType(), null, false);
                 };
             });
             return new DecryptedMessage(envelope, plaintext);
@@ -135,8 +135,12 @@ public final class SecureMessenger implements AutoCloseable {
         } catch (DuplicateMessageException e) {
             throw new UndecryptableMessageException(envelope, "replayed message " + envelope.messageId(), e, true);
         } catch (Exception e) {
-            throw new UndecryptableMessageException(envelope, "cannot decrypt " + envelope.messageId() + " from "
-                    + envelope.senderAddress() + ": " + e.getClass().getSimpleName(), e, false);
+            throw new UndecryptableMessageException(
+                    envelope,
+                    "cannot decrypt " + envelope.messageId() + " from " + envelope.senderAddress() + ": "
+                            + e.getClass().getSimpleName(),
+                    e,
+                    false);
         }
     }
 
@@ -165,12 +169,12 @@ public final class SecureMessenger implements AutoCloseable {
             return client.stats(self);
         }
         List<PreKeyRecord> preKeys = generator.preKeys(store.reservePreKeyIds(ec), ec);
-        List<KyberPreKeyRecord> pqPreKeys = generator.kyberPreKeys(store.getIdentityKeyPair(),
-                store.reservePqPreKeyIds(pq), pq);
+        List<KyberPreKeyRecord> pqPreKeys =
+                generator.kyberPreKeys(store.getIdentityKeyPair(), store.reservePqPreKeyIds(pq), pq);
         preKeys.forEach(key -> store.storePreKey(key.getId(), key));
         pqPreKeys.forEach(key -> store.storeKyberPreKey(key.getId(), key));
-        return client.uploadPreKeys(self, PreKeyGenerator.publicPreKeys(preKeys),
-                PreKeyGenerator.publicKyberPreKeys(pqPreKeys));
+        return client.uploadPreKeys(
+                self, PreKeyGenerator.publicPreKeys(preKeys), PreKeyGenerator.publicKyberPreKeys(pqPreKeys));
     }
 
     /**
@@ -211,23 +215,32 @@ public final class SecureMessenger implements AutoCloseable {
     private void startSession(String userId, DeviceBundle device) {
         SignalProtocolAddress address = new SignalProtocolAddress(userId, device.deviceId());
         try {
-            PreKeyBundle bundle = new PreKeyBundle(device.registrationId(), device.deviceId(),
-                    device.preKey() == null ? PreKeyBundle.NULL_PRE_KEY_ID : device.preKey().keyId(),
-                    device.preKey() == null ? null : new ECPublicKey(device.preKey().publicKey()),
-                    device.signedPreKey().keyId(), new ECPublicKey(device.signedPreKey().publicKey()),
-                    device.signedPreKey().signature(), new IdentityKey(device.identityKey()),
-                    device.pqPreKey().keyId(), new KEMPublicKey(device.pqPreKey().publicKey()),
+            PreKeyBundle bundle = new PreKeyBundle(
+                    device.registrationId(),
+                    device.deviceId(),
+                    device.preKey() == null
+                            ? PreKeyBundle.NULL_PRE_KEY_ID
+                            : device.preKey().keyId(),
+                    device.preKey() == null
+                            ? null
+                            : new ECPublicKey(device.preKey().publicKey()),
+                    device.signedPreKey().keyId(),
+                    new ECPublicKey(device.signedPreKey().publicKey()),
+                    device.signedPreKey().signature(),
+                    new IdentityKey(device.identityKey()),
+                    device.pqPreKey().keyId(),
+                    new KEMPublicKey(device.pqPreKey().publicKey()),
                     device.pqPreKey().signature());
             locks.with(address, () -> {
                 new SessionBuilder(store, address).process(bundle);
                 return null;
             });
         } catch (InvalidKeyException e) {
-            throw new IllegalStateException("the bundle of " + userId + "." + device.deviceId()
-                    + " has a bad key or signature", e);
+            throw new IllegalStateException(
+                    "the bundle of " + userId + "." + device.deviceId() + " has a bad key or signature", e);
         } catch (UntrustedIdentityException e) {
-            throw new IllegalStateException("the identity key of " + userId + "." + device.deviceId()
-                    + " changed; not trusted", e);
+            throw new IllegalStateException(
+                    "the identity key of " + userId + "." + device.deviceId() + " changed; not trusted", e);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -300,7 +313,8 @@ public final class SecureMessenger implements AutoCloseable {
             this.plaintext = plaintext;
             // a user's own other devices are learnt from the 409 instead: fetching the own user's whole bundle
             // would also claim a prekey of this very device
-            if (!destination.equals(self.userId()) && store.sessionDevices(destination).isEmpty()) {
+            if (!destination.equals(self.userId())
+                    && store.sessionDevices(destination).isEmpty()) {
                 fetchSessions(destination, null);
             }
         }
@@ -319,15 +333,21 @@ public final class SecureMessenger implements AutoCloseable {
         public OutgoingCopy copy(String userId, DeviceInfo device) {
             SignalProtocolAddress address = new SignalProtocolAddress(userId, device.deviceId());
             try {
-                CiphertextMessage ciphertext = locks.with(address,
-                        () -> new SessionCipher(store, address).encrypt(plaintext));
-                return new OutgoingCopy(userId, device.deviceId(), device.registrationId(), ciphertext.getType(),
+                CiphertextMessage ciphertext =
+                        locks.with(address, () -> new SessionCipher(store, address).encrypt(plaintext));
+                return new OutgoingCopy(
+                        userId,
+                        device.deviceId(),
+                        device.registrationId(),
+                        ciphertext.getType(),
                         ciphertext.serialize());
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
-                throw new IllegalStateException("cannot encrypt for " + userId + "." + device.deviceId() + ": "
-                        + e.getClass().getSimpleName(), e);
+                throw new IllegalStateException(
+                        "cannot encrypt for " + userId + "." + device.deviceId() + ": "
+                                + e.getClass().getSimpleName(),
+                        e);
             }
         }
 

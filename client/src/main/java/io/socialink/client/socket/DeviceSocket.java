@@ -3,7 +3,6 @@ package io.socialink.client.socket;
 import io.socialink.client.api.ProblemException;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -66,8 +65,13 @@ public final class DeviceSocket implements AutoCloseable {
     /** Set by {@link #close()}: nothing connects any more. Guarded by {@link #state}. */
     private boolean closing;
 
-    private DeviceSocket(HttpClient http, URI uri, DeviceCredentials device, DeviceSocketListener listener,
-                         SeenMessageIds seen, ReconnectPolicy policy) {
+    private DeviceSocket(
+            HttpClient http,
+            URI uri,
+            DeviceCredentials device,
+            DeviceSocketListener listener,
+            SeenMessageIds seen,
+            ReconnectPolicy policy) {
         this.http = http;
         this.uri = uri;
         this.device = device;
@@ -80,22 +84,25 @@ public final class DeviceSocket implements AutoCloseable {
      * Connects with the {@link ReconnectPolicy#DEFAULT} policy and waits for the upgrade; a refused upgrade (401,
      * 403) becomes a {@link ProblemException}. Only this first connect fails to the caller; later ones are retried.
      */
-    public static DeviceSocket connect(SocialinkClient client, DeviceCredentials device,
-                                       DeviceSocketListener listener) {
+    public static DeviceSocket connect(
+            SocialinkClient client, DeviceCredentials device, DeviceSocketListener listener) {
         return connect(client, device, listener, new SeenMessageIds());
     }
 
-    public static DeviceSocket connect(SocialinkClient client, DeviceCredentials device,
-                                       DeviceSocketListener listener, SeenMessageIds seen) {
+    public static DeviceSocket connect(
+            SocialinkClient client, DeviceCredentials device, DeviceSocketListener listener, SeenMessageIds seen) {
         return connect(client, device, listener, seen, ReconnectPolicy.DEFAULT);
     }
 
-    public static DeviceSocket connect(SocialinkClient client, DeviceCredentials device,
-                                       DeviceSocketListener listener, SeenMessageIds seen,
-                                       ReconnectPolicy policy) {
+    public static DeviceSocket connect(
+            SocialinkClient client,
+            DeviceCredentials device,
+            DeviceSocketListener listener,
+            SeenMessageIds seen,
+            ReconnectPolicy policy) {
         URI uri = client.webSocketUri(device);
-        CompletableFuture<DeviceSocket> connecting = connectAsync(client.httpClient(), uri, device, listener, seen,
-                policy);
+        CompletableFuture<DeviceSocket> connecting =
+                connectAsync(client.httpClient(), uri, device, listener, seen, policy);
         try {
             return connecting.get(CONNECT_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -111,8 +118,10 @@ public final class DeviceSocket implements AutoCloseable {
                 throw runtime;
             }
             IOException io = cause instanceof IOException ioException ? ioException : new IOException(cause);
-            throw new UncheckedIOException("WebSocket " + uri + " failed: " + io.getClass().getSimpleName()
-                    + (io.getMessage() == null ? "" : " " + io.getMessage()), io);
+            throw new UncheckedIOException(
+                    "WebSocket " + uri + " failed: " + io.getClass().getSimpleName()
+                            + (io.getMessage() == null ? "" : " " + io.getMessage()),
+                    io);
         }
     }
 
@@ -121,15 +130,18 @@ public final class DeviceSocket implements AutoCloseable {
      * {@link ProblemException} when the upgrade is refused, with an {@link IOException} when the server cannot be
      * reached.
      */
-    public static CompletableFuture<DeviceSocket> connectAsync(HttpClient http, URI uri, DeviceCredentials device,
-                                                               DeviceSocketListener listener,
-                                                               SeenMessageIds seen) {
+    public static CompletableFuture<DeviceSocket> connectAsync(
+            HttpClient http, URI uri, DeviceCredentials device, DeviceSocketListener listener, SeenMessageIds seen) {
         return connectAsync(http, uri, device, listener, seen, ReconnectPolicy.DEFAULT);
     }
 
-    public static CompletableFuture<DeviceSocket> connectAsync(HttpClient http, URI uri, DeviceCredentials device,
-                                                               DeviceSocketListener listener, SeenMessageIds seen,
-                                                               ReconnectPolicy policy) {
+    public static CompletableFuture<DeviceSocket> connectAsync(
+            HttpClient http,
+            URI uri,
+            DeviceCredentials device,
+            DeviceSocketListener listener,
+            SeenMessageIds seen,
+            ReconnectPolicy policy) {
         DeviceSocket socket = new DeviceSocket(http, uri, device, listener, seen, policy);
         return socket.open(0).thenApply(connection -> socket);
     }
@@ -271,8 +283,10 @@ public final class DeviceSocket implements AutoCloseable {
 
     private void scheduleReconnect(int attempt, CloseStatus lost) {
         if (!policy.allows(attempt)) {
-            finish(new CloseStatus(CloseStatus.RECONNECT_FAILED, "gave up after " + (attempt - 1)
-                    + " attempts; connection lost with " + lost.code() + " " + lost.reason()));
+            finish(new CloseStatus(
+                    CloseStatus.RECONNECT_FAILED,
+                    "gave up after " + (attempt - 1) + " attempts; connection lost with " + lost.code() + " "
+                            + lost.reason()));
             return;
         }
         Duration delay = policy.delay(attempt);
@@ -292,8 +306,8 @@ public final class DeviceSocket implements AutoCloseable {
                 // the connection took over in onOpen
                 return;
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof ProblemException problem && (problem.status() == 401 || problem.status() == 403)) {
                 // the credentials stopped working (a removed device): connecting again cannot help
                 listener.onError(problem);
@@ -371,8 +385,8 @@ public final class DeviceSocket implements AutoCloseable {
                 partial.setLength(0);
                 oversized = !last;
                 if (last) {
-                    listener.onError(new MalformedFrameException("frame larger than " + MAX_INCOMING_FRAME_CHARS
-                            + " chars skipped"));
+                    listener.onError(new MalformedFrameException(
+                            "frame larger than " + MAX_INCOMING_FRAME_CHARS + " chars skipped"));
                 }
             } else if (!last) {
                 partial.append(data);
@@ -445,8 +459,7 @@ public final class DeviceSocket implements AutoCloseable {
         private void end(CloseStatus status) {
             if (ended.complete(status)) {
                 dispatcher.stop();
-                dispatcher.failPending(new IOException("connection closed: " + status.code() + " "
-                        + status.reason()));
+                dispatcher.failPending(new IOException("connection closed: " + status.code() + " " + status.reason()));
                 retiredDelivered.addAndGet(dispatcher.delivered());
                 retiredDuplicates.addAndGet(dispatcher.duplicates());
                 connectionEnded(this, status);
@@ -464,8 +477,7 @@ public final class DeviceSocket implements AutoCloseable {
         /** The JDK WebSocket allows one outstanding send, so every frame waits for the previous one. */
         private CompletableFuture<Void> chain(Supplier<CompletableFuture<WebSocket>> send) {
             synchronized (sendLock) {
-                CompletableFuture<Void> next = lastSend
-                        .handle((ignored, error) -> null)
+                CompletableFuture<Void> next = lastSend.handle((ignored, error) -> null)
                         .thenCompose(ignored -> send.get())
                         .thenApply(ignored -> null);
                 lastSend = next;

@@ -20,18 +20,14 @@ public interface DeviceSocketListener extends ReconnectListener {
      * reported to {@link #onError}; queued events (with a messageId) are acked once this returns and, when it
      * throws, are handled like a failed envelope.
      */
-    default void onEvent(DeviceEvent event) {
-    }
+    default void onEvent(DeviceEvent event) {}
 
     /** The queue waiting at connect time has been delivered; called at most once per connection. */
-    default void onQueueEmpty() {
-    }
+    default void onQueueEmpty() {}
 
     /** An error frame from the server, a malformed frame, or an exception thrown by {@link #onEnvelope}. */
-    default void onError(Throwable error) {
-    }
+    default void onError(Throwable error) {}
 
     /** The socket stopped for good (it does not reconnect any more); called once. */
-    default void onClose(CloseStatus status) {
-    }
+    default void onClose(CloseStatus status) {}
 }

@@ -9,8 +9,16 @@ import java.util.UUID;
  * {@code groupId} (base64url MLS group id) is set on group copies only, whose {@code ciphertextType} is
  * {@link #MLS_APPLICATION}, {@link #MLS_COMMIT} or {@link #MLS_WELCOME}; it is null on 1:1 copies.
  */
-public record Envelope(UUID messageId, String senderUserId, int senderDeviceId, int ciphertextType, byte[] content,
-                       long sentAt, Long expiresAt, String groupId) implements ServerFrame {
+public record Envelope(
+        UUID messageId,
+        String senderUserId,
+        int senderDeviceId,
+        int ciphertextType,
+        byte[] content,
+        long sentAt,
+        Long expiresAt,
+        String groupId)
+        implements ServerFrame {
 
     /** A group application message (MLS PrivateMessage). */
     public static final int MLS_APPLICATION = 10;
@@ -26,8 +34,14 @@ public record Envelope(UUID messageId, String senderUserId, int senderDeviceId, 
     }
 
     /** A 1:1 copy (no group). */
-    public Envelope(UUID messageId, String senderUserId, int senderDeviceId, int ciphertextType, byte[] content,
-                    long sentAt, Long expiresAt) {
+    public Envelope(
+            UUID messageId,
+            String senderUserId,
+            int senderDeviceId,
+            int ciphertextType,
+            byte[] content,
+            long sentAt,
+            Long expiresAt) {
         this(messageId, senderUserId, senderDeviceId, ciphertextType, content, sentAt, expiresAt, null);
     }
 

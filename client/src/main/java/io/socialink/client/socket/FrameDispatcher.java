@@ -28,8 +28,12 @@ final class FrameDispatcher {
     private final AtomicLong delivered = new AtomicLong();
     private boolean stopped;
 
-    FrameDispatcher(FrameParser parser, DeviceSocketListener listener, SeenMessageIds seen, Consumer<String> ack,
-                    Runnable onListenerFailure) {
+    FrameDispatcher(
+            FrameParser parser,
+            DeviceSocketListener listener,
+            SeenMessageIds seen,
+            Consumer<String> ack,
+            Runnable onListenerFailure) {
         this.parser = parser;
         this.listener = listener;
         this.seen = seen;

@@ -1,15 +1,14 @@
 package io.socialink.client.socket;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Reads server frames and writes client frames of the WebSocket protocol. Thread-safe. */
 public final class FrameParser {
@@ -32,8 +31,8 @@ public final class FrameParser {
             case "envelope" -> envelope(json);
             case "queue-empty" -> new ServerFrame.QueueEmpty();
             case "pong" -> new ServerFrame.Pong(json.path("id").asString(null));
-            case "error" -> new ServerFrame.Error(firstText(json, "code", "title", "error"),
-                    firstText(json, "detail", "message"));
+            case "error" ->
+                new ServerFrame.Error(firstText(json, "code", "title", "error"), firstText(json, "detail", "message"));
             default -> event(type, json);
         };
     }
@@ -45,7 +44,8 @@ public final class FrameParser {
     }
 
     public String ping(String id) {
-        return mapper.writeValueAsString(mapper.createObjectNode().put("type", "ping").put("id", id));
+        return mapper.writeValueAsString(
+                mapper.createObjectNode().put("type", "ping").put("id", id));
     }
 
     private static Envelope envelope(JsonNode json) {
@@ -64,7 +64,8 @@ public final class FrameParser {
                     expiresAt == null || expiresAt.isNull() ? null : expiresAt.asLong(),
                     groupId == null || groupId.isNull() ? null : groupId.asString());
         } catch (IllegalArgumentException e) {
-            throw e instanceof MalformedFrameException malformed ? malformed
+            throw e instanceof MalformedFrameException malformed
+                    ? malformed
                     : new MalformedFrameException("bad envelope: " + e.getMessage(), e);
         }
     }

@@ -10,14 +10,11 @@ import java.time.Duration;
 public interface ReconnectListener {
 
     /** The connection was lost and the socket will connect again; nothing is lost, the server re-drains the queue. */
-    default void onDisconnected(CloseStatus status) {
-    }
+    default void onDisconnected(CloseStatus status) {}
 
     /** Attempt {@code attempt} (1 for the first) of connecting again starts after {@code delay}. */
-    default void onReconnecting(int attempt, Duration delay) {
-    }
+    default void onReconnecting(int attempt, Duration delay) {}
 
     /** Attempt {@code attempt} connected; frames of the new connection follow this call. */
-    default void onReconnected(int attempt) {
-    }
+    default void onReconnected(int attempt) {}
 }

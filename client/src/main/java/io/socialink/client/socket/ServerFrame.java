@@ -1,21 +1,18 @@
 package io.socialink.client.socket;
 
 /** A server → client WebSocket frame, as read by {@link FrameParser}. */
-public sealed interface ServerFrame permits Envelope, DeviceEvent, ServerFrame.QueueEmpty, ServerFrame.Pong,
-        ServerFrame.Error {
+public sealed interface ServerFrame
+        permits Envelope, DeviceEvent, ServerFrame.QueueEmpty, ServerFrame.Pong, ServerFrame.Error {
 
     /** The queue that was waiting when the socket connected has been delivered and acknowledged. */
-    record QueueEmpty() implements ServerFrame {
-    }
+    record QueueEmpty() implements ServerFrame {}
 
     /** The answer to a client ping with the same id. */
-    record Pong(String id) implements ServerFrame {
-    }
+    record Pong(String id) implements ServerFrame {}
 
     /**
      * The server reports a problem with this socket or with a frame the client sent; {@code code} is a problem
      * name such as {@code bad-frame}.
      */
-    record Error(String code, String detail) implements ServerFrame {
-    }
+    record Error(String code, String detail) implements ServerFrame {}
 }

@@ -1,11 +1,6 @@
 package io.socialink.client.store;
 
 import io.socialink.client.auth.DeviceCredentials;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,6 +14,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Device profiles as JSON files, {@code <dir>/<profile>.json}. The directory is created owner-only (700) and each
@@ -82,10 +81,14 @@ public final class CredentialStore {
         }
         try {
             JsonNode json = mapper.readTree(text);
-            DeviceCredentials credentials = new DeviceCredentials(json.path("userId").asString(),
-                    json.path("deviceId").asInt(), json.path("deviceSecret").asString(),
+            DeviceCredentials credentials = new DeviceCredentials(
+                    json.path("userId").asString(),
+                    json.path("deviceId").asInt(),
+                    json.path("deviceSecret").asString(),
                     json.path("registrationId").asInt());
-            return Optional.of(new StoredProfile(profile, credentials,
+            return Optional.of(new StoredProfile(
+                    profile,
+                    credentials,
                     Base64.getDecoder().decode(json.path("identityKey").asString()),
                     URI.create(json.path("server").asString())));
         } catch (JacksonException | IllegalArgumentException e) {
@@ -95,8 +98,9 @@ public final class CredentialStore {
 
     /** The profile, or an {@link IllegalArgumentException} naming the store when it does not exist. */
     public StoredProfile load(String profile) {
-        return find(profile).orElseThrow(() -> new IllegalArgumentException(
-                "no profile '" + profile + "' in " + directory + " (register it first)"));
+        return find(profile)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "no profile '" + profile + "' in " + directory + " (register it first)"));
     }
 
     /** Where the profile's libsignal state lives ({@link SignalFileStore}): {@code <dir>/<profile>.signal}. */

@@ -22,8 +22,7 @@ final class OwnerOnlyFiles {
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
 
-    private OwnerOnlyFiles() {
-    }
+    private OwnerOnlyFiles() {}
 
     static void createDirectories(Path directory) throws IOException {
         if (Files.isDirectory(directory)) {

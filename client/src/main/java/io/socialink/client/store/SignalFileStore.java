@@ -2,6 +2,23 @@ package io.socialink.client.store;
 
 import io.socialink.client.keys.DeviceKeyMaterial;
 import io.socialink.client.keys.PreKeyGenerator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.IdentityKeyPair;
 import org.signal.libsignal.protocol.InvalidKeyException;
@@ -20,24 +37,6 @@ import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.UUID;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * libsignal's {@link SignalProtocolStore} for one device, kept in a directory of owner-only files (one per record,
@@ -106,8 +105,10 @@ public final class SignalFileStore implements SignalProtocolStore {
                 throw new IllegalArgumentException("no key store in " + directory + " (register the device first)");
             }
             JsonNode json = JsonMapper.builder().build().readTree(bytes);
-            SignalFileStore store = new SignalFileStore(directory,
-                    new IdentityKeyPair(Base64.getDecoder().decode(json.path("identityKeyPair").asString())),
+            SignalFileStore store = new SignalFileStore(
+                    directory,
+                    new IdentityKeyPair(Base64.getDecoder()
+                            .decode(json.path("identityKeyPair").asString())),
                     json.path("registrationId").asInt());
             synchronized (store) {
                 store.nextPreKeyId = json.path("nextPreKeyId").asInt();
@@ -154,8 +155,8 @@ public final class SignalFileStore implements SignalProtocolStore {
     }
 
     @Override
-    public synchronized boolean isTrustedIdentity(SignalProtocolAddress address, IdentityKey identityKey,
-                                                  Direction direction) {
+    public synchronized boolean isTrustedIdentity(
+            SignalProtocolAddress address, IdentityKey identityKey, Direction direction) {
         byte[] known = identities.get(addressKey(address));
         return known == null || java.util.Arrays.equals(known, identityKey.serialize());
     }
@@ -313,7 +314,8 @@ public final class SignalFileStore implements SignalProtocolStore {
         if (!used.add(entry)) {
             throw new ReusedBaseKeyException("Kyber last-resort prekey " + kyberPreKeyId + " reused with a base key");
         }
-        write(Path.of("prekeys", "pq-" + kyberPreKeyId + ".used"),
+        write(
+                Path.of("prekeys", "pq-" + kyberPreKeyId + ".used"),
                 String.join("\n", used).getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -409,8 +411,7 @@ public final class SignalFileStore implements SignalProtocolStore {
     // sender keys (groups): stored for completeness of the interface
 
     @Override
-    public synchronized void storeSenderKey(SignalProtocolAddress sender, UUID distributionId,
-                                            SenderKeyRecord record) {
+    public synchronized void storeSenderKey(SignalProtocolAddress sender, UUID distributionId, SenderKeyRecord record) {
         String key = addressKey(sender) + "." + distributionId;
         byte[] bytes = record.serialize();
         senderKeys.put(key, bytes);
@@ -460,7 +461,9 @@ public final class SignalFileStore implements SignalProtocolStore {
 
     /** One-time (not last-resort) Kyber prekeys held locally. */
     public synchronized int pqPreKeyCount() {
-        return (int) kyberPreKeys.keySet().stream().filter(id -> !lastResortKyberIds.contains(id)).count();
+        return (int) kyberPreKeys.keySet().stream()
+                .filter(id -> !lastResortKyberIds.contains(id))
+                .count();
     }
 
     private List<Integer> sessionDevicesIncludingUnusable(String name) {
@@ -509,8 +512,11 @@ public final class SignalFileStore implements SignalProtocolStore {
                 signedPreKeys.put(Integer.parseInt(name.substring(7)), Files.readAllBytes(file));
             } else if (name.startsWith("pq-") && name.endsWith(".used")) {
                 int id = Integer.parseInt(name.substring(3, name.length() - 5));
-                usedLastResortBaseKeys.put(id, new LinkedHashSet<>(
-                        Files.readString(file, StandardCharsets.US_ASCII).lines().toList()));
+                usedLastResortBaseKeys.put(
+                        id,
+                        new LinkedHashSet<>(Files.readString(file, StandardCharsets.US_ASCII)
+                                .lines()
+                                .toList()));
             } else if (name.startsWith("pq-")) {
                 kyberPreKeys.put(Integer.parseInt(name.substring(3)), Files.readAllBytes(file));
             }
@@ -533,7 +539,8 @@ public final class SignalFileStore implements SignalProtocolStore {
         }
         try (Stream<Path> files = Files.list(dir)) {
             // leftovers of an interrupted write start with a dot
-            return files.filter(file -> !file.getFileName().toString().startsWith(".")).toList();
+            return files.filter(file -> !file.getFileName().toString().startsWith("."))
+                    .toList();
         }
     }
 

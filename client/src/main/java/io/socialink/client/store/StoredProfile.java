@@ -1,7 +1,6 @@
 package io.socialink.client.store;
 
 import io.socialink.client.auth.DeviceCredentials;
-
 import java.net.URI;
 import java.util.Objects;
 

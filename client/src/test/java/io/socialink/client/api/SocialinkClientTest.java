@@ -1,16 +1,14 @@
 package io.socialink.client.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.auth.PlatformTokens;
 import io.socialink.client.keys.DeviceKeyMaterial;
 import io.socialink.client.keys.RegistrationKeys;
 import io.socialink.client.testing.FakeGateway;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,10 +16,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.tuple;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class SocialinkClientTest {
 
@@ -31,8 +30,11 @@ class SocialinkClientTest {
     @BeforeEach
     void startGateway() throws Exception {
         gateway = new FakeGateway();
-        client = new SocialinkClient(gateway.url(), SocialinkClient.defaultHttpClient(),
-                new PlatformTokens(PlatformTokens.DEFAULT_SECRET), Duration.ofSeconds(5));
+        client = new SocialinkClient(
+                gateway.url(),
+                SocialinkClient.defaultHttpClient(),
+                new PlatformTokens(PlatformTokens.DEFAULT_SECRET),
+                Duration.ofSeconds(5));
     }
 
     @AfterEach
@@ -61,7 +63,8 @@ class SocialinkClientTest {
         JsonNode body = JsonMapper.builder().build().readTree(request.body());
         assertThat(body.path("registrationId").asInt()).isEqualTo(keys.registrationId());
         assertThat(body.path("identityKey").asString()).isEqualTo(base64(publicKeys.identityKey()));
-        assertThat(body.path("signedPreKey").path("keyId").asInt()).isEqualTo(publicKeys.signedPreKey().keyId());
+        assertThat(body.path("signedPreKey").path("keyId").asInt())
+                .isEqualTo(publicKeys.signedPreKey().keyId());
         assertThat(body.path("signedPreKey").path("signature").asString())
                 .isEqualTo(base64(publicKeys.signedPreKey().signature()));
         assertThat(body.path("pqLastResortPreKey").path("publicKey").asString())
@@ -89,9 +92,11 @@ class SocialinkClientTest {
 
         // then
         assertThat(devices.userId()).isEqualTo("bob");
-        assertThat(devices.devices()).extracting(DeviceInfo::deviceId, DeviceInfo::registrationId,
-                DeviceInfo::createdAt).containsExactly(tuple(1, 11, Instant.parse("2025-01-02T03:04:05Z")),
-                tuple(2, 12, Instant.parse("2025-01-02T03:04:05Z")));
+        assertThat(devices.devices())
+                .extracting(DeviceInfo::deviceId, DeviceInfo::registrationId, DeviceInfo::createdAt)
+                .containsExactly(
+                        tuple(1, 11, Instant.parse("2025-01-02T03:04:05Z")),
+                        tuple(2, 12, Instant.parse("2025-01-02T03:04:05Z")));
         assertThat(gateway.requests("GET", "/api/v1/keys/devices/bob").get(0).authorization())
                 .isEqualTo(alice.basicAuthorization());
     }
@@ -117,16 +122,15 @@ class SocialinkClientTest {
         DeviceCredentials alice = client.register("alice");
         gateway.addDevice("bob", 21);
         gateway.addDevice("bob", 22);
-        List<OutgoingCopy> onlyFirstDevice = List.of(new OutgoingCopy("bob", 1, 21, 3, new byte[] {1}),
-                new OutgoingCopy("bob", 7, 77, 3, new byte[] {1}));
+        List<OutgoingCopy> onlyFirstDevice = List.of(
+                new OutgoingCopy("bob", 1, 21, 3, new byte[] {1}), new OutgoingCopy("bob", 7, 77, 3, new byte[] {1}));
 
         // when / then
         assertThatThrownBy(() -> client.send(alice, "bob", "key-1", onlyFirstDevice))
                 .isInstanceOfSatisfying(ProblemException.class, problem -> {
                     assertThat(problem.status()).isEqualTo(409);
                     assertThat(problem.isDeviceListOutdated()).isTrue();
-                    assertThat(problem.mismatches()).containsExactly(
-                            new DeviceMismatch("bob", List.of(2), List.of(7)));
+                    assertThat(problem.mismatches()).containsExactly(new DeviceMismatch("bob", List.of(2), List.of(7)));
                     assertThat(problem.outdatedUsers()).containsExactly("bob");
                 });
     }
@@ -138,8 +142,8 @@ class SocialinkClientTest {
         gateway.addDevice("bob", 21);
 
         // when / then
-        assertThatThrownBy(() -> client.send(alice, "bob", "key-1",
-                List.of(new OutgoingCopy("bob", 1, 99, 3, new byte[] {1}))))
+        assertThatThrownBy(() ->
+                        client.send(alice, "bob", "key-1", List.of(new OutgoingCopy("bob", 1, 99, 3, new byte[] {1}))))
                 .isInstanceOfSatisfying(ProblemException.class, problem -> {
                     assertThat(problem.status()).isEqualTo(410);
                     assertThat(problem.name()).isEqualTo("stale-devices");
@@ -162,7 +166,12 @@ class SocialinkClientTest {
         assertThat(result.deviceCount()).isEqualTo(3);
         assertThat(result.sentAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
         assertThat(copies(gateway.acceptedSends().get(0))).containsExactlyInAnyOrder("bob.1", "bob.2", "alice.2");
-        assertThat(gateway.acceptedSends().get(0).path("messages").get(0).path("content").asString())
+        assertThat(gateway.acceptedSends()
+                        .get(0)
+                        .path("messages")
+                        .get(0)
+                        .path("content")
+                        .asString())
                 .isEqualTo(Base64.getEncoder().encodeToString("hi".getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -199,8 +208,8 @@ class SocialinkClientTest {
         assertThat(sends).hasSize(2);
         assertThat(sends).extracting(FakeGateway.Request::body).allMatch(body -> body.contains("\"key-8\""));
         assertThat(copies(gateway.acceptedSends().get(0))).containsExactlyInAnyOrder("bob.1", "bob.2", "alice.2");
-        assertThat(result.messageId()).isEqualTo(java.util.UUID.nameUUIDFromBytes(
-                "alice.1:key-8".getBytes(StandardCharsets.UTF_8)));
+        assertThat(result.messageId())
+                .isEqualTo(java.util.UUID.nameUUIDFromBytes("alice.1:key-8".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -233,7 +242,8 @@ class SocialinkClientTest {
         assertThat(gateway.requests("POST", "/api/v1/messages/send/alice")).hasSize(2);
         JsonNode accepted = gateway.acceptedSends().get(0);
         assertThat(accepted.path("idempotencyKey").asString()).isEqualTo("key-9");
-        assertThat(accepted.path("messages").get(0).path("registrationId").asInt()).isEqualTo(4242);
+        assertThat(accepted.path("messages").get(0).path("registrationId").asInt())
+                .isEqualTo(4242);
     }
 
     @Test
@@ -245,10 +255,9 @@ class SocialinkClientTest {
 
         // when / then
         assertThatThrownBy(() -> client.sendToAllDevices(alice, "bob", new byte[] {1}))
-                .isInstanceOfSatisfying(ProblemException.class,
-                        problem -> assertThat(problem.name()).isEqualTo("device-mismatch"));
-        assertThat(gateway.requests("POST", "/api/v1/messages/send/alice"))
-                .hasSize(SocialinkClient.MAX_SEND_ATTEMPTS);
+                .isInstanceOfSatisfying(ProblemException.class, problem -> assertThat(problem.name())
+                        .isEqualTo("device-mismatch"));
+        assertThat(gateway.requests("POST", "/api/v1/messages/send/alice")).hasSize(SocialinkClient.MAX_SEND_ATTEMPTS);
     }
 
     @Test
@@ -258,8 +267,8 @@ class SocialinkClientTest {
 
         // when / then
         assertThatThrownBy(() -> client.sendToAllDevices(alice, "nobody", new byte[] {1}))
-                .isInstanceOfSatisfying(ProblemException.class,
-                        problem -> assertThat(problem.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(ProblemException.class, problem -> assertThat(problem.status())
+                        .isEqualTo(404));
         assertThat(gateway.requests("POST", "/api/v1/messages/send/alice")).isEmpty();
     }
 
@@ -279,8 +288,9 @@ class SocialinkClientTest {
 
     private static List<String> copies(JsonNode send) {
         List<String> addresses = new ArrayList<>();
-        send.path("messages").forEach(copy -> addresses.add(copy.path("userId").asString() + "."
-                + copy.path("deviceId").asInt()));
+        send.path("messages")
+                .forEach(copy -> addresses.add(copy.path("userId").asString() + "."
+                        + copy.path("deviceId").asInt()));
         return addresses;
     }
 }

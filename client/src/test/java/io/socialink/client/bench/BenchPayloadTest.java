@@ -1,9 +1,9 @@
 package io.socialink.client.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class BenchPayloadTest {
 
@@ -20,7 +20,8 @@ class BenchPayloadTest {
     @Test
     void shouldIgnoreForeignContent() {
         // when / then
-        assertThat(BenchPayload.decode("hello".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(BenchPayload.decode("hello".getBytes(StandardCharsets.UTF_8)))
+                .isNull();
         assertThat(BenchPayload.decode(new byte[64])).isNull();
     }
 }

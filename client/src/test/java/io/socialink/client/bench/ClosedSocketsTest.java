@@ -1,13 +1,12 @@
 package io.socialink.client.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.socket.CloseStatus;
-import org.junit.jupiter.api.Test;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ClosedSocketsTest {
 
@@ -25,7 +24,8 @@ class ClosedSocketsTest {
 
         // then
         assertThat(closed.count()).isEqualTo(1);
-        assertThat(printed.toString()).isEqualTo("socket of " + device.address() + " closed during the run: 1011 boom"
-                + System.lineSeparator());
+        assertThat(printed.toString())
+                .isEqualTo(
+                        "socket of " + device.address() + " closed during the run: 1011 boom" + System.lineSeparator());
     }
 }

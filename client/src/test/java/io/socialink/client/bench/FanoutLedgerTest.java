@@ -1,14 +1,13 @@
 package io.socialink.client.bench;
 
-import io.socialink.client.socket.Envelope;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.socialink.client.socket.Envelope;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class FanoutLedgerTest {
 
@@ -54,8 +53,7 @@ class FanoutLedgerTest {
         ledger.arrived(id, Envelope.MLS_APPLICATION, 1, 5);
 
         // then
-        assertThatThrownBy(() -> ledger.awaitComplete("single message 0", () -> ledger.slot(id),
-                Duration.ofMillis(20)))
+        assertThatThrownBy(() -> ledger.awaitComplete("single message 0", () -> ledger.slot(id), Duration.ofMillis(20)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("single message 0: 1 of 3 devices")
                 .hasMessageContaining("[0, 2]");

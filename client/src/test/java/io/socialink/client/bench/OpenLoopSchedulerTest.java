@@ -1,11 +1,10 @@
 package io.socialink.client.bench;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class OpenLoopSchedulerTest {
 
@@ -16,8 +15,7 @@ class OpenLoopSchedulerTest {
         long now;
     }
 
-    private record Fired(long sequence, long intended, long actual) {
-    }
+    private record Fired(long sequence, long intended, long actual) {}
 
     @Test
     void shouldFireEachMessageAtItsIntendedTime() {
@@ -27,8 +25,8 @@ class OpenLoopSchedulerTest {
         List<Fired> fired = new ArrayList<>();
 
         // when
-        long count = scheduler.run(0, Long.MAX_VALUE, (sequence, intended) ->
-                fired.add(new Fired(sequence, intended, time.now)));
+        long count = scheduler.run(
+                0, Long.MAX_VALUE, (sequence, intended) -> fired.add(new Fired(sequence, intended, time.now)));
 
         // then
         assertThat(count).isEqualTo(5);
@@ -55,8 +53,9 @@ class OpenLoopSchedulerTest {
         });
 
         // then the overdue messages go out at once, still charged from their intended times
-        assertThat(fired).extracting(Fired::intended).containsExactly(0L, MS, 2 * MS, 3 * MS, 4 * MS, 5 * MS, 6 * MS,
-                7 * MS, 8 * MS, 9 * MS);
+        assertThat(fired)
+                .extracting(Fired::intended)
+                .containsExactly(0L, MS, 2 * MS, 3 * MS, 4 * MS, 5 * MS, 6 * MS, 7 * MS, 8 * MS, 9 * MS);
         assertThat(fired.subList(3, 10)).allMatch(f -> f.actual() == 52 * MS);
         var histogram = latency.cumulative();
         assertThat(histogram.getTotalCount()).isEqualTo(10);
@@ -94,7 +93,7 @@ class OpenLoopSchedulerTest {
     @Test
     void shouldNotDriftWithRatesThatDoNotDivideASecond() {
         // given
-        OpenLoopScheduler scheduler = new OpenLoopScheduler(3, 4, () -> 0, nanos -> { });
+        OpenLoopScheduler scheduler = new OpenLoopScheduler(3, 4, () -> 0, nanos -> {});
 
         // when
         long third = scheduler.intendedNanos(0, 3);

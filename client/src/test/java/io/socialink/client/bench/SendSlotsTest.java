@@ -1,12 +1,11 @@
 package io.socialink.client.bench;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class SendSlotsTest {
 
@@ -53,15 +52,19 @@ class SendSlotsTest {
 
         // when
         slots.send(() -> CompletableFuture.failedFuture(new IOException("reset")), errors, acked::set);
-        slots.send(() -> {
-            throw new IllegalStateException("closed");
-        }, errors, acked::set);
+        slots.send(
+                () -> {
+                    throw new IllegalStateException("closed");
+                },
+                errors,
+                acked::set);
 
         // then
         assertThat(acked.get()).isZero();
         assertThat(slots.inFlight()).isZero();
-        assertThat(errors.snapshot()).containsOnly(java.util.Map.entry("io-IOException", 1L),
-                java.util.Map.entry("IllegalStateException", 1L));
+        assertThat(errors.snapshot())
+                .containsOnly(
+                        java.util.Map.entry("io-IOException", 1L), java.util.Map.entry("IllegalStateException", 1L));
         assertThat(errors.total()).isEqualTo(2);
     }
 }

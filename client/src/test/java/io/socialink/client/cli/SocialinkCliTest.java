@@ -1,27 +1,26 @@
 package io.socialink.client.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.socialink.client.store.CredentialStore;
 import io.socialink.client.store.SignalFileStore;
-import org.signal.libsignal.protocol.SessionCipher;
-import org.signal.libsignal.protocol.SignalProtocolAddress;
-import org.signal.libsignal.protocol.message.CiphertextMessage;
-import org.signal.libsignal.protocol.message.PreKeySignalMessage;
-import tools.jackson.databind.JsonNode;
 import io.socialink.client.testing.FakeGateway;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.signal.libsignal.protocol.SessionCipher;
+import org.signal.libsignal.protocol.SignalProtocolAddress;
+import org.signal.libsignal.protocol.message.CiphertextMessage;
+import org.signal.libsignal.protocol.message.PreKeySignalMessage;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
 
 class SocialinkCliTest {
 
@@ -45,8 +44,16 @@ class SocialinkCliTest {
     @Test
     void shouldRegisterADeviceAndStoreItUnderItsProfile() {
         // when
-        int exit = run("register", "--user", "bob", "--profile", "bob-phone", "--server", gateway.url().toString(),
-                "--store", store.toString());
+        int exit = run(
+                "register",
+                "--user",
+                "bob",
+                "--profile",
+                "bob-phone",
+                "--server",
+                gateway.url().toString(),
+                "--store",
+                store.toString());
 
         // then
         assertThat(exit).isZero();
@@ -75,8 +82,8 @@ class SocialinkCliTest {
         assertThat(new String(content, StandardCharsets.UTF_8)).doesNotContain("Grüße");
         assertThat(copy.path("type").asInt()).isEqualTo(CiphertextMessage.PREKEY_TYPE);
         SignalFileStore bob = SignalFileStore.open(new CredentialStore(store).signalDirectory("bob"));
-        byte[] plaintext = new SessionCipher(bob, new SignalProtocolAddress("alice", 1))
-                .decrypt(new PreKeySignalMessage(content));
+        byte[] plaintext =
+                new SessionCipher(bob, new SignalProtocolAddress("alice", 1)).decrypt(new PreKeySignalMessage(content));
         assertThat(new String(plaintext, StandardCharsets.UTF_8)).isEqualTo("Grüße");
     }
 
@@ -93,9 +100,10 @@ class SocialinkCliTest {
 
         // then
         assertThat(exit).isZero();
-        assertThat(out.toString().lines()).containsExactly(
-                "bob.1 registrationId=7 createdAt=2025-01-02T03:04:05Z",
-                "bob.2 registrationId=8 createdAt=2025-01-02T03:04:05Z");
+        assertThat(out.toString().lines())
+                .containsExactly(
+                        "bob.1 registrationId=7 createdAt=2025-01-02T03:04:05Z",
+                        "bob.2 registrationId=8 createdAt=2025-01-02T03:04:05Z");
     }
 
     @Test
@@ -114,7 +122,15 @@ class SocialinkCliTest {
     @Test
     void shouldRefillPreKeysUpToOneHundredAndPrintTheStats() {
         // given a device registered with 7 one-time prekeys of each kind
-        run("register", "--user", "alice", "--prekeys", "7", "--server", gateway.url().toString(), "--store",
+        run(
+                "register",
+                "--user",
+                "alice",
+                "--prekeys",
+                "7",
+                "--server",
+                gateway.url().toString(),
+                "--store",
                 store.toString());
         out.getBuffer().setLength(0);
 
@@ -125,10 +141,12 @@ class SocialinkCliTest {
         // then
         assertThat(stats).isZero();
         assertThat(refill).isZero();
-        assertThat(out.toString().lines()).containsExactly(
-                "ecPreKeys=7 pqPreKeys=7 signedPreKeyAgeSeconds=0 pqLastResortPreKeyAgeSeconds=0",
-                "ecPreKeys=100 pqPreKeys=100 signedPreKeyAgeSeconds=0 pqLastResortPreKeyAgeSeconds=0");
-        assertThat(SignalFileStore.open(new CredentialStore(store).signalDirectory("alice")).preKeyCount())
+        assertThat(out.toString().lines())
+                .containsExactly(
+                        "ecPreKeys=7 pqPreKeys=7 signedPreKeyAgeSeconds=0 pqLastResortPreKeyAgeSeconds=0",
+                        "ecPreKeys=100 pqPreKeys=100 signedPreKeyAgeSeconds=0 pqLastResortPreKeyAgeSeconds=0");
+        assertThat(SignalFileStore.open(new CredentialStore(store).signalDirectory("alice"))
+                        .preKeyCount())
                 .isEqualTo(100);
     }
 

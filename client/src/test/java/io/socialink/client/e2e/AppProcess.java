@@ -65,15 +65,23 @@ final class AppProcess implements AutoCloseable {
     }
 
     AppProcess start() {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                "--server.port=" + port, "--management.server.port=" + internalPort,
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar.toString(),
+                "--server.port=" + port,
+                "--management.server.port=" + internalPort,
                 "--spring.profiles.active=local"));
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -102,7 +110,8 @@ final class AppProcess implements AutoCloseable {
     private void awaitHealthy() {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health = HttpRequest.newBuilder(baseUri().resolve("/readyz"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -128,8 +137,8 @@ final class AppProcess implements AutoCloseable {
         try (Stream<Path> files = Files.list(target)) {
             return files.filter(path -> path.getFileName().toString().matches(module + "-.*-exec\\.jar"))
                     .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no executable jar in " + target
-                            + "; build the reactor with mvn verify"));
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no executable jar in " + target + "; build the reactor with mvn verify"));
         } catch (IOException e) {
             throw new UncheckedIOException("no " + target + "; build the reactor with mvn verify", e);
         }

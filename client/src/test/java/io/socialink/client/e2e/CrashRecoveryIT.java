@@ -2,16 +2,6 @@ package io.socialink.client.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.socket.DeviceSocket;
@@ -21,6 +11,15 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,19 +55,21 @@ class CrashRecoveryIT {
         List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean sending = new AtomicBoolean(true);
         CountDownLatch firstAcks = new CountDownLatch(50);
-        Thread sender = new Thread(() -> {
-            for (int i = 0; sending.get(); i++) {
-                String text = "msg-" + i;
-                try {
-                    client.sendToAllDevices(alice, bob.userId(), text.getBytes(StandardCharsets.UTF_8));
-                    acknowledged.add(text);
-                    firstAcks.countDown();
-                } catch (RuntimeException unavailable) {
-                    // the gateway is down or could not reach Kafka: not acknowledged, so no promise was made
-                    pause(50);
-                }
-            }
-        }, "sender");
+        Thread sender = new Thread(
+                () -> {
+                    for (int i = 0; sending.get(); i++) {
+                        String text = "msg-" + i;
+                        try {
+                            client.sendToAllDevices(alice, bob.userId(), text.getBytes(StandardCharsets.UTF_8));
+                            acknowledged.add(text);
+                            firstAcks.countDown();
+                        } catch (RuntimeException unavailable) {
+                            // the gateway is down or could not reach Kafka: not acknowledged, so no promise was made
+                            pause(50);
+                        }
+                    }
+                },
+                "sender");
         sender.start();
 
         // when the worker is killed mid-run and restarted while sends go on

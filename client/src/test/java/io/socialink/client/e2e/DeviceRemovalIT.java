@@ -2,12 +2,6 @@ package io.socialink.client.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.socket.DeviceSocket;
@@ -17,6 +11,11 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +74,7 @@ class DeviceRemovalIT {
 
         // then
         assertThat(inbox.queueEmptyFrames()).isEqualTo(1);
-        assertThat(socket.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(4410);
+        assertThat(socket.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                .isEqualTo(4410);
     }
 }

@@ -2,6 +2,13 @@ package io.socialink.client.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.client.cli.SocialinkCli;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
+import io.socialink.testing.LocalPostgres;
+import io.socialink.testing.LocalRedis;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
@@ -14,14 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-
-import io.socialink.client.cli.SocialinkCli;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,8 +36,8 @@ import picocli.CommandLine;
 @ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
 class EncryptedCliIT {
 
-    private static final Pattern LINE = Pattern.compile(
-            "\\d{4}-\\d\\d-\\d\\dT[^ ]+Z ([A-Za-z0-9_-]+\\.\\d+) [0-9a-f-]{36} (.*)");
+    private static final Pattern LINE =
+            Pattern.compile("\\d{4}-\\d\\d-\\d\\dT[^ ]+Z ([A-Za-z0-9_-]+\\.\\d+) [0-9a-f-]{36} (.*)");
 
     private static LocalSystem system;
     private static Path store;
@@ -63,8 +62,8 @@ class EncryptedCliIT {
         String bob = unique("bob");
         assertThat(run("register", "--user", alice, "--profile", alice).out()).isEqualTo("1");
         assertThat(run("register", "--user", bob, "--profile", bob).out()).isEqualTo("1");
-        CompletableFuture<Result> listening = CompletableFuture.supplyAsync(
-                () -> run("listen", "--as", bob, "--count", "1", "--timeout", "60"));
+        CompletableFuture<Result> listening =
+                CompletableFuture.supplyAsync(() -> run("listen", "--as", bob, "--count", "1", "--timeout", "60"));
         Thread.sleep(2_000);
 
         // when alice sends
@@ -78,7 +77,8 @@ class EncryptedCliIT {
         assertThat(heard.out()).contains(sent.out());
 
         // when bob adds a device while offline and alice sends again
-        assertThat(run("register", "--user", bob, "--profile", bob + "-2").out()).isEqualTo("2");
+        assertThat(run("register", "--user", bob, "--profile", bob + "-2").out())
+                .isEqualTo("2");
         Result second = run("send", "--as", alice, "--to", bob, "--text", "Sent while you were offline.");
 
         // then the new device drains and decrypts it, and so does the first device on its next listen
@@ -106,8 +106,16 @@ class EncryptedCliIT {
             CommandLine commandLine = SocialinkCli.commandLine();
             commandLine.setOut(new PrintWriter(chatOut, true));
             commandLine.setErr(new PrintWriter(new StringWriter(), true));
-            chat = CompletableFuture.supplyAsync(() -> commandLine.execute("chat", "--as", alice, "--with", bob,
-                    "--store", store.toString(), "--server", system.gateway.baseUri().toString()));
+            chat = CompletableFuture.supplyAsync(() -> commandLine.execute(
+                    "chat",
+                    "--as",
+                    alice,
+                    "--with",
+                    bob,
+                    "--store",
+                    store.toString(),
+                    "--server",
+                    system.gateway.baseUri().toString()));
             Thread.sleep(2_000);
         } finally {
             System.setIn(originalIn);
@@ -132,12 +140,14 @@ class EncryptedCliIT {
 
     /** The {@code <sender> <text>} part of each message line. */
     private static java.util.List<String> textLines(String output) {
-        return output.lines().map(LINE::matcher).filter(java.util.regex.Matcher::matches)
-                .map(matcher -> matcher.group(1) + " " + matcher.group(2)).toList();
+        return output.lines()
+                .map(LINE::matcher)
+                .filter(java.util.regex.Matcher::matches)
+                .map(matcher -> matcher.group(1) + " " + matcher.group(2))
+                .toList();
     }
 
-    private record Result(int exit, String out, String err) {
-    }
+    private record Result(int exit, String out, String err) {}
 
     private static Result run(String... args) {
         StringWriter out = new StringWriter();

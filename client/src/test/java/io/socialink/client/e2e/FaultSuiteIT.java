@@ -2,13 +2,6 @@ package io.socialink.client.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import io.socialink.client.bench.FaultBench;
 import io.socialink.client.bench.FaultBenchOptions;
 import io.socialink.client.bench.FaultReport;
@@ -18,6 +11,12 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,8 +52,8 @@ class FaultSuiteIT {
         // given the fault load running against the system
         StringWriter output = new StringWriter();
         PrintWriter out = new PrintWriter(output, true);
-        FaultBenchOptions options = new FaultBenchOptions(system.gateway.baseUri(), 3_000, 40, 6, 3, 10,
-                Duration.ofSeconds(120), Duration.ofSeconds(120), false);
+        FaultBenchOptions options = new FaultBenchOptions(
+                system.gateway.baseUri(), 3_000, 40, 6, 3, 10, Duration.ofSeconds(120), Duration.ofSeconds(120), false);
         CompletableFuture<FaultReport> running = CompletableFuture.supplyAsync(() -> {
             try {
                 return new FaultBench(options, out).run();
@@ -81,18 +80,23 @@ class FaultSuiteIT {
         assertThat(report.groupAcked()).isPositive();
         assertThat(report.oneToOneAcked() + report.groupAcked() + report.unacknowledged())
                 .isEqualTo(options.messages());
-        assertThat(report.failedAttempts()).as("sends failed while the gateway was down").isPositive();
-        assertThat(report.reconnects()).as("the sockets reconnected after the gateway crash").isPositive();
+        assertThat(report.failedAttempts())
+                .as("sends failed while the gateway was down")
+                .isPositive();
+        assertThat(report.reconnects())
+                .as("the sockets reconnected after the gateway crash")
+                .isPositive();
     }
 
-    private static void awaitOutput(StringWriter output, String marker, CompletableFuture<?> running)
-            throws Exception {
+    private static void awaitOutput(StringWriter output, String marker, CompletableFuture<?> running) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (!output.toString().contains(marker)) {
             if (running.isDone()) {
                 running.get();
             }
-            assertThat(System.nanoTime()).as("the fault load started in time: " + output).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("the fault load started in time: " + output)
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
     }

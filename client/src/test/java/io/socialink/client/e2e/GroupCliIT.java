@@ -2,6 +2,13 @@ package io.socialink.client.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.client.cli.SocialinkCli;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
+import io.socialink.testing.LocalPostgres;
+import io.socialink.testing.LocalRedis;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -16,14 +23,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import io.socialink.client.cli.SocialinkCli;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,18 +104,39 @@ class GroupCliIT {
         CommandLine commandLine = SocialinkCli.commandLine();
         commandLine.setOut(new PrintWriter(new StringWriter(), true));
         commandLine.setErr(new PrintWriter(new StringWriter(), true));
-        return commandLine.execute("register", "--user", user, "--profile", user, "--store", store.toString(),
-                "--server", system.gateway.baseUri().toString());
+        return commandLine.execute(
+                "register",
+                "--user",
+                user,
+                "--profile",
+                user,
+                "--store",
+                store.toString(),
+                "--server",
+                system.gateway.baseUri().toString());
     }
 
     private Chat chat(String user, String... options) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-jar", cliJar().toString(), "group", "chat", "--as", user,
-                "--store", store.toString(), "--server", system.gateway.baseUri().toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                cliJar().toString(),
+                "group",
+                "chat",
+                "--as",
+                user,
+                "--store",
+                store.toString(),
+                "--server",
+                system.gateway.baseUri().toString()));
         command.addAll(List.of(options));
         Path out = Files.createTempFile("group-chat-" + user, ".out");
         Path err = Files.createTempFile("group-chat-" + user, ".err");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         Chat chat = new Chat(process, out, err);
         chats.add(chat);
         return chat;
@@ -124,7 +144,8 @@ class GroupCliIT {
 
     private static Path cliJar() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
-            return files.filter(path -> path.getFileName().toString().matches("client-.*-cli\\.jar")).findFirst()
+            return files.filter(path -> path.getFileName().toString().matches("client-.*-cli\\.jar"))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no client CLI jar in target: run mvn package"));
         }
     }

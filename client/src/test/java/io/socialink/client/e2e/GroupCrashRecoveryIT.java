@@ -2,16 +2,6 @@ package io.socialink.client.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.mls.GroupIds;
 import io.socialink.client.mls.MlsDevice;
@@ -21,6 +11,15 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,25 +55,27 @@ class GroupCrashRecoveryIT {
         SocialinkClient client = system.client();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         try (MlsDevice alice = MlsDevice.online(client, "alice-" + suffix);
-             MlsDevice bob = MlsDevice.online(client, "bob-" + suffix)) {
+                MlsDevice bob = MlsDevice.online(client, "bob-" + suffix)) {
             String group = GroupIds.random();
             alice.groups().create(group);
             alice.groups().add(group, List.of(bob.credentials().userId()));
             assertThat(bob.inbox().awaitJoined(group, WAIT)).isTrue();
             List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean sending = new AtomicBoolean(true);
-            Thread sender = new Thread(() -> {
-                for (int i = 0; sending.get(); i++) {
-                    String text = "group-msg-" + i;
-                    try {
-                        alice.groups().send(group, text.getBytes(StandardCharsets.UTF_8));
-                        acknowledged.add(text);
-                    } catch (RuntimeException unavailable) {
-                        // no verdict in time (503) or the gateway refused: not acknowledged, no promise made
-                        pause(100);
-                    }
-                }
-            }, "group-sender");
+            Thread sender = new Thread(
+                    () -> {
+                        for (int i = 0; sending.get(); i++) {
+                            String text = "group-msg-" + i;
+                            try {
+                                alice.groups().send(group, text.getBytes(StandardCharsets.UTF_8));
+                                acknowledged.add(text);
+                            } catch (RuntimeException unavailable) {
+                                // no verdict in time (503) or the gateway refused: not acknowledged, no promise made
+                                pause(100);
+                            }
+                        }
+                    },
+                    "group-sender");
             sender.start();
 
             // when group-fanout is killed mid-run and started again while the sends go on
@@ -89,7 +90,8 @@ class GroupCrashRecoveryIT {
             // then bob decrypted every acknowledged message, once each, in the order they were acknowledged
             List<String> expected = List.copyOf(acknowledged);
             assertThat(bob.inbox().await(() -> bob.inbox().texts(group).containsAll(expected), WAIT))
-                    .as("bob decrypted all %d acknowledged messages", expected.size()).isTrue();
+                    .as("bob decrypted all %d acknowledged messages", expected.size())
+                    .isTrue();
             List<String> received = bob.inbox().texts(group);
             assertThat(received).doesNotHaveDuplicates();
             assertThat(received.stream().filter(expected::contains).toList()).containsExactlyElementsOf(expected);

@@ -4,17 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import io.socialink.client.api.GroupMember;
 import io.socialink.client.api.ProblemException;
 import io.socialink.client.api.SocialinkClient;
@@ -31,6 +20,16 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -88,7 +87,9 @@ class GroupMessagingIT {
         alice1.groups().create(group);
         alice1.groups().add(group, List.of(alice, bob, carol));
         for (MlsDevice device : all.subList(1, all.size())) {
-            assertThat(device.inbox().awaitJoined(group, WAIT)).as("%s joined", device).isTrue();
+            assertThat(device.inbox().awaitJoined(group, WAIT))
+                    .as("%s joined", device)
+                    .isTrue();
         }
 
         // when every device sends one message
@@ -98,11 +99,16 @@ class GroupMessagingIT {
 
         // then every device decrypted the five messages of the others, and nothing failed
         for (MlsDevice device : all) {
-            List<String> expected = all.stream().filter(other -> other != device)
-                    .map(other -> "from " + other.address()).toList();
+            List<String> expected = all.stream()
+                    .filter(other -> other != device)
+                    .map(other -> "from " + other.address())
+                    .toList();
             assertThat(device.inbox().awaitTexts(group, expected.size(), WAIT))
-                    .as("what %s decrypted", device).containsExactlyInAnyOrderElementsOf(expected);
-            assertThat(device.inbox().undecryptable()).as("%s undecryptable", device).isEmpty();
+                    .as("what %s decrypted", device)
+                    .containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(device.inbox().undecryptable())
+                    .as("%s undecryptable", device)
+                    .isEmpty();
             assertThat(device.groups().epoch(group)).hasValue(1);
         }
         List<GroupMember> members = awaitMembers(alice1, group, 3);
@@ -137,19 +143,24 @@ class GroupMessagingIT {
         // then carol's devices learn of it from the commit and the others go on without them
         assertThat(carol1.inbox().awaitDeparture(group, WAIT)).isNotNull();
         assertThat(carol2.inbox().awaitDeparture(group, WAIT)).isNotNull();
-        assertThat(bob1.inbox().await(() -> bob1.groups().epoch(group).orElse(0) == 2, WAIT)).isTrue();
+        assertThat(bob1.inbox().await(() -> bob1.groups().epoch(group).orElse(0) == 2, WAIT))
+                .isTrue();
         bob1.groups().send(group, text("after removal"));
         assertThat(alice1.inbox().awaitText(group, "after removal", WAIT)).isTrue();
         TimeUnit.SECONDS.sleep(2);
         for (MlsDevice device : List.of(carol1, carol2)) {
             assertThat(device.inbox().texts(group)).as("%s", device).doesNotContain("after removal");
-            assertThat(device.inbox().undecryptable()).as("%s got ciphertext it cannot read", device).isEmpty();
+            assertThat(device.inbox().undecryptable())
+                    .as("%s got ciphertext it cannot read", device)
+                    .isEmpty();
         }
 
         // and the server refuses carol: a replayed real ciphertext of the group, and the group reads
         byte[] ciphertext = captured.envelope().content();
-        assertProblem(() -> client.sendGroupMessage(carol1.credentials(), group, ciphertext, null, null),
-                403, "not-a-member");
+        assertProblem(
+                () -> client.sendGroupMessage(carol1.credentials(), group, ciphertext, null, null),
+                403,
+                "not-a-member");
         assertProblem(() -> client.group(carol1.credentials(), group), 403, "not-a-member");
         assertProblem(() -> client.groupMembers(carol2.credentials(), group), 403, "not-a-member");
     }
@@ -179,18 +190,22 @@ class GroupMessagingIT {
         // then bob's first commit lost with stale-epoch, his rebuilt one won epoch 2 -> 3
         assertThat(bobsEpoch).isEqualTo(3);
         List<GroupEvent> events = groupEvents(group, 5);
-        assertThat(events).filteredOn(event -> event.getEvent() instanceof CommitAccepted)
+        assertThat(events)
+                .filteredOn(event -> event.getEvent() instanceof CommitAccepted)
                 .extracting(GroupEvent::getEpoch, GroupEvent::getActorUserId)
                 .containsExactly(tuple(1L, alice), tuple(2L, alice), tuple(3L, bob));
-        assertThat(events).filteredOn(event -> event.getEvent() instanceof CommandRejected)
+        assertThat(events)
+                .filteredOn(event -> event.getEvent() instanceof CommandRejected)
                 .singleElement()
                 .satisfies(event -> {
                     assertThat(event.getActorUserId()).isEqualTo(bob);
-                    assertThat(((CommandRejected) event.getEvent()).getProblemType()).isEqualTo("stale-epoch");
+                    assertThat(((CommandRejected) event.getEvent()).getProblemType())
+                            .isEqualTo("stale-epoch");
                 });
 
         // and both sides are in epoch 3 and read each other
-        assertThat(alice1.inbox().await(() -> alice1.groups().epoch(group).orElse(0) == 3, WAIT)).isTrue();
+        assertThat(alice1.inbox().await(() -> alice1.groups().epoch(group).orElse(0) == 3, WAIT))
+                .isTrue();
         alice1.groups().send(group, text("after the race"));
         bob1.groups().send(group, text("rebuilt and fine"));
         assertThat(bob1.inbox().awaitText(group, "after the race", WAIT)).isTrue();
@@ -214,8 +229,10 @@ class GroupMessagingIT {
         byte[] membersCiphertext = alice1.inbox().messages().get(0).envelope().content();
 
         // then dave can neither post the group's real ciphertext as his own nor read the group
-        assertProblem(() -> client.sendGroupMessage(dave1.credentials(), group, membersCiphertext, null, null),
-                403, "not-a-member");
+        assertProblem(
+                () -> client.sendGroupMessage(dave1.credentials(), group, membersCiphertext, null, null),
+                403,
+                "not-a-member");
         assertProblem(() -> client.group(dave1.credentials(), group), 403, "not-a-member");
         assertProblem(() -> client.groupMembers(dave1.credentials(), group), 403, "not-a-member");
         TimeUnit.SECONDS.sleep(1);
@@ -248,17 +265,28 @@ class GroupMessagingIT {
 
         // then truncated bytes, non-MLS bytes, another group's message, an epoch far ahead and a truncated commit
         // are refused with a problem type
-        assertProblem(() -> client.sendGroupMessage(alice1.credentials(), group,
-                Arrays.copyOf(real, real.length / 2), null, null), 422, "invalid-mls-message");
-        assertProblem(() -> client.sendGroupMessage(alice1.credentials(), group, text("not mls at all"), null, null),
-                422, "invalid-mls-message");
-        assertProblem(() -> client.sendGroupMessage(alice1.credentials(), group, otherGroups, null, null),
-                422, "invalid-mls-message");
-        assertProblem(() -> client.sendGroupMessage(alice1.credentials(), group, withEpoch(real, 1_000), null, null),
-                422, "invalid-epoch");
+        assertProblem(
+                () -> client.sendGroupMessage(
+                        alice1.credentials(), group, Arrays.copyOf(real, real.length / 2), null, null),
+                422,
+                "invalid-mls-message");
+        assertProblem(
+                () -> client.sendGroupMessage(alice1.credentials(), group, text("not mls at all"), null, null),
+                422,
+                "invalid-mls-message");
+        assertProblem(
+                () -> client.sendGroupMessage(alice1.credentials(), group, otherGroups, null, null),
+                422,
+                "invalid-mls-message");
+        assertProblem(
+                () -> client.sendGroupMessage(alice1.credentials(), group, withEpoch(real, 1_000), null, null),
+                422,
+                "invalid-epoch");
         byte[] truncated = Arrays.copyOf(real, 20);
-        assertProblem(() -> client.commitGroup(alice1.credentials(), group, 1, truncated, truncated),
-                422, "invalid-mls-message");
+        assertProblem(
+                () -> client.commitGroup(alice1.credentials(), group, 1, truncated, truncated),
+                422,
+                "invalid-mls-message");
 
         // and nothing was fanned out, the group is unchanged and still works
         TimeUnit.SECONDS.sleep(1);
@@ -288,15 +316,19 @@ class GroupMessagingIT {
         carol1.groups().leave(group);
 
         // then the others hear of it, a commit removes her leaf, and later messages do not reach her
-        assertThat(alice1.inbox().await(() -> alice1.inbox().membersLeft().contains(group + ":" + carol), WAIT)).isTrue();
+        assertThat(alice1.inbox().await(() -> alice1.inbox().membersLeft().contains(group + ":" + carol), WAIT))
+                .isTrue();
         assertThat(bob1.inbox().await(() -> bob1.groups().epoch(group).orElse(0) >= 2, WAIT))
-                .as("a commit removed the leaf of the member who left").isTrue();
-        assertThat(alice1.inbox().await(() -> alice1.groups().epoch(group).orElse(0) >= 2, WAIT)).isTrue();
+                .as("a commit removed the leaf of the member who left")
+                .isTrue();
+        assertThat(alice1.inbox().await(() -> alice1.groups().epoch(group).orElse(0) >= 2, WAIT))
+                .isTrue();
         bob1.groups().send(group, text("after carol left"));
         assertThat(alice1.inbox().awaitText(group, "after carol left", WAIT)).isTrue();
         TimeUnit.SECONDS.sleep(1);
         assertThat(carol1.inbox().texts(group)).doesNotContain("after carol left");
-        assertThat(awaitMembers(alice1, group, 2)).extracting(GroupMember::userId)
+        assertThat(awaitMembers(alice1, group, 2))
+                .extracting(GroupMember::userId)
                 .containsExactlyInAnyOrder(alice, bob);
     }
 
@@ -332,17 +364,18 @@ class GroupMessagingIT {
     private static List<GroupEvent> groupEvents(String group, int atLeast) throws InterruptedException {
         String topic = kafka.layout().name(Topics.GROUP_EVENTS);
         List<GroupEvent> events = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                kafka.consumerProperties("group-events-" + UUID.randomUUID()))) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(kafka.consumerProperties("group-events-" + UUID.randomUUID()))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    GroupEvent event = Topics.GROUP_EVENTS.valueSerde().deserializer().deserialize(topic,
-                            record.value());
+                    GroupEvent event =
+                            Topics.GROUP_EVENTS.valueSerde().deserializer().deserialize(topic, record.value());
                     if (event.getGroupId().equals(group)) {
                         events.add(event);
                     }

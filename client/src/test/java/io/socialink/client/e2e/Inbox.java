@@ -1,13 +1,12 @@
 package io.socialink.client.e2e;
 
+import io.socialink.client.socket.DeviceSocketListener;
+import io.socialink.client.socket.Envelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.socialink.client.socket.DeviceSocketListener;
-import io.socialink.client.socket.Envelope;
 
 /** What one device received, in arrival order, after the client's duplicate dropping. */
 class Inbox implements DeviceSocketListener {
@@ -31,7 +30,9 @@ class Inbox implements DeviceSocketListener {
     }
 
     synchronized List<String> texts() {
-        return envelopes.stream().map(e -> new String(e.content(), StandardCharsets.UTF_8)).toList();
+        return envelopes.stream()
+                .map(e -> new String(e.content(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     int queueEmptyFrames() {

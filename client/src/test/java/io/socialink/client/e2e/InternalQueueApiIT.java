@@ -2,16 +2,6 @@ package io.socialink.client.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.List;
-import java.util.UUID;
-
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.socket.Envelope;
@@ -22,6 +12,15 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,6 +33,7 @@ class InternalQueueApiIT {
 
     /** The development credential the apps accept under the local profile, as the harness runs them. */
     private static final String DEVELOPMENT_INTERNAL_SECRET = "socialink-local-internal-secret-0123456789abcdef";
+
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
@@ -42,8 +42,10 @@ class InternalQueueApiIT {
         try (LocalSystem system = new LocalSystem(kafka, postgres, redis).start()) {
             // given bob's only device is offline when alice writes
             SocialinkClient client = system.client();
-            DeviceCredentials alice = client.register("alice-" + UUID.randomUUID().toString().substring(0, 8));
-            DeviceCredentials bob = client.register("bob-" + UUID.randomUUID().toString().substring(0, 8));
+            DeviceCredentials alice =
+                    client.register("alice-" + UUID.randomUUID().toString().substring(0, 8));
+            DeviceCredentials bob =
+                    client.register("bob-" + UUID.randomUUID().toString().substring(0, 8));
             byte[] text = "read from the queue API".getBytes(StandardCharsets.UTF_8);
             client.sendToAllDevices(alice, bob.userId(), text);
 
@@ -56,8 +58,9 @@ class InternalQueueApiIT {
             int internalRight = status(system.worker.internalUri().resolve(path), DEVELOPMENT_INTERNAL_SECRET);
 
             // then the gateway got it from the worker, which answers only the internal credential on its internal port
-            assertThat(head).singleElement().isInstanceOfSatisfying(Envelope.class,
-                    envelope -> assertThat(envelope.senderUserId()).isEqualTo(alice.userId()));
+            assertThat(head).singleElement().isInstanceOfSatisfying(Envelope.class, envelope -> assertThat(
+                            envelope.senderUserId())
+                    .isEqualTo(alice.userId()));
             assertThat(internalAnonymous).isEqualTo(401);
             assertThat(internalWrong).isEqualTo(401);
             assertThat(publicPort).isEqualTo(404);
@@ -80,9 +83,14 @@ class InternalQueueApiIT {
     private static int status(URI uri, String secret) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
         if (secret != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString(("internal:" + secret).getBytes(StandardCharsets.UTF_8)));
+            request.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString(("internal:" + secret).getBytes(StandardCharsets.UTF_8)));
         }
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HttpClient.newHttpClient()
+                .send(request.build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

@@ -1,5 +1,9 @@
 package io.socialink.client.e2e;
 
+import io.socialink.client.api.SocialinkClient;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,11 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import io.socialink.client.api.SocialinkClient;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 
 /**
  * The whole system on this machine for one test class: a delivery-worker, a gateway (node 0) and, for group tests,
@@ -32,8 +31,13 @@ final class LocalSystem implements AutoCloseable {
         this(kafka, postgres, redis, Map.of(), Map.of());
     }
 
-    LocalSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis, Map<String, Object> workerExtra,
-                Map<String, Object> gatewayExtra) throws Exception {
+    LocalSystem(
+            KafkaTestEnv kafka,
+            PostgresTestEnv postgres,
+            RedisTestEnv redis,
+            Map<String, Object> workerExtra,
+            Map<String, Object> gatewayExtra)
+            throws Exception {
         Path stateDir = Files.createTempDirectory("delivery-worker-state");
         Map<String, Object> workerProperties = new HashMap<>(kafka.springProperties());
         workerProperties.put("socialink.delivery.application-id", workerApplicationId);
@@ -51,8 +55,9 @@ final class LocalSystem implements AutoCloseable {
     }
 
     /** The system with a group-fanout (MLS groups), on its own Streams application id and state directory. */
-    static LocalSystem withGroups(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis,
-                                  Map<String, Object> groupFanoutExtra) throws Exception {
+    static LocalSystem withGroups(
+            KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis, Map<String, Object> groupFanoutExtra)
+            throws Exception {
         LocalSystem system = new LocalSystem(kafka, postgres, redis);
         Map<String, Object> properties = new HashMap<>(kafka.springProperties());
         properties.put("socialink.groups.application-id", "e2e-groups-" + UUID.randomUUID());

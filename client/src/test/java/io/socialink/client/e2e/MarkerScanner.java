@@ -1,5 +1,16 @@
 package io.socialink.client.e2e;
 
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,18 +29,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
-
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -67,14 +66,16 @@ final class MarkerScanner {
         List<String> names;
         try (Admin admin = Admin.create(adminProperties)) {
             names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get().stream()
-                    .filter(topics).sorted().toList();
+                    .filter(topics)
+                    .sorted()
+                    .toList();
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                kafka.consumerProperties("privacy-scan-" + UUID.randomUUID()))) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(kafka.consumerProperties("privacy-scan-" + UUID.randomUUID()))) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String name : names) {
-                consumer.partitionsFor(name).forEach(info -> partitions.add(
-                        new TopicPartition(info.topic(), info.partition())));
+                consumer.partitionsFor(name)
+                        .forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -104,7 +105,9 @@ final class MarkerScanner {
         adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (Admin admin = Admin.create(adminProperties)) {
             return admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get().stream()
-                    .filter(topics).sorted().toList();
+                    .filter(topics)
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -112,7 +115,7 @@ final class MarkerScanner {
     List<String> postgres(PostgresTestEnv postgres) throws SQLException {
         List<String> hits = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet result = statement.executeQuery("SELECT table_schema, table_name FROM "
                     + "information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN "
@@ -139,9 +142,9 @@ final class MarkerScanner {
     /** How many tables a scan of the database reads. */
     static int tableCount(PostgresTestEnv postgres) throws SQLException {
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "");
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT count(*) FROM information_schema.tables WHERE "
-                     + "table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')")) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM information_schema.tables WHERE "
+                        + "table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')")) {
             result.next();
             return result.getInt(1);
         }
@@ -185,16 +188,17 @@ final class MarkerScanner {
         List<byte[]> values = new ArrayList<>();
         switch (type) {
             case "string" -> values.add(commands.get(key));
-            case "hash" -> commands.hgetall(key).forEach((field, value) -> {
-                values.add(field);
-                values.add(value);
-            });
+            case "hash" ->
+                commands.hgetall(key).forEach((field, value) -> {
+                    values.add(field);
+                    values.add(value);
+                });
             case "list" -> values.addAll(commands.lrange(key, 0, -1));
             case "set" -> values.addAll(commands.smembers(key));
             case "zset" -> values.addAll(commands.zrange(key, 0, -1));
             case "stream" -> {
-                for (StreamMessage<byte[], byte[]> message : commands.xrange(key, io.lettuce.core.Range.create("-",
-                        "+"))) {
+                for (StreamMessage<byte[], byte[]> message :
+                        commands.xrange(key, io.lettuce.core.Range.create("-", "+"))) {
                     message.getBody().forEach((field, value) -> {
                         values.add(field);
                         values.add(value);

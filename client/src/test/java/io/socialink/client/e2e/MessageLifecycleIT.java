@@ -2,15 +2,6 @@ package io.socialink.client.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
-
 import io.socialink.client.api.Conversation;
 import io.socialink.client.api.SendResult;
 import io.socialink.client.api.SocialinkClient;
@@ -23,6 +14,14 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,9 +41,13 @@ class MessageLifecycleIT {
 
     @BeforeAll
     static void startSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
-        system = new LocalSystem(kafka, postgres, redis,
-                Map.of("socialink.delivery.expiry-interval", "1s"),
-                Map.of("socialink.projection.sweep-interval", "1s")).start();
+        system = new LocalSystem(
+                        kafka,
+                        postgres,
+                        redis,
+                        Map.of("socialink.delivery.expiry-interval", "1s"),
+                        Map.of("socialink.projection.sweep-interval", "1s"))
+                .start();
         client = system.client();
     }
 
@@ -76,8 +79,9 @@ class MessageLifecycleIT {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (true) {
                 for (DeviceEvent event : events) {
-                    if (event.type().equals(type) && messageId.toString().equals(event.attributes()
-                            .get("targetMessageId")) && also.test(event)) {
+                    if (event.type().equals(type)
+                            && messageId.toString().equals(event.attributes().get("targetMessageId"))
+                            && also.test(event)) {
                         return event;
                     }
                 }
@@ -127,8 +131,8 @@ class MessageLifecycleIT {
         EventInbox aliceLaptopInbox = new EventInbox();
         EventInbox bobPhoneInbox = new EventInbox();
         try (DeviceSocket phone = DeviceSocket.connect(client, alicePhone, alicePhoneInbox);
-             DeviceSocket laptop = DeviceSocket.connect(client, aliceLaptop, aliceLaptopInbox);
-             DeviceSocket bobSocket = DeviceSocket.connect(client, bobPhone, bobPhoneInbox)) {
+                DeviceSocket laptop = DeviceSocket.connect(client, aliceLaptop, aliceLaptopInbox);
+                DeviceSocket bobSocket = DeviceSocket.connect(client, bobPhone, bobPhoneInbox)) {
             assertThat(phone.awaitQueueEmpty(WAIT) && laptop.awaitQueueEmpty(WAIT) && bobSocket.awaitQueueEmpty(WAIT))
                     .isTrue();
 
@@ -140,7 +144,8 @@ class MessageLifecycleIT {
             // then both of alice's devices see "delivered" from bob's phone, live
             for (EventInbox inbox : List.of(alicePhoneInbox, aliceLaptopInbox)) {
                 assertThat(inbox.awaitEvent("receipt", messageId, receipt("delivered", bobPhone)))
-                        .as("delivered receipt").isNotNull();
+                        .as("delivered receipt")
+                        .isNotNull();
             }
 
             // and after bob reads it, "read"
@@ -152,7 +157,8 @@ class MessageLifecycleIT {
             }
 
             // and the conversation shows per device: bob's phone read, his offline laptop only sent
-            Conversation.Message message = await(() -> inConversation(alicePhone, bob, messageId),
+            Conversation.Message message = await(
+                    () -> inConversation(alicePhone, bob, messageId),
                     found -> found != null && "read".equals(found.statusOf(bob, bobPhone.deviceId())));
             assertThat(message.statusOf(bob, bobPhone.deviceId())).isEqualTo("read");
             assertThat(message.statusOf(bob, bobLaptop.deviceId())).isEqualTo("sent");
@@ -168,7 +174,8 @@ class MessageLifecycleIT {
         String bob = unique("bob");
         DeviceCredentials aliceDevice = client.register(alice);
         DeviceCredentials bobDevice = client.register(bob);
-        UUID kept = client.sendToAllDevices(aliceDevice, bob, "kept".getBytes(StandardCharsets.UTF_8)).messageId();
+        UUID kept = client.sendToAllDevices(aliceDevice, bob, "kept".getBytes(StandardCharsets.UTF_8))
+                .messageId();
         UUID deleted = client.sendToAllDevices(aliceDevice, bob, "regret".getBytes(StandardCharsets.UTF_8))
                 .messageId();
         await(() -> inConversation(aliceDevice, bob, deleted), java.util.Objects::nonNull);
@@ -182,9 +189,12 @@ class MessageLifecycleIT {
             // then bob gets the other message and the delete event, never the deleted message
             assertThat(socket.awaitQueueEmpty(WAIT)).isTrue();
             assertThat(bobInbox.texts()).containsExactly("kept");
-            assertThat(bobInbox.envelopes()).noneMatch(envelope -> envelope.messageId().equals(deleted));
+            assertThat(bobInbox.envelopes())
+                    .noneMatch(envelope -> envelope.messageId().equals(deleted));
             assertThat(bobInbox.awaitEvent("delete", deleted, event -> true)).isNotNull();
-            assertThat(bobInbox.envelopes()).extracting(envelope -> envelope.messageId()).containsExactly(kept);
+            assertThat(bobInbox.envelopes())
+                    .extracting(envelope -> envelope.messageId())
+                    .containsExactly(kept);
         }
         assertThat(inConversation(bobDevice, alice, deleted).deleted()).isTrue();
     }
@@ -198,10 +208,11 @@ class MessageLifecycleIT {
         DeviceCredentials bobDevice = client.register(bob);
 
         // when alice sends a message that disappears after 2 s, and bob stays offline past that
-        UUID messageId = client.sendDisappearing(aliceDevice, bob, "soon gone".getBytes(StandardCharsets.UTF_8),
-                Duration.ofSeconds(2)).messageId();
-        Conversation.Message before = await(() -> inConversation(aliceDevice, bob, messageId),
-                java.util.Objects::nonNull);
+        UUID messageId = client.sendDisappearing(
+                        aliceDevice, bob, "soon gone".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2))
+                .messageId();
+        Conversation.Message before =
+                await(() -> inConversation(aliceDevice, bob, messageId), java.util.Objects::nonNull);
         Thread.sleep(4_000);
 
         // then bob's device connects to an empty queue, and the status rows are gone
@@ -211,6 +222,7 @@ class MessageLifecycleIT {
             assertThat(socket.awaitQueueEmpty(WAIT)).isTrue();
             assertThat(bobInbox.envelopes()).isEmpty();
         }
-        assertThat(await(() -> inConversation(aliceDevice, bob, messageId), java.util.Objects::isNull)).isNull();
+        assertThat(await(() -> inConversation(aliceDevice, bob, messageId), java.util.Objects::isNull))
+                .isNull();
     }
 }

@@ -2,11 +2,6 @@ package io.socialink.client.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-
 import io.socialink.client.api.SendResult;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
@@ -18,6 +13,10 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +57,9 @@ class OneToOneDeliveryIT {
         DeviceCredentials bobLaptop = register(bob);
         Inbox phoneInbox = new Inbox();
         try (DeviceSocket phone = DeviceSocket.connect(client, bobPhone, phoneInbox)) {
-            assertThat(phone.awaitQueueEmpty(WAIT)).as("empty queue announced at connect").isTrue();
+            assertThat(phone.awaitQueueEmpty(WAIT))
+                    .as("empty queue announced at connect")
+                    .isTrue();
 
             // when alice sends 30 messages, each to both of bob's devices
             List<String> sent = Inbox.texts("hello-", 30);
@@ -151,7 +152,9 @@ class OneToOneDeliveryIT {
         // when
         try (DeviceSocket newer = DeviceSocket.connect(client, device, new Inbox())) {
             // then
-            assertThat(older.closed().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).code())
+            assertThat(older.closed()
+                            .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
+                            .code())
                     .isEqualTo(4409);
             assertThat(newer.isOpen()).isTrue();
         }

@@ -2,6 +2,18 @@ package io.socialink.client.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.socialink.client.api.SocialinkClient;
+import io.socialink.client.mls.GroupIds;
+import io.socialink.client.mls.MlsDevice;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
+import io.socialink.testing.LocalPostgres;
+import io.socialink.testing.LocalRedis;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,19 +28,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
-
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.socialink.client.api.SocialinkClient;
-import io.socialink.client.mls.GroupIds;
-import io.socialink.client.mls.MlsDevice;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -81,8 +80,8 @@ class PrivacyIT {
         String marker = "privacy-marker-" + UUID.randomUUID();
         List<String> plaintexts = converse(marker);
         MarkerScanner scanner = new MarkerScanner(marker, plaintexts);
-        Predicate<String> testTopics = name -> name.startsWith(kafka.layout().prefix())
-                || name.startsWith(system.workerApplicationId);
+        Predicate<String> testTopics =
+                name -> name.startsWith(kafka.layout().prefix()) || name.startsWith(system.workerApplicationId);
 
         // when the server side is scanned
         List<String> kafkaHits = scanner.kafka(kafka, testTopics);
@@ -95,8 +94,8 @@ class PrivacyIT {
                 .anyMatch(name -> name.startsWith(system.workerApplicationId) && name.endsWith("-changelog"))
                 .anyMatch(name -> name.equals(kafka.layout().prefix() + "device.deliveries"))
                 .anyMatch(name -> name.equals(kafka.layout().prefix() + "group.commands"))
-                .anyMatch(name -> name.startsWith(kafka.layout().prefix() + "e2e-groups-")
-                        && name.endsWith("-changelog"));
+                .anyMatch(name ->
+                        name.startsWith(kafka.layout().prefix() + "e2e-groups-") && name.endsWith("-changelog"));
         assertThat(MarkerScanner.tableCount(postgres)).isPositive();
         assertThat(kafkaHits).as("Kafka records with the marker").isEmpty();
         assertThat(postgresHits).as("Postgres tables with the marker").isEmpty();
@@ -109,8 +108,8 @@ class PrivacyIT {
         String redisKey = plantInRedis(marker);
         Path log = Files.createTempFile("privacy-control", ".log");
         Files.writeString(log, "a log line that leaks " + marker + "\n");
-        assertThat(scanner.kafka(kafka, testTopics)).anyMatch(hit -> hit.startsWith(kafka.layout().prefix()
-                + "privacy-control"));
+        assertThat(scanner.kafka(kafka, testTopics))
+                .anyMatch(hit -> hit.startsWith(kafka.layout().prefix() + "privacy-control"));
         assertThat(scanner.postgres(postgres)).contains("\"public\".\"privacy_control\"");
         assertThat(scanner.redis(redis)).contains(redisKey);
         assertThat(scanner.files(List.of(log))).containsExactly(log);
@@ -123,9 +122,9 @@ class PrivacyIT {
         String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> plaintexts = new ArrayList<>();
         try (SecureDevice alice1 = SecureDevice.online(client, alice, stores);
-             SecureDevice alice2 = SecureDevice.online(client, alice, stores);
-             SecureDevice bob1 = SecureDevice.online(client, bob, stores);
-             SecureDevice bob2 = SecureDevice.offline(client, bob, stores)) {
+                SecureDevice alice2 = SecureDevice.online(client, alice, stores);
+                SecureDevice bob1 = SecureDevice.online(client, bob, stores);
+                SecureDevice bob2 = SecureDevice.offline(client, bob, stores)) {
             for (int round = 0; round < 3; round++) {
                 plaintexts.add(send(alice1, bob, marker + " alice1 round " + round, bob1, alice2));
                 plaintexts.add(send(bob1, alice, marker + " bob1 round " + round, alice1, alice2));
@@ -136,7 +135,9 @@ class PrivacyIT {
             bob2.connect();
             for (String text : plaintexts) {
                 if (text.contains("alice") && !text.contains("note to self") || text.contains("bob1")) {
-                    assertThat(bob2.awaitText(text, WAIT)).as("queued '" + text + "'").isTrue();
+                    assertThat(bob2.awaitText(text, WAIT))
+                            .as("queued '" + text + "'")
+                            .isTrue();
                 }
             }
             plaintexts.add(send(bob2, alice, marker + " bob2 after the queue", alice1, alice2, bob1));
@@ -154,13 +155,15 @@ class PrivacyIT {
         String dave = "dave-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> plaintexts = new ArrayList<>();
         try (MlsDevice carol1 = MlsDevice.online(client, carol);
-             MlsDevice carol2 = MlsDevice.online(client, carol);
-             MlsDevice dave1 = MlsDevice.online(client, dave)) {
+                MlsDevice carol2 = MlsDevice.online(client, carol);
+                MlsDevice dave1 = MlsDevice.online(client, dave)) {
             String group = GroupIds.random();
             carol1.groups().create(group);
             carol1.groups().add(group, List.of(carol, dave));
             for (MlsDevice device : List.of(carol2, dave1)) {
-                assertThat(device.inbox().awaitJoined(group, WAIT)).as(device + " joined").isTrue();
+                assertThat(device.inbox().awaitJoined(group, WAIT))
+                        .as(device + " joined")
+                        .isTrue();
             }
             for (MlsDevice sender : List.of(carol1, dave1, carol2)) {
                 String text = marker + " group message from " + sender.address();
@@ -168,7 +171,8 @@ class PrivacyIT {
                 for (MlsDevice receiver : List.of(carol1, carol2, dave1)) {
                     if (receiver != sender) {
                         assertThat(receiver.inbox().awaitText(group, text, WAIT))
-                                .as(receiver + " decrypts '" + text + "'").isTrue();
+                                .as(receiver + " decrypts '" + text + "'")
+                                .isTrue();
                     }
                 }
                 plaintexts.add(text);
@@ -181,7 +185,9 @@ class PrivacyIT {
             throws InterruptedException {
         sender.send(destination, text);
         for (SecureDevice receiver : receivers) {
-            assertThat(receiver.awaitText(text, WAIT)).as(receiver + " decrypts '" + text + "'").isTrue();
+            assertThat(receiver.awaitText(text, WAIT))
+                    .as(receiver + " decrypts '" + text + "'")
+                    .isTrue();
         }
         return text;
     }
@@ -194,8 +200,11 @@ class PrivacyIT {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
-            producer.send(new ProducerRecord<>(topic, "control".getBytes(StandardCharsets.UTF_8),
-                    ("{\"leaked\": \"" + marker + "\"}").getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(
+                            topic,
+                            "control".getBytes(StandardCharsets.UTF_8),
+                            ("{\"leaked\": \"" + marker + "\"}").getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
     }
 
@@ -204,8 +213,8 @@ class PrivacyIT {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE privacy_control (id serial PRIMARY KEY, content bytea)");
             }
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO privacy_control (content) VALUES (?)")) {
+            try (PreparedStatement insert =
+                    connection.prepareStatement("INSERT INTO privacy_control (content) VALUES (?)")) {
                 insert.setBytes(1, ("ciphertext? " + marker).getBytes(StandardCharsets.UTF_8));
                 insert.executeUpdate();
             }

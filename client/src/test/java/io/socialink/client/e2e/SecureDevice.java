@@ -1,12 +1,5 @@
 package io.socialink.client.e2e;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-
 import io.socialink.client.api.SendResult;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
@@ -19,6 +12,12 @@ import io.socialink.client.signal.UndecryptableMessageException;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.Envelope;
 import io.socialink.client.store.SignalFileStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
 /**
  * One registered device with real libsignal keys in its own file store, its socket connected, and what it
@@ -60,8 +59,8 @@ final class SecureDevice implements SecureMessageListener, AutoCloseable {
     private static SecureDevice offline(SocialinkClient client, String userId, Path stores, int oneTimePreKeys) {
         DeviceKeyMaterial keys = DeviceKeyMaterial.generate(oneTimePreKeys);
         DeviceCredentials credentials = client.register(userId, keys.publicKeys());
-        SignalFileStore store = SignalFileStore.create(stores.resolve(credentials.address() + "-"
-                + UUID.randomUUID()), keys);
+        SignalFileStore store =
+                SignalFileStore.create(stores.resolve(credentials.address() + "-" + UUID.randomUUID()), keys);
         return new SecureDevice(client, credentials, new SecureMessenger(client, credentials, store));
     }
 

@@ -3,14 +3,6 @@ package io.socialink.client.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-
 import io.socialink.client.api.ProblemException;
 import io.socialink.client.api.SendResult;
 import io.socialink.client.api.SocialinkClient;
@@ -22,6 +14,13 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,17 +80,24 @@ class SignalConversationIT {
         exchange(alice1, bob, "and once more", bob1, bob2, alice2);
 
         // then every device decrypted exactly the messages meant for it, nothing failed, and no device got its own
-        assertThat(bob1.texts()).containsExactly("hi bob, from alice's first device",
-                "hi alice, from bob's second device", "alice again, second device", "and once more");
-        assertThat(alice1.texts()).containsExactly("hi alice, from bob's second device", "alice again, second device",
-                "bob again, first device");
+        assertThat(bob1.texts())
+                .containsExactly(
+                        "hi bob, from alice's first device",
+                        "hi alice, from bob's second device",
+                        "alice again, second device",
+                        "and once more");
+        assertThat(alice1.texts())
+                .containsExactly(
+                        "hi alice, from bob's second device", "alice again, second device", "bob again, first device");
         for (SecureDevice device : devices) {
             assertThat(device.undecryptable()).as(device + " undecryptable").isEmpty();
-            assertThat(device.messages()).as(device + " own messages")
+            assertThat(device.messages())
+                    .as(device + " own messages")
                     .noneMatch(message -> message.envelope().senderAddress().equals(device.address()));
         }
         // after the replies the sessions run on plain Double Ratchet messages
-        assertThat(bob1.messages().get(bob1.messages().size() - 1).envelope().ciphertextType()).isEqualTo(2);
+        assertThat(bob1.messages().get(bob1.messages().size() - 1).envelope().ciphertextType())
+                .isEqualTo(2);
     }
 
     @Test
@@ -141,13 +147,14 @@ class SignalConversationIT {
         CloseStatus closed = bob2.socket().closed().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(closed).isNotNull();
         assertThatThrownBy(() -> client.devices(bob2.credentials, bob))
-                .isInstanceOfSatisfying(ProblemException.class, problem -> assertThat(problem.status()).isEqualTo(401));
+                .isInstanceOfSatisfying(ProblemException.class, problem -> assertThat(problem.status())
+                        .isEqualTo(401));
         int bob2Received = bob2.texts().size();
         SendResult afterDeactivation = exchange(alice1, bob, "after the deactivation", bob1, bob3, alice2);
         assertThat(afterDeactivation.deviceCount()).isEqualTo(3);
         assertThat(bob2.texts()).hasSize(bob2Received).doesNotContain("after the deactivation");
-        assertThat(alice1.messenger.store().sessionDevices(bob)).containsExactly(bob1.credentials.deviceId(),
-                bob3.credentials.deviceId());
+        assertThat(alice1.messenger.store().sessionDevices(bob))
+                .containsExactly(bob1.credentials.deviceId(), bob3.credentials.deviceId());
 
         // and bob's remaining devices can still answer alice's devices
         exchange(bob3, alice, "hello from the third device", alice1, alice2, bob1);
@@ -174,12 +181,16 @@ class SignalConversationIT {
     }
 
     /** Sends and waits until every given device decrypted the text. */
-    private static SendResult exchange(SecureDevice sender, String destination, String text,
-                                       SecureDevice... receivers) throws InterruptedException {
+    private static SendResult exchange(SecureDevice sender, String destination, String text, SecureDevice... receivers)
+            throws InterruptedException {
         SendResult result = sender.send(destination, text);
         for (SecureDevice receiver : receivers) {
-            assertThat(receiver.awaitText(text, WAIT)).as(receiver + " decrypts '" + text + "'").isTrue();
-            DecryptedMessage message = receiver.messages().stream().filter(m -> m.text().equals(text)).findFirst()
+            assertThat(receiver.awaitText(text, WAIT))
+                    .as(receiver + " decrypts '" + text + "'")
+                    .isTrue();
+            DecryptedMessage message = receiver.messages().stream()
+                    .filter(m -> m.text().equals(text))
+                    .findFirst()
                     .orElseThrow();
             assertThat(message.envelope().messageId()).isEqualTo(result.messageId());
             assertThat(message.envelope().senderAddress()).isEqualTo(sender.address());

@@ -8,9 +8,6 @@ import io.socialink.client.api.KeyPackageCount;
 import io.socialink.client.api.ProblemException;
 import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.Envelope;
-import org.bouncycastle.mls.codec.MLSInputStream;
-import org.bouncycastle.mls.codec.MLSMessage;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -30,6 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.bouncycastle.mls.codec.MLSInputStream;
+import org.bouncycastle.mls.codec.MLSMessage;
 
 /**
  * An in-memory Delivery Service following docs/groups.md closely enough for client tests: a KeyPackage directory,
@@ -114,8 +113,8 @@ final class FakeGroupServer implements AutoCloseable {
         @Override
         public KeyPackageCount keyPackageCount() {
             synchronized (FakeGroupServer.this) {
-                return new KeyPackageCount(oneTime.getOrDefault(address(), new ArrayDeque<>()).size(),
-                        lastResorts.containsKey(address()));
+                return new KeyPackageCount(
+                        oneTime.getOrDefault(address(), new ArrayDeque<>()).size(), lastResorts.containsKey(address()));
             }
         }
 
@@ -134,8 +133,8 @@ final class FakeGroupServer implements AutoCloseable {
                         if (!stock.isEmpty()) {
                             claimed.add(new KeyPackageClaim.Claimed(user, device.deviceId, stock.removeFirst(), false));
                         } else if (lastResorts.containsKey(device.address())) {
-                            claimed.add(new KeyPackageClaim.Claimed(user, device.deviceId,
-                                    lastResorts.get(device.address()), true));
+                            claimed.add(new KeyPackageClaim.Claimed(
+                                    user, device.deviceId, lastResorts.get(device.address()), true));
                         } else {
                             missing.add(new DeviceRef(user, device.deviceId));
                         }
@@ -160,8 +159,8 @@ final class FakeGroupServer implements AutoCloseable {
         }
 
         @Override
-        public GroupMembersAdded addMembers(String groupId, long epoch, byte[] commit, byte[] welcome,
-                                           byte[] groupInfo) {
+        public GroupMembersAdded addMembers(
+                String groupId, long epoch, byte[] commit, byte[] welcome, byte[] groupInfo) {
             race();
             synchronized (FakeGroupServer.this) {
                 Roster roster = roster(groupId);
@@ -210,7 +209,8 @@ final class FakeGroupServer implements AutoCloseable {
                         expected.add(leaf);
                     }
                 }
-                if (!expected.equals(new TreeSet<>(summary.removedLeaves())) || !summary.addedAddresses().isEmpty()) {
+                if (!expected.equals(new TreeSet<>(summary.removedLeaves()))
+                        || !summary.addedAddresses().isEmpty()) {
                     throw problem(409, "device-mismatch", null);
                 }
                 applyRemoves(groupId, roster, summary, commit);
@@ -230,9 +230,12 @@ final class FakeGroupServer implements AutoCloseable {
                     }
                 }
                 roster.pending.addAll(leaves);
-                String text = String.join(",", leaves.stream().map(String::valueOf).toList());
+                String text =
+                        String.join(",", leaves.stream().map(String::valueOf).toList());
                 for (Device device : roster.receivers(null)) {
-                    DeviceEvent event = new DeviceEvent(DeviceEvent.GROUP_MEMBER_LEFT, UUID.randomUUID(),
+                    DeviceEvent event = new DeviceEvent(
+                            DeviceEvent.GROUP_MEMBER_LEFT,
+                            UUID.randomUUID(),
                             Map.of("groupId", groupId, "userId", userId, "leaves", text));
                     device.deliver(() -> device.groups.handle(event));
                 }
@@ -281,8 +284,15 @@ final class FakeGroupServer implements AutoCloseable {
                 List<Device> receivers = roster.receivers(this);
                 UUID messageId = UUID.randomUUID();
                 for (Device device : receivers) {
-                    Envelope envelope = new Envelope(messageId, userId, deviceId, Envelope.MLS_APPLICATION, message,
-                            System.currentTimeMillis(), null, groupId);
+                    Envelope envelope = new Envelope(
+                            messageId,
+                            userId,
+                            deviceId,
+                            Envelope.MLS_APPLICATION,
+                            message,
+                            System.currentTimeMillis(),
+                            null,
+                            groupId);
                     device.deliver(() -> device.groups.handle(envelope));
                 }
                 return new GroupSendResult(messageId, roster.epoch, receivers.size());
@@ -337,8 +347,8 @@ final class FakeGroupServer implements AutoCloseable {
         }
 
         private Envelope envelope(int type, byte[] content, String groupId) {
-            return new Envelope(UUID.randomUUID(), userId, deviceId, type, content, System.currentTimeMillis(), null,
-                    groupId);
+            return new Envelope(
+                    UUID.randomUUID(), userId, deviceId, type, content, System.currentTimeMillis(), null, groupId);
         }
     }
 
@@ -364,7 +374,9 @@ final class FakeGroupServer implements AutoCloseable {
             List<Device> receivers = new ArrayList<>();
             for (int leaf = 0; leaf < leaves.size(); leaf++) {
                 String address = leaves.get(leaf);
-                if (address != null && !pending.contains(leaf) && (except == null || !address.equals(except.address()))) {
+                if (address != null
+                        && !pending.contains(leaf)
+                        && (except == null || !address.equals(except.address()))) {
                     receivers.add(device(address));
                 }
             }

@@ -1,15 +1,14 @@
 package io.socialink.client.mls;
 
-import io.socialink.client.cli.SocialinkCli;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.client.cli.SocialinkCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The {@code group chat} command's wiring (the chat itself needs a running gateway: the E2E tests drive it). */
 class GroupCliTest {

@@ -1,15 +1,14 @@
 package io.socialink.client.mls;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.Envelope;
 import io.socialink.client.socket.FrameParser;
 import io.socialink.client.socket.ServerFrame;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** Group frames as the socket reads them, group ids, and what a Commit says without keys. */
 class GroupFramesTest {
@@ -22,8 +21,8 @@ class GroupFramesTest {
         String group = "{\"type\":\"envelope\",\"messageId\":\"7b0a2c36-3f7e-4a52-9b7e-0c0f1d1e2f30\","
                 + "\"sender\":{\"userId\":\"alice\",\"deviceId\":1},\"ciphertextType\":10,\"content\":\"AAE=\","
                 + "\"sentAt\":1,\"expiresAt\":null,\"groupId\":\"dGVhbQ\"}";
-        String direct = group.replace(",\"groupId\":\"dGVhbQ\"", "").replace("\"ciphertextType\":10",
-                "\"ciphertextType\":2");
+        String direct =
+                group.replace(",\"groupId\":\"dGVhbQ\"", "").replace("\"ciphertextType\":10", "\"ciphertextType\":2");
 
         // when
         ServerFrame groupFrame = parser.parse(group);
@@ -35,8 +34,8 @@ class GroupFramesTest {
             assertThat(envelope.isGroup()).isTrue();
             assertThat(envelope.ciphertextType()).isEqualTo(Envelope.MLS_APPLICATION);
         });
-        assertThat(directFrame).isInstanceOfSatisfying(Envelope.class,
-                envelope -> assertThat(envelope.groupId()).isNull());
+        assertThat(directFrame).isInstanceOfSatisfying(Envelope.class, envelope -> assertThat(envelope.groupId())
+                .isNull());
     }
 
     @Test
@@ -82,7 +81,8 @@ class GroupFramesTest {
             alice.groups.create(group);
             alice.groups.add(group, List.of("bob", "carol"));
             FakeGroupServer.Device bob = server.device("bob.1");
-            assertThat(bob.groups.awaitGroup(group, java.time.Duration.ofSeconds(10))).isTrue();
+            assertThat(bob.groups.awaitGroup(group, java.time.Duration.ofSeconds(10)))
+                    .isTrue();
             alice.groups.remove(group, "carol");
             server.awaitIdle(java.time.Duration.ofSeconds(10));
 

@@ -1,5 +1,8 @@
 package io.socialink.client.mls;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.sun.net.httpserver.HttpServer;
 import io.socialink.client.api.GroupMembersAdded;
 import io.socialink.client.api.GroupSendResult;
@@ -8,12 +11,6 @@ import io.socialink.client.api.ProblemException;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.auth.PlatformTokens;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -23,18 +20,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The KeyPackage and group REST calls of {@link SocialinkClient}: paths, methods and JSON shapes of docs/groups.md. */
 class GroupRestCallsTest {
 
-    private record Call(String method, String path, String body) {
-    }
+    private record Call(String method, String path, String body) {}
 
-    private record Answer(int status, String contentType, String body) {
-    }
+    private record Answer(int status, String contentType, String body) {}
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -48,8 +45,10 @@ class GroupRestCallsTest {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
-            calls.add(new Call(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body));
+            String key =
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            calls.add(new Call(
+                    exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body));
             Answer answer = answers.getOrDefault(key, new Answer(404, "text/plain", "no answer for " + key));
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", answer.contentType());
@@ -60,8 +59,10 @@ class GroupRestCallsTest {
             exchange.close();
         });
         server.start();
-        client = new SocialinkClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-                SocialinkClient.defaultHttpClient(), new PlatformTokens(PlatformTokens.DEFAULT_SECRET),
+        client = new SocialinkClient(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                SocialinkClient.defaultHttpClient(),
+                new PlatformTokens(PlatformTokens.DEFAULT_SECRET),
                 Duration.ofSeconds(5));
     }
 
@@ -74,11 +75,16 @@ class GroupRestCallsTest {
     void shouldUploadCountAndClaimKeyPackages() throws Exception {
         // given
         answers.put("PUT /api/v1/keypackages", new Answer(204, "application/json", ""));
-        answers.put("GET /api/v1/keypackages/count", new Answer(200, "application/json",
-                "{\"count\": 12, \"lastResort\": true}"));
-        answers.put("POST /api/v1/keypackages/claim", new Answer(200, "application/json",
-                "{\"keyPackages\": [{\"userId\": \"bob\", \"deviceId\": 2, \"keyPackage\": \"AQID\", "
-                        + "\"lastResort\": true}], \"missing\": [{\"userId\": \"bob\", \"deviceId\": 3}]}"));
+        answers.put(
+                "GET /api/v1/keypackages/count",
+                new Answer(200, "application/json", "{\"count\": 12, \"lastResort\": true}"));
+        answers.put(
+                "POST /api/v1/keypackages/claim",
+                new Answer(
+                        200,
+                        "application/json",
+                        "{\"keyPackages\": [{\"userId\": \"bob\", \"deviceId\": 2, \"keyPackage\": \"AQID\", "
+                                + "\"lastResort\": true}], \"missing\": [{\"userId\": \"bob\", \"deviceId\": 3}]}"));
 
         // when
         client.uploadKeyPackages(alice, List.of(new byte[] {1}, new byte[] {2}), new byte[] {3});
@@ -107,23 +113,33 @@ class GroupRestCallsTest {
     void shouldCallTheGroupEndpointsWithTheContractsPathsAndBodies() throws Exception {
         // given
         String group = "dGVhbQ";
-        answers.put("POST /api/v1/groups/create/alice", new Answer(201, "application/json",
-                "{\"groupId\": \"dGVhbQ\", \"epoch\": 0}"));
-        answers.put("POST /api/v1/groups/dGVhbQ/members/alice", new Answer(200, "application/json",
-                "{\"epoch\": 1, \"added\": [{\"userId\": \"bob\", \"deviceId\": 1}]}"));
-        answers.put("DELETE /api/v1/groups/dGVhbQ/members/bob/alice", new Answer(200, "application/json",
-                "{\"epoch\": 2}"));
-        answers.put("POST /api/v1/groups/dGVhbQ/commit/alice", new Answer(200, "application/json",
-                "{\"epoch\": 3}"));
-        answers.put("POST /api/v1/groups/dGVhbQ/send/alice", new Answer(201, "application/json",
-                "{\"messageId\": \"7b0a2c36-3f7e-4a52-9b7e-0c0f1d1e2f30\", \"epoch\": 3, \"recipientDevices\": 4}"));
-        answers.put("DELETE /api/v1/groups/dGVhbQ/members/alice/alice", new Answer(200, "application/json",
-                "{\"epoch\": 3}"));
+        answers.put(
+                "POST /api/v1/groups/create/alice",
+                new Answer(201, "application/json", "{\"groupId\": \"dGVhbQ\", \"epoch\": 0}"));
+        answers.put(
+                "POST /api/v1/groups/dGVhbQ/members/alice",
+                new Answer(
+                        200,
+                        "application/json",
+                        "{\"epoch\": 1, \"added\": [{\"userId\": \"bob\", \"deviceId\": 1}]}"));
+        answers.put(
+                "DELETE /api/v1/groups/dGVhbQ/members/bob/alice",
+                new Answer(200, "application/json", "{\"epoch\": 2}"));
+        answers.put("POST /api/v1/groups/dGVhbQ/commit/alice", new Answer(200, "application/json", "{\"epoch\": 3}"));
+        answers.put(
+                "POST /api/v1/groups/dGVhbQ/send/alice",
+                new Answer(
+                        201,
+                        "application/json",
+                        "{\"messageId\": \"7b0a2c36-3f7e-4a52-9b7e-0c0f1d1e2f30\", \"epoch\": 3, \"recipientDevices\": 4}"));
+        answers.put(
+                "DELETE /api/v1/groups/dGVhbQ/members/alice/alice",
+                new Answer(200, "application/json", "{\"epoch\": 3}"));
 
         // when
         long created = client.createGroup(alice, group, 1);
-        GroupMembersAdded added = client.addGroupMembers(alice, group, 0, new byte[] {1}, new byte[] {2},
-                new byte[] {3});
+        GroupMembersAdded added =
+                client.addGroupMembers(alice, group, 0, new byte[] {1}, new byte[] {2}, new byte[] {3});
         long removed = client.removeGroupMember(alice, group, "bob", 1, new byte[] {4}, new byte[] {5});
         long updated = client.commitGroup(alice, group, 2, new byte[] {6}, new byte[] {7});
         GroupSendResult sent = client.sendGroupMessage(alice, group, new byte[] {8}, "key-1", null);
@@ -155,9 +171,13 @@ class GroupRestCallsTest {
     @Test
     void shouldCarryTheCurrentEpochOfAStaleEpochProblem() {
         // given
-        answers.put("POST /api/v1/groups/dGVhbQ/commit/alice", new Answer(409, "application/problem+json",
-                "{\"type\": \"https://socialink.io/problems/stale-epoch\", \"title\": \"Stale epoch\", "
-                        + "\"status\": 409, \"epoch\": 5}"));
+        answers.put(
+                "POST /api/v1/groups/dGVhbQ/commit/alice",
+                new Answer(
+                        409,
+                        "application/problem+json",
+                        "{\"type\": \"https://socialink.io/problems/stale-epoch\", \"title\": \"Stale epoch\", "
+                                + "\"status\": 409, \"epoch\": 5}"));
 
         // when / then
         assertThatThrownBy(() -> client.commitGroup(alice, "dGVhbQ", 3, new byte[] {1}, new byte[] {2}))

@@ -1,16 +1,15 @@
 package io.socialink.client.mls;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** What {@link MlsGroups#socketListener} routes to the groups and what to the other listener. */
 class GroupSocketListenerTest {
@@ -35,10 +34,12 @@ class GroupSocketListenerTest {
             MlsGroups groups = new MlsGroups(MlsIdentity.generate("alice", 1), server.device("alice", 0), inbox);
             DeviceSocketListener listener = groups.socketListener(other);
             Envelope direct = new Envelope(UUID.randomUUID(), "bob", 1, 2, new byte[] {1}, 1L, null);
-            Envelope group = new Envelope(UUID.randomUUID(), "bob", 1, Envelope.MLS_APPLICATION, new byte[] {1}, 1L,
-                    null, "dGVhbQ");
+            Envelope group = new Envelope(
+                    UUID.randomUUID(), "bob", 1, Envelope.MLS_APPLICATION, new byte[] {1}, 1L, null, "dGVhbQ");
             DeviceEvent receipt = new DeviceEvent(DeviceEvent.RECEIPT, UUID.randomUUID(), Map.of("status", "read"));
-            DeviceEvent left = new DeviceEvent(DeviceEvent.GROUP_MEMBER_LEFT, UUID.randomUUID(),
+            DeviceEvent left = new DeviceEvent(
+                    DeviceEvent.GROUP_MEMBER_LEFT,
+                    UUID.randomUUID(),
                     Map.of("groupId", "dGVhbQ", "userId", "bob", "leaves", "1"));
 
             // when

@@ -1,19 +1,18 @@
 package io.socialink.client.mls;
 
-import io.socialink.client.mls.FakeGroupServer.Device;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.socialink.client.mls.FakeGroupServer.Device;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Real bcmls between several in-process devices, with {@link FakeGroupServer} as the Delivery Service: one Commit per
@@ -40,8 +39,8 @@ class MlsGroupsTest {
     void shouldLetEveryDeviceDecryptEveryMessageAfterOneCommitAddedTwoUsersWithTwoDevicesEach() throws Exception {
         // given alice's device and bob and carol with two devices each
         Device alice = server.device("alice", 3);
-        List<Device> others = List.of(server.device("bob", 3), server.device("bob", 3),
-                server.device("carol", 3), server.device("carol", 3));
+        List<Device> others = List.of(
+                server.device("bob", 3), server.device("bob", 3), server.device("carol", 3), server.device("carol", 3));
         alice.groups.create(GROUP);
 
         // when alice adds both users in one commit
@@ -51,10 +50,11 @@ class MlsGroupsTest {
         assertThat(epoch).isEqualTo(1);
         assertThat(server.epoch(GROUP)).isEqualTo(1);
         for (Device device : others) {
-            assertThat(device.groups.awaitGroup(GROUP, WAIT)).as(device.address()).isTrue();
+            assertThat(device.groups.awaitGroup(GROUP, WAIT))
+                    .as(device.address())
+                    .isTrue();
             assertThat(device.groups.epoch(GROUP)).hasValue(1);
-            assertThat(device.groups.members(GROUP)).containsExactly("alice.1", "bob.1", "bob.2", "carol.1",
-                    "carol.2");
+            assertThat(device.groups.members(GROUP)).containsExactly("alice.1", "bob.1", "bob.2", "carol.1", "carol.2");
         }
         // and every device decrypts every other device's message
         List<Device> all = new ArrayList<>(others);
@@ -66,7 +66,8 @@ class MlsGroupsTest {
             for (Device sender : all) {
                 if (sender != receiver) {
                     assertThat(receiver.inbox.awaitText(GROUP, "hello from " + sender.address(), WAIT))
-                            .as(receiver.address() + " <- " + sender.address()).isTrue();
+                            .as(receiver.address() + " <- " + sender.address())
+                            .isTrue();
                 }
             }
             assertThat(receiver.inbox.undecryptable()).isEmpty();
@@ -100,7 +101,8 @@ class MlsGroupsTest {
         }
         awaitEpoch(2, carol);
         assertThat(carol.groups.members(GROUP)).containsExactly("alice.1", "carol.1");
-        assertThat(carol.inbox.await(() -> !carol.inbox.epochs().isEmpty(), WAIT)).isTrue();
+        assertThat(carol.inbox.await(() -> !carol.inbox.epochs().isEmpty(), WAIT))
+                .isTrue();
         assertThat(carol.inbox.epochs()).last().satisfies(change -> {
             assertThat(change.removed()).containsExactly("bob.1", "bob.2");
             assertThat(change.committer()).isEqualTo("alice.1");
@@ -130,10 +132,9 @@ class MlsGroupsTest {
 
         // when both of alice's devices commit an add on epoch 1 at the same time
         server.raceNextCommits(2);
-        CompletableFuture<Long> addBob = CompletableFuture.supplyAsync(() -> alice1.groups.add(GROUP,
-                List.of("bob")));
-        CompletableFuture<Long> addCarol = CompletableFuture.supplyAsync(() -> alice2.groups.add(GROUP,
-                List.of("carol")));
+        CompletableFuture<Long> addBob = CompletableFuture.supplyAsync(() -> alice1.groups.add(GROUP, List.of("bob")));
+        CompletableFuture<Long> addCarol =
+                CompletableFuture.supplyAsync(() -> alice2.groups.add(GROUP, List.of("carol")));
         List<Long> epochs = List.of(addBob.get(30, TimeUnit.SECONDS), addCarol.get(30, TimeUnit.SECONDS));
 
         // then the server took one commit on epoch 1 and refused the other once; the loser rebuilt it on epoch 2
@@ -142,17 +143,22 @@ class MlsGroupsTest {
         assertThat(server.epoch(GROUP)).isEqualTo(3);
         awaitEpoch(3, alice1, alice2, bob, carol);
         for (Device device : List.of(alice1, alice2, bob, carol)) {
-            assertThat(device.groups.members(GROUP)).as(device.address())
+            assertThat(device.groups.members(GROUP))
+                    .as(device.address())
                     .containsExactlyInAnyOrder("alice.1", "alice.2", "bob.1", "carol.1");
         }
         // and the rebuilt commit works: everyone decrypts on the final epoch
         carol.groups.send(GROUP, bytes("carol made it"));
         bob.groups.send(GROUP, bytes("bob made it"));
         for (Device device : List.of(alice1, alice2, bob)) {
-            assertThat(device.inbox.awaitText(GROUP, "carol made it", WAIT)).as(device.address()).isTrue();
+            assertThat(device.inbox.awaitText(GROUP, "carol made it", WAIT))
+                    .as(device.address())
+                    .isTrue();
         }
         for (Device device : List.of(alice1, alice2, carol)) {
-            assertThat(device.inbox.awaitText(GROUP, "bob made it", WAIT)).as(device.address()).isTrue();
+            assertThat(device.inbox.awaitText(GROUP, "bob made it", WAIT))
+                    .as(device.address())
+                    .isTrue();
         }
         for (Device device : List.of(alice1, alice2, bob, carol)) {
             assertThat(device.inbox.undecryptable()).as(device.address()).isEmpty();
@@ -177,7 +183,10 @@ class MlsGroupsTest {
 
         // then carol decrypts it with the group of the previous epoch
         assertThat(carol.inbox.awaitText(GROUP, "late but fine", WAIT)).isTrue();
-        assertThat(carol.inbox.messages()).last().extracting(GroupMessage::epoch).isEqualTo(1L);
+        assertThat(carol.inbox.messages())
+                .last()
+                .extracting(GroupMessage::epoch)
+                .isEqualTo(1L);
         assertThat(alice.inbox.awaitText(GROUP, "late but fine", WAIT)).isTrue();
         bob.release();
         awaitEpoch(2, bob);
@@ -252,7 +261,8 @@ class MlsGroupsTest {
         // alice (leaf 0, who would commit the removal at once) does not get the group-member-left event for now
         alice.hold();
         bob.groups.leave(GROUP);
-        assertThat(carol.inbox.await(() -> !carol.groups.pendingRemovals(GROUP).isEmpty(), WAIT)).isTrue();
+        assertThat(carol.inbox.await(() -> !carol.groups.pendingRemovals(GROUP).isEmpty(), WAIT))
+                .isTrue();
 
         // when carol rotates her keys, and then alice gets the event and adds dave
         assertThat(carol.groups.update(GROUP)).isEqualTo(2);
@@ -285,7 +295,9 @@ class MlsGroupsTest {
         awaitEpoch(1, alice2, bob);
         alice1.hold();
         bob.groups.leave(GROUP);
-        assertThat(alice2.inbox.await(() -> !alice2.groups.pendingRemovals(GROUP).isEmpty(), WAIT)).isTrue();
+        assertThat(alice2.inbox.await(
+                        () -> !alice2.groups.pendingRemovals(GROUP).isEmpty(), WAIT))
+                .isTrue();
 
         // when alice's second device adds dave
         long epoch = alice2.groups.add(GROUP, List.of("dave"));
@@ -401,9 +413,15 @@ class MlsGroupsTest {
 
         // when the Welcome comes again (at-least-once delivery after a reconnect)
         io.socialink.client.socket.Envelope welcome = server.welcomes.get(0);
-        bob.groups.handle(new io.socialink.client.socket.Envelope(java.util.UUID.randomUUID(),
-                welcome.senderUserId(), welcome.senderDeviceId(), welcome.ciphertextType(), welcome.content(),
-                welcome.sentAt(), null, welcome.groupId()));
+        bob.groups.handle(new io.socialink.client.socket.Envelope(
+                java.util.UUID.randomUUID(),
+                welcome.senderUserId(),
+                welcome.senderDeviceId(),
+                welcome.ciphertextType(),
+                welcome.content(),
+                welcome.sentAt(),
+                null,
+                welcome.groupId()));
 
         // then bob stays on epoch 2 and keeps reading
         assertThat(bob.groups.epoch(GROUP)).hasValue(2);
@@ -430,15 +448,23 @@ class MlsGroupsTest {
 
     private void awaitEpoch(long epoch, Device... devices) throws InterruptedException {
         for (Device device : devices) {
-            assertThat(device.groups.awaitEpoch(GROUP, epoch, WAIT)).as(device.address() + " at epoch " + epoch)
+            assertThat(device.groups.awaitEpoch(GROUP, epoch, WAIT))
+                    .as(device.address() + " at epoch " + epoch)
                     .isTrue();
         }
     }
 
     private static io.socialink.client.socket.Envelope copyOf(GroupMessage message) {
         io.socialink.client.socket.Envelope e = message.envelope();
-        return new io.socialink.client.socket.Envelope(java.util.UUID.randomUUID(), e.senderUserId(),
-                e.senderDeviceId(), e.ciphertextType(), e.content(), e.sentAt(), e.expiresAt(), e.groupId());
+        return new io.socialink.client.socket.Envelope(
+                java.util.UUID.randomUUID(),
+                e.senderUserId(),
+                e.senderDeviceId(),
+                e.ciphertextType(),
+                e.content(),
+                e.sentAt(),
+                e.expiresAt(),
+                e.groupId());
     }
 
     private static byte[] bytes(String text) {

@@ -1,5 +1,8 @@
 package io.socialink.client.signal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.socialink.client.api.ProblemException;
 import io.socialink.client.api.SendResult;
 import io.socialink.client.api.SocialinkClient;
@@ -12,14 +15,6 @@ import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
 import io.socialink.client.store.SignalFileStore;
 import io.socialink.client.testing.FakeGateway;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.signal.libsignal.protocol.IdentityKey;
-import org.signal.libsignal.protocol.ecc.ECPublicKey;
-import tools.jackson.databind.JsonNode;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +25,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.signal.libsignal.protocol.IdentityKey;
+import org.signal.libsignal.protocol.ecc.ECPublicKey;
+import tools.jackson.databind.JsonNode;
 
 class SecureMessengerTest {
 
@@ -46,8 +45,11 @@ class SecureMessengerTest {
     @BeforeEach
     void startGateway() throws Exception {
         gateway = new FakeGateway();
-        client = new SocialinkClient(gateway.url(), SocialinkClient.defaultHttpClient(),
-                new PlatformTokens(PlatformTokens.DEFAULT_SECRET), Duration.ofSeconds(5));
+        client = new SocialinkClient(
+                gateway.url(),
+                SocialinkClient.defaultHttpClient(),
+                new PlatformTokens(PlatformTokens.DEFAULT_SECRET),
+                Duration.ofSeconds(5));
     }
 
     @AfterEach
@@ -72,9 +74,11 @@ class SecureMessengerTest {
         List<JsonNode> sends = gateway.acceptedSends();
         assertThat(sends).hasSize(2);
         assertThat(decryptAll(sends.get(0), Map.of("bob.1", bob1, "bob.2", bob2, "alice.2", alice2), alice1))
-                .containsOnly("hello bob").hasSize(3);
+                .containsOnly("hello bob")
+                .hasSize(3);
         assertThat(decryptAll(sends.get(1), Map.of("bob.1", bob1, "bob.2", bob2, "alice.2", alice2), alice1))
-                .containsOnly("again").hasSize(3);
+                .containsOnly("again")
+                .hasSize(3);
         assertThat(sends.toString()).doesNotContain(base64("hello bob"));
         // the first send learnt alice's other device from a 409, the second needed no correction
         assertThat(gateway.requests("POST", "/api/v1/messages/send/alice")).hasSize(3);
@@ -112,7 +116,8 @@ class SecureMessengerTest {
         assertThat(sends.get(1).body()).contains("\"key-2\"");
         assertThat(sends.get(2).body()).contains("\"key-2\"");
         JsonNode accepted = gateway.acceptedSends().get(1);
-        assertThat(decryptAll(accepted, Map.of("bob.1", bob1, "bob.2", bob2), alice)).containsExactly("two", "two");
+        assertThat(decryptAll(accepted, Map.of("bob.1", bob1, "bob.2", bob2), alice))
+                .containsExactly("two", "two");
         assertThat(gateway.requests("GET", "/api/v1/keys/bundle/bob")).hasSize(2);
     }
 
@@ -131,7 +136,8 @@ class SecureMessengerTest {
         // then
         assertThat(result.deviceCount()).isEqualTo(1);
         assertThat(alice.store().sessionDevices("bob")).containsExactly(1);
-        assertThat(decryptAll(gateway.acceptedSends().get(1), Map.of("bob.1", bob1), alice)).containsExactly("two");
+        assertThat(decryptAll(gateway.acceptedSends().get(1), Map.of("bob.1", bob1), alice))
+                .containsExactly("two");
     }
 
     @Test
@@ -161,7 +167,8 @@ class SecureMessengerTest {
 
         // when / then
         assertThatThrownBy(() -> alice.send("nobody", bytes("hi")))
-                .isInstanceOfSatisfying(ProblemException.class, problem -> assertThat(problem.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(ProblemException.class, problem -> assertThat(problem.status())
+                        .isEqualTo(404));
         assertThat(gateway.requests("POST", "/api/v1/messages/send/alice")).isEmpty();
     }
 
@@ -174,8 +181,8 @@ class SecureMessengerTest {
         decryptAll(gateway.acceptedSends().get(0), Map.of("bob.1", bob), alice);
 
         // when bob restarts from his store directory and alice writes again
-        SecureMessenger bobAgain = new SecureMessenger(client, bob.device(),
-                SignalFileStore.open(bob.store().directory()));
+        SecureMessenger bobAgain = new SecureMessenger(
+                client, bob.device(), SignalFileStore.open(bob.store().directory()));
         messengers.add(bobAgain);
         alice.send("bob", bytes("second"));
 
@@ -190,12 +197,14 @@ class SecureMessengerTest {
         SecureMessenger alice = device("alice");
         SecureMessenger bob = device("bob");
         alice.send("bob", bytes("once"));
-        Envelope envelope = envelope(gateway.acceptedSends().get(0).path("messages").get(0), alice.device());
+        Envelope envelope =
+                envelope(gateway.acceptedSends().get(0).path("messages").get(0), alice.device());
         bob.decrypt(envelope);
 
         // when / then
-        assertThatThrownBy(() -> bob.decrypt(envelope)).isInstanceOfSatisfying(UndecryptableMessageException.class,
-                error -> assertThat(error.duplicate()).isTrue());
+        assertThatThrownBy(() -> bob.decrypt(envelope))
+                .isInstanceOfSatisfying(UndecryptableMessageException.class, error -> assertThat(error.duplicate())
+                        .isTrue());
     }
 
     @Test
@@ -208,8 +217,7 @@ class SecureMessengerTest {
         CompletableFuture<PreKeyStats> refilled = new CompletableFuture<>();
         DeviceSocketListener listener = bob.listener(new SecureMessageListener() {
             @Override
-            public void onMessage(DecryptedMessage message) {
-            }
+            public void onMessage(DecryptedMessage message) {}
 
             @Override
             public void onPreKeysRefilled(PreKeyStats stats) {
@@ -223,8 +231,8 @@ class SecureMessengerTest {
         });
 
         // when the server says they run low
-        listener.onEvent(new DeviceEvent(DeviceEvent.LOW_PREKEYS, UUID.randomUUID(),
-                Map.of("ecPreKeys", "3", "pqPreKeys", "3")));
+        listener.onEvent(new DeviceEvent(
+                DeviceEvent.LOW_PREKEYS, UUID.randomUUID(), Map.of("ecPreKeys", "3", "pqPreKeys", "3")));
 
         // then bob uploads up to 100 of each, keeps their private halves and signs the Kyber keys
         PreKeyStats stats = refilled.get(10, TimeUnit.SECONDS);
@@ -232,11 +240,12 @@ class SecureMessengerTest {
         assertThat(stats.pqPreKeys()).isEqualTo(100);
         assertThat(bob.store().preKeyCount()).isEqualTo(5 + 97);
         assertThat(bob.store().pqPreKeyCount()).isEqualTo(5 + 97);
-        ECPublicKey identity = new IdentityKey(bob.store().getIdentityKeyPair().getPublicKey().serialize())
-                .getPublicKey();
+        ECPublicKey identity =
+                new IdentityKey(bob.store().getIdentityKeyPair().getPublicKey().serialize()).getPublicKey();
         assertThat(gateway.keys("bob", 1).pqPreKeys()).allSatisfy(key -> assertThat(identity.verifySignature(
-                Base64.getDecoder().decode(key.path("publicKey").asString()),
-                Base64.getDecoder().decode(key.path("signature").asString()))).isTrue());
+                        Base64.getDecoder().decode(key.path("publicKey").asString()),
+                        Base64.getDecoder().decode(key.path("signature").asString())))
+                .isTrue());
     }
 
     private SecureMessenger device(String userId) {
@@ -246,19 +255,21 @@ class SecureMessengerTest {
     private SecureMessenger device(String userId, int oneTimePreKeys) {
         DeviceKeyMaterial keys = DeviceKeyMaterial.generate(oneTimePreKeys);
         DeviceCredentials credentials = client.register(userId, keys.publicKeys());
-        SignalFileStore store = SignalFileStore.create(
-                temp.resolve(credentials.address() + "-" + UUID.randomUUID()), keys);
+        SignalFileStore store =
+                SignalFileStore.create(temp.resolve(credentials.address() + "-" + UUID.randomUUID()), keys);
         SecureMessenger messenger = new SecureMessenger(client, credentials, store);
         messengers.add(messenger);
         return messenger;
     }
 
     /** Decrypts each copy of an accepted send with the messenger of its device. */
-    private static List<String> decryptAll(JsonNode send, Map<String, SecureMessenger> byAddress,
-                                           SecureMessenger sender) throws UndecryptableMessageException {
+    private static List<String> decryptAll(
+            JsonNode send, Map<String, SecureMessenger> byAddress, SecureMessenger sender)
+            throws UndecryptableMessageException {
         List<String> texts = new ArrayList<>();
         for (JsonNode copy : send.path("messages")) {
-            String address = copy.path("userId").asString() + "." + copy.path("deviceId").asInt();
+            String address =
+                    copy.path("userId").asString() + "." + copy.path("deviceId").asInt();
             SecureMessenger receiver = byAddress.get(address);
             assertThat(receiver).as("a messenger for " + address).isNotNull();
             texts.add(receiver.decrypt(envelope(copy, sender.device())).text());
@@ -267,8 +278,14 @@ class SecureMessengerTest {
     }
 
     private static Envelope envelope(JsonNode copy, DeviceCredentials sender) {
-        return new Envelope(UUID.randomUUID(), sender.userId(), sender.deviceId(), copy.path("type").asInt(),
-                Base64.getDecoder().decode(copy.path("content").asString()), System.currentTimeMillis(), null);
+        return new Envelope(
+                UUID.randomUUID(),
+                sender.userId(),
+                sender.deviceId(),
+                copy.path("type").asInt(),
+                Base64.getDecoder().decode(copy.path("content").asString()),
+                System.currentTimeMillis(),
+                null);
     }
 
     private static byte[] bytes(String text) {

@@ -1,24 +1,25 @@
 package io.socialink.client.socket;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class AckBatcherTest {
 
     private final List<List<String>> frames = new ArrayList<>();
     private final List<CompletableFuture<Void>> writes = new ArrayList<>();
 
-    private final AckBatcher batcher = new AckBatcher(ids -> {
-        frames.add(List.copyOf(ids));
-        CompletableFuture<Void> write = new CompletableFuture<>();
-        writes.add(write);
-        return write;
-    }, 3);
+    private final AckBatcher batcher = new AckBatcher(
+            ids -> {
+                frames.add(List.copyOf(ids));
+                CompletableFuture<Void> write = new CompletableFuture<>();
+                writes.add(write);
+                return write;
+            },
+            3);
 
     @Test
     void shouldSendTheFirstAckAtOnce() {

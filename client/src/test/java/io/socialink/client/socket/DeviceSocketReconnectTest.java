@@ -2,14 +2,13 @@ package io.socialink.client.socket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.client.api.SocialinkClient;
+import io.socialink.client.auth.DeviceCredentials;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import io.socialink.client.api.SocialinkClient;
-import io.socialink.client.auth.DeviceCredentials;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DeviceSocketReconnectTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final ReconnectPolicy FAST = new ReconnectPolicy(Duration.ofMillis(20), Duration.ofMillis(200),
-            Integer.MAX_VALUE);
+    private static final ReconnectPolicy FAST =
+            new ReconnectPolicy(Duration.ofMillis(20), Duration.ofMillis(200), Integer.MAX_VALUE);
 
     private final LocalSocketServer server = new LocalSocketServer().start();
     private final SocialinkClient client = new SocialinkClient(server.baseUri());
@@ -51,8 +50,8 @@ class DeviceSocketReconnectTest {
             assertThat(socket.reconnects()).isEqualTo(1);
             assertThat(socket.isOpen()).isTrue();
             assertThat(recorder.disconnected).hasSize(1);
-            assertThat(recorder.reconnected).containsExactly(recorder.reconnecting.get(
-                    recorder.reconnecting.size() - 1));
+            assertThat(recorder.reconnected)
+                    .containsExactly(recorder.reconnecting.get(recorder.reconnecting.size() - 1));
             assertThat(recorder.closes).isEmpty();
             awaitTrue(() -> server.unacked() == 0);
         }
@@ -88,7 +87,8 @@ class DeviceSocketReconnectTest {
         server.closeWith(code, "final");
 
         // then the socket stops for good and never connects again
-        assertThat(socket.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(code);
+        assertThat(socket.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                .isEqualTo(code);
         Thread.sleep(FAST.maxDelay().toMillis() * 3);
         assertThat(server.connections()).isEqualTo(1);
         assertThat(recorder.reconnecting).isEmpty();
@@ -156,8 +156,8 @@ class DeviceSocketReconnectTest {
         server.crash();
 
         // then it ended with the lost connection's status
-        assertThat(socket.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isNotEqualTo(
-                CloseStatus.RECONNECT_FAILED);
+        assertThat(socket.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                .isNotEqualTo(CloseStatus.RECONNECT_FAILED);
         assertThat(recorder.reconnecting).isEmpty();
     }
 

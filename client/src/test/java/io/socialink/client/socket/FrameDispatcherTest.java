@@ -1,12 +1,11 @@
 package io.socialink.client.socket;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class FrameDispatcherTest {
 
@@ -106,7 +105,7 @@ class FrameDispatcherTest {
         UUID id = UUID.randomUUID();
         failNext = true;
         dispatcher.onText(envelope(id));
-        FrameDispatcher next = new FrameDispatcher(new FrameParser(), listener, seen, acked::add, () -> { });
+        FrameDispatcher next = new FrameDispatcher(new FrameParser(), listener, seen, acked::add, () -> {});
 
         // when
         next.onText(envelope(id));

@@ -1,14 +1,13 @@
 package io.socialink.client.socket;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class FrameParserTest {
 
@@ -21,8 +20,7 @@ class FrameParserTest {
         // given
         String text = """
                 {"type": "envelope", "messageId": "%s", "sender": {"userId": "alice", "deviceId": 2},
-                 "ciphertextType": 3, "content": "aGk=", "sentAt": 1700000000123, "expiresAt": null}"""
-                .formatted(MESSAGE_ID);
+                 "ciphertextType": 3, "content": "aGk=", "sentAt": 1700000000123, "expiresAt": null}""".formatted(MESSAGE_ID);
 
         // when
         ServerFrame frame = parser.parse(text);
@@ -97,8 +95,7 @@ class FrameParserTest {
                 .isInstanceOf(MalformedFrameException.class);
         assertThatThrownBy(() -> parser.parse("""
                 {"type": "envelope", "messageId": "%s", "sender": {"userId": "a", "deviceId": 1},
-                 "content": "***", "sentAt": 1}""".formatted(MESSAGE_ID)))
-                .isInstanceOf(MalformedFrameException.class);
+                 "content": "***", "sentAt": 1}""".formatted(MESSAGE_ID))).isInstanceOf(MalformedFrameException.class);
     }
 
     @Test

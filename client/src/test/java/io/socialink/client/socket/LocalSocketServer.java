@@ -15,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.Connection;
@@ -31,8 +30,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  */
 final class LocalSocketServer implements AutoCloseable {
 
-    private static final Pattern UUID_PATTERN = Pattern.compile(
-            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern UUID_PATTERN =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final int port = freePort();
     private final Map<UUID, String> queue = new LinkedHashMap<>();
@@ -43,7 +42,9 @@ final class LocalSocketServer implements AutoCloseable {
     private DisposableServer server;
 
     LocalSocketServer start() {
-        server = HttpServer.create().host("127.0.0.1").port(port)
+        server = HttpServer.create()
+                .host("127.0.0.1")
+                .port(port)
                 .route(routes -> routes.ws("/ws/{user}/{device}", (in, out) -> {
                     connections.incrementAndGet();
                     in.withConnection(open::add);
@@ -54,7 +55,10 @@ final class LocalSocketServer implements AutoCloseable {
                         frames.tryEmitNext(frame);
                     }
                     frames.tryEmitNext("{\"type\":\"queue-empty\"}");
-                    Mono<Void> acks = in.receive().asString().doOnNext(this::onClientFrame).then();
+                    Mono<Void> acks = in.receive()
+                            .asString()
+                            .doOnNext(this::onClientFrame)
+                            .then();
                     return Mono.when(acks, out.sendString(frames.asFlux()).then());
                 }))
                 .bindNow();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 class ReconnectPolicyTest {
@@ -27,7 +26,8 @@ class ReconnectPolicyTest {
         long distinct = java.util.stream.IntStream.range(0, 200)
                 .mapToObj(i -> policy.delay(4))
                 .peek(delay -> assertThat(delay).isBetween(Duration.ofMillis(400), Duration.ofMillis(800)))
-                .distinct().count();
+                .distinct()
+                .count();
 
         // then
         assertThat(distinct).isGreaterThan(10);
@@ -36,13 +36,19 @@ class ReconnectPolicyTest {
     @Test
     void shouldNeverReconnectAfterAFinalClose() {
         // when / then
-        assertThat(policy.reconnectsAfter(new CloseStatus(CloseStatus.ABNORMAL, "EOF"))).isTrue();
+        assertThat(policy.reconnectsAfter(new CloseStatus(CloseStatus.ABNORMAL, "EOF")))
+                .isTrue();
         assertThat(policy.reconnectsAfter(new CloseStatus(1001, "going away"))).isTrue();
-        assertThat(policy.reconnectsAfter(new CloseStatus(1013, "client too slow, reconnect"))).isTrue();
-        assertThat(policy.reconnectsAfter(new CloseStatus(CloseStatus.REPLACED, "superseded"))).isFalse();
-        assertThat(policy.reconnectsAfter(new CloseStatus(CloseStatus.DEVICE_REMOVED, "device removed"))).isFalse();
-        assertThat(policy.reconnectsAfter(new CloseStatus(CloseStatus.LISTENER_FAILED, "failed"))).isFalse();
-        assertThat(ReconnectPolicy.NONE.reconnectsAfter(new CloseStatus(CloseStatus.ABNORMAL, "EOF"))).isFalse();
+        assertThat(policy.reconnectsAfter(new CloseStatus(1013, "client too slow, reconnect")))
+                .isTrue();
+        assertThat(policy.reconnectsAfter(new CloseStatus(CloseStatus.REPLACED, "superseded")))
+                .isFalse();
+        assertThat(policy.reconnectsAfter(new CloseStatus(CloseStatus.DEVICE_REMOVED, "device removed")))
+                .isFalse();
+        assertThat(policy.reconnectsAfter(new CloseStatus(CloseStatus.LISTENER_FAILED, "failed")))
+                .isFalse();
+        assertThat(ReconnectPolicy.NONE.reconnectsAfter(new CloseStatus(CloseStatus.ABNORMAL, "EOF")))
+                .isFalse();
     }
 
     @Test

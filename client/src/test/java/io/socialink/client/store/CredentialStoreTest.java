@@ -1,17 +1,16 @@
 package io.socialink.client.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.auth.DeviceKeys;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CredentialStoreTest {
 
@@ -23,8 +22,11 @@ class CredentialStoreTest {
         // given
         CredentialStore store = new CredentialStore(temp.resolve("store"));
         byte[] identityKey = DeviceKeys.randomIdentityKey();
-        StoredProfile profile = new StoredProfile("bob-2", new DeviceCredentials("bob", 2, "secret", 815),
-                identityKey, URI.create("http://localhost:8080"));
+        StoredProfile profile = new StoredProfile(
+                "bob-2",
+                new DeviceCredentials("bob", 2, "secret", 815),
+                identityKey,
+                URI.create("http://localhost:8080"));
 
         // when
         store.save(profile);
@@ -45,11 +47,15 @@ class CredentialStoreTest {
         CredentialStore store = new CredentialStore(directory);
 
         // when
-        store.save(new StoredProfile("alice", new DeviceCredentials("alice", 1, "secret", 1),
-                DeviceKeys.randomIdentityKey(), URI.create("http://localhost:8080")));
+        store.save(new StoredProfile(
+                "alice",
+                new DeviceCredentials("alice", 1, "secret", 1),
+                DeviceKeys.randomIdentityKey(),
+                URI.create("http://localhost:8080")));
 
         // then
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)))
+                .isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("alice.json"))))
                 .isEqualTo("rw-------");
         try (var files = Files.list(directory)) {
@@ -78,7 +84,8 @@ class CredentialStoreTest {
 
         // when / then
         assertThat(store.find("nobody")).isEmpty();
-        assertThatThrownBy(() -> store.load("nobody")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> store.load("nobody"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("register it first");
     }
 

@@ -1,6 +1,13 @@
 package io.socialink.client.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.socialink.client.keys.DeviceKeyMaterial;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.signal.libsignal.protocol.IdentityKeyPair;
@@ -14,14 +21,6 @@ import org.signal.libsignal.protocol.state.IdentityKeyStore;
 import org.signal.libsignal.protocol.state.KyberPreKeyRecord;
 import org.signal.libsignal.protocol.state.PreKeyBundle;
 import org.signal.libsignal.protocol.state.PreKeyRecord;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class SignalFileStoreTest {
 
@@ -55,8 +54,10 @@ class SignalFileStoreTest {
         CiphertextMessage second = new SessionCipher(aliceAgain, BOB).encrypt(bytes("second"));
         assertThat(second.getType()).isEqualTo(CiphertextMessage.WHISPER_TYPE);
         assertThat(new SessionCipher(SignalFileStore.open(temp.resolve("bob")), ALICE)
-                .decrypt(new SignalMessage(second.serialize()))).isEqualTo(bytes("second"));
-        assertThat(aliceAgain.getIdentityKeyPair().serialize()).isEqualTo(aliceKeys.identity().serialize());
+                        .decrypt(new SignalMessage(second.serialize())))
+                .isEqualTo(bytes("second"));
+        assertThat(aliceAgain.getIdentityKeyPair().serialize())
+                .isEqualTo(aliceKeys.identity().serialize());
         assertThat(aliceAgain.getLocalRegistrationId()).isEqualTo(aliceKeys.registrationId());
         assertThat(aliceAgain.sessionDevices("bob")).containsExactly(1);
     }
@@ -95,7 +96,8 @@ class SignalFileStoreTest {
         store.saveIdentity(BOB, first.getPublicKey());
 
         // then
-        assertThat(store.isTrustedIdentity(BOB, first.getPublicKey(), IdentityKeyStore.Direction.SENDING)).isTrue();
+        assertThat(store.isTrustedIdentity(BOB, first.getPublicKey(), IdentityKeyStore.Direction.SENDING))
+                .isTrue();
         assertThat(store.isTrustedIdentity(BOB, second.getPublicKey(), IdentityKeyStore.Direction.SENDING))
                 .isFalse();
         assertThat(SignalFileStore.open(temp.resolve("alice")).getIdentity(BOB)).isEqualTo(first.getPublicKey());
@@ -116,7 +118,8 @@ class SignalFileStoreTest {
 
         // then
         assertThat(alice.containsSession(BOB)).isFalse();
-        assertThat(SignalFileStore.open(temp.resolve("alice")).sessionDevices("bob")).isEmpty();
+        assertThat(SignalFileStore.open(temp.resolve("alice")).sessionDevices("bob"))
+                .isEmpty();
     }
 
     @Test
@@ -139,10 +142,10 @@ class SignalFileStoreTest {
         }
     }
 
-    private static void receiveFirstMessage(SignalFileStore receiver, PreKeyBundle bundle,
-                                            SignalProtocolAddress sender) throws Exception {
-        SignalFileStore senderStore = SignalFileStore.create(Files.createTempDirectory("sender"),
-                DeviceKeyMaterial.generate(0));
+    private static void receiveFirstMessage(SignalFileStore receiver, PreKeyBundle bundle, SignalProtocolAddress sender)
+            throws Exception {
+        SignalFileStore senderStore =
+                SignalFileStore.create(Files.createTempDirectory("sender"), DeviceKeyMaterial.generate(0));
         new SessionBuilder(senderStore, BOB).process(bundle);
         CiphertextMessage message = new SessionCipher(senderStore, BOB).encrypt(bytes("hi"));
         assertThat(new SessionCipher(receiver, sender).decrypt(new PreKeySignalMessage(message.serialize())))
@@ -153,12 +156,18 @@ class SignalFileStoreTest {
     static PreKeyBundle bundle(DeviceKeyMaterial keys, int deviceId, boolean oneTime) throws Exception {
         PreKeyRecord preKey = oneTime ? keys.preKeys().get(0) : null;
         KyberPreKeyRecord pq = oneTime ? keys.pqPreKeys().get(0) : keys.pqLastResortPreKey();
-        return new PreKeyBundle(keys.registrationId(), deviceId,
+        return new PreKeyBundle(
+                keys.registrationId(),
+                deviceId,
                 preKey == null ? PreKeyBundle.NULL_PRE_KEY_ID : preKey.getId(),
                 preKey == null ? null : preKey.getKeyPair().getPublicKey(),
-                keys.signedPreKey().getId(), keys.signedPreKey().getKeyPair().getPublicKey(),
-                keys.signedPreKey().getSignature(), keys.identity().getPublicKey(), pq.getId(),
-                pq.getKeyPair().getPublicKey(), pq.getSignature());
+                keys.signedPreKey().getId(),
+                keys.signedPreKey().getKeyPair().getPublicKey(),
+                keys.signedPreKey().getSignature(),
+                keys.identity().getPublicKey(),
+                pq.getId(),
+                pq.getKeyPair().getPublicKey(),
+                pq.getSignature());
     }
 
     private static byte[] bytes(String text) {

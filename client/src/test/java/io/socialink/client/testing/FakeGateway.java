@@ -2,11 +2,6 @@ package io.socialink.client.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,13 +11,17 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A small in-memory stand-in for the gateway's REST API on loopback, checking sends against its device lists
@@ -32,11 +31,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeGateway implements AutoCloseable {
 
     /** A request as received: method, path, Authorization header and body. */
-    public record Request(String method, String path, String authorization, String body) {
-    }
+    public record Request(String method, String path, String authorization, String body) {}
 
-    public record Device(int deviceId, int registrationId, String secret) {
-    }
+    public record Device(int deviceId, int registrationId, String secret) {}
 
     private static final String PROBLEMS = "https://socialink.io/problems/";
 
@@ -73,7 +70,8 @@ public final class FakeGateway implements AutoCloseable {
             return identityKey;
         }
     }
-    private volatile Runnable beforeEverySend = () -> { };
+
+    private volatile Runnable beforeEverySend = () -> {};
 
     public FakeGateway() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -90,7 +88,9 @@ public final class FakeGateway implements AutoCloseable {
     }
 
     public List<Request> requests(String method, String pathPrefix) {
-        return requests.stream().filter(r -> r.method().equals(method) && r.path().startsWith(pathPrefix)).toList();
+        return requests.stream()
+                .filter(r -> r.method().equals(method) && r.path().startsWith(pathPrefix))
+                .toList();
     }
 
     /** The bodies of the sends answered 201. */
@@ -141,8 +141,11 @@ public final class FakeGateway implements AutoCloseable {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getPath();
-            requests.add(new Request(exchange.getRequestMethod(), path,
-                    exchange.getRequestHeaders().getFirst("Authorization"), body));
+            requests.add(new Request(
+                    exchange.getRequestMethod(),
+                    path,
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    body));
             String[] parts = path.split("/");
             if (path.startsWith("/api/v1/keys/register/")) {
                 register(exchange, parts[5], body);
@@ -176,7 +179,10 @@ public final class FakeGateway implements AutoCloseable {
         Device device;
         if (replaced != null) {
             reRegister(userId, replaced, json.path("registrationId").asInt());
-            device = devices.get(userId).stream().filter(d -> d.deviceId() == replaced).findFirst().orElseThrow();
+            device = devices.get(userId).stream()
+                    .filter(d -> d.deviceId() == replaced)
+                    .findFirst()
+                    .orElseThrow();
         } else {
             device = addDevice(userId, json.path("registrationId").asInt());
         }
@@ -189,8 +195,13 @@ public final class FakeGateway implements AutoCloseable {
             json.path("pqPreKeys").forEach(deviceKeys.pqPreKeys::add);
             keys.put(userId + "." + device.deviceId(), deviceKeys);
         }
-        respond(exchange, 201, mapper.createObjectNode().put("userId", userId).put("deviceId", device.deviceId())
-                .put("deviceSecret", device.secret()));
+        respond(
+                exchange,
+                201,
+                mapper.createObjectNode()
+                        .put("userId", userId)
+                        .put("deviceId", device.deviceId())
+                        .put("deviceSecret", device.secret()));
     }
 
     private void bundle(HttpExchange exchange, String userId, String query) throws IOException {
@@ -202,8 +213,10 @@ public final class FakeGateway implements AutoCloseable {
             if (deviceKeys == null || (only != null && only != device.deviceId())) {
                 continue;
             }
-            ObjectNode bundle = array.addObject().put("deviceId", device.deviceId())
-                    .put("registrationId", device.registrationId()).put("identityKey", deviceKeys.identityKey);
+            ObjectNode bundle = array.addObject()
+                    .put("deviceId", device.deviceId())
+                    .put("registrationId", device.registrationId())
+                    .put("identityKey", deviceKeys.identityKey);
             bundle.set("signedPreKey", deviceKeys.signedPreKey);
             JsonNode preKey = deviceKeys.preKeys.pollFirst();
             bundle.set("preKey", preKey == null ? mapper.nullNode() : preKey);
@@ -212,8 +225,13 @@ public final class FakeGateway implements AutoCloseable {
             bundle.set("pqPreKey", pq.put("lastResort", pqPreKey == null));
         }
         if (array.isEmpty()) {
-            problem(exchange, 404, only == null ? "unknown-user" : "unknown-device",
-                    only == null ? "Unknown user" : "Unknown device", userId + " has no active device", null);
+            problem(
+                    exchange,
+                    404,
+                    only == null ? "unknown-user" : "unknown-device",
+                    only == null ? "Unknown user" : "Unknown device",
+                    userId + " has no active device",
+                    null);
             return;
         }
         respond(exchange, 200, json);
@@ -229,8 +247,10 @@ public final class FakeGateway implements AutoCloseable {
 
     private ObjectNode stats(String address) {
         DeviceKeys deviceKeys = keys.get(address);
-        return mapper.createObjectNode().put("ecPreKeys", deviceKeys.preKeys.size())
-                .put("pqPreKeys", deviceKeys.pqPreKeys.size()).put("signedPreKeyAgeSeconds", 0)
+        return mapper.createObjectNode()
+                .put("ecPreKeys", deviceKeys.preKeys.size())
+                .put("pqPreKeys", deviceKeys.pqPreKeys.size())
+                .put("signedPreKeyAgeSeconds", 0)
                 .put("pqLastResortPreKeyAgeSeconds", 0);
     }
 
@@ -242,8 +262,10 @@ public final class FakeGateway implements AutoCloseable {
         }
         ObjectNode json = mapper.createObjectNode().put("userId", userId);
         ArrayNode array = json.putArray("devices");
-        list.forEach(device -> array.addObject().put("deviceId", device.deviceId())
-                .put("registrationId", device.registrationId()).put("createdAt", "2025-01-02T03:04:05Z"));
+        list.forEach(device -> array.addObject()
+                .put("deviceId", device.deviceId())
+                .put("registrationId", device.registrationId())
+                .put("createdAt", "2025-01-02T03:04:05Z"));
         respond(exchange, 200, json);
     }
 
@@ -263,7 +285,9 @@ public final class FakeGateway implements AutoCloseable {
         Map<String, TreeMap<Integer, Integer>> sent = new TreeMap<>();
         for (JsonNode copy : json.path("messages")) {
             sent.computeIfAbsent(copy.path("userId").asString(), ignored -> new TreeMap<>())
-                    .put(copy.path("deviceId").asInt(), copy.path("registrationId").asInt());
+                    .put(
+                            copy.path("deviceId").asInt(),
+                            copy.path("registrationId").asInt());
             Base64.getDecoder().decode(copy.path("content").asString());
         }
         List<String> users = new ArrayList<>(List.of(destination));
@@ -309,21 +333,35 @@ public final class FakeGateway implements AutoCloseable {
         }
         acceptedSends.add(json);
         UUID messageId = UUID.nameUUIDFromBytes((senderId + "." + senderDevice + ":"
-                + json.path("idempotencyKey").asString()).getBytes(StandardCharsets.UTF_8));
-        respond(exchange, 201, mapper.createObjectNode().put("messageId", messageId.toString())
-                .put("sentAt", 1_700_000_000_000L).put("deviceCount", json.path("messages").size()));
+                        + json.path("idempotencyKey").asString())
+                .getBytes(StandardCharsets.UTF_8));
+        respond(
+                exchange,
+                201,
+                mapper.createObjectNode()
+                        .put("messageId", messageId.toString())
+                        .put("sentAt", 1_700_000_000_000L)
+                        .put("deviceCount", json.path("messages").size()));
     }
 
     private static int senderDevice(String authorization) {
-        String decoded = new String(Base64.getDecoder().decode(authorization.substring("Basic ".length())),
-                StandardCharsets.UTF_8);
+        String decoded = new String(
+                Base64.getDecoder().decode(authorization.substring("Basic ".length())), StandardCharsets.UTF_8);
         String address = decoded.substring(0, decoded.indexOf(':'));
         return Integer.parseInt(address.substring(address.lastIndexOf('.') + 1));
     }
 
-    private void problem(HttpExchange exchange, int status, String name, String title, String detail,
-                         Map<String, JsonNode> extensions) throws IOException {
-        ObjectNode json = mapper.createObjectNode().put("type", PROBLEMS + name).put("title", title)
+    private void problem(
+            HttpExchange exchange,
+            int status,
+            String name,
+            String title,
+            String detail,
+            Map<String, JsonNode> extensions)
+            throws IOException {
+        ObjectNode json = mapper.createObjectNode()
+                .put("type", PROBLEMS + name)
+                .put("title", title)
                 .put("status", status);
         if (detail != null) {
             json.put("detail", detail);

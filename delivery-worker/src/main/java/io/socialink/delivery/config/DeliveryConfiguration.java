@@ -28,10 +28,13 @@ public class DeliveryConfiguration {
     }
 
     @Bean
-    DeliveryStreams deliveryStreams(KafkaSettings kafka, TopicLayout layout, DeliverySettings settings,
-                                    DeliveryMetrics metrics, MeterRegistry registry) {
-        DeliveryStreams streams = new DeliveryStreams(kafka.bootstrapServers(), layout, settings, metrics,
-                registry);
+    DeliveryStreams deliveryStreams(
+            KafkaSettings kafka,
+            TopicLayout layout,
+            DeliverySettings settings,
+            DeliveryMetrics metrics,
+            MeterRegistry registry) {
+        DeliveryStreams streams = new DeliveryStreams(kafka.bootstrapServers(), layout, settings, metrics, registry);
         Gauge.builder(MicrometerDeliveryMetrics.QUEUE_ENTRIES, streams, DeliveryStreams::approximateQueuedEntries)
                 .description("RocksDB's estimate of the queue entries held by this instance")
                 .register(registry);

@@ -1,13 +1,12 @@
 package io.socialink.delivery.config;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-
 import io.socialink.streams.StreamsSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
@@ -43,13 +42,22 @@ public record DeliverySettings(
         @DefaultValue("30d") @DurationUnit(ChronoUnit.DAYS) Duration queueTtl,
         @DefaultValue("10000") @Positive int maxQueueLength,
         @DefaultValue("1d") @DurationUnit(ChronoUnit.DAYS) Duration ackedRetention,
-        @DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS) Duration heartbeatInterval,
-        @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration expiryInterval,
+
+        @DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS)
+        Duration heartbeatInterval,
+
+        @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS)
+        Duration expiryInterval,
+
         @DefaultValue("1") @Positive @Max(64) int streamThreads,
         @DefaultValue("1s") Duration commitInterval,
-        @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration sessionTimeout,
+
+        @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS)
+        Duration sessionTimeout,
+
         @DefaultValue("") String instanceId,
-        @DefaultValue("10") @Positive int maxPushes) implements StreamsSettings {
+        @DefaultValue("10") @Positive int maxPushes)
+        implements StreamsSettings {
 
     public DeliverySettings {
         requirePositive("queue-ttl", queueTtl);
@@ -63,10 +71,21 @@ public record DeliverySettings(
 
     /** The defaults, with the state under {@code java.io.tmpdir}. */
     public static DeliverySettings defaults() {
-        return new DeliverySettings("delivery-worker",
-                Path.of(System.getProperty("java.io.tmpdir"), "socialink-delivery-worker").toString(), 64,
-                Duration.ofDays(30), 10_000, Duration.ofDays(1), Duration.ofSeconds(30), Duration.ofSeconds(10), 1,
-                Duration.ofSeconds(1), Duration.ofSeconds(10), "", 10);
+        return new DeliverySettings(
+                "delivery-worker",
+                Path.of(System.getProperty("java.io.tmpdir"), "socialink-delivery-worker")
+                        .toString(),
+                64,
+                Duration.ofDays(30),
+                10_000,
+                Duration.ofDays(1),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(10),
+                1,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(10),
+                "",
+                10);
     }
 
     /** No heartbeat for three intervals: the socket is taken for gone. */
@@ -75,20 +94,54 @@ public record DeliverySettings(
     }
 
     public DeliverySettings withInFlight(int value) {
-        return new DeliverySettings(applicationId, stateDir, value, queueTtl, maxQueueLength, ackedRetention,
-                heartbeatInterval, expiryInterval, streamThreads, commitInterval, sessionTimeout, instanceId,
+        return new DeliverySettings(
+                applicationId,
+                stateDir,
+                value,
+                queueTtl,
+                maxQueueLength,
+                ackedRetention,
+                heartbeatInterval,
+                expiryInterval,
+                streamThreads,
+                commitInterval,
+                sessionTimeout,
+                instanceId,
                 maxPushes);
     }
 
     public DeliverySettings withMaxQueueLength(int value) {
-        return new DeliverySettings(applicationId, stateDir, inFlight, queueTtl, value, ackedRetention,
-                heartbeatInterval, expiryInterval, streamThreads, commitInterval, sessionTimeout, instanceId,
+        return new DeliverySettings(
+                applicationId,
+                stateDir,
+                inFlight,
+                queueTtl,
+                value,
+                ackedRetention,
+                heartbeatInterval,
+                expiryInterval,
+                streamThreads,
+                commitInterval,
+                sessionTimeout,
+                instanceId,
                 maxPushes);
     }
 
     public DeliverySettings withMaxPushes(int value) {
-        return new DeliverySettings(applicationId, stateDir, inFlight, queueTtl, maxQueueLength, ackedRetention,
-                heartbeatInterval, expiryInterval, streamThreads, commitInterval, sessionTimeout, instanceId, value);
+        return new DeliverySettings(
+                applicationId,
+                stateDir,
+                inFlight,
+                queueTtl,
+                maxQueueLength,
+                ackedRetention,
+                heartbeatInterval,
+                expiryInterval,
+                streamThreads,
+                commitInterval,
+                sessionTimeout,
+                instanceId,
+                value);
     }
 
     private static void requirePositive(String name, Duration value) {

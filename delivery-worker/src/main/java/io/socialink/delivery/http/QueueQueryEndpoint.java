@@ -1,13 +1,12 @@
 package io.socialink.delivery.http;
 
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-
 import io.socialink.delivery.queue.StoreKeys;
 import io.socialink.delivery.runtime.DeliveryStreams;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.serde.AvroSerde;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -42,15 +41,15 @@ public class QueueQueryEndpoint {
     public WebEndpointResponse<Map<String, Object>> head(@Selector String address, @Nullable Integer limit) {
         int max = limit == null ? DEFAULT_LIMIT : limit;
         if (!StoreKeys.isUsableAddress(address) || max < 1 || max > MAX_LIMIT) {
-            return new WebEndpointResponse<>(Map.of("error", "address and limit 1.." + MAX_LIMIT),
-                    WebEndpointResponse.STATUS_BAD_REQUEST);
+            return new WebEndpointResponse<>(
+                    Map.of("error", "address and limit 1.." + MAX_LIMIT), WebEndpointResponse.STATUS_BAD_REQUEST);
         }
         List<Delivery> head;
         try {
             head = streams.queueHead(address, max);
         } catch (InvalidStateStoreException e) {
-            return new WebEndpointResponse<>(Map.of("error", String.valueOf(e.getMessage())),
-                    WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+            return new WebEndpointResponse<>(
+                    Map.of("error", String.valueOf(e.getMessage())), WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
         }
         Base64.Encoder base64 = Base64.getEncoder();
         List<String> entries = head.stream()

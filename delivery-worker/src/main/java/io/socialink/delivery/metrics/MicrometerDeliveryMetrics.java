@@ -35,8 +35,8 @@ public final class MicrometerDeliveryMetrics implements DeliveryMetrics {
         acked = counter(registry, ACKED, "queue entries acknowledged by their device");
         expired = counter(registry, EXPIRED, "queue entries expired undelivered");
         dropped = counter(registry, DROPPED, "queue entries dropped undelivered from a full queue");
-        redeliveryLimited = counter(registry, REDELIVERY_LIMITED,
-                "queue entries dropped after too many pushes without an ack");
+        redeliveryLimited =
+                counter(registry, REDELIVERY_LIMITED, "queue entries dropped after too many pushes without an ack");
         deleted = counter(registry, DELETED, "undelivered queue entries removed by a delete-for-everyone");
         routesExpired = counter(registry, ROUTES_EXPIRED, "device routes expired without heartbeat");
     }

@@ -2,7 +2,6 @@ package io.socialink.delivery.queue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.kafka.common.utils.Bytes;
 
 /**
@@ -50,7 +49,10 @@ public record Deadline(long at, Kind kind, String address, String reference) {
 
     /** An index key after every key due at or before {@code now}: kind codes are all below 0xFF. */
     public static Bytes dueUpTo(long now) {
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 1).putLong(Math.max(0, now)).put((byte) 0xFF).array());
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 1)
+                .putLong(Math.max(0, now))
+                .put((byte) 0xFF)
+                .array());
     }
 
     public long seq() {
@@ -61,7 +63,11 @@ public record Deadline(long at, Kind kind, String address, String reference) {
         byte[] prefix = StoreKeys.prefix(address);
         byte[] payload = reference.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 1 + prefix.length + payload.length)
-                .putLong(Math.max(0, at)).put(kind.code).put(prefix).put(payload).array());
+                .putLong(Math.max(0, at))
+                .put(kind.code)
+                .put(prefix)
+                .put(payload)
+                .array());
     }
 
     public static Deadline fromKey(Bytes key) {

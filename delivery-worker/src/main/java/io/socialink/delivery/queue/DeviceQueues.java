@@ -1,10 +1,9 @@
 package io.socialink.delivery.queue;
 
+import io.socialink.schemas.avro.Delivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.socialink.schemas.avro.Delivery;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -21,6 +20,7 @@ public final class DeviceQueues {
 
     /** Names of the state stores, also the suffix of their changelog topics. */
     public static final String ENTRIES = "delivery-queue-entries";
+
     public static final String IDS = "delivery-queue-ids";
     public static final String ACKED = "delivery-acked-ids";
     public static final String DEADLINES = "delivery-deadlines";
@@ -38,10 +38,15 @@ public final class DeviceQueues {
     private final long ttlMillis;
     private final long ackedRetentionMillis;
 
-    public DeviceQueues(KeyValueStore<Bytes, Delivery> entries, KeyValueStore<Bytes, Long> ids,
-                        KeyValueStore<Bytes, Long> acked, KeyValueStore<Bytes, byte[]> deadlines,
-                        KeyValueStore<String, QueueState> states, KeyValueStore<Bytes, Integer> pushCounts,
-                        Duration ttl, Duration ackedRetention) {
+    public DeviceQueues(
+            KeyValueStore<Bytes, Delivery> entries,
+            KeyValueStore<Bytes, Long> ids,
+            KeyValueStore<Bytes, Long> acked,
+            KeyValueStore<Bytes, byte[]> deadlines,
+            KeyValueStore<String, QueueState> states,
+            KeyValueStore<Bytes, Integer> pushCounts,
+            Duration ttl,
+            Duration ackedRetention) {
         this.entries = entries;
         this.ids = ids;
         this.acked = acked;
@@ -53,8 +58,7 @@ public final class DeviceQueues {
     }
 
     /** A removed entry and the queue state after its removal. */
-    public record Removed(long seq, Delivery delivery, QueueState state) {
-    }
+    public record Removed(long seq, Delivery delivery, QueueState state) {}
 
     public QueueState state(String address) {
         QueueState state = states.get(address);
@@ -84,7 +88,9 @@ public final class DeviceQueues {
     /** {@link #deadlineOf(Delivery)} under a queue TTL of {@code ttlMillis}, for readers without the stores. */
     public static long deadlineOf(Delivery delivery, long ttlMillis) {
         long byTtl = saturatedAdd(delivery.getSentAt().toEpochMilli(), ttlMillis);
-        return delivery.getExpiresAt() == null ? byTtl : Math.min(byTtl, delivery.getExpiresAt().toEpochMilli());
+        return delivery.getExpiresAt() == null
+                ? byTtl
+                : Math.min(byTtl, delivery.getExpiresAt().toEpochMilli());
     }
 
     public QueueState append(String address, QueueState state, Delivery delivery) {
@@ -138,7 +144,8 @@ public final class DeviceQueues {
     /** Keeps an acknowledged messageId for the retention window, so a late duplicate is not queued again. */
     public void rememberAcked(String address, String messageId, long now) {
         acked.put(StoreKeys.messageId(address, messageId), now);
-        deadlines.put(Deadline.acked(now + ackedRetentionMillis, address, messageId).toKey(), PRESENT);
+        deadlines.put(
+                Deadline.acked(now + ackedRetentionMillis, address, messageId).toKey(), PRESENT);
     }
 
     /** Up to {@code limit} queued entries from {@code fromSeq} on, in queue order. */
@@ -199,6 +206,5 @@ public final class DeviceQueues {
     }
 
     /** One queued entry. */
-    public record Entry(long seq, Delivery delivery) {
-    }
+    public record Entry(long seq, Delivery delivery) {}
 }

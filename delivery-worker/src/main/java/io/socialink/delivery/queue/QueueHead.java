@@ -1,10 +1,9 @@
 package io.socialink.delivery.queue;
 
+import io.socialink.schemas.avro.Delivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.socialink.schemas.avro.Delivery;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -17,16 +16,15 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class QueueHead {
 
-    private QueueHead() {
-    }
+    private QueueHead() {}
 
     /** Up to {@code limit} entries of {@code address} still deliverable at {@code now}, in queue order. */
-    public static List<Delivery> read(ReadOnlyKeyValueStore<Bytes, Delivery> entries, String address, int limit,
-                                      long now, Duration queueTtl) {
+    public static List<Delivery> read(
+            ReadOnlyKeyValueStore<Bytes, Delivery> entries, String address, int limit, long now, Duration queueTtl) {
         long ttlMillis = queueTtl.toMillis();
         List<Delivery> head = new ArrayList<>();
-        try (KeyValueIterator<Bytes, Delivery> iterator = entries.range(StoreKeys.entry(address, 0),
-                StoreKeys.entry(address, Long.MAX_VALUE))) {
+        try (KeyValueIterator<Bytes, Delivery> iterator =
+                entries.range(StoreKeys.entry(address, 0), StoreKeys.entry(address, Long.MAX_VALUE))) {
             while (iterator.hasNext() && head.size() < limit) {
                 KeyValue<Bytes, Delivery> entry = iterator.next();
                 if (DeviceQueues.deadlineOf(entry.value, ttlMillis) > now) {

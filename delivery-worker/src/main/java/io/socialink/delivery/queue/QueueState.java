@@ -1,7 +1,6 @@
 package io.socialink.delivery.queue;
 
 import java.nio.ByteBuffer;
-
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,8 +19,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param drainUntil    the last sequence number queued when that connection came; QUEUE_EMPTY goes once no
  *                      entry up to it is left
  */
-public record QueueState(long nextSeq, int count, long pushedThrough, int inFlight, boolean awaitingEmpty,
-                         long drainUntil) {
+public record QueueState(
+        long nextSeq, int count, long pushedThrough, int inFlight, boolean awaitingEmpty, long drainUntil) {
 
     private static final byte FORMAT = 1;
 
@@ -73,8 +72,14 @@ public record QueueState(long nextSeq, int count, long pushedThrough, int inFlig
 
     byte[] toBytes() {
         return ByteBuffer.allocate(1 + 3 * Long.BYTES + 2 * Integer.BYTES + 1)
-                .put(FORMAT).putLong(nextSeq).putInt(count).putLong(pushedThrough).putInt(inFlight)
-                .put((byte) (awaitingEmpty ? 1 : 0)).putLong(drainUntil).array();
+                .put(FORMAT)
+                .putLong(nextSeq)
+                .putInt(count)
+                .putLong(pushedThrough)
+                .putInt(inFlight)
+                .put((byte) (awaitingEmpty ? 1 : 0))
+                .putLong(drainUntil)
+                .array();
     }
 
     static QueueState fromBytes(byte[] bytes) {
@@ -83,7 +88,12 @@ public record QueueState(long nextSeq, int count, long pushedThrough, int inFlig
         if (format != FORMAT) {
             throw new SerializationException("unknown queue state format " + format);
         }
-        return new QueueState(buffer.getLong(), buffer.getInt(), buffer.getLong(), buffer.getInt(),
-                buffer.get() != 0, buffer.getLong());
+        return new QueueState(
+                buffer.getLong(),
+                buffer.getInt(),
+                buffer.getLong(),
+                buffer.getInt(),
+                buffer.get() != 0,
+                buffer.getLong());
     }
 }

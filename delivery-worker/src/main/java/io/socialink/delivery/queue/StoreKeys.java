@@ -2,7 +2,6 @@ package io.socialink.delivery.queue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.kafka.common.utils.Bytes;
 
 /**
@@ -15,8 +14,7 @@ public final class StoreKeys {
 
     private static final byte SEPARATOR = 0;
 
-    private StoreKeys() {
-    }
+    private StoreKeys() {}
 
     /** Whether {@code address} can be used as a key prefix. */
     public static boolean isUsableAddress(String address) {
@@ -26,14 +24,20 @@ public final class StoreKeys {
     /** The queue entry {@code seq} of a device. */
     public static Bytes entry(String address, long seq) {
         byte[] prefix = prefix(address);
-        return Bytes.wrap(ByteBuffer.allocate(prefix.length + Long.BYTES).put(prefix).putLong(seq).array());
+        return Bytes.wrap(ByteBuffer.allocate(prefix.length + Long.BYTES)
+                .put(prefix)
+                .putLong(seq)
+                .array());
     }
 
     /** A messageId of a device (queued or acknowledged). */
     public static Bytes messageId(String address, String messageId) {
         byte[] prefix = prefix(address);
         byte[] id = messageId.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(prefix.length + id.length).put(prefix).put(id).array());
+        return Bytes.wrap(ByteBuffer.allocate(prefix.length + id.length)
+                .put(prefix)
+                .put(id)
+                .array());
     }
 
     static byte[] prefix(String address) {

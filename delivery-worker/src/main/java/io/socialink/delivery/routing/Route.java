@@ -2,7 +2,6 @@ package io.socialink.delivery.routing;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -32,7 +31,11 @@ public record Route(int gatewayNode, String connectionId, long lastSeen) {
     byte[] toBytes() {
         byte[] id = connectionId.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(1 + Integer.BYTES + Long.BYTES + id.length)
-                .put(FORMAT).putInt(gatewayNode).putLong(lastSeen).put(id).array();
+                .put(FORMAT)
+                .putInt(gatewayNode)
+                .putLong(lastSeen)
+                .put(id)
+                .array();
     }
 
     static Route fromBytes(byte[] bytes) {

@@ -2,7 +2,6 @@ package io.socialink.delivery.routing;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;

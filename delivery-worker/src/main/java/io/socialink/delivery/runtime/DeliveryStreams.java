@@ -1,8 +1,5 @@
 package io.socialink.delivery.runtime;
 
-import java.util.List;
-import java.util.Properties;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.delivery.metrics.DeliveryMetrics;
@@ -12,6 +9,8 @@ import io.socialink.delivery.topology.DeliveryTopology;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.streams.ManagedStreams;
+import java.util.List;
+import java.util.Properties;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -35,9 +34,17 @@ public class DeliveryStreams extends ManagedStreams {
     private final DeliverySettings settings;
     private final DeliveryMetrics metrics;
 
-    public DeliveryStreams(String bootstrapServers, TopicLayout layout, DeliverySettings settings,
-                           DeliveryMetrics metrics, MeterRegistry registry) {
-        super(bootstrapServers, layout, StreamsConfigFactory.create(bootstrapServers, layout, settings), registry,
+    public DeliveryStreams(
+            String bootstrapServers,
+            TopicLayout layout,
+            DeliverySettings settings,
+            DeliveryMetrics metrics,
+            MeterRegistry registry) {
+        super(
+                bootstrapServers,
+                layout,
+                StreamsConfigFactory.create(bootstrapServers, layout, settings),
+                registry,
                 "delivery stream thread failed; stopping the worker");
         this.settings = settings;
         this.metrics = metrics;
@@ -51,7 +58,9 @@ public class DeliveryStreams extends ManagedStreams {
 
     @Override
     protected void logStarted(Properties properties) {
-        log.info("delivery-worker started: application.id={}, topics prefix '{}'", settings.applicationId(),
+        log.info(
+                "delivery-worker started: application.id={}, topics prefix '{}'",
+                settings.applicationId(),
                 layout().prefix());
     }
 
@@ -62,8 +71,8 @@ public class DeliveryStreams extends ManagedStreams {
             return Double.NaN;
         }
         try {
-            ReadOnlyKeyValueStore<Bytes, Delivery> entries = current.store(StoreQueryParameters
-                    .fromNameAndType(DeviceQueues.ENTRIES, QueryableStoreTypes.<Bytes, Delivery>keyValueStore()));
+            ReadOnlyKeyValueStore<Bytes, Delivery> entries = current.store(StoreQueryParameters.fromNameAndType(
+                    DeviceQueues.ENTRIES, QueryableStoreTypes.<Bytes, Delivery>keyValueStore()));
             return entries.approximateNumEntries();
         } catch (InvalidStateStoreException e) {
             return Double.NaN;
@@ -82,8 +91,8 @@ public class DeliveryStreams extends ManagedStreams {
         if (current == null || current.state() != KafkaStreams.State.RUNNING) {
             throw new InvalidStateStoreException("the delivery streams are not running");
         }
-        ReadOnlyKeyValueStore<Bytes, Delivery> entries = current.store(StoreQueryParameters
-                .fromNameAndType(DeviceQueues.ENTRIES, QueryableStoreTypes.<Bytes, Delivery>keyValueStore()));
+        ReadOnlyKeyValueStore<Bytes, Delivery> entries = current.store(StoreQueryParameters.fromNameAndType(
+                DeviceQueues.ENTRIES, QueryableStoreTypes.<Bytes, Delivery>keyValueStore()));
         return QueueHead.read(entries, address, limit, System.currentTimeMillis(), settings.queueTtl());
     }
 }

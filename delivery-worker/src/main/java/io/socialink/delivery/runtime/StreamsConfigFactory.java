@@ -1,10 +1,9 @@
 package io.socialink.delivery.runtime;
 
-import java.util.Properties;
-
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.streams.CommonStreamsConfig;
+import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -14,12 +13,11 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class StreamsConfigFactory {
 
-    private StreamsConfigFactory() {
-    }
+    private StreamsConfigFactory() {}
 
     public static Properties create(String bootstrapServers, TopicLayout layout, DeliverySettings settings) {
-        Properties properties = CommonStreamsConfig.create(settings.applicationId(), bootstrapServers, layout,
-                settings);
+        Properties properties =
+                CommonStreamsConfig.create(settings.applicationId(), bootstrapServers, layout, settings);
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         return properties;

@@ -1,12 +1,5 @@
 package io.socialink.delivery.topology;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.delivery.metrics.DeliveryMetrics;
 import io.socialink.delivery.queue.Deadline;
@@ -23,6 +16,12 @@ import io.socialink.schemas.avro.MessageEventType;
 import io.socialink.schemas.avro.MessageMetadata;
 import io.socialink.schemas.avro.Push;
 import io.socialink.schemas.avro.PushKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -80,6 +79,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
 
     /** The device event that deletes a message for everyone, and its attribute naming that message. */
     static final String DELETE_EVENT = "delete";
+
     static final String TARGET_MESSAGE_ID = "targetMessageId";
     static final String SCOPE = "scope";
     static final String SCOPE_ME = "me";
@@ -108,10 +108,15 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.queues = new DeviceQueues(context.getStateStore(DeviceQueues.ENTRIES),
-                context.getStateStore(DeviceQueues.IDS), context.getStateStore(DeviceQueues.ACKED),
-                context.getStateStore(DeviceQueues.DEADLINES), context.getStateStore(DeviceQueues.STATES),
-                context.getStateStore(DeviceQueues.PUSH_COUNTS), settings.queueTtl(), settings.ackedRetention());
+        this.queues = new DeviceQueues(
+                context.getStateStore(DeviceQueues.ENTRIES),
+                context.getStateStore(DeviceQueues.IDS),
+                context.getStateStore(DeviceQueues.ACKED),
+                context.getStateStore(DeviceQueues.DEADLINES),
+                context.getStateStore(DeviceQueues.STATES),
+                context.getStateStore(DeviceQueues.PUSH_COUNTS),
+                settings.queueTtl(),
+                settings.ackedRetention());
         this.routes = new Routes(context.getStateStore(Routes.STORE));
         context.schedule(settings.expiryInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireDue);
         context.schedule(settings.heartbeatInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireRoutes);
@@ -187,11 +192,13 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     }
 
     private static boolean isDelete(Delivery delivery) {
-        return delivery.getEvent() != null && DELETE_EVENT.equals(delivery.getEvent().getType());
+        return delivery.getEvent() != null
+                && DELETE_EVENT.equals(delivery.getEvent().getType());
     }
 
     private QueueState removeDeletedCopy(String address, QueueState state, Delivery delete, long now) {
-        String target = delete.getEvent().getAttributes() == null ? null
+        String target = delete.getEvent().getAttributes() == null
+                ? null
                 : delete.getEvent().getAttributes().get(TARGET_MESSAGE_ID);
         // a delete-for-me only tells the user's other devices; their undelivered copies stay for them to hide
         if (target == null || SCOPE_ME.equals(delete.getEvent().getAttributes().get(SCOPE))) {
@@ -236,8 +243,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     private void onConnected(String address, @Nullable Route current, ConnectionEvent event, long now) {
         int node = event.getGatewayNode();
         if (node < 0 || node >= pushPartitions) {
-            log.warn("ignoring CONNECTED of {} on gateway node {}: nodes are 0..{}", address, node,
-                    pushPartitions - 1);
+            log.warn("ignoring CONNECTED of {} on gateway node {}: nodes are 0..{}", address, node, pushPartitions - 1);
             return;
         }
         if (current != null && current.isConnection(event.getConnectionId())) {
@@ -298,7 +304,8 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
             String address = due.address();
             QueueState state = touched.containsKey(address) ? touched.get(address) : queues.state(address);
             List<DeviceQueues.Entry> entry = queues.entriesFrom(address, due.seq(), 1);
-            boolean stillDue = !entry.isEmpty() && entry.get(0).seq() == due.seq()
+            boolean stillDue = !entry.isEmpty()
+                    && entry.get(0).seq() == due.seq()
                     && queues.deadlineOf(entry.get(0).delivery()) <= now;
             if (!stillDue) {
                 // left over from an entry removed under another TTL setting
@@ -318,8 +325,11 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
         long timeout = settings.routeTimeout().toMillis();
         for (KeyValue<String, Route> route : routes.all()) {
             if (now - route.value.lastSeen() >= timeout) {
-                log.info("route of {} to connection {} on node {} expired without heartbeat", route.key,
-                        route.value.connectionId(), route.value.gatewayNode());
+                log.info(
+                        "route of {} to connection {} on node {} expired without heartbeat",
+                        route.key,
+                        route.value.connectionId(),
+                        route.value.gatewayNode());
                 routes.remove(route.key);
                 queues.save(route.key, queues.state(route.key).disconnected());
                 metrics.routeExpired();
@@ -368,16 +378,21 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                 if (queues.deadlineOf(entry.delivery()) <= now) {
                     // due before the sweep came to it: never pushed late; removing it also drops its deadline, so
                     // the sweep does not report it a second time
-                    state = Objects.requireNonNull(queues.remove(address, state, entry.seq())).state();
+                    state = Objects.requireNonNull(queues.remove(address, state, entry.seq()))
+                            .state();
                     emitMetadata(entry.delivery(), MessageEventType.EXPIRED, null, now);
                     metrics.expired();
                     continue;
                 }
                 if (queues.pushCount(address, entry.seq()) >= settings.maxPushes()) {
                     // removed from the store, so the next look-up after pushedThrough skips it
-                    state = Objects.requireNonNull(queues.remove(address, state, entry.seq())).state();
-                    log.warn("dropping message {} of {}: pushed {} times without an ack",
-                            entry.delivery().getMessageId(), address, settings.maxPushes());
+                    state = Objects.requireNonNull(queues.remove(address, state, entry.seq()))
+                            .state();
+                    log.warn(
+                            "dropping message {} of {}: pushed {} times without an ack",
+                            entry.delivery().getMessageId(),
+                            address,
+                            settings.maxPushes());
                     emitMetadata(entry.delivery(), MessageEventType.DROPPED, REASON_REDELIVERY_LIMIT, now);
                     metrics.dropped();
                     metrics.redeliveryLimited();
@@ -393,22 +408,28 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     }
 
     private void push(String address, Route route, PushKind kind, @Nullable Delivery envelope, long now) {
-        forward(address, Push.newBuilder()
-                .setConnectionId(route.connectionId())
-                .setKind(kind)
-                .setGatewayNode(route.gatewayNode())
-                .setEnvelope(envelope)
-                .build(), now);
+        forward(
+                address,
+                Push.newBuilder()
+                        .setConnectionId(route.connectionId())
+                        .setKind(kind)
+                        .setGatewayNode(route.gatewayNode())
+                        .setEnvelope(envelope)
+                        .build(),
+                now);
     }
 
     private void close(String address, Route route, CloseReason reason, long now) {
-        forward(address, Push.newBuilder()
-                .setConnectionId(route.connectionId())
-                .setKind(PushKind.CLOSE)
-                .setGatewayNode(route.gatewayNode())
-                .setEnvelope(null)
-                .setCloseReason(reason)
-                .build(), now);
+        forward(
+                address,
+                Push.newBuilder()
+                        .setConnectionId(route.connectionId())
+                        .setKind(PushKind.CLOSE)
+                        .setGatewayNode(route.gatewayNode())
+                        .setEnvelope(null)
+                        .setCloseReason(reason)
+                        .build(),
+                now);
     }
 
     private void forward(String address, Push push, long now) {

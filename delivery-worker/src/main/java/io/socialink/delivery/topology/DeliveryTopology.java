@@ -1,7 +1,5 @@
 package io.socialink.delivery.topology;
 
-import java.util.Map;
-
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.delivery.metrics.DeliveryMetrics;
 import io.socialink.delivery.queue.DeviceQueues;
@@ -15,6 +13,7 @@ import io.socialink.schemas.serde.AvroSerde;
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -42,47 +41,60 @@ public final class DeliveryTopology {
 
     private static final String PROCESSOR = "delivery-protocol";
 
-    private DeliveryTopology() {
-    }
+    private DeliveryTopology() {}
 
     public static StreamsBuilder build(StreamsBuilder builder, TopicLayout layout, DeliverySettings settings) {
         return build(builder, layout, settings, DeliveryMetrics.NONE);
     }
 
-    public static StreamsBuilder build(StreamsBuilder builder, TopicLayout layout, DeliverySettings settings,
-                                       DeliveryMetrics metrics) {
+    public static StreamsBuilder build(
+            StreamsBuilder builder, TopicLayout layout, DeliverySettings settings, DeliveryMetrics metrics) {
         return build(builder, layout, settings, metrics, new GatewayNodePartitioner());
     }
 
     /** With another push partitioner: TopologyTestDriver models every topic with a single partition. */
-    static StreamsBuilder build(StreamsBuilder builder, TopicLayout layout, DeliverySettings settings,
-                                DeliveryMetrics metrics, StreamPartitioner<String, Push> pushPartitioner) {
+    static StreamsBuilder build(
+            StreamsBuilder builder,
+            TopicLayout layout,
+            DeliverySettings settings,
+            DeliveryMetrics metrics,
+            StreamPartitioner<String, Push> pushPartitioner) {
         addStores(builder);
         KStream<String, SpecificRecord> inputs = source(builder, layout, Topics.DEVICE_DELIVERIES)
                 .merge(source(builder, layout, Topics.DEVICE_CONNECTIONS), Named.as("merge-connections"))
                 .merge(source(builder, layout, Topics.DEVICE_ACKS), Named.as("merge-acks"));
 
         KStream<String, SpecificRecord> outputs = inputs.process(
-                () -> new DeliveryProcessor(settings, layout.pushPartitions(), metrics), Named.as(PROCESSOR),
-                DeviceQueues.ENTRIES, DeviceQueues.IDS, DeviceQueues.ACKED, DeviceQueues.DEADLINES,
-                DeviceQueues.STATES, DeviceQueues.PUSH_COUNTS, Routes.STORE);
+                () -> new DeliveryProcessor(settings, layout.pushPartitions(), metrics),
+                Named.as(PROCESSOR),
+                DeviceQueues.ENTRIES,
+                DeviceQueues.IDS,
+                DeviceQueues.ACKED,
+                DeviceQueues.DEADLINES,
+                DeviceQueues.STATES,
+                DeviceQueues.PUSH_COUNTS,
+                Routes.STORE);
 
         outputs.filter((key, value) -> value instanceof Push, Named.as("pushes"))
                 .mapValues(value -> (Push) value, Named.as("as-push"))
-                .to(layout.name(Topics.GATEWAY_PUSH), Produced.with(Topics.GATEWAY_PUSH.keySerde(),
-                                Topics.GATEWAY_PUSH.valueSerde())
-                        .withStreamPartitioner(pushPartitioner)
-                        .withName("to-gateway-push"));
+                .to(
+                        layout.name(Topics.GATEWAY_PUSH),
+                        Produced.with(Topics.GATEWAY_PUSH.keySerde(), Topics.GATEWAY_PUSH.valueSerde())
+                                .withStreamPartitioner(pushPartitioner)
+                                .withName("to-gateway-push"));
         outputs.filter((key, value) -> value instanceof MessageMetadata, Named.as("metadata"))
                 .mapValues(value -> (MessageMetadata) value, Named.as("as-metadata"))
-                .to(layout.name(Topics.METADATA_MESSAGES), Produced.with(Topics.METADATA_MESSAGES.keySerde(),
-                        Topics.METADATA_MESSAGES.valueSerde()).withName("to-metadata-messages"));
+                .to(
+                        layout.name(Topics.METADATA_MESSAGES),
+                        Produced.with(Topics.METADATA_MESSAGES.keySerde(), Topics.METADATA_MESSAGES.valueSerde())
+                                .withName("to-metadata-messages"));
         return builder;
     }
 
     private static <V extends SpecificRecord> KStream<String, SpecificRecord> source(
             StreamsBuilder builder, TopicLayout layout, Topic<String, V> topic) {
-        return builder.stream(layout.name(topic),
+        return builder.stream(
+                        layout.name(topic),
                         Consumed.with(topic.keySerde(), topic.valueSerde()).withName("from-" + topic.baseName()))
                 .<SpecificRecord>mapValues(value -> value, Named.as("input-" + topic.baseName()));
     }
@@ -90,20 +102,28 @@ public final class DeliveryTopology {
     private static void addStores(StreamsBuilder builder) {
         Serde<Delivery> deliveries = new AvroSerde<>(Delivery.class);
         // queued copies include MLS Welcomes and commits (up to a 2 MiB bundle): the changelog takes them too
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceQueues.ENTRIES),
-                Serdes.Bytes(), deliveries).withCachingEnabled().withLoggingEnabled(
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(DeviceQueues.ENTRIES), Serdes.Bytes(), deliveries)
+                .withCachingEnabled()
+                .withLoggingEnabled(
                         Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topic.LARGE_MESSAGE_BYTES))));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceQueues.IDS),
-                Serdes.Bytes(), Serdes.Long()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceQueues.ACKED),
-                Serdes.Bytes(), Serdes.Long()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceQueues.DEADLINES),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceQueues.STATES),
-                Serdes.String(), QueueState.SERDE).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DeviceQueues.PUSH_COUNTS),
-                Serdes.Bytes(), Serdes.Integer()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(DeviceQueues.IDS), Serdes.Bytes(), Serdes.Long())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(DeviceQueues.ACKED), Serdes.Bytes(), Serdes.Long())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(DeviceQueues.DEADLINES), Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(DeviceQueues.STATES), Serdes.String(), QueueState.SERDE)
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(DeviceQueues.PUSH_COUNTS), Serdes.Bytes(), Serdes.Integer())
+                .withCachingEnabled());
         builder.addStateStore(Stores.<String, Route>keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(Routes.STORE), Serdes.String(), Route.SERDE).withCachingEnabled());
+                        Stores.persistentKeyValueStore(Routes.STORE), Serdes.String(), Route.SERDE)
+                .withCachingEnabled());
     }
 }

@@ -1,9 +1,8 @@
 package io.socialink.delivery.topology;
 
+import io.socialink.schemas.avro.Push;
 import java.util.Optional;
 import java.util.Set;
-
-import io.socialink.schemas.avro.Push;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +21,8 @@ public final class GatewayNodePartitioner implements StreamPartitioner<String, P
     public Optional<Set<Integer>> partitions(String topic, String key, Push push, int numPartitions) {
         int node = push.getGatewayNode();
         if (node < 0 || node >= numPartitions) {
-            log.warn("dropping a push for {} to gateway node {}: {} has {} partitions", key, node, topic,
-                    numPartitions);
+            log.warn(
+                    "dropping a push for {} to gateway node {}: {} has {} partitions", key, node, topic, numPartitions);
             return Optional.of(Set.of());
         }
         return Optional.of(Set.of(node));

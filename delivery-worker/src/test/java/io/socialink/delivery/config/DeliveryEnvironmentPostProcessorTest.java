@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -39,9 +38,15 @@ class DeliveryEnvironmentPostProcessorTest {
     @Test
     void shouldReadTheDocumentedEnvironmentVariables() {
         // given
-        StandardEnvironment environment = environment(Map.of("SOCIALINK_QUEUE_TTL", "7",
-                "SOCIALINK_HEARTBEAT_SECONDS", "5", "SOCIALINK_DELIVERY_IN_FLIGHT", "16",
-                "KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"));
+        StandardEnvironment environment = environment(Map.of(
+                "SOCIALINK_QUEUE_TTL",
+                "7",
+                "SOCIALINK_HEARTBEAT_SECONDS",
+                "5",
+                "SOCIALINK_DELIVERY_IN_FLIGHT",
+                "16",
+                "KAFKA_BOOTSTRAP_SERVERS",
+                "kafka:9092"));
 
         // when
         processor.postProcessEnvironment(environment, new SpringApplication());
@@ -56,9 +61,12 @@ class DeliveryEnvironmentPostProcessorTest {
 
     private static StandardEnvironment environment(Map<String, Object> variables) {
         StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                new SystemEnvironmentPropertySource(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+        environment
+                .getPropertySources()
+                .replace(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
         return environment;
     }
 

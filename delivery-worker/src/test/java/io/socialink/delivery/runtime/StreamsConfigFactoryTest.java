@@ -2,10 +2,9 @@ package io.socialink.delivery.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Properties;
-
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.schemas.topics.TopicLayout;
+import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -18,8 +17,8 @@ class StreamsConfigFactoryTest {
         DeliverySettings settings = DeliverySettings.defaults();
 
         // when
-        Properties properties = StreamsConfigFactory.create("kafka:9092", new TopicLayout("p.", 3, 4, 1, 2,
-                (short) 1), settings);
+        Properties properties =
+                StreamsConfigFactory.create("kafka:9092", new TopicLayout("p.", 3, 4, 1, 2, (short) 1), settings);
 
         // then
         assertThat(properties)

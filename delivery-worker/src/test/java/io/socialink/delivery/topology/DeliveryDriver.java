@@ -1,16 +1,5 @@
 package io.socialink.delivery.topology;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.Properties;
-
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.delivery.metrics.DeliveryMetrics;
 import io.socialink.delivery.queue.DeviceQueues;
@@ -24,6 +13,16 @@ import io.socialink.schemas.avro.Push;
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -58,8 +57,8 @@ final class DeliveryDriver implements AutoCloseable {
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "delivery-worker-test");
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        StreamsBuilder builder = DeliveryTopology.build(new StreamsBuilder(), LAYOUT, settings, metrics,
-                this::partition);
+        StreamsBuilder builder =
+                DeliveryTopology.build(new StreamsBuilder(), LAYOUT, settings, metrics, this::partition);
         driver = new TopologyTestDriver(builder.build(), properties, START);
         deliveries = input(Topics.DEVICE_DELIVERIES);
         connections = input(Topics.DEVICE_CONNECTIONS);
@@ -118,11 +117,13 @@ final class DeliveryDriver implements AutoCloseable {
     }
 
     void ack(String address, String connectionId, String... messageIds) {
-        acks.pipeInput(address, Ack.newBuilder()
-                .setMessageIds(List.of(messageIds))
-                .setConnectionId(connectionId)
-                .setAt(now())
-                .build());
+        acks.pipeInput(
+                address,
+                Ack.newBuilder()
+                        .setMessageIds(List.of(messageIds))
+                        .setConnectionId(connectionId)
+                        .setAt(now())
+                        .build());
     }
 
     void advance(Duration duration) {
@@ -143,8 +144,8 @@ final class DeliveryDriver implements AutoCloseable {
 
     /** What the real partitioner chooses for the layout's push partitions; the driver itself has only one. */
     private Optional<Set<Integer>> partition(String topic, String key, Push push, int numPartitions) {
-        Optional<Set<Integer>> chosen = new GatewayNodePartitioner()
-                .partitions(topic, key, push, LAYOUT.pushPartitions());
+        Optional<Set<Integer>> chosen =
+                new GatewayNodePartitioner().partitions(topic, key, push, LAYOUT.pushPartitions());
         pushPartitions.addAll(chosen.orElseThrow());
         return Optional.of(Set.of(0));
     }
@@ -155,8 +156,12 @@ final class DeliveryDriver implements AutoCloseable {
 
     /** The queue API's read of the device's queue head, on the driver's store at the driver's wall clock. */
     List<Delivery> queueHead(String address, int limit) {
-        return QueueHead.read(driver.<Bytes, Delivery>getKeyValueStore(DeviceQueues.ENTRIES), address, limit,
-                now().toEpochMilli(), settings.queueTtl());
+        return QueueHead.read(
+                driver.<Bytes, Delivery>getKeyValueStore(DeviceQueues.ENTRIES),
+                address,
+                limit,
+                now().toEpochMilli(),
+                settings.queueTtl());
     }
 
     List<MessageMetadata> metadata() {
@@ -164,21 +169,27 @@ final class DeliveryDriver implements AutoCloseable {
     }
 
     private void connection(String address, ConnectionEventType type, int node, String connectionId) {
-        connections.pipeInput(address, ConnectionEvent.newBuilder()
-                .setType(type)
-                .setGatewayNode(node)
-                .setConnectionId(connectionId)
-                .setAt(now())
-                .build());
+        connections.pipeInput(
+                address,
+                ConnectionEvent.newBuilder()
+                        .setType(type)
+                        .setGatewayNode(node)
+                        .setConnectionId(connectionId)
+                        .setAt(now())
+                        .build());
     }
 
     private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
-        return driver.createInputTopic(LAYOUT.name(topic), topic.keySerde().serializer(),
+        return driver.createInputTopic(
+                LAYOUT.name(topic),
+                topic.keySerde().serializer(),
                 topic.valueSerde().serializer());
     }
 
     private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
-        return driver.createOutputTopic(LAYOUT.name(topic), topic.keySerde().deserializer(),
+        return driver.createOutputTopic(
+                LAYOUT.name(topic),
+                topic.keySerde().deserializer(),
                 topic.valueSerde().deserializer());
     }
 

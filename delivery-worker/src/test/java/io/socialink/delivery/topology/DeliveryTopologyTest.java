@@ -5,14 +5,6 @@ import static io.socialink.delivery.topology.DeliveryDriver.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.schemas.avro.CloseReason;
 import io.socialink.schemas.avro.Delivery;
@@ -21,6 +13,13 @@ import io.socialink.schemas.avro.MessageEventType;
 import io.socialink.schemas.avro.MessageMetadata;
 import io.socialink.schemas.avro.Push;
 import io.socialink.schemas.avro.PushKind;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,7 +90,8 @@ class DeliveryTopologyTest {
         assertThat(drained.get(0).getEnvelope().getContent().array())
                 .isEqualTo("ciphertext of m1".getBytes(StandardCharsets.UTF_8));
         assertThat(afterFirstAcks).isEmpty();
-        assertThat(worker.pushes()).extracting(Push::getKind, Push::getConnectionId)
+        assertThat(worker.pushes())
+                .extracting(Push::getKind, Push::getConnectionId)
                 .containsExactly(tuple(PushKind.QUEUE_EMPTY, "c1"));
     }
 
@@ -104,7 +104,8 @@ class DeliveryTopologyTest {
         worker.connect(BOB, 2, "c1");
 
         // then
-        assertThat(worker.pushes()).extracting(Push::getKind, Push::getConnectionId, Push::getGatewayNode)
+        assertThat(worker.pushes())
+                .extracting(Push::getKind, Push::getConnectionId, Push::getGatewayNode)
                 .containsExactly(tuple(PushKind.QUEUE_EMPTY, "c1", 2));
     }
 
@@ -119,7 +120,8 @@ class DeliveryTopologyTest {
         worker.deliver(delivery("m1", ALICE, BOB));
 
         // then
-        assertThat(worker.pushes()).extracting(Push::getKind, DeliveryTopologyTest::messageId)
+        assertThat(worker.pushes())
+                .extracting(Push::getKind, DeliveryTopologyTest::messageId)
                 .containsExactly(tuple(PushKind.ENVELOPE, "m1"));
     }
 
@@ -170,7 +172,8 @@ class DeliveryTopologyTest {
 
         // and the acked entry is gone: a new connection gets only m2
         worker.connect(BOB, 0, "c2");
-        assertThat(worker.pushes()).extracting(Push::getKind, DeliveryTopologyTest::messageId)
+        assertThat(worker.pushes())
+                .extracting(Push::getKind, DeliveryTopologyTest::messageId)
                 .containsExactly(tuple(PushKind.CLOSE, null), tuple(PushKind.ENVELOPE, "m2"));
     }
 
@@ -185,7 +188,8 @@ class DeliveryTopologyTest {
         worker.connect(BOB, 0, "c1");
 
         // then
-        assertThat(worker.pushes()).extracting(Push::getKind, DeliveryTopologyTest::messageId)
+        assertThat(worker.pushes())
+                .extracting(Push::getKind, DeliveryTopologyTest::messageId)
                 .containsExactly(tuple(PushKind.ENVELOPE, "m1"));
     }
 
@@ -209,8 +213,10 @@ class DeliveryTopologyTest {
 
         // then
         assertThat(withinRetention).extracting(Push::getKind).doesNotContain(PushKind.ENVELOPE);
-        assertThat(worker.pushes()).filteredOn(push -> push.getKind() == PushKind.ENVELOPE)
-                .extracting(DeliveryTopologyTest::messageId).containsExactly("m1");
+        assertThat(worker.pushes())
+                .filteredOn(push -> push.getKind() == PushKind.ENVELOPE)
+                .extracting(DeliveryTopologyTest::messageId)
+                .containsExactly("m1");
     }
 
     @Test
@@ -252,7 +258,8 @@ class DeliveryTopologyTest {
 
         // then
         List<Push> pushes = worker.pushes();
-        assertThat(pushes).filteredOn(push -> push.getKind() == PushKind.ENVELOPE)
+        assertThat(pushes)
+                .filteredOn(push -> push.getKind() == PushKind.ENVELOPE)
                 .extracting(Push::getConnectionId, DeliveryTopologyTest::messageId, Push::getGatewayNode)
                 .containsExactly(tuple("c2", "m1", 1), tuple("c2", "m2", 1));
     }
@@ -270,8 +277,12 @@ class DeliveryTopologyTest {
 
         // then
         var records = worker.pushRecords();
-        assertThat(records).extracting(record -> record.key(), record -> record.value().getKind(),
-                        record -> record.value().getConnectionId(), record -> record.value().getGatewayNode())
+        assertThat(records)
+                .extracting(
+                        record -> record.key(),
+                        record -> record.value().getKind(),
+                        record -> record.value().getConnectionId(),
+                        record -> record.value().getGatewayNode())
                 .containsExactly(tuple(BOB, PushKind.CLOSE, "old", 3), tuple(BOB, PushKind.QUEUE_EMPTY, "new", 1));
         assertThat(records.get(0).value().getCloseReason()).isEqualTo(CloseReason.SUPERSEDED);
         assertThat(worker.pushPartitions()).containsExactly(3, 1);
@@ -290,7 +301,8 @@ class DeliveryTopologyTest {
         worker.deliver(delivery("m1", ALICE, BOB));
 
         // then
-        assertThat(worker.pushes()).extracting(Push::getConnectionId, DeliveryTopologyTest::messageId)
+        assertThat(worker.pushes())
+                .extracting(Push::getConnectionId, DeliveryTopologyTest::messageId)
                 .containsExactly(tuple("new", "m1"));
     }
 
@@ -326,7 +338,8 @@ class DeliveryTopologyTest {
         worker.deliver(delivery("to-alice", CAROL, ALICE));
 
         // then
-        assertThat(worker.pushes()).extracting(Push::getConnectionId, DeliveryTopologyTest::messageId)
+        assertThat(worker.pushes())
+                .extracting(Push::getConnectionId, DeliveryTopologyTest::messageId)
                 .containsExactly(tuple("alice-socket", "to-alice"));
     }
 
@@ -345,7 +358,8 @@ class DeliveryTopologyTest {
         worker.deliver(delivery("live", ALICE, BOB));
 
         // then the route is back: what waited and what follows reach the socket
-        assertThat(worker.pushes()).extracting(Push::getConnectionId, DeliveryTopologyTest::messageId)
+        assertThat(worker.pushes())
+                .extracting(Push::getConnectionId, DeliveryTopologyTest::messageId)
                 .containsExactly(tuple("bob-socket", "waited"), tuple("bob-socket", "live"));
     }
 
@@ -362,7 +376,8 @@ class DeliveryTopologyTest {
         worker.deliver(delivery("m1", ALICE, BOB));
 
         // then the new socket keeps the route
-        assertThat(worker.pushes()).extracting(Push::getConnectionId, DeliveryTopologyTest::messageId)
+        assertThat(worker.pushes())
+                .extracting(Push::getConnectionId, DeliveryTopologyTest::messageId)
                 .containsExactly(tuple("new-socket", "m1"));
     }
 
@@ -378,7 +393,8 @@ class DeliveryTopologyTest {
         worker.connect(BOB, 0, "c1");
 
         // then
-        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
+        assertThat(worker.metadata())
+                .extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
                 .containsExactly(tuple(MessageEventType.EXPIRED, "short"));
         assertThat(worker.pushes()).extracting(DeliveryTopologyTest::messageId).containsExactly("long");
     }
@@ -395,7 +411,8 @@ class DeliveryTopologyTest {
         worker.connect(BOB, 0, "c1");
 
         // then
-        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
+        assertThat(worker.metadata())
+                .extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
                 .containsExactly(tuple(MessageEventType.EXPIRED, "old"));
         assertThat(worker.pushes()).extracting(DeliveryTopologyTest::messageId).containsExactly("new");
     }
@@ -433,7 +450,8 @@ class DeliveryTopologyTest {
 
         // then "late" is never pushed, and reported EXPIRED once
         assertThat(onAck).isEmpty();
-        assertThat(atAck).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
+        assertThat(atAck)
+                .extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
                 .containsExactly(tuple(MessageEventType.DELIVERED, "m1"), tuple(MessageEventType.EXPIRED, "late"));
         assertThat(worker.metadata()).isEmpty();
         assertThat(worker.pushes()).isEmpty();
@@ -454,9 +472,11 @@ class DeliveryTopologyTest {
         worker.advance(Duration.ofSeconds(10));
 
         // then only "kept" is pushed, and "late" is reported EXPIRED once
-        assertThat(onConnect).extracting(Push::getKind, DeliveryTopologyTest::messageId)
+        assertThat(onConnect)
+                .extracting(Push::getKind, DeliveryTopologyTest::messageId)
                 .containsExactly(tuple(PushKind.ENVELOPE, "kept"));
-        assertThat(atConnect).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
+        assertThat(atConnect)
+                .extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
                 .containsExactly(tuple(MessageEventType.EXPIRED, "late"));
         assertThat(worker.metadata()).isEmpty();
     }
@@ -490,7 +510,8 @@ class DeliveryTopologyTest {
         worker.connect(BOB, 0, "c1");
 
         // then
-        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
+        assertThat(worker.metadata())
+                .extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
                 .containsExactly(tuple(MessageEventType.DROPPED, "m1"));
         assertThat(worker.pushes()).extracting(DeliveryTopologyTest::messageId).containsExactly("m2", "m3");
     }
@@ -512,8 +533,10 @@ class DeliveryTopologyTest {
     private static Delivery lowPreKeys(String messageId, String recipient) {
         Delivery delivery = delivery(messageId, recipient, recipient);
         delivery.setContent(ByteBuffer.allocate(0));
-        delivery.setEvent(DeviceEvent.newBuilder().setType("low-prekeys")
-                .setAttributes(Map.of("ecPreKeys", "3", "pqPreKeys", "9")).build());
+        delivery.setEvent(DeviceEvent.newBuilder()
+                .setType("low-prekeys")
+                .setAttributes(Map.of("ecPreKeys", "3", "pqPreKeys", "9"))
+                .build());
         delivery.setEphemeral(true);
         return delivery;
     }
@@ -534,8 +557,9 @@ class DeliveryTopologyTest {
         worker.connect(BOB, 2, "c2");
 
         // then
-        assertThat(ephemeral).extracting(Push::getKind, DeliveryTopologyTest::messageId, Push::getConnectionId,
-                Push::getGatewayNode).containsExactly(tuple(PushKind.ENVELOPE, "e1", "c1", 2));
+        assertThat(ephemeral)
+                .extracting(Push::getKind, DeliveryTopologyTest::messageId, Push::getConnectionId, Push::getGatewayNode)
+                .containsExactly(tuple(PushKind.ENVELOPE, "e1", "c1", 2));
         assertThat(ephemeral.get(0).getEnvelope().getEvent().getType()).isEqualTo("low-prekeys");
         assertThat(afterAck).extracting(Push::getKind).containsExactly(PushKind.QUEUE_EMPTY);
         assertThat(worker.pushes()).extracting(Push::getKind).containsExactly(PushKind.CLOSE, PushKind.QUEUE_EMPTY);
@@ -573,14 +597,17 @@ class DeliveryTopologyTest {
         worker.connect(ALICE, 0, "a1");
 
         // then
-        assertThat(onRemoval).extracting(Push::getKind, Push::getConnectionId, Push::getGatewayNode)
+        assertThat(onRemoval)
+                .extracting(Push::getKind, Push::getConnectionId, Push::getGatewayNode)
                 .containsExactly(tuple(PushKind.CLOSE, "c1", 3));
-        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId,
-                        MessageMetadata::getReason)
-                .containsExactly(tuple(MessageEventType.DROPPED, "m1", "device-removed"),
+        assertThat(worker.metadata())
+                .extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId, MessageMetadata::getReason)
+                .containsExactly(
+                        tuple(MessageEventType.DROPPED, "m1", "device-removed"),
                         tuple(MessageEventType.DROPPED, "m2", "device-removed"));
         // nothing more for bob's old connection: only alice's own drain
-        assertThat(worker.pushes()).extracting(DeliveryTopologyTest::messageId, Push::getConnectionId)
+        assertThat(worker.pushes())
+                .extracting(DeliveryTopologyTest::messageId, Push::getConnectionId)
                 .containsExactly(tuple("to-alice", "a1"));
     }
 
@@ -596,7 +623,8 @@ class DeliveryTopologyTest {
         worker.removeDevice(BOB);
 
         // then node 2 is told the device is gone, so it closes with 4410 rather than 4409
-        assertThat(worker.pushes()).extracting(Push::getKind, Push::getConnectionId, Push::getCloseReason)
+        assertThat(worker.pushes())
+                .extracting(Push::getKind, Push::getConnectionId, Push::getCloseReason)
                 .containsExactly(tuple(PushKind.CLOSE, "c1", CloseReason.DEVICE_REMOVED));
         assertThat(worker.pushPartitions()).containsExactly(2);
     }
@@ -612,11 +640,14 @@ class DeliveryTopologyTest {
 
         // then
         assertThat(worker.pushes()).isEmpty();
-        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
+        assertThat(worker.metadata())
+                .extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
                 .containsExactly(tuple(MessageEventType.DROPPED, "m1"));
     }
 
     private static String messageId(Push push) {
-        return push.getEnvelope() == null ? null : Objects.toString(push.getEnvelope().getMessageId());
+        return push.getEnvelope() == null
+                ? null
+                : Objects.toString(push.getEnvelope().getMessageId());
     }
 }

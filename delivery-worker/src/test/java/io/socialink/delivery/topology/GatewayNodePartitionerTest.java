@@ -35,6 +35,10 @@ class GatewayNodePartitionerTest {
     }
 
     private static Push push(int node) {
-        return Push.newBuilder().setConnectionId("c1").setKind(PushKind.QUEUE_EMPTY).setGatewayNode(node).build();
+        return Push.newBuilder()
+                .setConnectionId("c1")
+                .setKind(PushKind.QUEUE_EMPTY)
+                .setGatewayNode(node)
+                .build();
     }
 }

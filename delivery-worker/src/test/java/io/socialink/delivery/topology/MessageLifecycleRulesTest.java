@@ -5,14 +5,6 @@ import static io.socialink.delivery.topology.DeliveryDriver.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.delivery.metrics.DeliveryMetrics;
 import io.socialink.schemas.avro.Delivery;
@@ -21,6 +13,13 @@ import io.socialink.schemas.avro.MessageEventType;
 import io.socialink.schemas.avro.MessageMetadata;
 import io.socialink.schemas.avro.Push;
 import io.socialink.schemas.avro.PushKind;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,8 +79,8 @@ class MessageLifecycleRulesTest {
         worker.deliver(delivery("m3", ALICE, BOB));
 
         // then
-        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId,
-                        MessageMetadata::getReason)
+        assertThat(worker.metadata())
+                .extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId, MessageMetadata::getReason)
                 .containsExactly(tuple(MessageEventType.DROPPED, "m1", "queue-full"));
         assertThat(metrics.dropped).hasValue(1);
     }
@@ -103,10 +102,11 @@ class MessageLifecycleRulesTest {
         worker.connect(BOB, 0, "c4");
 
         // then
-        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId,
-                        MessageMetadata::getReason)
+        assertThat(worker.metadata())
+                .extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId, MessageMetadata::getReason)
                 .containsExactly(tuple(MessageEventType.DROPPED, "poison", "redelivery-limit"));
-        assertThat(worker.pushes()).extracting(Push::getKind, MessageLifecycleRulesTest::messageId)
+        assertThat(worker.pushes())
+                .extracting(Push::getKind, MessageLifecycleRulesTest::messageId)
                 .containsExactly(tuple(PushKind.CLOSE, null), tuple(PushKind.QUEUE_EMPTY, null));
         assertThat(metrics.redeliveryLimited).hasValue(1);
         assertThat(metrics.dropped).hasValue(1);
@@ -125,7 +125,8 @@ class MessageLifecycleRulesTest {
         worker.connect(BOB, 0, "c3");
 
         // then
-        assertThat(worker.pushes()).extracting(Push::getKind, MessageLifecycleRulesTest::messageId)
+        assertThat(worker.pushes())
+                .extracting(Push::getKind, MessageLifecycleRulesTest::messageId)
                 .containsExactly(tuple(PushKind.CLOSE, null), tuple(PushKind.ENVELOPE, "m1"));
         assertThat(worker.metadata()).isEmpty();
     }
@@ -142,10 +143,16 @@ class MessageLifecycleRulesTest {
         worker.connect(BOB, 0, "c1");
 
         // then
-        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId,
-                        MessageMetadata::getReason, MessageMetadata::getRecipientUserId)
+        assertThat(worker.metadata())
+                .extracting(
+                        MessageMetadata::getEvent,
+                        MessageMetadata::getMessageId,
+                        MessageMetadata::getReason,
+                        MessageMetadata::getRecipientUserId)
                 .containsExactly(tuple(MessageEventType.DELETED, "m1", "for-everyone", "bob"));
-        assertThat(worker.pushes()).extracting(MessageLifecycleRulesTest::messageId).containsExactly("m2", "d1");
+        assertThat(worker.pushes())
+                .extracting(MessageLifecycleRulesTest::messageId)
+                .containsExactly("m2", "d1");
         assertThat(metrics.deleted).hasValue(1);
     }
 
@@ -163,7 +170,9 @@ class MessageLifecycleRulesTest {
 
         // then
         assertThat(worker.metadata()).isEmpty();
-        assertThat(worker.pushes()).extracting(MessageLifecycleRulesTest::messageId).containsExactly("m1", "d1");
+        assertThat(worker.pushes())
+                .extracting(MessageLifecycleRulesTest::messageId)
+                .containsExactly("m1", "d1");
     }
 
     @Test
@@ -178,7 +187,9 @@ class MessageLifecycleRulesTest {
         worker.connect(BOB, 0, "c1");
 
         // then
-        assertThat(worker.pushes()).extracting(MessageLifecycleRulesTest::messageId).containsExactly("d1");
+        assertThat(worker.pushes())
+                .extracting(MessageLifecycleRulesTest::messageId)
+                .containsExactly("d1");
     }
 
     @Test
@@ -195,7 +206,9 @@ class MessageLifecycleRulesTest {
         worker.deliver(deleteEvent("d1", "m1", BOB));
 
         // then
-        assertThat(worker.pushes()).extracting(MessageLifecycleRulesTest::messageId).containsExactly("d1");
+        assertThat(worker.pushes())
+                .extracting(MessageLifecycleRulesTest::messageId)
+                .containsExactly("d1");
         assertThat(worker.metadata()).isEmpty();
     }
 
@@ -212,7 +225,9 @@ class MessageLifecycleRulesTest {
 
         // then
         assertThat(worker.metadata()).isEmpty();
-        assertThat(worker.pushes()).extracting(MessageLifecycleRulesTest::messageId).containsExactly("r2", null);
+        assertThat(worker.pushes())
+                .extracting(MessageLifecycleRulesTest::messageId)
+                .containsExactly("r2", null);
     }
 
     @Test
@@ -233,7 +248,8 @@ class MessageLifecycleRulesTest {
         List<Push> pushes = worker.pushes();
         assertThat(pushes).extracting(MessageLifecycleRulesTest::messageId).containsExactly("g1", "m1", null);
         assertThat(pushes.get(0).getEnvelope().getGroupId()).isEqualTo("Z3JvdXA");
-        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
+        assertThat(worker.metadata())
+                .extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
                 .containsExactly(tuple(MessageEventType.DELIVERED, "m1"));
     }
 
@@ -247,14 +263,17 @@ class MessageLifecycleRulesTest {
         worker.advance(Duration.ofSeconds(45));
 
         // then
-        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
+        assertThat(worker.metadata())
+                .extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
                 .containsExactly(tuple(MessageEventType.EXPIRED, "m1"));
         worker.connect(BOB, 0, "c1");
         assertThat(worker.pushes()).extracting(Push::getKind).containsExactly(PushKind.QUEUE_EMPTY);
     }
 
     private static String messageId(Push push) {
-        return push.getEnvelope() == null ? null : Objects.toString(push.getEnvelope().getMessageId());
+        return push.getEnvelope() == null
+                ? null
+                : Objects.toString(push.getEnvelope().getMessageId());
     }
 
     private static final class CountingMetrics implements DeliveryMetrics {

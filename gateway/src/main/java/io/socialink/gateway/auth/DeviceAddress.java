@@ -24,8 +24,8 @@ public record DeviceAddress(String userId, int deviceId) {
         }
         for (int i = 0; i < userId.length(); i++) {
             char c = userId.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '_' || c == '-';
+            boolean allowed =
+                    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
             if (!allowed) {
                 return false;
             }

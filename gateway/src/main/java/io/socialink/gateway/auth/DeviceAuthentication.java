@@ -2,7 +2,6 @@ package io.socialink.gateway.auth;
 
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 

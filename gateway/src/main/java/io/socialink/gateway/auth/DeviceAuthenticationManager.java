@@ -1,12 +1,11 @@
 package io.socialink.gateway.auth;
 
-import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-
 import io.socialink.gateway.keys.DeviceRepository;
 import io.socialink.gateway.keys.StoredCredential;
 import io.socialink.gateway.problem.Problem;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -29,8 +28,7 @@ public class DeviceAuthenticationManager implements ReactiveAuthenticationManage
     private final DeviceRepository devices;
     private final ConcurrentMap<DeviceAddress, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(StoredCredential credential, long loadedAt) {
-    }
+    private record Cached(StoredCredential credential, long loadedAt) {}
 
     public DeviceAuthenticationManager(DeviceRepository devices) {
         this.devices = devices;
@@ -52,8 +50,9 @@ public class DeviceAuthenticationManager implements ReactiveAuthenticationManage
                 .filter(stored -> DeviceSecrets.matches(secret, stored.salt(), stored.hash()))
                 .<Authentication>map(stored -> new DeviceAuthentication(device))
                 .switchIfEmpty(Mono.error(() -> new BadCredentialsException("bad device credentials")))
-                .onErrorMap(error -> !(error instanceof AuthenticationException),
-                        error -> Problem.unavailable("device directory unavailable, retry").toException());
+                .onErrorMap(error -> !(error instanceof AuthenticationException), error -> Problem.unavailable(
+                                "device directory unavailable, retry")
+                        .toException());
     }
 
     /** Forgets the cached hash of {@code device}, so its next request is checked against the database. */
@@ -66,12 +65,11 @@ public class DeviceAuthenticationManager implements ReactiveAuthenticationManage
         if (cached != null && System.nanoTime() - cached.loadedAt() < CACHE_NANOS) {
             return Mono.just(cached.credential());
         }
-        return devices.credential(device.userId(), device.deviceId())
-                .doOnNext(credential -> {
-                    if (cache.size() >= CACHE_MAX_ENTRIES) {
-                        cache.clear();
-                    }
-                    cache.put(device, new Cached(credential, System.nanoTime()));
-                });
+        return devices.credential(device.userId(), device.deviceId()).doOnNext(credential -> {
+            if (cache.size() >= CACHE_MAX_ENTRIES) {
+                cache.clear();
+            }
+            cache.put(device, new Cached(credential, System.nanoTime()));
+        });
     }
 }

@@ -18,8 +18,7 @@ public final class DeviceSecrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private DeviceSecrets() {
-    }
+    private DeviceSecrets() {}
 
     /** A fresh secret with its salt and hash; only {@code hash} and {@code salt} may be stored. */
     public record Issued(String secret, byte[] salt, byte[] hash) {

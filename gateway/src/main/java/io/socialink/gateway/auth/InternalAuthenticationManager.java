@@ -1,11 +1,10 @@
 package io.socialink.gateway.auth;
 
+import io.socialink.gateway.config.InternalProperties;
+import io.socialink.gateway.config.Secret;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
-
-import io.socialink.gateway.config.InternalProperties;
-import io.socialink.gateway.config.Secret;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -38,7 +37,7 @@ public final class InternalAuthenticationManager implements ReactiveAuthenticati
         if (!(userMatches & secretMatches)) {
             return Mono.error(new BadCredentialsException("bad internal credentials"));
         }
-        return Mono.just(UsernamePasswordAuthenticationToken.authenticated(InternalProperties.USER, null,
-                List.of(new SimpleGrantedAuthority(ROLE))));
+        return Mono.just(UsernamePasswordAuthenticationToken.authenticated(
+                InternalProperties.USER, null, List.of(new SimpleGrantedAuthority(ROLE))));
     }
 }

@@ -1,10 +1,9 @@
 package io.socialink.gateway.auth;
 
+import io.socialink.gateway.config.PlatformProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-
-import io.socialink.gateway.config.PlatformProperties;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;

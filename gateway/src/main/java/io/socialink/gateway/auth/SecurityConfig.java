@@ -1,15 +1,13 @@
 package io.socialink.gateway.auth;
 
-import java.time.Clock;
-import java.util.Map;
-
-import javax.crypto.spec.SecretKeySpec;
-import org.jspecify.annotations.Nullable;
-
 import io.socialink.gateway.config.InternalProperties;
 import io.socialink.gateway.config.PlatformProperties;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemWriter;
+import java.time.Clock;
+import java.util.Map;
+import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -17,7 +15,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
-import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -66,98 +63,101 @@ public class SecurityConfig {
                     .build();
         } else {
             SecretKeySpec key = new SecretKeySpec(platform.jwtSecret().utf8(), "HmacSHA256");
-            decoder = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+            decoder = NimbusReactiveJwtDecoder.withSecretKey(key)
+                    .macAlgorithm(MacAlgorithm.HS256)
+                    .build();
         }
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(),
-                new PlatformTokenRules(platform, Clock.systemUTC())));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefault(), new PlatformTokenRules(platform, Clock.systemUTC())));
         return new SingleUseJwtDecoder(decoder, singleUseTokens);
     }
 
     /** The actuator (internal port) and the public liveness/readiness paths. */
     @Bean
     @Order(0)
-    public SecurityWebFilterChain managementChain(ServerHttpSecurity http, InternalProperties internal,
-                                                  ProblemWriter problems) {
+    public SecurityWebFilterChain managementChain(
+            ServerHttpSecurity http, InternalProperties internal, ProblemWriter problems) {
         ServerAuthenticationEntryPoint entryPoint = entryPoint(problems, "Basic realm=\"socialink-internal\"");
         return stateless(http)
-                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/actuator", "/actuator/**", "/livez",
-                        "/readyz"))
-                .httpBasic(basic -> basic
-                        .authenticationManager(new InternalAuthenticationManager(internal.secret()))
+                .securityMatcher(
+                        ServerWebExchangeMatchers.pathMatchers("/actuator", "/actuator/**", "/livez", "/readyz"))
+                .httpBasic(basic -> basic.authenticationManager(new InternalAuthenticationManager(internal.secret()))
                         .authenticationEntryPoint(entryPoint)
                         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance()))
                 .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers(HttpMethod.GET, "/livez", "/readyz", "/actuator/health",
-                                "/actuator/health/**").permitAll()
-                        .anyExchange().hasAuthority(InternalAuthenticationManager.ROLE))
-                .exceptionHandling(handling -> handling
-                        .authenticationEntryPoint(entryPoint)
-                        .accessDeniedHandler(deniedHandler(problems)))
+                        .pathMatchers(HttpMethod.GET, "/livez", "/readyz", "/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        .anyExchange()
+                        .hasAuthority(InternalAuthenticationManager.ROLE))
+                .exceptionHandling(handling ->
+                        handling.authenticationEntryPoint(entryPoint).accessDeniedHandler(deniedHandler(problems)))
                 .build();
     }
 
     @Bean
     @Order(1)
-    public SecurityWebFilterChain registrationChain(ServerHttpSecurity http, ReactiveJwtDecoder platformJwtDecoder,
-                                                    ProblemWriter problems) {
+    public SecurityWebFilterChain registrationChain(
+            ServerHttpSecurity http, ReactiveJwtDecoder platformJwtDecoder, ProblemWriter problems) {
         ServerAuthenticationEntryPoint entryPoint = entryPoint(problems, "Bearer");
         ServerAccessDeniedHandler denied = deniedHandler(problems);
         return stateless(http)
                 .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/api/v1/keys/register/**"))
                 .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers(HttpMethod.POST, REGISTER_PATTERN).access(SecurityConfig::subjectIsPathUser)
-                        .anyExchange().authenticated())
-                .oauth2ResourceServer(server -> server
-                        .jwt(jwt -> jwt.jwtDecoder(platformJwtDecoder))
+                        .pathMatchers(HttpMethod.POST, REGISTER_PATTERN)
+                        .access(SecurityConfig::subjectIsPathUser)
+                        .anyExchange()
+                        .authenticated())
+                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtDecoder(platformJwtDecoder))
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(denied))
-                .exceptionHandling(handling -> handling
-                        .authenticationEntryPoint(entryPoint)
-                        .accessDeniedHandler(denied))
+                .exceptionHandling(handling ->
+                        handling.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
                 .build();
     }
 
     @Bean
     @Order(2)
-    public SecurityWebFilterChain deviceChain(ServerHttpSecurity http, DeviceAuthenticationManager devices,
-                                              ProblemWriter problems) {
+    public SecurityWebFilterChain deviceChain(
+            ServerHttpSecurity http, DeviceAuthenticationManager devices, ProblemWriter problems) {
         ServerAuthenticationEntryPoint entryPoint = entryPoint(problems, "Basic realm=\"socialink\"");
         ServerAccessDeniedHandler denied = deniedHandler(problems);
         return stateless(http)
-                .httpBasic(basic -> basic
-                        .authenticationManager(devices)
+                .httpBasic(basic -> basic.authenticationManager(devices)
                         .authenticationEntryPoint(entryPoint)
                         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance()))
                 .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers(HttpMethod.GET, "/api/v1/openapi.yaml").permitAll()
+                        .pathMatchers(HttpMethod.GET, "/api/v1/openapi.yaml")
+                        .permitAll()
                         .pathMatchers("/api/v1/messages/send/{senderId}")
                         .access((authentication, context) -> deviceIsPath(authentication, context, "senderId", null))
-                        .pathMatchers("/api/v1/keys/rotate/{userId}/{deviceId}",
-                                "/api/v1/keys/prekeys/{userId}/{deviceId}")
-                        .access((authentication, context) -> deviceIsPath(authentication, context, "userId",
-                                "deviceId"))
-                        .pathMatchers("/api/v1/keys/deactivate/{userId}/{deviceId}",
-                                "/api/v1/keys/stats/{userId}/{deviceId}")
+                        .pathMatchers(
+                                "/api/v1/keys/rotate/{userId}/{deviceId}", "/api/v1/keys/prekeys/{userId}/{deviceId}")
+                        .access((authentication, context) ->
+                                deviceIsPath(authentication, context, "userId", "deviceId"))
+                        .pathMatchers(
+                                "/api/v1/keys/deactivate/{userId}/{deviceId}", "/api/v1/keys/stats/{userId}/{deviceId}")
                         .access((authentication, context) -> deviceIsPath(authentication, context, "userId", null))
-                        .pathMatchers(HttpMethod.POST, "/api/v1/groups/create/{actorId}",
-                                "/api/v1/groups/{groupId}/members/{actorId}", "/api/v1/groups/{groupId}/commit/{actorId}",
+                        .pathMatchers(
+                                HttpMethod.POST,
+                                "/api/v1/groups/create/{actorId}",
+                                "/api/v1/groups/{groupId}/members/{actorId}",
+                                "/api/v1/groups/{groupId}/commit/{actorId}",
                                 "/api/v1/groups/{groupId}/send/{actorId}")
                         .access((authentication, context) -> deviceIsPath(authentication, context, "actorId", null))
                         .pathMatchers(HttpMethod.DELETE, "/api/v1/groups/{groupId}/members/{userId}/{actorId}")
                         .access((authentication, context) -> deviceIsPath(authentication, context, "actorId", null))
                         .pathMatchers("/ws/{userId}/{deviceId}")
-                        .access((authentication, context) -> deviceIsPath(authentication, context, "userId",
-                                "deviceId"))
-                        .anyExchange().authenticated())
-                .exceptionHandling(handling -> handling
-                        .authenticationEntryPoint(entryPoint)
-                        .accessDeniedHandler(denied))
+                        .access((authentication, context) ->
+                                deviceIsPath(authentication, context, "userId", "deviceId"))
+                        .anyExchange()
+                        .authenticated())
+                .exceptionHandling(handling ->
+                        handling.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
                 .build();
     }
 
     private static ServerHttpSecurity stateless(ServerHttpSecurity http) {
-        return http
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
@@ -165,25 +165,32 @@ public class SecurityConfig {
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance());
     }
 
-    private static Mono<AuthorizationResult> subjectIsPathUser(Mono<Authentication> authentication,
-                                                               AuthorizationContext context) {
+    private static Mono<AuthorizationResult> subjectIsPathUser(
+            Mono<Authentication> authentication, AuthorizationContext context) {
         Object pathUser = context.getVariables().get("userId");
         return authentication
-                .map(auth -> auth instanceof JwtAuthenticationToken jwt && auth.isAuthenticated()
-                        && jwt.getToken().getSubject() != null && jwt.getToken().getSubject().equals(pathUser))
+                .map(auth -> auth instanceof JwtAuthenticationToken jwt
+                        && auth.isAuthenticated()
+                        && jwt.getToken().getSubject() != null
+                        && jwt.getToken().getSubject().equals(pathUser))
                 .<AuthorizationResult>map(AuthorizationDecision::new)
                 .defaultIfEmpty(new AuthorizationDecision(false));
     }
 
     /** Grants when the authenticated device's user (and device, when {@code deviceVariable} is set) is the path's. */
-    static Mono<AuthorizationResult> deviceIsPath(Mono<Authentication> authentication, AuthorizationContext context,
-                                                  String userVariable, @Nullable String deviceVariable) {
+    static Mono<AuthorizationResult> deviceIsPath(
+            Mono<Authentication> authentication,
+            AuthorizationContext context,
+            String userVariable,
+            @Nullable String deviceVariable) {
         Map<String, Object> variables = context.getVariables();
         return authentication
-                .map(auth -> auth instanceof DeviceAuthentication device && auth.isAuthenticated()
+                .map(auth -> auth instanceof DeviceAuthentication device
+                        && auth.isAuthenticated()
                         && device.getPrincipal().userId().equals(variables.get(userVariable))
-                        && (deviceVariable == null || Integer.toString(device.getPrincipal().deviceId())
-                        .equals(variables.get(deviceVariable))))
+                        && (deviceVariable == null
+                                || Integer.toString(device.getPrincipal().deviceId())
+                                        .equals(variables.get(deviceVariable))))
                 .<AuthorizationResult>map(AuthorizationDecision::new)
                 .defaultIfEmpty(new AuthorizationDecision(false));
     }
@@ -196,7 +203,7 @@ public class SecurityConfig {
     }
 
     private static ServerAccessDeniedHandler deniedHandler(ProblemWriter problems) {
-        return (exchange, denied) -> problems.write(exchange.getResponse(),
-                Problem.forbidden("the path must name the authenticated user"));
+        return (exchange, denied) ->
+                problems.write(exchange.getResponse(), Problem.forbidden("the path must name the authenticated user"));
     }
 }

@@ -28,7 +28,8 @@ public final class SingleUseJwtDecoder implements ReactiveJwtDecoder {
                 return Mono.just(jwt);
             }
             return used.firstUse(jti, jwt.getExpiresAt())
-                    .flatMap(first -> first ? Mono.just(jwt)
+                    .flatMap(first -> first
+                            ? Mono.just(jwt)
                             : Mono.error(new BadJwtException("the platform token was used already")));
         });
     }

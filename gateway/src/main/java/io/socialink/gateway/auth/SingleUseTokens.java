@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -37,14 +36,15 @@ public class SingleUseTokens {
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
             ttl = Duration.ofSeconds(1);
         }
-        return redis.opsForValue().setIfAbsent(KEY_PREFIX + sha256(jti), "1", ttl)
+        return redis.opsForValue()
+                .setIfAbsent(KEY_PREFIX + sha256(jti), "1", ttl)
                 .map(Boolean.TRUE::equals);
     }
 
     private static String sha256(String value) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }

@@ -21,8 +21,8 @@ public record DatabaseUrl(String user, Secret password, String host, int port, S
         try {
             uri = new URI(url.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("database url is not a URI (expected "
-                    + "postgresql://user[:password]@host[:port]/database)");
+            throw new IllegalArgumentException(
+                    "database url is not a URI (expected " + "postgresql://user[:password]@host[:port]/database)");
         }
         if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
             throw new IllegalArgumentException("database url must start with postgresql://");

@@ -24,21 +24,30 @@ public class DevelopmentSecretsGuard implements EnvironmentPostProcessor {
         }
         String jwksUri = environment.getProperty("socialink.platform.jwks-uri", "");
         if (jwksUri.isBlank()) {
-            refuseDevelopmentSecret(environment, "socialink.platform.jwt-secret", "PLATFORM_JWT_SECRET",
+            refuseDevelopmentSecret(
+                    environment,
+                    "socialink.platform.jwt-secret",
+                    "PLATFORM_JWT_SECRET",
                     PlatformProperties.DEVELOPMENT_SECRET);
         }
-        refuseDevelopmentSecret(environment, "socialink.internal.secret", "SOCIALINK_INTERNAL_SECRET",
+        refuseDevelopmentSecret(
+                environment,
+                "socialink.internal.secret",
+                "SOCIALINK_INTERNAL_SECRET",
                 InternalProperties.DEVELOPMENT_SECRET);
     }
 
-    private static void refuseDevelopmentSecret(ConfigurableEnvironment environment, String property,
-                                                String variable, String developmentValue) {
+    private static void refuseDevelopmentSecret(
+            ConfigurableEnvironment environment, String property, String variable, String developmentValue) {
         String value = environment.getProperty(property, developmentValue);
         if (value.equals(developmentValue)) {
-            throw new InsecureConfigurationException(variable + " (" + property + ") is the development secret"
-                    + " published in the repository; the gateway refuses it outside the '" + LOCAL_PROFILE
-                    + "' profile.", "Set " + variable + " to a secret of your own (at least 32 bytes), or activate"
-                    + " the local profile (SPRING_PROFILES_ACTIVE=" + LOCAL_PROFILE + ") on a development machine.");
+            throw new InsecureConfigurationException(
+                    variable + " (" + property + ") is the development secret"
+                            + " published in the repository; the gateway refuses it outside the '" + LOCAL_PROFILE
+                            + "' profile.",
+                    "Set " + variable + " to a secret of your own (at least 32 bytes), or activate"
+                            + " the local profile (SPRING_PROFILES_ACTIVE=" + LOCAL_PROFILE
+                            + ") on a development machine.");
         }
     }
 }

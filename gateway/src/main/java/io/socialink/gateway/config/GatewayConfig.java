@@ -16,8 +16,15 @@ import tools.jackson.databind.type.LogicalType;
 
 /** Application-wide beans: configuration properties, metrics, and strict JSON reading. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({GatewayProperties.class, KafkaProperties.class, TopicsProperties.class,
-        PlatformProperties.class, InternalProperties.class, RateLimitProperties.class, PreKeyProperties.class})
+@EnableConfigurationProperties({
+    GatewayProperties.class,
+    KafkaProperties.class,
+    TopicsProperties.class,
+    PlatformProperties.class,
+    InternalProperties.class,
+    RateLimitProperties.class,
+    PreKeyProperties.class
+})
 public class GatewayConfig {
 
     @Bean
@@ -34,24 +41,25 @@ public class GatewayConfig {
      */
     @Bean
     public JsonMapperBuilderCustomizer strictJsonReading() {
-        return builder -> builder
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+        return builder -> builder.enable(
+                        DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
                         DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
                         DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
                         DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT,
+                .disable(
+                        DeserializationFeature.ACCEPT_FLOAT_AS_INT,
                         DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
                         DeserializationFeature.UNWRAP_SINGLE_VALUE_ARRAYS)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .withCoercionConfigDefaults(coercion -> coercion
-                        .setAcceptBlankAsEmpty(false)
+                .withCoercionConfigDefaults(coercion -> coercion.setAcceptBlankAsEmpty(false)
                         .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 // JSON has one number type: an integer literal is a valid fractional number
-                .withCoercionConfig(LogicalType.Float, coercion -> coercion
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert));
+                .withCoercionConfig(
+                        LogicalType.Float,
+                        coercion -> coercion.setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert));
     }
 }

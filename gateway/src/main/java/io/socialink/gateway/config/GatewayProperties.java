@@ -1,10 +1,9 @@
 package io.socialink.gateway.config;
 
-import java.time.Duration;
-
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -27,5 +26,4 @@ public record GatewayProperties(
         @DefaultValue("10") @Min(1) @Max(1000) int maxDevices,
         @DefaultValue("30s") @NotNull Duration heartbeat,
         @DefaultValue("2s") @NotNull Duration deviceCache,
-        @DefaultValue("256") @Min(8) int socketBuffer) {
-}
+        @DefaultValue("256") @Min(8) int socketBuffer) {}

@@ -7,5 +7,4 @@ import org.springframework.validation.annotation.Validated;
 /** How to reach Kafka ({@code socialink.kafka.*}). */
 @Validated
 @ConfigurationProperties("socialink.kafka")
-public record KafkaProperties(@NotBlank String bootstrapServers) {
-}
+public record KafkaProperties(@NotBlank String bootstrapServers) {}

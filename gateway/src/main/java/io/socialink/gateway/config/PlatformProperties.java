@@ -1,9 +1,8 @@
 package io.socialink.gateway.config;
 
-import java.time.Duration;
-
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -19,16 +18,17 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("socialink.platform")
-public record PlatformProperties(@NotNull Secret jwtSecret, String jwksUri,
-                                 @DefaultValue("1h") @NotNull Duration maxTokenLifetime,
-                                 @DefaultValue("false") boolean requireJti) {
+public record PlatformProperties(
+        @NotNull Secret jwtSecret,
+        String jwksUri,
+        @DefaultValue("1h") @NotNull Duration maxTokenLifetime,
+        @DefaultValue("false") boolean requireJti) {
 
     /** The secret in {@code gateway-environment.yml}: public, so only accepted under the local profile. */
     public static final String DEVELOPMENT_SECRET = "socialink-local-platform-secret-0123456789abcdef";
 
     @ConstructorBinding
-    public PlatformProperties {
-    }
+    public PlatformProperties {}
 
     /** The default lifetime bound, no {@code jti} required. */
     public PlatformProperties(Secret jwtSecret, String jwksUri) {

@@ -19,7 +19,7 @@ public record TopicsProperties(
         @Min(1) @Max(Short.MAX_VALUE) int replicationFactor) {
 
     public TopicLayout layout() {
-        return new TopicLayout(prefix, devicePartitions, pushPartitions, metadataPartitions, groupPartitions,
-                (short) replicationFactor);
+        return new TopicLayout(prefix, devicePartitions, pushPartitions, metadataPartitions, groupPartitions, (short)
+                replicationFactor);
     }
 }

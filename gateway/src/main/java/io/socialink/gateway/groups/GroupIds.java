@@ -1,16 +1,14 @@
 package io.socialink.gateway.groups;
 
-import java.util.Base64;
-
 import io.socialink.gateway.problem.Problem;
+import java.util.Base64;
 
 /** Group ids: the MLS group id, base64url without padding, 1..64 bytes decoded; 400 {@code bad-request} otherwise. */
 final class GroupIds {
 
     static final int MAX_BYTES = 64;
 
-    private GroupIds() {
-    }
+    private GroupIds() {}
 
     /** The group id's bytes; the text must be exactly their unpadded base64url encoding. */
     static byte[] decode(String groupId) {
@@ -22,8 +20,13 @@ final class GroupIds {
                 bytes = null;
             }
         }
-        if (bytes == null || bytes.length == 0 || bytes.length > MAX_BYTES
-                || !Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(groupId)) {
+        if (bytes == null
+                || bytes.length == 0
+                || bytes.length > MAX_BYTES
+                || !Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(bytes)
+                        .equals(groupId)) {
             throw Problem.badRequest("groupId must be base64url without padding, 1.." + MAX_BYTES + " bytes")
                     .toException();
         }

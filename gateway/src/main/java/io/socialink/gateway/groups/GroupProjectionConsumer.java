@@ -1,14 +1,13 @@
 package io.socialink.gateway.groups;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Properties;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.socialink.gateway.kafka.PollLoop;
 import io.socialink.schemas.avro.GroupEvent;
 import io.socialink.schemas.topics.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -29,11 +28,12 @@ public class GroupProjectionConsumer extends PollLoop<String, GroupEvent> {
     private final GroupProjector projector;
     private final Counter applied;
 
-    public GroupProjectionConsumer(Consumer<String, GroupEvent> consumer, String topic, GroupProjector projector,
-                                   MeterRegistry registry) {
+    public GroupProjectionConsumer(
+            Consumer<String, GroupEvent> consumer, String topic, GroupProjector projector, MeterRegistry registry) {
         super(consumer, "group-projection", "group projection consumer", "group event");
         this.projector = projector;
-        this.applied = Counter.builder(APPLIED).description("group events applied to the group projection")
+        this.applied = Counter.builder(APPLIED)
+                .description("group events applied to the group projection")
                 .register(registry);
         consumer.subscribe(List.of(topic));
     }
@@ -45,7 +45,9 @@ public class GroupProjectionConsumer extends PollLoop<String, GroupEvent> {
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        return new KafkaConsumer<>(properties, Topics.GROUP_EVENTS.keySerde().deserializer(),
+        return new KafkaConsumer<>(
+                properties,
+                Topics.GROUP_EVENTS.keySerde().deserializer(),
                 Topics.GROUP_EVENTS.valueSerde().deserializer());
     }
 

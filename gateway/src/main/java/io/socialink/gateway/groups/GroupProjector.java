@@ -1,11 +1,10 @@
 package io.socialink.gateway.groups;
 
-import java.util.List;
-
 import io.socialink.schemas.avro.CommitAccepted;
 import io.socialink.schemas.avro.GroupCreated;
 import io.socialink.schemas.avro.GroupEvent;
 import io.socialink.schemas.avro.MemberLeft;
+import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -39,8 +38,13 @@ public class GroupProjector {
     private Mono<Void> apply(GroupEvent event) {
         Object payload = event.getEvent();
         if (payload instanceof GroupCreated created) {
-            return groups.create(event.getGroupId(), created.getCipherSuite(), event.getEpoch(), event.getAt(),
-                    event.getActorUserId(), event.getActorDeviceId());
+            return groups.create(
+                    event.getGroupId(),
+                    created.getCipherSuite(),
+                    event.getEpoch(),
+                    event.getAt(),
+                    event.getActorUserId(),
+                    event.getActorDeviceId());
         }
         if (payload instanceof CommitAccepted commit) {
             return groups.advance(event.getGroupId(), event.getEpoch())

@@ -1,13 +1,12 @@
 package io.socialink.gateway.groups;
 
+import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.problem.Problem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
-import io.socialink.gateway.auth.DeviceAddress;
-import io.socialink.gateway.problem.Problem;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -81,10 +80,13 @@ public class GroupReads {
 
     private Mono<GroupRepository.GroupRow> visibleGroup(DeviceAddress caller, String groupId) {
         return groups.find(groupId)
-                .switchIfEmpty(Mono.error(() -> Problem.of(HttpStatus.NOT_FOUND, "unknown-group",
-                        "no group " + groupId).toException()))
+                .switchIfEmpty(Mono.error(() -> Problem.of(HttpStatus.NOT_FOUND, "unknown-group", "no group " + groupId)
+                        .toException()))
                 .flatMap(group -> groups.isMember(groupId, caller.userId())
-                        .flatMap(member -> member ? Mono.just(group) : Mono.error(Problem.of(HttpStatus.FORBIDDEN,
-                                "not-a-member", "only members may read the group").toException())));
+                        .flatMap(member -> member
+                                ? Mono.just(group)
+                                : Mono.error(Problem.of(
+                                                HttpStatus.FORBIDDEN, "not-a-member", "only members may read the group")
+                                        .toException())));
     }
 }

@@ -1,11 +1,10 @@
 package io.socialink.gateway.groups;
 
+import io.socialink.gateway.problem.Problem;
+import io.socialink.schemas.avro.GroupReply;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-
-import io.socialink.gateway.problem.Problem;
-import io.socialink.schemas.avro.GroupReply;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
@@ -18,11 +17,10 @@ final class GroupReplies {
 
     static final String DEFAULT_PROBLEM = "group-request-rejected";
 
-    private GroupReplies() {
-    }
+    private GroupReplies() {}
 
-    static ResponseEntity<Map<String, Object>> answer(GroupReply reply,
-                                                      Function<GroupReply, Map<String, Object>> body) {
+    static ResponseEntity<Map<String, Object>> answer(
+            GroupReply reply, Function<GroupReply, Map<String, Object>> body) {
         if (reply.getStatus() >= 200 && reply.getStatus() < 300) {
             return ResponseEntity.status(reply.getStatus()).body(body.apply(reply));
         }
@@ -35,9 +33,10 @@ final class GroupReplies {
             status = HttpStatus.BAD_GATEWAY;
         }
         String name = reply.getProblemType() == null || reply.getProblemType().isBlank()
-                ? DEFAULT_PROBLEM : reply.getProblemType();
-        Problem problem = Problem.of(status, name, reply.getDetail() == null ? status.getReasonPhrase()
-                : reply.getDetail());
+                ? DEFAULT_PROBLEM
+                : reply.getProblemType();
+        Problem problem =
+                Problem.of(status, name, reply.getDetail() == null ? status.getReasonPhrase() : reply.getDetail());
         Map<String, Object> extensions = new LinkedHashMap<>();
         if (reply.getEpoch() >= 0) {
             extensions.put("epoch", reply.getEpoch());

@@ -1,11 +1,10 @@
 package io.socialink.gateway.groups;
 
+import io.socialink.schemas.avro.MemberLeaf;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
-
-import io.socialink.schemas.avro.MemberLeaf;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -26,12 +25,10 @@ public class GroupRepository {
     }
 
     /** A group's row. */
-    public record GroupRow(String groupId, int cipherSuite, long epoch, Instant createdAt) {
-    }
+    public record GroupRow(String groupId, int cipherSuite, long epoch, Instant createdAt) {}
 
     /** One member device. */
-    public record MemberDevice(String userId, boolean admin, int deviceId, int leafIndex) {
-    }
+    public record MemberDevice(String userId, boolean admin, int deviceId, int leafIndex) {}
 
     /** Creates the group with its creator's device as leaf 0, unless it exists. */
     public Mono<Void> create(String groupId, int cipherSuite, long epoch, Instant at, String userId, int deviceId) {
@@ -44,14 +41,17 @@ public class GroupRepository {
                 .bind(3, OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC))
                 .bind(4, userId)
                 .bind(5, deviceId)
-                .fetch().rowsUpdated()
-                .flatMap(created -> created == 0 ? Mono.empty() : db.sql("""
+                .fetch()
+                .rowsUpdated()
+                .flatMap(created -> created == 0
+                        ? Mono.empty()
+                        : db.sql("""
                                 INSERT INTO group_members (group_id, user_id, admin) VALUES ($1, $2, true)
                                 ON CONFLICT (group_id, user_id) DO UPDATE SET admin = true""")
-                        .bind(0, groupId)
-                        .bind(1, userId)
-                        .then()
-                        .then(addDevice(groupId, userId, deviceId, 0)));
+                                .bind(0, groupId)
+                                .bind(1, userId)
+                                .then()
+                                .then(addDevice(groupId, userId, deviceId, 0)));
     }
 
     /** Moves the epoch forward; false when the group is unknown or already at {@code epoch} or later. */
@@ -59,7 +59,8 @@ public class GroupRepository {
         return db.sql("UPDATE groups SET epoch = $2 WHERE group_id = $1 AND epoch < $2")
                 .bind(0, groupId)
                 .bind(1, epoch)
-                .fetch().rowsUpdated()
+                .fetch()
+                .rowsUpdated()
                 .map(rows -> rows > 0);
     }
 
@@ -110,16 +111,16 @@ public class GroupRepository {
     private Mono<Void> dropEmptyMembers(String groupId) {
         return db.sql("""
                         DELETE FROM group_members m WHERE m.group_id = $1 AND NOT EXISTS (
-                            SELECT 1 FROM group_devices d WHERE d.group_id = m.group_id AND d.user_id = m.user_id)""")
-                .bind(0, groupId)
-                .then();
+                            SELECT 1 FROM group_devices d WHERE d.group_id = m.group_id AND d.user_id = m.user_id)""").bind(0, groupId).then();
     }
 
     public Mono<GroupRow> find(String groupId) {
         return db.sql("SELECT group_id, cipher_suite, epoch, created_at FROM groups WHERE group_id = $1")
                 .bind(0, groupId)
-                .map((row, meta) -> new GroupRow(row.get("group_id", String.class),
-                        row.get("cipher_suite", Integer.class), row.get("epoch", Long.class),
+                .map((row, meta) -> new GroupRow(
+                        row.get("group_id", String.class),
+                        row.get("cipher_suite", Integer.class),
+                        row.get("epoch", Long.class),
                         row.get("created_at", OffsetDateTime.class).toInstant()))
                 .one();
     }
@@ -132,8 +133,10 @@ public class GroupRepository {
                             ON d.group_id = m.group_id AND d.user_id = m.user_id
                          WHERE m.group_id = $1 ORDER BY m.user_id, d.device_id""")
                 .bind(0, groupId)
-                .map((row, meta) -> new MemberDevice(row.get("user_id", String.class),
-                        Boolean.TRUE.equals(row.get("admin", Boolean.class)), row.get("device_id", Integer.class),
+                .map((row, meta) -> new MemberDevice(
+                        row.get("user_id", String.class),
+                        Boolean.TRUE.equals(row.get("admin", Boolean.class)),
+                        row.get("device_id", Integer.class),
                         row.get("leaf_index", Integer.class)))
                 .all();
     }
@@ -147,8 +150,10 @@ public class GroupRepository {
                          WHERE m.group_id = $1 AND m.user_id = ANY($2::text[])""")
                 .bind(0, groupId)
                 .bind(1, users.toArray(String[]::new))
-                .map((row, meta) -> new MemberDevice(row.get("user_id", String.class),
-                        Boolean.TRUE.equals(row.get("admin", Boolean.class)), row.get("device_id", Integer.class),
+                .map((row, meta) -> new MemberDevice(
+                        row.get("user_id", String.class),
+                        Boolean.TRUE.equals(row.get("admin", Boolean.class)),
+                        row.get("device_id", Integer.class),
                         row.get("leaf_index", Integer.class)))
                 .all();
     }

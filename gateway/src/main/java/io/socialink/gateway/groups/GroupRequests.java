@@ -1,12 +1,5 @@
 package io.socialink.gateway.groups;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.metrics.GatewayMetrics;
@@ -15,6 +8,12 @@ import io.socialink.gateway.problem.ProblemException;
 import io.socialink.schemas.avro.GroupCommand;
 import io.socialink.schemas.avro.GroupReply;
 import io.socialink.schemas.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;
 
@@ -59,18 +58,21 @@ public class GroupRequests {
             return Mono.fromFuture(publisher.send(Topics.GROUP_COMMANDS, groupId, record))
                     .onErrorMap(error -> {
                         metrics.groupRequest("failed");
-                        return Problem.unavailable("the group request could not be sent, retry").toException();
+                        return Problem.unavailable("the group request could not be sent, retry")
+                                .toException();
                     })
                     .then(Mono.fromFuture(reply, true))
                     .timeout(timeout, Mono.error(() -> {
                         metrics.groupRequest("timeout");
-                        return new ProblemException(Problem.of(HttpStatus.SERVICE_UNAVAILABLE,
-                                "group-service-unavailable", "no verdict from the group service within "
+                        return new ProblemException(Problem.of(
+                                HttpStatus.SERVICE_UNAVAILABLE,
+                                "group-service-unavailable",
+                                "no verdict from the group service within "
                                         + timeout.toMillis() + " ms; the request may still be applied, read the group"
                                         + " again"));
                     }))
-                    .doOnNext(answer -> metrics.groupRequest(answer.getStatus() >= 200 && answer.getStatus() < 300
-                            ? "accepted" : "refused"))
+                    .doOnNext(answer -> metrics.groupRequest(
+                            answer.getStatus() >= 200 && answer.getStatus() < 300 ? "accepted" : "refused"))
                     .doFinally(signal -> pending.remove(requestId));
         });
     }
@@ -87,5 +89,4 @@ public class GroupRequests {
     public int pending() {
         return pending.size();
     }
-
 }

@@ -1,23 +1,5 @@
 package io.socialink.gateway.groups;
 
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
-import org.jspecify.annotations.Nullable;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.keypackages.KeyPackageRepository;
 import io.socialink.gateway.keypackages.KeyPackages;
@@ -36,6 +18,23 @@ import io.socialink.schemas.avro.CreateGroup;
 import io.socialink.schemas.avro.GroupMessage;
 import io.socialink.schemas.avro.GroupReply;
 import io.socialink.schemas.avro.LeaveGroup;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import reactor.core.publisher.Mono;
@@ -55,6 +54,7 @@ public class GroupService {
     public static final int MAX_BUNDLE_BYTES = 2 * 1024 * 1024;
     /** One application message, like a 1:1 copy. */
     public static final int MAX_MESSAGE_BYTES = DeviceSetCheck.MAX_CONTENT_BYTES;
+
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 64;
     public static final Duration MAX_EXPIRY = Duration.ofDays(30);
 
@@ -67,8 +67,12 @@ public class GroupService {
     private final GroupRepository groups;
     private final IdempotencyStore idempotency;
 
-    public GroupService(GroupRequests requests, KeyPackageRepository keyPackages, DeviceDirectory directory,
-                        GroupRepository groups, IdempotencyStore idempotency) {
+    public GroupService(
+            GroupRequests requests,
+            KeyPackageRepository keyPackages,
+            DeviceDirectory directory,
+            GroupRepository groups,
+            IdempotencyStore idempotency) {
         this.requests = requests;
         this.keyPackages = keyPackages;
         this.directory = directory;
@@ -82,16 +86,24 @@ public class GroupService {
         }
         byte[] groupId = GroupIds.decode(body.groupId());
         if (body.cipherSuite() == null || body.cipherSuite() != KeyPackages.CIPHER_SUITE) {
-            throw Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "unsupported-cipher-suite",
-                    "cipherSuite must be " + KeyPackages.CIPHER_SUITE).toException();
+            throw Problem.of(
+                            HttpStatus.UNPROCESSABLE_CONTENT,
+                            "unsupported-cipher-suite",
+                            "cipherSuite must be " + KeyPackages.CIPHER_SUITE)
+                    .toException();
         }
         String id = encode(groupId);
-        return requests.request(id, actor, CreateGroup.newBuilder().setCipherSuite(body.cipherSuite()).build())
+        return requests.request(
+                        id,
+                        actor,
+                        CreateGroup.newBuilder()
+                                .setCipherSuite(body.cipherSuite())
+                                .build())
                 .map(reply -> GroupReplies.answer(reply, ok -> body("groupId", id, "epoch", ok.getEpoch())));
     }
 
-    public Mono<ResponseEntity<Map<String, Object>>> addMembers(DeviceAddress actor, String groupIdText,
-                                                                GroupRequestBodies.AddMembers body) {
+    public Mono<ResponseEntity<Map<String, Object>>> addMembers(
+            DeviceAddress actor, String groupIdText, GroupRequestBodies.AddMembers body) {
         byte[] groupId = GroupIds.decode(groupIdText);
         if (body == null) {
             throw Problem.badRequest("request body is required").toException();
@@ -137,17 +149,20 @@ public class GroupService {
                             .setAdded(added)
                             .build();
                     List<Map<String, Object>> addedView = info.adds().stream()
-                            .map(add -> body("userId", addedDevice(add).userId(), "deviceId",
+                            .map(add -> body(
+                                    "userId",
+                                    addedDevice(add).userId(),
+                                    "deviceId",
                                     addedDevice(add).deviceId()))
                             .toList();
-                    return requests.request(id, actor, bundle).map(reply -> GroupReplies.answer(reply,
-                            ok -> body("epoch", ok.getEpoch(), "added", addedView)));
+                    return requests.request(id, actor, bundle)
+                            .map(reply ->
+                                    GroupReplies.answer(reply, ok -> body("epoch", ok.getEpoch(), "added", addedView)));
                 }));
     }
 
-    public Mono<ResponseEntity<Map<String, Object>>> removeMember(DeviceAddress actor, String groupIdText,
-                                                                  String userId,
-                                                                  GroupRequestBodies.@Nullable CommitOnly body) {
+    public Mono<ResponseEntity<Map<String, Object>>> removeMember(
+            DeviceAddress actor, String groupIdText, String userId, GroupRequestBodies.@Nullable CommitOnly body) {
         byte[] groupId = GroupIds.decode(groupIdText);
         if (!DeviceAddress.isValidUserId(userId)) {
             throw Problem.badRequest("userId must match [A-Za-z0-9_-]{1,64}").toException();
@@ -177,8 +192,8 @@ public class GroupService {
                 .map(reply -> GroupReplies.answer(reply, ok -> body("epoch", ok.getEpoch())));
     }
 
-    public Mono<ResponseEntity<Map<String, Object>>> commit(DeviceAddress actor, String groupIdText,
-                                                            GroupRequestBodies.CommitOnly body) {
+    public Mono<ResponseEntity<Map<String, Object>>> commit(
+            DeviceAddress actor, String groupIdText, GroupRequestBodies.CommitOnly body) {
         byte[] groupId = GroupIds.decode(groupIdText);
         if (body == null) {
             throw Problem.badRequest("request body is required").toException();
@@ -190,27 +205,29 @@ public class GroupService {
         MlsFraming.CommitInfo info = inspectCommit(commit, groupId, epoch);
         checkGroupInfo(groupInfo, groupId, epoch);
         if (!info.adds().isEmpty()) {
-            throw invalidMessage("an update commit must not carry Add proposals; add members with the members"
-                    + " endpoint");
+            throw invalidMessage(
+                    "an update commit must not carry Add proposals; add members with the members" + " endpoint");
         }
-        CommitBundle bundle = bundle(CommitKind.UPDATE, epoch, commit, null, groupInfo, info).build();
+        CommitBundle bundle =
+                bundle(CommitKind.UPDATE, epoch, commit, null, groupInfo, info).build();
         return requests.request(encode(groupId), actor, bundle)
                 .map(reply -> GroupReplies.answer(reply, ok -> body("epoch", ok.getEpoch())));
     }
 
-    public Mono<ResponseEntity<Map<String, Object>>> send(DeviceAddress actor, String groupIdText,
-                                                          GroupRequestBodies.Send body) {
+    public Mono<ResponseEntity<Map<String, Object>>> send(
+            DeviceAddress actor, String groupIdText, GroupRequestBodies.Send body) {
         byte[] groupId = GroupIds.decode(groupIdText);
         if (body == null) {
             throw Problem.badRequest("request body is required").toException();
         }
         byte[] message = required("message", body.message());
         if (message.length > MAX_MESSAGE_BYTES) {
-            throw Problem.payloadTooLarge("a group message is at most " + MAX_MESSAGE_BYTES + " bytes").toException();
+            throw Problem.payloadTooLarge("a group message is at most " + MAX_MESSAGE_BYTES + " bytes")
+                    .toException();
         }
         String idempotencyKey = body.idempotencyKey();
-        if (idempotencyKey != null && (idempotencyKey.isEmpty()
-                || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+        if (idempotencyKey != null
+                && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
             throw Problem.badRequest("idempotencyKey must have 1.." + MAX_IDEMPOTENCY_KEY_LENGTH + " characters")
                     .toException();
         }
@@ -218,7 +235,8 @@ public class GroupService {
         if (body.expiresAt() != null) {
             long now = System.currentTimeMillis();
             if (body.expiresAt() <= now || body.expiresAt() > now + MAX_EXPIRY.toMillis()) {
-                throw Problem.badRequest("expiresAt must be in the next 30 days (epoch milliseconds)").toException();
+                throw Problem.badRequest("expiresAt must be in the next 30 days (epoch milliseconds)")
+                        .toException();
             }
             expiresAt = Instant.ofEpochMilli(body.expiresAt());
         }
@@ -240,17 +258,21 @@ public class GroupService {
                 .setContent(ByteBuffer.wrap(message))
                 .setExpiresAt(expiresAt)
                 .build();
-        return idempotency.checkRequest(actor, key, requestHash)
+        return idempotency
+                .checkRequest(actor, key, requestHash)
                 .then(idempotency.findAnswer(answerKey))
                 .mapNotNull(GroupService::storedAnswer)
-                .switchIfEmpty(Mono.defer(() -> idempotency.bind(actor, key, requestHash)
+                .switchIfEmpty(Mono.defer(() -> idempotency
+                        .bind(actor, key, requestHash)
                         .then(requests.request(id, actor, command))
                         // no binding lost on a 503: the command may still be applied, and the client resends the
                         // same bytes; any other refusal frees the key for a corrected message (a new epoch)
                         .flatMap(reply -> reply.getStatus() >= 200 && reply.getStatus() < 300
-                                ? idempotency.rememberAnswer(answerKey, storedForm(reply, messageId))
+                                ? idempotency
+                                        .rememberAnswer(answerKey, storedForm(reply, messageId))
                                         .mapNotNull(GroupService::storedAnswer)
-                                : idempotency.unbind(actor, key, requestHash, answerKey)
+                                : idempotency
+                                        .unbind(actor, key, requestHash, answerKey)
                                         .then(Mono.<ResponseEntity<Map<String, Object>>>error(
                                                 GroupReplies.problem(reply).toException())))));
     }
@@ -268,8 +290,14 @@ public class GroupService {
             return null;
         }
         try {
-            return ResponseEntity.status(Integer.parseInt(parts[0])).body(body("messageId", parts[1],
-                    "epoch", Long.parseLong(parts[2]), "recipientDevices", Integer.parseInt(parts[3])));
+            return ResponseEntity.status(Integer.parseInt(parts[0]))
+                    .body(body(
+                            "messageId",
+                            parts[1],
+                            "epoch",
+                            Long.parseLong(parts[2]),
+                            "recipientDevices",
+                            Integer.parseInt(parts[3])));
         } catch (NumberFormatException e) {
             return null;
         }
@@ -313,7 +341,8 @@ public class GroupService {
 
     /** Every added KeyPackage must be one the directory stores or handed out, of the device its credential names. */
     private Mono<Void> checkKnownKeyPackages(List<MlsFraming.Add> adds) {
-        return keyPackages.owners(adds.stream().map(MlsFraming.Add::keyPackageRef).toList())
+        return keyPackages
+                .owners(adds.stream().map(MlsFraming.Add::keyPackageRef).toList())
                 .collectMap(KeyPackageRepository.RefOwner::ref, KeyPackageRepository.RefOwner::device)
                 .flatMap(owners -> {
                     for (MlsFraming.Add add : adds) {
@@ -335,30 +364,34 @@ public class GroupService {
     private Mono<Void> checkCoverage(String groupId, DeviceAddress actor, List<MlsFraming.Add> adds) {
         Map<String, Set<Integer>> added = new LinkedHashMap<>();
         for (MlsFraming.Add add : adds) {
-            added.computeIfAbsent(addedDevice(add).userId(), user -> new TreeSet<>()).add(addedDevice(add).deviceId());
+            added.computeIfAbsent(addedDevice(add).userId(), user -> new TreeSet<>())
+                    .add(addedDevice(add).deviceId());
         }
-        return groups.memberDevices(groupId, added.keySet())
-                .collectList()
-                .flatMap(members -> {
-                    Map<String, Set<Integer>> inGroup = new HashMap<>();
-                    inGroup.computeIfAbsent(actor.userId(), user -> new HashSet<>()).add(actor.deviceId());
-                    members.forEach(member -> inGroup.computeIfAbsent(member.userId(), user -> new HashSet<>())
-                            .add(member.deviceId()));
-                    return directory.activeDevices(added.keySet(), false)
-                            .flatMap(cached -> coverageProblem(added, inGroup, cached) == null ? Mono.just(cached)
-                                    : directory.activeDevices(added.keySet(), true))
-                            .flatMap(devices -> {
-                                Problem problem = coverageProblem(added, inGroup, devices);
-                                return problem == null ? Mono.empty() : Mono.error(problem.toException());
-                            });
-                });
+        return groups.memberDevices(groupId, added.keySet()).collectList().flatMap(members -> {
+            Map<String, Set<Integer>> inGroup = new HashMap<>();
+            inGroup.computeIfAbsent(actor.userId(), user -> new HashSet<>()).add(actor.deviceId());
+            members.forEach(member -> inGroup.computeIfAbsent(member.userId(), user -> new HashSet<>())
+                    .add(member.deviceId()));
+            return directory
+                    .activeDevices(added.keySet(), false)
+                    .flatMap(cached -> coverageProblem(added, inGroup, cached) == null
+                            ? Mono.just(cached)
+                            : directory.activeDevices(added.keySet(), true))
+                    .flatMap(devices -> {
+                        Problem problem = coverageProblem(added, inGroup, devices);
+                        return problem == null ? Mono.empty() : Mono.error(problem.toException());
+                    });
+        });
     }
 
-    static @Nullable Problem coverageProblem(Map<String, Set<Integer>> added, Map<String, Set<Integer>> inGroup,
-                                   Map<String, Map<Integer, Integer>> active) {
+    static @Nullable Problem coverageProblem(
+            Map<String, Set<Integer>> added,
+            Map<String, Set<Integer>> inGroup,
+            Map<String, Map<Integer, Integer>> active) {
         List<Map<String, Object>> mismatches = new ArrayList<>();
         added.forEach((user, devices) -> {
-            Set<Integer> missing = new TreeSet<>(active.getOrDefault(user, Map.of()).keySet());
+            Set<Integer> missing =
+                    new TreeSet<>(active.getOrDefault(user, Map.of()).keySet());
             missing.removeAll(inGroup.getOrDefault(user, Set.of()));
             missing.removeAll(devices);
             if (!missing.isEmpty()) {
@@ -372,23 +405,36 @@ public class GroupService {
         if (mismatches.isEmpty()) {
             return null;
         }
-        return Problem.of(HttpStatus.CONFLICT, "device-mismatch",
-                "the Adds must cover every active device of each added user").with("mismatches", mismatches);
+        return Problem.of(
+                        HttpStatus.CONFLICT,
+                        "device-mismatch",
+                        "the Adds must cover every active device of each added user")
+                .with("mismatches", mismatches);
     }
 
     /** The Welcome must address exactly the added KeyPackageRefs. */
     static void checkWelcome(List<MlsFraming.Add> adds, List<byte[]> welcomeRefs) {
         Set<String> expected = new LinkedHashSet<>();
         adds.forEach(add -> expected.add(Base64.getEncoder().encodeToString(add.keyPackageRef())));
-        List<String> addressed = welcomeRefs.stream().map(ref -> Base64.getEncoder().encodeToString(ref)).toList();
+        List<String> addressed = welcomeRefs.stream()
+                .map(ref -> Base64.getEncoder().encodeToString(ref))
+                .toList();
         if (addressed.size() != expected.size() || !expected.equals(new HashSet<>(addressed))) {
-            throw Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "welcome-mismatch",
-                    "the Welcome must address exactly the added KeyPackages").toException();
+            throw Problem.of(
+                            HttpStatus.UNPROCESSABLE_CONTENT,
+                            "welcome-mismatch",
+                            "the Welcome must address exactly the added KeyPackages")
+                    .toException();
         }
     }
 
-    private static CommitBundle.Builder bundle(CommitKind kind, long epoch, byte[] commit, byte @Nullable [] welcome,
-                                               byte @Nullable [] groupInfo, MlsFraming.CommitInfo info) {
+    private static CommitBundle.Builder bundle(
+            CommitKind kind,
+            long epoch,
+            byte[] commit,
+            byte @Nullable [] welcome,
+            byte @Nullable [] groupInfo,
+            MlsFraming.CommitInfo info) {
         return CommitBundle.newBuilder()
                 .setKind(kind)
                 .setEpoch(epoch)
@@ -427,10 +473,12 @@ public class GroupService {
     }
 
     private static void requireBundleSize(byte[] commit, byte @Nullable [] welcome, byte @Nullable [] groupInfo) {
-        long size = (long) commit.length + (welcome == null ? 0 : welcome.length)
+        long size = (long) commit.length
+                + (welcome == null ? 0 : welcome.length)
                 + (groupInfo == null ? 0 : groupInfo.length);
         if (size > MAX_BUNDLE_BYTES) {
-            throw Problem.payloadTooLarge("a commit bundle is at most " + MAX_BUNDLE_BYTES + " bytes").toException();
+            throw Problem.payloadTooLarge("a commit bundle is at most " + MAX_BUNDLE_BYTES + " bytes")
+                    .toException();
         }
     }
 
@@ -440,12 +488,16 @@ public class GroupService {
     }
 
     private static ProblemException invalidMessage(@Nullable String detail) {
-        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-mls-message",
-                Objects.requireNonNullElse(detail, "invalid MLS message")).toException();
+        return Problem.of(
+                        HttpStatus.UNPROCESSABLE_CONTENT,
+                        "invalid-mls-message",
+                        Objects.requireNonNullElse(detail, "invalid MLS message"))
+                .toException();
     }
 
     private static ProblemException unknownKeyPackage(String detail) {
-        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "unknown-key-package", detail).toException();
+        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "unknown-key-package", detail)
+                .toException();
     }
 
     static String encode(byte[] groupId) {

@@ -24,33 +24,48 @@ import org.springframework.context.annotation.Configuration;
 public class GroupsConfig {
 
     @Bean
-    public GroupRequests groupRequests(EventPublisher publisher, GatewayProperties gateway, GroupProperties groups,
-                                       GatewayMetrics metrics) {
+    public GroupRequests groupRequests(
+            EventPublisher publisher, GatewayProperties gateway, GroupProperties groups, GatewayMetrics metrics) {
         return new GroupRequests(publisher, gateway.nodeId(), groups.replyTimeout(), metrics);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    public GroupReplyConsumer groupReplyConsumer(KafkaProperties kafka, GatewayProperties gateway, TopicLayout layout,
-                                                 GroupRequests requests) {
-        return GroupReplyConsumer.create(kafka.bootstrapServers(), "gateway-" + gateway.nodeId() + "-group-replies",
-                layout, gateway.nodeId(), requests::complete);
+    public GroupReplyConsumer groupReplyConsumer(
+            KafkaProperties kafka, GatewayProperties gateway, TopicLayout layout, GroupRequests requests) {
+        return GroupReplyConsumer.create(
+                kafka.bootstrapServers(),
+                "gateway-" + gateway.nodeId() + "-group-replies",
+                layout,
+                gateway.nodeId(),
+                requests::complete);
     }
 
     @Bean
-    public GroupService groupService(GroupRequests requests, KeyPackageRepository keyPackages,
-                                     DeviceDirectory directory, GroupRepository groups,
-                                     IdempotencyStore idempotency) {
+    public GroupService groupService(
+            GroupRequests requests,
+            KeyPackageRepository keyPackages,
+            DeviceDirectory directory,
+            GroupRepository groups,
+            IdempotencyStore idempotency) {
         return new GroupService(requests, keyPackages, directory, groups, idempotency);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    @ConditionalOnExpression("${socialink.gateway.groups.projection-enabled:true}"
-            + " and !${socialink.projection.rebuild:false}")
-    public GroupProjectionConsumer groupProjectionConsumer(KafkaProperties kafka, TopicLayout layout,
-                                                           GatewayProperties gateway, GroupProjector projector,
-                                                           MeterRegistry registry) {
-        return new GroupProjectionConsumer(GroupProjectionConsumer.consumer(kafka.bootstrapServers(),
-                layout.prefix() + GroupProperties.PROJECTION_GROUP, "gateway-" + gateway.nodeId() + "-groups"),
-                layout.name(Topics.GROUP_EVENTS), projector, registry);
+    @ConditionalOnExpression(
+            "${socialink.gateway.groups.projection-enabled:true}" + " and !${socialink.projection.rebuild:false}")
+    public GroupProjectionConsumer groupProjectionConsumer(
+            KafkaProperties kafka,
+            TopicLayout layout,
+            GatewayProperties gateway,
+            GroupProjector projector,
+            MeterRegistry registry) {
+        return new GroupProjectionConsumer(
+                GroupProjectionConsumer.consumer(
+                        kafka.bootstrapServers(),
+                        layout.prefix() + GroupProperties.PROJECTION_GROUP,
+                        "gateway-" + gateway.nodeId() + "-groups"),
+                layout.name(Topics.GROUP_EVENTS),
+                projector,
+                registry);
     }
 }

@@ -1,10 +1,9 @@
 package io.socialink.gateway.groups;
 
-import java.util.Map;
-import org.jspecify.annotations.Nullable;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -40,14 +39,17 @@ public class GroupsController {
 
     @PostMapping(path = "/create/{creatorId}", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Map<String, Object>>> create(
-            @PathVariable String creatorId, @RequestBody GroupRequestBodies.CreateGroup body,
+            @PathVariable String creatorId,
+            @RequestBody GroupRequestBodies.CreateGroup body,
             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress actor) {
         return groups.create(actor, body);
     }
 
     @PostMapping(path = "/{groupId}/members/{addedBy}", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Map<String, Object>>> addMembers(
-            @PathVariable String groupId, @PathVariable String addedBy, @RequestBody GroupRequestBodies.AddMembers body,
+            @PathVariable String groupId,
+            @PathVariable String addedBy,
+            @RequestBody GroupRequestBodies.AddMembers body,
             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress actor) {
         return groups.addMembers(actor, groupId, body);
     }
@@ -59,7 +61,9 @@ public class GroupsController {
      */
     @DeleteMapping("/{groupId}/members/{userId}/{removedBy}")
     public Mono<ResponseEntity<Map<String, Object>>> removeMember(
-            @PathVariable String groupId, @PathVariable String userId, @PathVariable String removedBy,
+            @PathVariable String groupId,
+            @PathVariable String userId,
+            @PathVariable String removedBy,
             @RequestBody(required = false) String body,
             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress actor) {
         GroupRequestBodies.@Nullable CommitOnly commit = null;
@@ -75,7 +79,8 @@ public class GroupsController {
 
     @PostMapping(path = "/{groupId}/commit/{committerId}", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Map<String, Object>>> commit(
-            @PathVariable String groupId, @PathVariable String committerId,
+            @PathVariable String groupId,
+            @PathVariable String committerId,
             @RequestBody GroupRequestBodies.CommitOnly body,
             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress actor) {
         return groups.commit(actor, groupId, body);
@@ -83,20 +88,22 @@ public class GroupsController {
 
     @PostMapping(path = "/{groupId}/send/{senderId}", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Map<String, Object>>> send(
-            @PathVariable String groupId, @PathVariable String senderId, @RequestBody GroupRequestBodies.Send body,
+            @PathVariable String groupId,
+            @PathVariable String senderId,
+            @RequestBody GroupRequestBodies.Send body,
             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress actor) {
         return groups.send(actor, groupId, body);
     }
 
     @GetMapping("/{groupId}")
-    public Mono<Map<String, Object>> group(@PathVariable String groupId,
-                                           @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress caller) {
+    public Mono<Map<String, Object>> group(
+            @PathVariable String groupId, @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress caller) {
         return reads.group(caller, groupId);
     }
 
     @GetMapping("/{groupId}/members")
-    public Mono<Map<String, Object>> members(@PathVariable String groupId,
-                                             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress caller) {
+    public Mono<Map<String, Object>> members(
+            @PathVariable String groupId, @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress caller) {
         return reads.members(caller, groupId);
     }
 }

@@ -1,14 +1,13 @@
 package io.socialink.gateway.groups;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.keypackages.KeyPackages;
 import io.socialink.gateway.mls.InvalidMlsMessageException;
 import io.socialink.gateway.mls.MlsShape;
 import io.socialink.gateway.mls.MlsWire;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.bouncycastle.mls.codec.Commit;
 import org.bouncycastle.mls.codec.ContentType;
 import org.bouncycastle.mls.codec.FramedContent;
@@ -31,24 +30,21 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MlsFraming {
 
-    private MlsFraming() {
-    }
+    private MlsFraming() {}
 
     /** A device an Add proposal adds: its KeyPackageRef and credential identity (null if not a device address). */
-    public record Add(@Nullable DeviceAddress device, byte[] keyPackageRef) {
-    }
+    public record Add(@Nullable DeviceAddress device, byte[] keyPackageRef) {}
 
     /** What a Commit shows: epoch it builds on, Adds in proposal order, removed leaf indices, other proposals. */
-    public record CommitInfo(long epoch, List<Add> adds, List<Integer> removedLeaves) {
-    }
+    public record CommitInfo(long epoch, List<Add> adds, List<Integer> removedLeaves) {}
 
     /** A PublicMessage Commit of group {@code groupId}. */
     public static CommitInfo commit(byte[] bytes, byte[] groupId) throws InvalidMlsMessageException {
         MLSMessage message = decode(bytes, MlsShape.WIRE_PUBLIC_MESSAGE, "commit");
         FramedContent content;
         try {
-            content = (FramedContent) MLSInputStream.decode(Arrays.copyOfRange(bytes, 4, bytes.length),
-                    FramedContent.class);
+            content = (FramedContent)
+                    MLSInputStream.decode(Arrays.copyOfRange(bytes, 4, bytes.length), FramedContent.class);
         } catch (Exception e) {
             throw new InvalidMlsMessageException("the commit does not parse");
         }
@@ -70,8 +66,9 @@ public final class MlsFraming {
             switch (proposal.getProposalType()) {
                 case ADD -> adds.add(add(proposal));
                 case REMOVE -> removed.add(proposal.getRemove().removed.value());
-                default -> throw new InvalidMlsMessageException("proposal type " + proposal.getProposalType()
-                        + " is not supported; commits carry Add and Remove proposals only");
+                default ->
+                    throw new InvalidMlsMessageException("proposal type " + proposal.getProposalType()
+                            + " is not supported; commits carry Add and Remove proposals only");
             }
         }
         return new CommitInfo(message.getEpoch(), List.copyOf(adds), List.copyOf(removed));
@@ -106,7 +103,8 @@ public final class MlsFraming {
     /** The KeyPackageRefs a Welcome addresses, in order. */
     public static List<byte[]> welcomeRefs(byte[] bytes) throws InvalidMlsMessageException {
         MLSMessage message = decode(bytes, MlsShape.WIRE_WELCOME, "welcome");
-        if (message.welcome == null || message.welcome.getSuite() == null
+        if (message.welcome == null
+                || message.welcome.getSuite() == null
                 || message.welcome.getSuite().getSuiteID() != KeyPackages.CIPHER_SUITE) {
             throw new InvalidMlsMessageException("the welcome must use cipher suite " + KeyPackages.CIPHER_SUITE);
         }

@@ -1,16 +1,15 @@
 package io.socialink.gateway.kafka;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -36,8 +35,12 @@ public class EventPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
 
-    static final List<Topic<String, ?>> PRODUCED = List.of(Topics.DEVICE_DELIVERIES, Topics.DEVICE_CONNECTIONS,
-            Topics.DEVICE_ACKS, Topics.METADATA_MESSAGES, Topics.GROUP_COMMANDS);
+    static final List<Topic<String, ?>> PRODUCED = List.of(
+            Topics.DEVICE_DELIVERIES,
+            Topics.DEVICE_CONNECTIONS,
+            Topics.DEVICE_ACKS,
+            Topics.METADATA_MESSAGES,
+            Topics.GROUP_COMMANDS);
 
     private final Producer<String, byte[]> producer;
     private final TopicLayout layout;
@@ -54,16 +57,26 @@ public class EventPublisher implements AutoCloseable {
     public static Properties producerProperties(String bootstrapServers, String clientId) {
         Properties properties = new Properties();
         properties.putAll(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, clientId,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 1,
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                ProducerConfig.METADATA_MAX_IDLE_CONFIG, 24 * 3600 * 1000));
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                clientId,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                1,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                5,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                10_000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                10_000,
+                ProducerConfig.METADATA_MAX_IDLE_CONFIG,
+                24 * 3600 * 1000));
         // a group commit bundle (up to 2 MiB of MLS) rides in one record
         properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topic.LARGE_MESSAGE_BYTES);
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

@@ -34,18 +34,22 @@ public class KafkaConfig {
     }
 
     @Bean(destroyMethod = "close")
-    public EventPublisher eventPublisher(KafkaProperties kafka, GatewayProperties gateway, TopicLayout layout,
-                                         MeterRegistry registry) {
-        EventPublisher publisher = EventPublisher.create(kafka.bootstrapServers(), "gateway-" + gateway.nodeId(),
-                layout);
+    public EventPublisher eventPublisher(
+            KafkaProperties kafka, GatewayProperties gateway, TopicLayout layout, MeterRegistry registry) {
+        EventPublisher publisher =
+                EventPublisher.create(kafka.bootstrapServers(), "gateway-" + gateway.nodeId(), layout);
         publisher.bindMetrics(registry);
         return publisher;
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    public PushConsumer pushConsumer(KafkaProperties kafka, GatewayProperties gateway, TopicLayout layout,
-                                     PushDispatcher dispatcher) {
-        return PushConsumer.create(kafka.bootstrapServers(), "gateway-" + gateway.nodeId() + "-push", layout,
-                gateway.nodeId(), dispatcher::dispatch);
+    public PushConsumer pushConsumer(
+            KafkaProperties kafka, GatewayProperties gateway, TopicLayout layout, PushDispatcher dispatcher) {
+        return PushConsumer.create(
+                kafka.bootstrapServers(),
+                "gateway-" + gateway.nodeId() + "-push",
+                layout,
+                gateway.nodeId(),
+                dispatcher::dispatch);
     }
 }

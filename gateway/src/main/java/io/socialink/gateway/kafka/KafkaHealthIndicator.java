@@ -1,9 +1,8 @@
 package io.socialink.gateway.kafka;
 
+import io.socialink.gateway.groups.GroupReplyConsumer;
 import java.time.Duration;
 import java.time.Instant;
-
-import io.socialink.gateway.groups.GroupReplyConsumer;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
@@ -21,8 +20,7 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator {
     private final EventPublisher publisher;
     private final GroupReplyConsumer groupReplies;
 
-    public KafkaHealthIndicator(PushConsumer pushConsumer, EventPublisher publisher,
-                                GroupReplyConsumer groupReplies) {
+    public KafkaHealthIndicator(PushConsumer pushConsumer, EventPublisher publisher, GroupReplyConsumer groupReplies) {
         this.pushConsumer = pushConsumer;
         this.publisher = publisher;
         this.groupReplies = groupReplies;
@@ -32,8 +30,10 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator {
     protected void doHealthCheck(Health.Builder builder) {
         Instant lastPoll = pushConsumer.lastPoll();
         Instant staleBefore = Instant.now().minus(STALE_POLL);
-        boolean polling = pushConsumer.isRunning() && lastPoll.isAfter(staleBefore)
-                && groupReplies.isRunning() && groupReplies.lastPoll().isAfter(staleBefore);
+        boolean polling = pushConsumer.isRunning()
+                && lastPoll.isAfter(staleBefore)
+                && groupReplies.isRunning()
+                && groupReplies.lastPoll().isAfter(staleBefore);
         (polling ? builder.up() : builder.down())
                 .withDetail("pushPartition", pushConsumer.partition().toString())
                 .withDetail("pushConsumerLastPoll", lastPoll.toString())

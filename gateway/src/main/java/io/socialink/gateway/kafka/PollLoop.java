@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
-
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -96,8 +95,7 @@ public abstract class PollLoop<K, V> implements AutoCloseable {
     protected abstract void handle(ConsumerRecords<K, V> records);
 
     /** Runs after every poll, also after a skipped record or a batch that dealt with its own failure. */
-    protected void afterEachPoll() {
-    }
+    protected void afterEachPoll() {}
 
     /**
      * Assigns the partition, without a consumer group, and positions at its end before returning, so records
@@ -114,14 +112,18 @@ public abstract class PollLoop<K, V> implements AutoCloseable {
      * Hands each record to {@code handler}; a record it fails on is logged with {@code failureWarning} (arguments:
      * partition, offset, error) and passed over, so it does not cost the rest of the poll.
      */
-    protected final void eachRecord(ConsumerRecords<K, V> records,
-                                    java.util.function.Consumer<ConsumerRecord<K, V>> handler,
-                                    String failureWarning) {
+    protected final void eachRecord(
+            ConsumerRecords<K, V> records,
+            java.util.function.Consumer<ConsumerRecord<K, V>> handler,
+            String failureWarning) {
         for (ConsumerRecord<K, V> record : records) {
             try {
                 handler.accept(record);
             } catch (RuntimeException e) {
-                log.warn(failureWarning, new TopicPartition(record.topic(), record.partition()), record.offset(),
+                log.warn(
+                        failureWarning,
+                        new TopicPartition(record.topic(), record.partition()),
+                        record.offset(),
                         e.toString());
             }
         }
@@ -135,8 +137,8 @@ public abstract class PollLoop<K, V> implements AutoCloseable {
      *
      * @param what names the work in the retry warning ("group projection")
      */
-    protected final void applyThenCommit(ConsumerRecords<K, V> records, String what,
-                                         java.util.function.Consumer<List<V>> apply) {
+    protected final void applyThenCommit(
+            ConsumerRecords<K, V> records, String what, java.util.function.Consumer<List<V>> apply) {
         if (records.isEmpty()) {
             return;
         }

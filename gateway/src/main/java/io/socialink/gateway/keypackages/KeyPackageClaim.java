@@ -6,9 +6,7 @@ import java.util.List;
 public record KeyPackageClaim(List<Claimed> keyPackages, List<Missing> missing) {
 
     /** {@code keyPackage} is the base64 {@code MLSMessage(KeyPackage)}. */
-    public record Claimed(String userId, int deviceId, String keyPackage, boolean lastResort) {
-    }
+    public record Claimed(String userId, int deviceId, String keyPackage, boolean lastResort) {}
 
-    public record Missing(String userId, int deviceId) {
-    }
+    public record Missing(String userId, int deviceId) {}
 }

@@ -1,13 +1,12 @@
 package io.socialink.gateway.keypackages;
 
+import io.socialink.gateway.auth.DeviceAddress;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-
-import io.socialink.gateway.auth.DeviceAddress;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -79,8 +78,7 @@ public class KeyPackageRepository {
     }
 
     /** One device's KeyPackage of a claim; {@code keyPackage} is null when the device has none at all. */
-    public record Claimed(String userId, int deviceId, byte @Nullable [] keyPackage, boolean lastResort) {
-    }
+    public record Claimed(String userId, int deviceId, byte @Nullable [] keyPackage, boolean lastResort) {}
 
     /** Locks the device's row until the end of the transaction; false when the device is not active. */
     public Mono<Boolean> lockActiveDevice(DeviceAddress device) {
@@ -101,10 +99,15 @@ public class KeyPackageRepository {
         return db.sql(INSERT_ONE_TIME)
                 .bind(0, device.userId())
                 .bind(1, device.deviceId())
-                .bind(2, keyPackages.stream().map(parsed -> base64(parsed.ref())).toArray(String[]::new))
+                .bind(
+                        2,
+                        keyPackages.stream().map(parsed -> base64(parsed.ref())).toArray(String[]::new))
                 // uploaded KeyPackages are parsed from their own message (KeyPackages.parseUpload)
-                .bind(3, keyPackages.stream().map(parsed -> base64(Objects.requireNonNull(parsed.message())))
-                        .toArray(String[]::new))
+                .bind(
+                        3,
+                        keyPackages.stream()
+                                .map(parsed -> base64(Objects.requireNonNull(parsed.message())))
+                                .toArray(String[]::new))
                 .then();
     }
 
@@ -149,7 +152,9 @@ public class KeyPackageRepository {
                 .bind(3, skipCaller)
                 .map((row, meta) -> {
                     Object keyPackage = row.get("key_package");
-                    return new Claimed(row.get("user_id", String.class), row.get("device_id", Integer.class),
+                    return new Claimed(
+                            row.get("user_id", String.class),
+                            row.get("device_id", Integer.class),
                             keyPackage == null ? null : toBytes(keyPackage),
                             Boolean.TRUE.equals(row.get("last_resort", Boolean.class)));
                 })
@@ -168,14 +173,14 @@ public class KeyPackageRepository {
                                         AND d.removed_at IS NULL
                          WHERE r.ref IN (SELECT decode(x, 'base64') FROM unnest($1::text[]) AS t(x))""")
                 .bind(0, refs.stream().map(KeyPackageRepository::base64).toArray(String[]::new))
-                .map((row, meta) -> new RefOwner(row.get("ref", String.class).replace("\n", ""),
+                .map((row, meta) -> new RefOwner(
+                        row.get("ref", String.class).replace("\n", ""),
                         new DeviceAddress(row.get("user_id", String.class), row.get("device_id", Integer.class))))
                 .all();
     }
 
     /** A known KeyPackageRef (standard base64) and its device. */
-    public record RefOwner(String ref, DeviceAddress device) {
-    }
+    public record RefOwner(String ref, DeviceAddress device) {}
 
     /** Removes every KeyPackage and KeyPackageRef of the device (at deactivation). */
     public Mono<Void> deleteAll(DeviceAddress device) {

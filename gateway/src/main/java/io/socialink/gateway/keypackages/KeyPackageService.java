@@ -1,5 +1,10 @@
 package io.socialink.gateway.keypackages;
 
+import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.problem.Problem;
+import io.socialink.gateway.problem.ProblemException;
+import io.socialink.gateway.ratelimit.RateLimitProperties;
+import io.socialink.gateway.ratelimit.RateLimiter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -9,12 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import io.socialink.gateway.auth.DeviceAddress;
-import io.socialink.gateway.problem.Problem;
-import io.socialink.gateway.problem.ProblemException;
-import io.socialink.gateway.ratelimit.RateLimitProperties;
-import io.socialink.gateway.ratelimit.RateLimiter;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -39,8 +38,11 @@ public class KeyPackageService {
     private final RateLimiter rateLimiter;
     private final RateLimitProperties.Limit claimLimit;
 
-    public KeyPackageService(KeyPackageRepository repository, TransactionalOperator transactions,
-                             RateLimiter rateLimiter, RateLimitProperties limits) {
+    public KeyPackageService(
+            KeyPackageRepository repository,
+            TransactionalOperator transactions,
+            RateLimiter rateLimiter,
+            RateLimitProperties limits) {
         this.repository = repository;
         this.transactions = transactions;
         this.rateLimiter = rateLimiter;
@@ -49,9 +51,11 @@ public class KeyPackageService {
 
     /** Stores the device's one-time KeyPackages and/or replaces its last-resort one. */
     public Mono<Void> upload(DeviceAddress device, KeyPackageUploadRequest request) {
-        if (request == null || ((request.keyPackages() == null || request.keyPackages().isEmpty())
-                && request.lastResort() == null)) {
-            return Mono.error(Problem.badRequest("keyPackages or lastResort is required").toException());
+        if (request == null
+                || ((request.keyPackages() == null || request.keyPackages().isEmpty())
+                        && request.lastResort() == null)) {
+            return Mono.error(
+                    Problem.badRequest("keyPackages or lastResort is required").toException());
         }
         List<String> encoded = request.keyPackages() == null ? List.of() : request.keyPackages();
         if (encoded.size() > MAX_PER_REQUEST) {
@@ -62,14 +66,15 @@ public class KeyPackageService {
             KeyPackages.Parsed parsed = validate(device, "keyPackages[" + i + "]", encoded.get(i));
             oneTime.putIfAbsent(KeyPackageRepository.base64(parsed.ref()), parsed);
         }
-        KeyPackages.Parsed lastResort = request.lastResort() == null ? null
-                : validate(device, "lastResort", request.lastResort());
+        KeyPackages.Parsed lastResort =
+                request.lastResort() == null ? null : validate(device, "lastResort", request.lastResort());
         List<KeyPackages.Parsed> toStore = List.copyOf(oneTime.values());
-        Mono<Void> store = repository.lockActiveDevice(device)
+        Mono<Void> store = repository
+                .lockActiveDevice(device)
                 .flatMap(active -> active ? repository.countOneTime(device) : Mono.error(unknownDevice(device)))
                 .flatMap(stored -> stored + toStore.size() > MAX_STORED
-                        ? Mono.error(tooMany("a device may store at most " + MAX_STORED + " KeyPackages; it has "
-                                + stored))
+                        ? Mono.error(
+                                tooMany("a device may store at most " + MAX_STORED + " KeyPackages; it has " + stored))
                         : repository.insertOneTime(device, toStore))
                 .then(lastResort == null ? Mono.empty() : repository.replaceLastResort(device, lastResort));
         return Mono.defer(() -> store.as(transactions::transactional));
@@ -77,29 +82,32 @@ public class KeyPackageService {
 
     /** The device's one-time KeyPackages left and whether it has a last-resort one. */
     public Mono<KeyPackageCount> count(DeviceAddress device) {
-        return repository.countOneTime(device)
-                .zipWith(repository.hasLastResort(device), KeyPackageCount::new);
+        return repository.countOneTime(device).zipWith(repository.hasLastResort(device), KeyPackageCount::new);
     }
 
     /** One KeyPackage for every active device of the listed users (docs/groups.md, claim). */
     public Mono<KeyPackageClaim> claim(DeviceAddress caller, KeyPackageClaimRequest request) {
         if (request == null || request.users() == null || request.users().isEmpty()) {
-            return Mono.error(Problem.badRequest("users must list 1.." + MAX_CLAIM_USERS + " users").toException());
+            return Mono.error(Problem.badRequest("users must list 1.." + MAX_CLAIM_USERS + " users")
+                    .toException());
         }
         if (request.users().size() > MAX_CLAIM_USERS) {
-            return Mono.error(Problem.badRequest("at most " + MAX_CLAIM_USERS + " users per claim").toException());
+            return Mono.error(Problem.badRequest("at most " + MAX_CLAIM_USERS + " users per claim")
+                    .toException());
         }
         Set<String> users = new LinkedHashSet<>();
         for (String user : request.users()) {
             if (!DeviceAddress.isValidUserId(user)) {
-                return Mono.error(Problem.badRequest("users must match [A-Za-z0-9_-]{1,64}").toException());
+                return Mono.error(Problem.badRequest("users must match [A-Za-z0-9_-]{1,64}")
+                        .toException());
             }
             users.add(user);
         }
         boolean skipOwn = Boolean.TRUE.equals(request.skipOwnDevices());
         Map<String, Integer> order = new HashMap<>();
         users.forEach(user -> order.put(user, order.size()));
-        return rateLimiter.acquire(CLAIM_BUCKET, caller.toString(), claimLimit, "KeyPackage claims")
+        return rateLimiter
+                .acquire(CLAIM_BUCKET, caller.toString(), claimLimit, "KeyPackage claims")
                 .thenMany(repository.claim(users, caller, skipOwn))
                 .collectList()
                 .map(rows -> {
@@ -112,8 +120,11 @@ public class KeyPackageService {
                         if (row.keyPackage() == null) {
                             missing.add(new KeyPackageClaim.Missing(row.userId(), row.deviceId()));
                         } else {
-                            found.add(new KeyPackageClaim.Claimed(row.userId(), row.deviceId(),
-                                    Base64.getEncoder().encodeToString(row.keyPackage()), row.lastResort()));
+                            found.add(new KeyPackageClaim.Claimed(
+                                    row.userId(),
+                                    row.deviceId(),
+                                    Base64.getEncoder().encodeToString(row.keyPackage()),
+                                    row.lastResort()));
                         }
                     }
                     return new KeyPackageClaim(found, missing);
@@ -143,11 +154,13 @@ public class KeyPackageService {
     }
 
     private static ProblemException invalid(String detail) {
-        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-key-package", detail).toException();
+        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-key-package", detail)
+                .toException();
     }
 
     private static ProblemException tooMany(String detail) {
-        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "too-many-key-packages", detail).toException();
+        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "too-many-key-packages", detail)
+                .toException();
     }
 
     private static ProblemException unknownDevice(DeviceAddress device) {

@@ -1,13 +1,12 @@
 package io.socialink.gateway.keypackages;
 
+import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.mls.InvalidMlsMessageException;
+import io.socialink.gateway.mls.MlsShape;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
-
-import io.socialink.gateway.auth.DeviceAddress;
-import io.socialink.gateway.mls.InvalidMlsMessageException;
-import io.socialink.gateway.mls.MlsShape;
 import org.bouncycastle.mls.codec.CredentialType;
 import org.bouncycastle.mls.codec.KeyPackage;
 import org.bouncycastle.mls.codec.MLSInputStream;
@@ -41,8 +40,7 @@ public final class KeyPackages {
      */
     private static final Object BCMLS = new Object();
 
-    private KeyPackages() {
-    }
+    private KeyPackages() {}
 
     /**
      * A KeyPackage the service read.
@@ -51,8 +49,7 @@ public final class KeyPackages {
      * @param identity its credential's identity as a device address; null when the identity is not one
      * @param message  the {@code MLSMessage(KeyPackage)} encoding handed to claimers
      */
-    public record Parsed(byte[] ref, @Nullable DeviceAddress identity, byte @Nullable [] message) {
-    }
+    public record Parsed(byte[] ref, @Nullable DeviceAddress identity, byte @Nullable [] message) {}
 
     /** Why a KeyPackage was refused. */
     public static final class InvalidKeyPackageException extends Exception {
@@ -75,7 +72,8 @@ public final class KeyPackages {
         MLSMessage message;
         try {
             message = (MLSMessage) MLSInputStream.decode(bytes, MLSMessage.class);
-            if (message.version != ProtocolVersion.mls10 || message.wireFormat != WireFormat.mls_key_package
+            if (message.version != ProtocolVersion.mls10
+                    || message.wireFormat != WireFormat.mls_key_package
                     || message.keyPackage == null) {
                 throw new InvalidKeyPackageException("not an MLS 1.0 KeyPackage message");
             }
@@ -114,7 +112,8 @@ public final class KeyPackages {
         if (keyPackage.getSuite() == null || keyPackage.getSuite().getSuiteID() != CIPHER_SUITE) {
             throw new InvalidKeyPackageException("the KeyPackage must use cipher suite " + CIPHER_SUITE);
         }
-        if (keyPackage.getLeafNode() == null || keyPackage.getLeafNode().getCredential() == null
+        if (keyPackage.getLeafNode() == null
+                || keyPackage.getLeafNode().getCredential() == null
                 || keyPackage.getLeafNode().getCredential().getCredentialType() != CredentialType.basic) {
             throw new InvalidKeyPackageException("the KeyPackage must carry a basic credential");
         }

@@ -29,8 +29,9 @@ public class KeyPackagesController {
 
     @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    public Mono<Void> upload(@RequestBody KeyPackageUploadRequest request,
-                             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
+    public Mono<Void> upload(
+            @RequestBody KeyPackageUploadRequest request,
+            @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
         return keyPackages.upload(device, request);
     }
 
@@ -40,8 +41,9 @@ public class KeyPackagesController {
     }
 
     @PostMapping(path = "/claim", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<KeyPackageClaim> claim(@RequestBody KeyPackageClaimRequest request,
-                                       @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress caller) {
+    public Mono<KeyPackageClaim> claim(
+            @RequestBody KeyPackageClaimRequest request,
+            @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress caller) {
         return keyPackages.claim(caller, request);
     }
 }

@@ -23,8 +23,8 @@ public class BundleService {
     private final RateLimitProperties.Limit limit;
     private final LowPreKeyEvents lowPreKeys;
 
-    public BundleService(PreKeyRepository preKeys, RateLimiter rateLimiter, RateLimitProperties limits,
-                         LowPreKeyEvents lowPreKeys) {
+    public BundleService(
+            PreKeyRepository preKeys, RateLimiter rateLimiter, RateLimitProperties limits, LowPreKeyEvents lowPreKeys) {
         this.preKeys = preKeys;
         this.rateLimiter = rateLimiter;
         this.limit = limits.bundles();
@@ -36,7 +36,8 @@ public class BundleService {
      * 404 {@code unknown-user} / {@code unknown-device} when there is none.
      */
     public Mono<PreKeyBundle> fetch(DeviceAddress requester, String userId, int deviceId) {
-        return rateLimiter.acquire(BUCKET, requester + ">" + userId, limit, "prekey bundle fetches for " + userId)
+        return rateLimiter
+                .acquire(BUCKET, requester + ">" + userId, limit, "prekey bundle fetches for " + userId)
                 .thenMany(preKeys.bundleDevices(userId, deviceId))
                 .concatMap(device -> {
                     DeviceAddress address = new DeviceAddress(userId, device.deviceId());
@@ -49,10 +50,14 @@ public class BundleService {
                     if (!devices.isEmpty()) {
                         return Mono.just(new PreKeyBundle(userId, devices));
                     }
-                    return Mono.error(deviceId > 0
-                            ? Problem.of(HttpStatus.NOT_FOUND, "unknown-device",
-                                    "user " + userId + " has no active device " + deviceId).toException()
-                            : Problem.unknownUser(userId).toException());
+                    return Mono.error(
+                            deviceId > 0
+                                    ? Problem.of(
+                                                    HttpStatus.NOT_FOUND,
+                                                    "unknown-device",
+                                                    "user " + userId + " has no active device " + deviceId)
+                                            .toException()
+                                    : Problem.unknownUser(userId).toException());
                 });
     }
 }

@@ -1,8 +1,5 @@
 package io.socialink.gateway.keys;
 
-import java.time.Instant;
-import java.util.UUID;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.auth.DeviceAuthenticationManager;
 import io.socialink.gateway.config.GatewayProperties;
@@ -15,6 +12,8 @@ import io.socialink.gateway.websocket.SocketRegistry;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.ConnectionEventType;
 import io.socialink.schemas.topics.Topics;
+import java.time.Instant;
+import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -41,10 +40,16 @@ public class DeviceDeactivation {
     private final SocketRegistry sockets;
     private final int nodeId;
 
-    public DeviceDeactivation(DeviceRepository devices, PreKeyRepository preKeys, KeyPackageRepository keyPackages,
-                              EventPublisher publisher,
-                              TransactionalOperator transactions, DeviceAuthenticationManager authentication,
-                              DeviceDirectory directory, SocketRegistry sockets, GatewayProperties properties) {
+    public DeviceDeactivation(
+            DeviceRepository devices,
+            PreKeyRepository preKeys,
+            KeyPackageRepository keyPackages,
+            EventPublisher publisher,
+            TransactionalOperator transactions,
+            DeviceAuthenticationManager authentication,
+            DeviceDirectory directory,
+            SocketRegistry sockets,
+            GatewayProperties properties) {
         this.devices = devices;
         this.preKeys = preKeys;
         this.keyPackages = keyPackages;
@@ -69,14 +74,15 @@ public class DeviceDeactivation {
                 .then(devices.markRemoved(device.userId(), device.deviceId()))
                 .then(preKeys.deleteAll(device))
                 .then(keyPackages.deleteAll(device))
-                .then(publisher.publish(Topics.DEVICE_CONNECTIONS, device.toString(), removed)
-                        .onErrorMap(error -> !(error instanceof ProblemException),
-                                error -> Problem.unavailable("the device could not be removed, retry").toException()));
-        return Mono.defer(() -> remove.as(transactions::transactional))
-                .doOnSuccess(done -> {
-                    authentication.evict(device);
-                    directory.evict(device.userId());
-                    sockets.close(device.toString(), LiveSocket.REMOVED);
-                });
+                .then(publisher
+                        .publish(Topics.DEVICE_CONNECTIONS, device.toString(), removed)
+                        .onErrorMap(error -> !(error instanceof ProblemException), error -> Problem.unavailable(
+                                        "the device could not be removed, retry")
+                                .toException()));
+        return Mono.defer(() -> remove.as(transactions::transactional)).doOnSuccess(done -> {
+            authentication.evict(device);
+            directory.evict(device.userId());
+            sockets.close(device.toString(), LiveSocket.REMOVED);
+        });
     }
 }

@@ -1,5 +1,6 @@
 package io.socialink.gateway.keys;
 
+import io.socialink.gateway.config.GatewayProperties;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,8 +9,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-
-import io.socialink.gateway.config.GatewayProperties;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -28,8 +27,7 @@ public class DeviceDirectory {
     private final long ttlNanos;
     private final ConcurrentMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(Map<Integer, Integer> devices, long loadedAt) {
-    }
+    private record Cached(Map<Integer, Integer> devices, long loadedAt) {}
 
     public DeviceDirectory(DeviceRepository repository, GatewayProperties properties) {
         this.repository = repository;
@@ -52,25 +50,23 @@ public class DeviceDirectory {
         if (missing.isEmpty()) {
             return Mono.just(found);
         }
-        return repository.activeDevices(missing)
-                .collectList()
-                .map(devices -> {
-                    Map<String, Map<Integer, Integer>> loaded = new HashMap<>();
-                    missing.forEach(userId -> loaded.put(userId, new HashMap<>()));
-                    // the query asked for these users only
-                    devices.forEach(device -> Objects.requireNonNull(loaded.get(device.userId()))
-                            .put(device.deviceId(), device.registrationId()));
-                    if (cache.size() >= MAX_ENTRIES) {
-                        cache.clear();
-                    }
-                    long loadedAt = System.nanoTime();
-                    loaded.forEach((userId, userDevices) -> {
-                        Map<Integer, Integer> immutable = Map.copyOf(userDevices);
-                        cache.put(userId, new Cached(immutable, loadedAt));
-                        found.put(userId, immutable);
-                    });
-                    return found;
-                });
+        return repository.activeDevices(missing).collectList().map(devices -> {
+            Map<String, Map<Integer, Integer>> loaded = new HashMap<>();
+            missing.forEach(userId -> loaded.put(userId, new HashMap<>()));
+            // the query asked for these users only
+            devices.forEach(device -> Objects.requireNonNull(loaded.get(device.userId()))
+                    .put(device.deviceId(), device.registrationId()));
+            if (cache.size() >= MAX_ENTRIES) {
+                cache.clear();
+            }
+            long loadedAt = System.nanoTime();
+            loaded.forEach((userId, userDevices) -> {
+                Map<Integer, Integer> immutable = Map.copyOf(userDevices);
+                cache.put(userId, new Cached(immutable, loadedAt));
+                found.put(userId, immutable);
+            });
+            return found;
+        });
     }
 
     /** Forgets the cached list of {@code userId}, after its devices changed. */

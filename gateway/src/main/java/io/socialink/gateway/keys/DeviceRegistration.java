@@ -1,11 +1,10 @@
 package io.socialink.gateway.keys;
 
-import java.time.Duration;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.auth.DeviceSecrets;
 import io.socialink.gateway.config.GatewayProperties;
 import io.socialink.gateway.problem.Problem;
+import java.time.Duration;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -38,8 +37,12 @@ public class DeviceRegistration {
         }
     }
 
-    public DeviceRegistration(DeviceRepository repository, PreKeyRepository preKeys, DeviceDirectory directory,
-                              TransactionalOperator transactions, GatewayProperties properties) {
+    public DeviceRegistration(
+            DeviceRepository repository,
+            PreKeyRepository preKeys,
+            DeviceDirectory directory,
+            TransactionalOperator transactions,
+            GatewayProperties properties) {
         this.repository = repository;
         this.preKeys = preKeys;
         this.directory = directory;
@@ -49,17 +52,26 @@ public class DeviceRegistration {
 
     public Mono<Registered> register(RegistrationValidator.ValidRegistration registration) {
         DeviceSecrets.Issued secret = DeviceSecrets.issue();
-        NewDevice device = new NewDevice(registration.userId(), registration.registrationId(),
-                registration.identityKey(), secret.hash(), secret.salt());
-        return Mono.defer(() -> repository.insert(device, maxDevices)
+        NewDevice device = new NewDevice(
+                registration.userId(),
+                registration.registrationId(),
+                registration.identityKey(),
+                secret.hash(),
+                secret.salt());
+        return Mono.defer(() -> repository
+                        .insert(device, maxDevices)
                         .flatMap(stored -> preKeys.insertRegistration(
                                         new DeviceAddress(stored.userId(), stored.deviceId()), registration)
                                 .thenReturn(stored))
                         .as(transactions::transactional))
-                .retryWhen(Retry.backoff(INSERT_ATTEMPTS, Duration.ofMillis(2)).maxBackoff(Duration.ofMillis(50))
+                .retryWhen(Retry.backoff(INSERT_ATTEMPTS, Duration.ofMillis(2))
+                        .maxBackoff(Duration.ofMillis(50))
                         .filter(DuplicateKeyException.class::isInstance))
-                .switchIfEmpty(Mono.error(() -> Problem.of(HttpStatus.CONFLICT, "too-many-devices",
-                        "user already has " + maxDevices + " active devices").toException()))
+                .switchIfEmpty(Mono.error(() -> Problem.of(
+                                HttpStatus.CONFLICT,
+                                "too-many-devices",
+                                "user already has " + maxDevices + " active devices")
+                        .toException()))
                 .doOnNext(stored -> directory.evict(stored.userId()))
                 .map(stored -> new Registered(stored.userId(), stored.deviceId(), secret.secret()));
     }

@@ -5,7 +5,6 @@ import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -47,7 +46,9 @@ public class DeviceRepository {
                 .bind(3, device.secretHash())
                 .bind(4, device.secretSalt())
                 .bind(5, maxDevices)
-                .map((row, meta) -> new Device(device.userId(), row.get("device_id", Integer.class),
+                .map((row, meta) -> new Device(
+                        device.userId(),
+                        row.get("device_id", Integer.class),
                         device.registrationId(),
                         Objects.requireNonNull(toInstant(row.get("created_at", OffsetDateTime.class)))))
                 .one();
@@ -70,7 +71,9 @@ public class DeviceRepository {
                         SELECT device_id, registration_id, created_at FROM devices
                          WHERE user_id = $1 AND removed_at IS NULL ORDER BY device_id""")
                 .bind(0, userId)
-                .map((row, meta) -> new Device(userId, row.get("device_id", Integer.class),
+                .map((row, meta) -> new Device(
+                        userId,
+                        row.get("device_id", Integer.class),
                         row.get("registration_id", Integer.class),
                         Objects.requireNonNull(toInstant(row.get("created_at", OffsetDateTime.class)))))
                 .all();
@@ -82,7 +85,9 @@ public class DeviceRepository {
                         SELECT user_id, device_id, registration_id, created_at FROM devices
                          WHERE user_id = ANY($1) AND removed_at IS NULL""")
                 .bind(0, userIds.toArray(String[]::new))
-                .map((row, meta) -> new Device(row.get("user_id", String.class), row.get("device_id", Integer.class),
+                .map((row, meta) -> new Device(
+                        row.get("user_id", String.class),
+                        row.get("device_id", Integer.class),
                         row.get("registration_id", Integer.class),
                         Objects.requireNonNull(toInstant(row.get("created_at", OffsetDateTime.class)))))
                 .all();
@@ -95,8 +100,8 @@ public class DeviceRepository {
                          WHERE user_id = $1 AND device_id = $2 AND removed_at IS NULL""")
                 .bind(0, userId)
                 .bind(1, deviceId)
-                .map((row, meta) -> new StoredCredential(toBytes(row.get("secret_salt")),
-                        toBytes(row.get("secret_hash"))))
+                .map((row, meta) ->
+                        new StoredCredential(toBytes(row.get("secret_salt")), toBytes(row.get("secret_hash"))))
                 .one();
     }
 

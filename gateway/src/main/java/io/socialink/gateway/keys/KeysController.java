@@ -1,11 +1,10 @@
 package io.socialink.gateway.keys;
 
-import java.util.List;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.ratelimit.RateLimitProperties;
 import io.socialink.gateway.ratelimit.RateLimiter;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -41,9 +40,14 @@ public class KeysController {
     private final RateLimiter rateLimiter;
     private final RateLimitProperties.Limit registrationLimit;
 
-    public KeysController(DeviceRegistration registration, DeviceRepository repository, BundleService bundles,
-                          PreKeyService preKeys, DeviceDeactivation deactivation, RateLimiter rateLimiter,
-                          RateLimitProperties limits) {
+    public KeysController(
+            DeviceRegistration registration,
+            DeviceRepository repository,
+            BundleService bundles,
+            PreKeyService preKeys,
+            DeviceDeactivation deactivation,
+            RateLimiter rateLimiter,
+            RateLimitProperties limits) {
         this.registration = registration;
         this.repository = repository;
         this.bundles = bundles;
@@ -63,18 +67,16 @@ public class KeysController {
     }
 
     /** {@code 200 {"userId", "devices": [{"deviceId", "registrationId", "createdAt"}]}}, createdAt in epoch millis. */
-    public record DevicesResponse(String userId, List<DeviceView> devices) {
-    }
+    public record DevicesResponse(String userId, List<DeviceView> devices) {}
 
-    public record DeviceView(int deviceId, int registrationId, long createdAt) {
-    }
+    public record DeviceView(int deviceId, int registrationId, long createdAt) {}
 
     @PostMapping(path = "/register/{userId}", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
-    public Mono<RegistrationResponse> register(@PathVariable String userId,
-                                               @RequestBody RegistrationRequest request) {
+    public Mono<RegistrationResponse> register(@PathVariable String userId, @RequestBody RegistrationRequest request) {
         RegistrationValidator.ValidRegistration valid = RegistrationValidator.validate(userId, request);
-        return rateLimiter.acquire(REGISTRATION_BUCKET, userId, registrationLimit, "registrations")
+        return rateLimiter
+                .acquire(REGISTRATION_BUCKET, userId, registrationLimit, "registrations")
                 .then(Mono.defer(() -> registration.register(valid)))
                 .map(device -> new RegistrationResponse(device.userId(), device.deviceId(), device.deviceSecret()));
     }
@@ -82,8 +84,11 @@ public class KeysController {
     @GetMapping("/devices/{userId}")
     public Mono<DevicesResponse> devices(@PathVariable String userId) {
         requireUserId(userId);
-        return repository.activeDevices(userId)
-                .map(device -> new DeviceView(device.deviceId(), device.registrationId(),
+        return repository
+                .activeDevices(userId)
+                .map(device -> new DeviceView(
+                        device.deviceId(),
+                        device.registrationId(),
                         device.createdAt().toEpochMilli()))
                 .collectList()
                 .flatMap(devices -> devices.isEmpty()
@@ -92,9 +97,10 @@ public class KeysController {
     }
 
     @GetMapping("/bundle/{userId}")
-    public Mono<PreKeyBundle> bundle(@PathVariable String userId,
-                                     @RequestParam(name = "deviceId", required = false) String deviceId,
-                                     @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress requester) {
+    public Mono<PreKeyBundle> bundle(
+            @PathVariable String userId,
+            @RequestParam(name = "deviceId", required = false) String deviceId,
+            @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress requester) {
         requireUserId(userId);
         int device = 0;
         if (deviceId != null) {
@@ -108,14 +114,14 @@ public class KeysController {
 
     @PutMapping(path = "/rotate/{userId}/{deviceId}", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    public Mono<Void> rotate(@PathVariable String userId, @PathVariable String deviceId,
-                             @RequestBody RotationRequest request) {
+    public Mono<Void> rotate(
+            @PathVariable String userId, @PathVariable String deviceId, @RequestBody RotationRequest request) {
         return preKeys.rotate(address(userId, deviceId), request);
     }
 
     @PostMapping(path = "/prekeys/{userId}/{deviceId}", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<PreKeyStats> uploadPreKeys(@PathVariable String userId, @PathVariable String deviceId,
-                                           @RequestBody PreKeyUploadRequest request) {
+    public Mono<PreKeyStats> uploadPreKeys(
+            @PathVariable String userId, @PathVariable String deviceId, @RequestBody PreKeyUploadRequest request) {
         return preKeys.upload(address(userId, deviceId), request);
     }
 

@@ -1,16 +1,15 @@
 package io.socialink.gateway.keys;
 
-import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.websocket.ConnectEvents;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.DeviceEvent;
 import io.socialink.schemas.topics.Topics;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -45,7 +44,8 @@ public class LowPreKeyEvents implements ConnectEvents {
         if (!claim.tookAny() || !claim.remaining().isLow(threshold)) {
             return;
         }
-        publisher.send(Topics.DEVICE_DELIVERIES, device.toString(), event(device, claim.remaining()))
+        publisher
+                .send(Topics.DEVICE_DELIVERIES, device.toString(), event(device, claim.remaining()))
                 .whenComplete((metadata, error) -> {
                     if (error != null) {
                         log.warn("low-prekeys event for {} not produced: {}", device, error.toString());
@@ -78,8 +78,11 @@ public class LowPreKeyEvents implements ConnectEvents {
                 .setExpiresAt(null)
                 .setEvent(DeviceEvent.newBuilder()
                         .setType(TYPE)
-                        .setAttributes(Map.of("ecPreKeys", Integer.toString(counts.ecPreKeys()),
-                                "pqPreKeys", Integer.toString(counts.pqPreKeys())))
+                        .setAttributes(Map.of(
+                                "ecPreKeys",
+                                Integer.toString(counts.ecPreKeys()),
+                                "pqPreKeys",
+                                Integer.toString(counts.pqPreKeys())))
                         .build())
                 .setEphemeral(true)
                 .build();

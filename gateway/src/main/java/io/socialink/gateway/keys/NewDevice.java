@@ -1,5 +1,4 @@
 package io.socialink.gateway.keys;
 
 /** What a registration stores: the device's public registration data and the hash of its secret. */
-public record NewDevice(String userId, int registrationId, byte[] identityKey, byte[] secretHash, byte[] secretSalt) {
-}
+public record NewDevice(String userId, int registrationId, byte[] identityKey, byte[] secretHash, byte[] secretSalt) {}

@@ -13,28 +13,37 @@ import org.jspecify.annotations.Nullable;
 public record PreKeyBundle(String userId, List<DeviceKeys> devices) {
 
     /** One device's bundle. */
-    public record DeviceKeys(int deviceId, int registrationId, String identityKey, SignedKey signedPreKey,
-                             @Nullable OneTimeKey preKey, PqKey pqPreKey) {
-    }
+    public record DeviceKeys(
+            int deviceId,
+            int registrationId,
+            String identityKey,
+            SignedKey signedPreKey,
+            @Nullable OneTimeKey preKey,
+            PqKey pqPreKey) {}
 
-    public record SignedKey(int keyId, String publicKey, String signature) {
-    }
+    public record SignedKey(int keyId, String publicKey, String signature) {}
 
-    public record OneTimeKey(int keyId, String publicKey) {
-    }
+    public record OneTimeKey(int keyId, String publicKey) {}
 
-    public record PqKey(int keyId, String publicKey, String signature, boolean lastResort) {
-    }
+    public record PqKey(int keyId, String publicKey, String signature, boolean lastResort) {}
 
     static DeviceKeys of(BundleDevice device, Claim claim) {
         PreKey signed = device.signedPreKey();
         PreKey pq = claim.pqPreKey() != null ? claim.pqPreKey() : device.pqLastResortPreKey();
-        return new DeviceKeys(device.deviceId(), device.registrationId(), base64(device.identityKey()),
-                new SignedKey(signed.keyId(), base64(signed.publicKey()),
-                        base64(Objects.requireNonNull(signed.signature()))),
-                claim.preKey() == null ? null
-                        : new OneTimeKey(claim.preKey().keyId(), base64(claim.preKey().publicKey())),
-                new PqKey(pq.keyId(), base64(pq.publicKey()), base64(Objects.requireNonNull(pq.signature())),
+        return new DeviceKeys(
+                device.deviceId(),
+                device.registrationId(),
+                base64(device.identityKey()),
+                new SignedKey(
+                        signed.keyId(), base64(signed.publicKey()), base64(Objects.requireNonNull(signed.signature()))),
+                claim.preKey() == null
+                        ? null
+                        : new OneTimeKey(
+                                claim.preKey().keyId(), base64(claim.preKey().publicKey())),
+                new PqKey(
+                        pq.keyId(),
+                        base64(pq.publicKey()),
+                        base64(Objects.requireNonNull(pq.signature())),
                         claim.pqPreKey() == null));
     }
 

@@ -16,5 +16,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("socialink.gateway.prekeys")
 public record PreKeyProperties(
         @DefaultValue("10") @Min(0) @Max(1000) int lowThreshold,
-        @DefaultValue("200") @Min(PreKeyRules.MAX_PER_REQUEST) @Max(10_000) int maxStored) {
-}
+
+        @DefaultValue("200") @Min(PreKeyRules.MAX_PER_REQUEST) @Max(10_000)
+        int maxStored) {}

@@ -1,14 +1,13 @@
 package io.socialink.gateway.keys;
 
+import io.r2dbc.spi.Readable;
+import io.socialink.gateway.auth.DeviceAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
-
-import io.r2dbc.spi.Readable;
-import io.socialink.gateway.auth.DeviceAddress;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -118,8 +117,11 @@ public class PreKeyRepository {
                 .bind(2, keys.stream().map(PreKey::keyId).toArray(Integer[]::new))
                 .bind(3, keys.stream().map(key -> base64(key.publicKey())).toArray(String[]::new))
                 // Kyber prekeys are signed (PreKeyRules)
-                .bind(4, keys.stream().map(key -> base64(Objects.requireNonNull(key.signature())))
-                        .toArray(String[]::new))
+                .bind(
+                        4,
+                        keys.stream()
+                                .map(key -> base64(Objects.requireNonNull(key.signature())))
+                                .toArray(String[]::new))
                 .then();
     }
 
@@ -203,11 +205,17 @@ public class PreKeyRepository {
         return db.sql(BUNDLE_DEVICES)
                 .bind(0, userId)
                 .bind(1, deviceId)
-                .map((row, meta) -> new BundleDevice(row.get("device_id", Integer.class),
-                        row.get("registration_id", Integer.class), DeviceRepository.toBytes(row.get("identity_key")),
-                        new PreKey(row.get("s_key_id", Integer.class), DeviceRepository.toBytes(row.get("s_public_key")),
+                .map((row, meta) -> new BundleDevice(
+                        row.get("device_id", Integer.class),
+                        row.get("registration_id", Integer.class),
+                        DeviceRepository.toBytes(row.get("identity_key")),
+                        new PreKey(
+                                row.get("s_key_id", Integer.class),
+                                DeviceRepository.toBytes(row.get("s_public_key")),
                                 DeviceRepository.toBytes(row.get("s_signature"))),
-                        new PreKey(row.get("k_key_id", Integer.class), DeviceRepository.toBytes(row.get("k_public_key")),
+                        new PreKey(
+                                row.get("k_key_id", Integer.class),
+                                DeviceRepository.toBytes(row.get("k_public_key")),
                                 DeviceRepository.toBytes(row.get("k_signature")))))
                 .all();
     }
@@ -220,11 +228,15 @@ public class PreKeyRepository {
                 .map((row, meta) -> {
                     Integer ecKeyId = row.get("ec_key_id", Integer.class);
                     Integer pqKeyId = row.get("pq_key_id", Integer.class);
-                    PreKey ec = ecKeyId == null ? null
+                    PreKey ec = ecKeyId == null
+                            ? null
                             : new PreKey(ecKeyId, DeviceRepository.toBytes(row.get("ec_public_key")), null);
-                    PreKey pq = pqKeyId == null ? null : new PreKey(pqKeyId,
-                            DeviceRepository.toBytes(row.get("pq_public_key")),
-                            DeviceRepository.toBytes(row.get("pq_signature")));
+                    PreKey pq = pqKeyId == null
+                            ? null
+                            : new PreKey(
+                                    pqKeyId,
+                                    DeviceRepository.toBytes(row.get("pq_public_key")),
+                                    DeviceRepository.toBytes(row.get("pq_signature")));
                     int ecLeft = count(row, "ec_count") - (ec == null ? 0 : 1);
                     int pqLeft = count(row, "pq_count") - (pq == null ? 0 : 1);
                     return new Claim(ec, pq, new PreKeyCounts(Math.max(0, ecLeft), Math.max(0, pqLeft)));
@@ -246,7 +258,9 @@ public class PreKeyRepository {
                 .bind(1, device.deviceId())
                 .map((row, meta) -> {
                     Instant now = row.get("now", OffsetDateTime.class).toInstant();
-                    return new PreKeyStats(count(row, "ec_count"), count(row, "pq_count"),
+                    return new PreKeyStats(
+                            count(row, "ec_count"),
+                            count(row, "pq_count"),
                             ageSeconds(row.get("signed_at", OffsetDateTime.class), now),
                             ageSeconds(row.get("last_resort_at", OffsetDateTime.class), now));
                 })
@@ -255,8 +269,9 @@ public class PreKeyRepository {
 
     /** Removes every key of the device (at deactivation). */
     public Mono<Void> deleteAll(DeviceAddress device) {
-        return Flux.fromArray(new String[] {"one_time_prekeys", "one_time_kyber_prekeys", Table.SIGNED.name,
-                        Table.LAST_RESORT.name})
+        return Flux.fromArray(new String[] {
+                    "one_time_prekeys", "one_time_kyber_prekeys", Table.SIGNED.name, Table.LAST_RESORT.name
+                })
                 .concatMap(table -> db.sql("DELETE FROM " + table + " WHERE user_id = $1 AND device_id = $2")
                         .bind(0, device.userId())
                         .bind(1, device.deviceId())
@@ -282,7 +297,9 @@ public class PreKeyRepository {
     }
 
     private static long ageSeconds(OffsetDateTime at, Instant now) {
-        return at == null ? -1 : Math.max(0, Duration.between(at.toInstant(), now).toSeconds());
+        return at == null
+                ? -1
+                : Math.max(0, Duration.between(at.toInstant(), now).toSeconds());
     }
 
     private static String base64(byte[] bytes) {

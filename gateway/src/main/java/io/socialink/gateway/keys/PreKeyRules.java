@@ -1,13 +1,12 @@
 package io.socialink.gateway.keys;
 
+import io.socialink.gateway.problem.Problem;
+import io.socialink.gateway.problem.ProblemException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import io.socialink.gateway.problem.Problem;
-import io.socialink.gateway.problem.ProblemException;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.InvalidKeyException;
 import org.signal.libsignal.protocol.ecc.ECPublicKey;
@@ -30,6 +29,7 @@ public final class PreKeyRules {
     public static final byte EC_KEY_TYPE = 0x05;
     /** libsignal's type byte of a Kyber-1024 public key. */
     public static final byte KYBER_1024_KEY_TYPE = 0x08;
+
     public static final int MAX_KEY_ID = 0xFF_FFFF;
     public static final int MAX_PER_REQUEST = 100;
 
@@ -49,8 +49,7 @@ public final class PreKeyRules {
         }
     }
 
-    private PreKeyRules() {
-    }
+    private PreKeyRules() {}
 
     /** The identity key of a registration; 400 unless it is a 33-byte Curve25519 key. */
     public static IdentityKey identityKey(String base64) {
@@ -133,8 +132,11 @@ public final class PreKeyRules {
     /** 422 {@code bad-signature} unless {@code key}'s signature is {@code identity}'s over its public key. */
     public static void verify(String field, IdentityKey identity, PreKey key) {
         if (!identity.getPublicKey().verifySignature(key.publicKey(), key.signature())) {
-            throw Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "bad-signature",
-                    field + " (key id " + key.keyId() + ") is not signed by the device's identity key").toException();
+            throw Problem.of(
+                            HttpStatus.UNPROCESSABLE_CONTENT,
+                            "bad-signature",
+                            field + " (key id " + key.keyId() + ") is not signed by the device's identity key")
+                    .toException();
         }
     }
 
@@ -150,7 +152,8 @@ public final class PreKeyRules {
     }
 
     public static ProblemException tooMany(String detail) {
-        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "too-many-prekeys", detail).toException();
+        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, "too-many-prekeys", detail)
+                .toException();
     }
 
     private static void requireCap(String field, int size) {

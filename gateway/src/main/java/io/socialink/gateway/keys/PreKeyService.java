@@ -1,12 +1,11 @@
 package io.socialink.gateway.keys;
 
-import java.util.List;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
 import io.socialink.gateway.ratelimit.RateLimitProperties;
 import io.socialink.gateway.ratelimit.RateLimiter;
+import java.util.List;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
@@ -31,8 +30,12 @@ public class PreKeyService {
     private final RateLimitProperties.Limit uploadLimit;
     private final int maxStored;
 
-    public PreKeyService(PreKeyRepository preKeys, TransactionalOperator transactions, RateLimiter rateLimiter,
-                         RateLimitProperties limits, PreKeyProperties properties) {
+    public PreKeyService(
+            PreKeyRepository preKeys,
+            TransactionalOperator transactions,
+            RateLimiter rateLimiter,
+            RateLimitProperties limits,
+            PreKeyProperties properties) {
         this.preKeys = preKeys;
         this.transactions = transactions;
         this.rateLimiter = rateLimiter;
@@ -48,7 +51,8 @@ public class PreKeyService {
         List<PreKey> ec = PreKeyRules.oneTimeList("preKeys", request.preKeys());
         List<PreKey> pq = PreKeyRules.signedList("pqPreKeys", request.pqPreKeys(), PreKeyRules.Kind.KYBER);
         if (ec.isEmpty() && pq.isEmpty()) {
-            return Mono.error(Problem.badRequest("preKeys or pqPreKeys must not be empty").toException());
+            return Mono.error(
+                    Problem.badRequest("preKeys or pqPreKeys must not be empty").toException());
         }
         List<Integer> pqIds = pq.stream().map(PreKey::keyId).toList();
         Mono<Void> store = lockedIdentity(device)
@@ -65,9 +69,11 @@ public class PreKeyService {
                     }
                     return preKeys.insertOneTime(device, ec).then(preKeys.insertOneTimeKyber(device, pq));
                 });
-        return rateLimiter.acquire(UPLOAD_BUCKET, device.toString(), uploadLimit, "prekey uploads")
+        return rateLimiter
+                .acquire(UPLOAD_BUCKET, device.toString(), uploadLimit, "prekey uploads")
                 .then(Mono.defer(() -> store.as(transactions::transactional)))
-                .onErrorMap(DuplicateKeyException.class,
+                .onErrorMap(
+                        DuplicateKeyException.class,
                         error -> PreKeyRules.duplicate("a key id in this upload is already stored for the device"))
                 .then(Mono.defer(() -> preKeys.stats(device)));
     }
@@ -75,20 +81,24 @@ public class PreKeyService {
     /** Replaces the device's signed EC prekey and/or Kyber last resort; the previous ones are retired. */
     public Mono<Void> rotate(DeviceAddress device, RotationRequest request) {
         if (request == null || (request.signedPreKey() == null && request.pqLastResortPreKey() == null)) {
-            return Mono.error(Problem.badRequest("signedPreKey or pqLastResortPreKey is required").toException());
+            return Mono.error(Problem.badRequest("signedPreKey or pqLastResortPreKey is required")
+                    .toException());
         }
-        PreKey signed = request.signedPreKey() == null ? null
+        PreKey signed = request.signedPreKey() == null
+                ? null
                 : PreKeyRules.signed("signedPreKey", request.signedPreKey(), PreKeyRules.Kind.EC);
-        PreKey lastResort = request.pqLastResortPreKey() == null ? null
+        PreKey lastResort = request.pqLastResortPreKey() == null
+                ? null
                 : PreKeyRules.signed("pqLastResortPreKey", request.pqLastResortPreKey(), PreKeyRules.Kind.KYBER);
-        Mono<Void> rotateSigned = signed == null ? Mono.empty()
-                : preKeys.rotate(PreKeyRepository.Table.SIGNED, device, signed);
-        Mono<Void> rotateLastResort = lastResort == null ? Mono.empty()
+        Mono<Void> rotateSigned =
+                signed == null ? Mono.empty() : preKeys.rotate(PreKeyRepository.Table.SIGNED, device, signed);
+        Mono<Void> rotateLastResort = lastResort == null
+                ? Mono.empty()
                 : preKeys.hasOneTimeKyberId(device, List.of(lastResort.keyId()))
-                .flatMap(clash -> clash
-                        ? Mono.error(PreKeyRules.duplicate("pqLastResortPreKey reuses the key id of a one-time Kyber"
-                                + " prekey"))
-                        : preKeys.rotate(PreKeyRepository.Table.LAST_RESORT, device, lastResort));
+                        .flatMap(clash -> clash
+                                ? Mono.error(PreKeyRules.duplicate(
+                                        "pqLastResortPreKey reuses the key id of a one-time Kyber" + " prekey"))
+                                : preKeys.rotate(PreKeyRepository.Table.LAST_RESORT, device, lastResort));
         Mono<Void> store = lockedIdentity(device)
                 .doOnNext(identity -> {
                     if (signed != null) {
@@ -101,7 +111,8 @@ public class PreKeyService {
                 .then(rotateSigned)
                 .then(rotateLastResort);
         return Mono.defer(() -> store.as(transactions::transactional))
-                .onErrorMap(DuplicateKeyException.class,
+                .onErrorMap(
+                        DuplicateKeyException.class,
                         error -> PreKeyRules.duplicate("the device holds a key with this key id already"));
     }
 

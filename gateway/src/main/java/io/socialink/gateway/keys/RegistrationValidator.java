@@ -1,10 +1,9 @@
 package io.socialink.gateway.keys;
 
-import java.util.List;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
+import java.util.List;
 import org.signal.libsignal.protocol.IdentityKey;
 
 /**
@@ -17,12 +16,17 @@ public final class RegistrationValidator {
     public static final int MIN_REGISTRATION_ID = 1;
     public static final int MAX_REGISTRATION_ID = 16380;
 
-    private RegistrationValidator() {
-    }
+    private RegistrationValidator() {}
 
     /** A registration that passed validation, keys decoded and signatures verified. */
-    public record ValidRegistration(String userId, int registrationId, byte[] identityKey, PreKey signedPreKey,
-                                    PreKey pqLastResortPreKey, List<PreKey> preKeys, List<PreKey> pqPreKeys) {
+    public record ValidRegistration(
+            String userId,
+            int registrationId,
+            byte[] identityKey,
+            PreKey signedPreKey,
+            PreKey pqLastResortPreKey,
+            List<PreKey> preKeys,
+            List<PreKey> pqPreKeys) {
 
         @Override
         public String toString() {
@@ -43,8 +47,8 @@ public final class RegistrationValidator {
         }
         IdentityKey identity = PreKeyRules.identityKey(request.identityKey());
         PreKey signedPreKey = PreKeyRules.signed("signedPreKey", request.signedPreKey(), PreKeyRules.Kind.EC);
-        PreKey lastResort = PreKeyRules.signed("pqLastResortPreKey", request.pqLastResortPreKey(),
-                PreKeyRules.Kind.KYBER);
+        PreKey lastResort =
+                PreKeyRules.signed("pqLastResortPreKey", request.pqLastResortPreKey(), PreKeyRules.Kind.KYBER);
         List<PreKey> preKeys = PreKeyRules.oneTimeList("preKeys", request.preKeys());
         List<PreKey> pqPreKeys = PreKeyRules.signedList("pqPreKeys", request.pqPreKeys(), PreKeyRules.Kind.KYBER);
         // one-time and last-resort Kyber prekeys share one id space in a client's Kyber prekey store
@@ -54,8 +58,8 @@ public final class RegistrationValidator {
         PreKeyRules.verify("signedPreKey", identity, signedPreKey);
         PreKeyRules.verify("pqLastResortPreKey", identity, lastResort);
         PreKeyRules.verifyAll("pqPreKeys", identity, pqPreKeys);
-        return new ValidRegistration(userId, registrationId, identity.serialize(), signedPreKey, lastResort,
-                preKeys, pqPreKeys);
+        return new ValidRegistration(
+                userId, registrationId, identity.serialize(), signedPreKey, lastResort, preKeys, pqPreKeys);
     }
 
     private static ProblemException bad(String detail) {

@@ -1,5 +1,4 @@
 package io.socialink.gateway.keys;
 
 /** The stored salted hash of an active device's secret. */
-public record StoredCredential(byte[] salt, byte[] hash) {
-}
+public record StoredCredential(byte[] salt, byte[] hash) {}

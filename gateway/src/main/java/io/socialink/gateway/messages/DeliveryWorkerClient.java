@@ -1,5 +1,10 @@
 package io.socialink.gateway.messages;
 
+import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.config.InternalProperties;
+import io.socialink.gateway.problem.Problem;
+import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.serde.AvroSerde;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -9,12 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-
-import io.socialink.gateway.auth.DeviceAddress;
-import io.socialink.gateway.config.InternalProperties;
-import io.socialink.gateway.problem.Problem;
-import io.socialink.schemas.avro.Delivery;
-import io.socialink.schemas.serde.AvroSerde;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -39,8 +38,11 @@ public class DeliveryWorkerClient {
     public DeliveryWorkerClient(QueueApiProperties properties, InternalProperties internal, JsonMapper json) {
         this.properties = properties;
         this.json = json;
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
-                (InternalProperties.USER + ":" + internal.secret().reveal()).getBytes(StandardCharsets.UTF_8));
+        this.authorization = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((InternalProperties.USER + ":"
+                                        + internal.secret().reveal())
+                                .getBytes(StandardCharsets.UTF_8));
         this.http = HttpClient.newBuilder()
                 .connectTimeout(properties.deliveryWorkerTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)
@@ -49,10 +51,13 @@ public class DeliveryWorkerClient {
 
     public Mono<List<Delivery>> queueHead(DeviceAddress device, int limit) {
         String base = properties.deliveryWorkerUrl().toString().replaceAll("/+$", "");
-        URI uri = URI.create(base + "/actuator/queues/"
-                + URLEncoder.encode(device.toString(), StandardCharsets.UTF_8) + "?limit=" + limit);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(properties.deliveryWorkerTimeout())
-                .header("Authorization", authorization).GET().build();
+        URI uri = URI.create(base + "/actuator/queues/" + URLEncoder.encode(device.toString(), StandardCharsets.UTF_8)
+                + "?limit=" + limit);
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(properties.deliveryWorkerTimeout())
+                .header("Authorization", authorization)
+                .GET()
+                .build();
         return Mono.fromFuture(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
                 .onErrorMap(error -> unavailable())
                 .map(response -> {

@@ -1,13 +1,12 @@
 package io.socialink.gateway.messages;
 
+import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.DeviceEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-
-import io.socialink.schemas.avro.Delivery;
-import io.socialink.schemas.avro.DeviceEvent;
 
 /**
  * Server-made, queued device events of the message lifecycle ({@code receipt}, {@code delete}): a {@link Delivery}
@@ -22,16 +21,23 @@ public final class DeviceEvents {
     public static final String DELETE = "delete";
     public static final String TARGET_MESSAGE_ID = "targetMessageId";
 
-    private DeviceEvents() {
-    }
+    private DeviceEvents() {}
 
     /** A deterministic event id from its parts. */
     public static String eventId(String... parts) {
-        return UUID.nameUUIDFromBytes(String.join("|", parts).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(String.join("|", parts).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
-    public static Delivery event(String eventId, String type, Map<String, String> attributes, String fromUser,
-                                 int fromDevice, String toUser, int toDevice, Instant at) {
+    public static Delivery event(
+            String eventId,
+            String type,
+            Map<String, String> attributes,
+            String fromUser,
+            int fromDevice,
+            String toUser,
+            int toDevice,
+            Instant at) {
         return Delivery.newBuilder()
                 .setMessageId(eventId)
                 .setSenderUserId(fromUser)
@@ -41,7 +47,10 @@ public final class DeviceEvents {
                 .setSentAt(at)
                 .setCiphertextType(0)
                 .setContent(ByteBuffer.allocate(0))
-                .setEvent(DeviceEvent.newBuilder().setType(type).setAttributes(Map.copyOf(attributes)).build())
+                .setEvent(DeviceEvent.newBuilder()
+                        .setType(type)
+                        .setAttributes(Map.copyOf(attributes))
+                        .build())
                 .build();
     }
 }

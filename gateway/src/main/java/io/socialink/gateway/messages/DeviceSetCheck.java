@@ -1,5 +1,6 @@
 package io.socialink.gateway.messages;
 
+import io.socialink.gateway.problem.Problem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -8,8 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
-
-import io.socialink.gateway.problem.Problem;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -23,8 +22,7 @@ public final class DeviceSetCheck {
 
     public static final int MAX_CONTENT_BYTES = 96 * 1024;
 
-    private DeviceSetCheck() {
-    }
+    private DeviceSetCheck() {}
 
     /** The problem that rejects {@code send}, or null when it may be produced. */
     public static @Nullable Problem check(ValidSend send, Map<String, Map<Integer, Integer>> activeDevices) {

@@ -1,10 +1,9 @@
 package io.socialink.gateway.messages;
 
-import java.time.Duration;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -54,8 +53,11 @@ public class IdempotencyStore {
 
     /** The 422 answer to a key used again for another request. */
     public static ProblemException keyReused() {
-        return Problem.of(HttpStatus.UNPROCESSABLE_CONTENT, KEY_REUSED,
-                "this idempotencyKey was used for a different request; a new message needs a new key").toException();
+        return Problem.of(
+                        HttpStatus.UNPROCESSABLE_CONTENT,
+                        KEY_REUSED,
+                        "this idempotencyKey was used for a different request; a new message needs a new key")
+                .toException();
     }
 
     /** The answer already given for this key; empty when there is none (or Redis cannot tell). */
@@ -65,11 +67,10 @@ public class IdempotencyStore {
 
     /** The answer stored under {@code answerKey} ({@link #key} or {@link #groupKey}); empty when there is none. */
     public Mono<String> findAnswer(String answerKey) {
-        return redis.opsForValue().get(answerKey)
-                .onErrorResume(error -> {
-                    log.warn("idempotency lookup failed, sending anyway: {}", error.toString());
-                    return Mono.empty();
-                });
+        return redis.opsForValue().get(answerKey).onErrorResume(error -> {
+            log.warn("idempotency lookup failed, sending anyway: {}", error.toString());
+            return Mono.empty();
+        });
     }
 
     /**
@@ -77,7 +78,8 @@ public class IdempotencyStore {
      * another. Keys used before requests were bound (no binding stored) count as this request's.
      */
     public Mono<Void> checkRequest(DeviceAddress sender, String idempotencyKey, String requestHash) {
-        return redis.opsForValue().get(requestKey(sender, idempotencyKey))
+        return redis.opsForValue()
+                .get(requestKey(sender, idempotencyKey))
                 .onErrorResume(error -> {
                     log.warn("idempotency lookup failed, sending anyway: {}", error.toString());
                     return Mono.empty();
@@ -88,8 +90,10 @@ public class IdempotencyStore {
     /** Binds the key to this request unless it is bound already; fails with {@link #keyReused()} if to another. */
     public Mono<Void> bind(DeviceAddress sender, String idempotencyKey, String requestHash) {
         String key = requestKey(sender, idempotencyKey);
-        return redis.opsForValue().setIfAbsent(key, requestHash, TTL)
-                .flatMap(bound -> bound ? Mono.<String>empty() : redis.opsForValue().get(key))
+        return redis.opsForValue()
+                .setIfAbsent(key, requestHash, TTL)
+                .flatMap(bound ->
+                        bound ? Mono.<String>empty() : redis.opsForValue().get(key))
                 .onErrorResume(error -> {
                     log.warn("idempotency key not bound: {}", error.toString());
                     return Mono.empty();
@@ -124,9 +128,11 @@ public class IdempotencyStore {
 
     /** Stores {@code answer} under {@code answerKey} unless one is stored already; returns the stored one. */
     public Mono<String> rememberAnswer(String answerKey, String answer) {
-        return redis.opsForValue().setIfAbsent(answerKey, answer, TTL)
-                .flatMap(stored -> stored ? Mono.just(answer) : redis.opsForValue().get(answerKey)
-                        .defaultIfEmpty(answer))
+        return redis.opsForValue()
+                .setIfAbsent(answerKey, answer, TTL)
+                .flatMap(stored -> stored
+                        ? Mono.just(answer)
+                        : redis.opsForValue().get(answerKey).defaultIfEmpty(answer))
                 .onErrorResume(error -> {
                     log.warn("idempotency record not stored: {}", error.toString());
                     return Mono.just(answer);

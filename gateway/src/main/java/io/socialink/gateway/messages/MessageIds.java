@@ -1,9 +1,8 @@
 package io.socialink.gateway.messages;
 
+import io.socialink.gateway.auth.DeviceAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-
-import io.socialink.gateway.auth.DeviceAddress;
 
 /**
  * Message ids are name-based UUIDs of {@code senderUserId.senderDeviceId:idempotencyKey}: a retried send gets the
@@ -11,8 +10,7 @@ import io.socialink.gateway.auth.DeviceAddress;
  */
 public final class MessageIds {
 
-    private MessageIds() {
-    }
+    private MessageIds() {}
 
     public static UUID derive(DeviceAddress sender, String idempotencyKey) {
         String name = sender.userId() + "." + sender.deviceId() + ":" + idempotencyKey;

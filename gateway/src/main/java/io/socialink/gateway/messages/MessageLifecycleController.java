@@ -1,5 +1,9 @@
 package io.socialink.gateway.messages;
 
+import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.problem.Problem;
+import io.socialink.gateway.status.StatusRepository;
+import io.socialink.gateway.status.StatusRow;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,11 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-
-import io.socialink.gateway.auth.DeviceAddress;
-import io.socialink.gateway.problem.Problem;
-import io.socialink.gateway.status.StatusRepository;
-import io.socialink.gateway.status.StatusRow;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -44,25 +43,31 @@ public class MessageLifecycleController {
 
     @PutMapping("/api/v1/messages/delivered/{userId}/{messageId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    public Mono<Void> delivered(@PathVariable String userId, @PathVariable String messageId,
-                                @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
+    public Mono<Void> delivered(
+            @PathVariable String userId,
+            @PathVariable String messageId,
+            @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
         Principals.requireUser(device, userId);
         return lifecycle.delivered(device, Principals.messageId(messageId));
     }
 
     @PutMapping("/api/v1/messages/read/{userId}/{messageId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    public Mono<Void> read(@PathVariable String userId, @PathVariable String messageId,
-                           @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
+    public Mono<Void> read(
+            @PathVariable String userId,
+            @PathVariable String messageId,
+            @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
         Principals.requireUser(device, userId);
         return lifecycle.read(device, Principals.messageId(messageId));
     }
 
     @DeleteMapping("/api/v1/messages/delete/{userId}/{messageId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    public Mono<Void> delete(@PathVariable String userId, @PathVariable String messageId,
-                             @RequestParam(name = "for", defaultValue = "everyone") String scope,
-                             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
+    public Mono<Void> delete(
+            @PathVariable String userId,
+            @PathVariable String messageId,
+            @RequestParam(name = "for", defaultValue = "everyone") String scope,
+            @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
         Principals.requireUser(device, userId);
         String id = Principals.messageId(messageId);
         return switch (scope) {
@@ -73,12 +78,12 @@ public class MessageLifecycleController {
     }
 
     @GetMapping(path = "/api/v1/messages/conversation/{userId}", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<Map<String, Object>> conversation(@PathVariable String userId,
-                                                  @RequestParam(name = "with", required = false) String with,
-                                                  @RequestParam(name = "before", required = false) String before,
-                                                  @RequestParam(name = "limit", required = false) String limit,
-                                                  @AuthenticationPrincipal(errorOnInvalidType = true)
-                                                  DeviceAddress device) {
+    public Mono<Map<String, Object>> conversation(
+            @PathVariable String userId,
+            @RequestParam(name = "with", required = false) String with,
+            @RequestParam(name = "before", required = false) String before,
+            @RequestParam(name = "limit", required = false) String limit,
+            @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
         Principals.requireUser(device, userId);
         if (!DeviceAddress.isValidUserId(with)) {
             throw Problem.badRequest("'with' must be a user id").toException();
@@ -86,9 +91,12 @@ public class MessageLifecycleController {
         int pageSize = parse(limit, DEFAULT_PAGE, 1, MAX_PAGE, "limit");
         long beforeMillis = parse(before, Long.MAX_VALUE, 1, Long.MAX_VALUE, "before");
         // a far-future cursor reads as "now and everything sent so far"; Postgres timestamps end in year 294276
-        Instant cursor = beforeMillis == Long.MAX_VALUE ? Instant.now().plusSeconds(3600)
-                : Instant.ofEpochMilli(Math.min(beforeMillis, Instant.now().plusSeconds(3600).toEpochMilli()));
-        return status.conversation(userId, with, cursor, pageSize).collectList()
+        Instant cursor = beforeMillis == Long.MAX_VALUE
+                ? Instant.now().plusSeconds(3600)
+                : Instant.ofEpochMilli(
+                        Math.min(beforeMillis, Instant.now().plusSeconds(3600).toEpochMilli()));
+        return status.conversation(userId, with, cursor, pageSize)
+                .collectList()
                 .map(rows -> page(userId, with, rows, pageSize));
     }
 
@@ -124,8 +132,9 @@ public class MessageLifecycleController {
         body.put("userId", userId);
         body.put("with", with);
         body.put("messages", List.copyOf(messages.values()));
-        Object last = messages.isEmpty() ? null : List.copyOf(messages.values()).get(messages.size() - 1)
-                .get("sentAt");
+        Object last = messages.isEmpty()
+                ? null
+                : List.copyOf(messages.values()).get(messages.size() - 1).get("sentAt");
         body.put("nextBefore", messages.size() == pageSize ? last : null);
         return body;
     }
@@ -146,7 +155,8 @@ public class MessageLifecycleController {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw Problem.badRequest("'" + name + "' must be an integer in " + min + ".." + max).toException();
+        throw Problem.badRequest("'" + name + "' must be an integer in " + min + ".." + max)
+                .toException();
     }
 
     private static int parse(String text, int fallback, int min, int max, String name) {

@@ -1,14 +1,5 @@
 package io.socialink.gateway.messages;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.keys.Device;
@@ -20,6 +11,14 @@ import io.socialink.schemas.avro.Ack;
 import io.socialink.schemas.avro.MessageEventType;
 import io.socialink.schemas.avro.MessageMetadata;
 import io.socialink.schemas.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -50,22 +49,29 @@ public class MessageLifecycleService {
     private static final Duration PROJECTION_LAG_PAUSE = Duration.ofMillis(200);
 
     static Problem unknownMessage(String messageId) {
-        return Problem.of(HttpStatus.NOT_FOUND, "unknown-message",
-                "no message " + messageId + " for this device");
+        return Problem.of(HttpStatus.NOT_FOUND, "unknown-message", "no message " + messageId + " for this device");
     }
 
     /** The device acknowledges its copy over REST: the same {@link Ack} a socket ack makes (connectionId null). */
     public Mono<Void> delivered(DeviceAddress device, String messageId) {
-        return ownCopy(device, messageId).flatMap(copy -> publisher.publish(Topics.DEVICE_ACKS, device.toString(),
-                Ack.newBuilder().setMessageIds(List.of(messageId)).setConnectionId(null).setAt(Instant.now())
-                        .build()));
+        return ownCopy(device, messageId)
+                .flatMap(copy -> publisher.publish(
+                        Topics.DEVICE_ACKS,
+                        device.toString(),
+                        Ack.newBuilder()
+                                .setMessageIds(List.of(messageId))
+                                .setConnectionId(null)
+                                .setAt(Instant.now())
+                                .build()));
     }
 
     /** READ metadata for the device's copy, unless its user turned read receipts off or it was read already. */
     public Mono<Void> read(DeviceAddress device, String messageId) {
         return ownCopy(device, messageId).flatMap(copy -> status.readReceipts(device.userId())
                 .filter(allowed -> allowed && copy.readAt() == null)
-                .flatMap(allowed -> publisher.publish(Topics.METADATA_MESSAGES, messageId,
+                .flatMap(allowed -> publisher.publish(
+                        Topics.METADATA_MESSAGES,
+                        messageId,
                         metadata(copy, MessageEventType.READ, Instant.now()).build())));
     }
 
@@ -90,49 +96,76 @@ public class MessageLifecycleService {
             copies.forEach(copy -> users.add(copy.recipientUserId()));
             Instant now = Instant.now();
             String eventId = DeviceEvents.eventId(DeviceEvents.DELETE, "everyone", messageId);
-            return Flux.fromIterable(users).concatMap(devices::activeDevices).collectList().flatMap(targets -> {
-                List<CompletableFuture<?>> acks = new ArrayList<>();
-                for (Device target : targets) {
-                    if (target.userId().equals(caller.userId()) && target.deviceId() == caller.deviceId()) {
-                        continue;
-                    }
-                    acks.add(publisher.send(Topics.DEVICE_DELIVERIES, target.userId() + "." + target.deviceId(),
-                            DeviceEvents.event(eventId, DeviceEvents.DELETE, Map.of(DeviceEvents.TARGET_MESSAGE_ID,
-                                            messageId, "scope", "everyone"), caller.userId(), caller.deviceId(),
-                                    target.userId(), target.deviceId(), now)));
-                }
-                for (StatusRow copy : copies) {
-                    acks.add(publisher.send(Topics.METADATA_MESSAGES, messageId,
-                            metadata(copy, MessageEventType.DELETED, now).setReason(FOR_EVERYONE).build()));
-                }
-                return Mono.fromFuture(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))).then();
-            });
+            return Flux.fromIterable(users)
+                    .concatMap(devices::activeDevices)
+                    .collectList()
+                    .flatMap(targets -> {
+                        List<CompletableFuture<?>> acks = new ArrayList<>();
+                        for (Device target : targets) {
+                            if (target.userId().equals(caller.userId()) && target.deviceId() == caller.deviceId()) {
+                                continue;
+                            }
+                            acks.add(publisher.send(
+                                    Topics.DEVICE_DELIVERIES,
+                                    target.userId() + "." + target.deviceId(),
+                                    DeviceEvents.event(
+                                            eventId,
+                                            DeviceEvents.DELETE,
+                                            Map.of(DeviceEvents.TARGET_MESSAGE_ID, messageId, "scope", "everyone"),
+                                            caller.userId(),
+                                            caller.deviceId(),
+                                            target.userId(),
+                                            target.deviceId(),
+                                            now)));
+                        }
+                        for (StatusRow copy : copies) {
+                            acks.add(publisher.send(
+                                    Topics.METADATA_MESSAGES,
+                                    messageId,
+                                    metadata(copy, MessageEventType.DELETED, now)
+                                            .setReason(FOR_EVERYONE)
+                                            .build()));
+                        }
+                        return Mono.fromFuture(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
+                                .then();
+                    });
         });
     }
 
     /** Delete for me: hidden from the caller's conversation, and a {@code delete} event to their other devices. */
     public Mono<Void> deleteForMe(DeviceAddress caller, String messageId) {
         return status.copies(messageId).collectList().flatMap(copies -> {
-            StatusRow any = copies.stream().filter(copy -> involves(copy, caller.userId())).findFirst().orElse(null);
+            StatusRow any = copies.stream()
+                    .filter(copy -> involves(copy, caller.userId()))
+                    .findFirst()
+                    .orElse(null);
             if (any == null) {
                 return Mono.error(unknownMessage(messageId).toException());
             }
             Instant now = Instant.now();
-            MessageMetadata hidden = MessageMetadata.newBuilder(metadata(any, MessageEventType.DELETED, now).build())
+            MessageMetadata hidden = MessageMetadata.newBuilder(
+                            metadata(any, MessageEventType.DELETED, now).build())
                     .setRecipientUserId(caller.userId())
                     .setRecipientDeviceId(caller.deviceId())
                     .setReason(FOR_ME)
                     .setActorUserId(caller.userId())
                     .build();
             String eventId = DeviceEvents.eventId(DeviceEvents.DELETE, "me", messageId, caller.userId());
-            return publisher.publish(Topics.METADATA_MESSAGES, messageId, hidden)
+            return publisher
+                    .publish(Topics.METADATA_MESSAGES, messageId, hidden)
                     .then(devices.activeDevices(caller.userId())
                             .filter(device -> device.deviceId() != caller.deviceId())
-                            .concatMap(device -> publisher.publish(Topics.DEVICE_DELIVERIES,
+                            .concatMap(device -> publisher.publish(
+                                    Topics.DEVICE_DELIVERIES,
                                     device.userId() + "." + device.deviceId(),
-                                    DeviceEvents.event(eventId, DeviceEvents.DELETE,
+                                    DeviceEvents.event(
+                                            eventId,
+                                            DeviceEvents.DELETE,
                                             Map.of(DeviceEvents.TARGET_MESSAGE_ID, messageId, "scope", "me"),
-                                            caller.userId(), caller.deviceId(), device.userId(), device.deviceId(),
+                                            caller.userId(),
+                                            caller.deviceId(),
+                                            device.userId(),
+                                            device.deviceId(),
                                             now)))
                             .then());
         });
@@ -145,8 +178,8 @@ public class MessageLifecycleService {
      */
     private Mono<StatusRow> ownCopy(DeviceAddress device, String messageId) {
         return Mono.defer(() -> status.copy(messageId, device.userId(), device.deviceId()))
-                .repeatWhenEmpty(attempts -> attempts.take(PROJECTION_LAG_RETRIES)
-                        .delayElements(PROJECTION_LAG_PAUSE))
+                .repeatWhenEmpty(
+                        attempts -> attempts.take(PROJECTION_LAG_RETRIES).delayElements(PROJECTION_LAG_PAUSE))
                 .switchIfEmpty(Mono.error(() -> unknownMessage(messageId).toException()));
     }
 

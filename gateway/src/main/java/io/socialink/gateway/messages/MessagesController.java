@@ -12,8 +12,8 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
@@ -29,19 +29,23 @@ public class MessagesController {
     private final RateLimiter rateLimiter;
     private final RateLimitProperties.Limit limit;
 
-    public MessagesController(SendService sends, GatewayMetrics metrics, RateLimiter rateLimiter,
-                              RateLimitProperties limits) {
+    public MessagesController(
+            SendService sends, GatewayMetrics metrics, RateLimiter rateLimiter, RateLimitProperties limits) {
         this.sends = sends;
         this.metrics = metrics;
         this.rateLimiter = rateLimiter;
         this.limit = limits.sends();
     }
 
-    @PostMapping(path = "/api/v1/messages/send/{senderId}", consumes = MediaType.APPLICATION_JSON_VALUE,
+    @PostMapping(
+            path = "/api/v1/messages/send/{senderId}",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
-    public Mono<SendReceipt> send(@PathVariable String senderId, @RequestBody SendRequest request,
-                                  @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress sender) {
+    public Mono<SendReceipt> send(
+            @PathVariable String senderId,
+            @RequestBody SendRequest request,
+            @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress sender) {
         ValidSend send;
         try {
             send = SendRequestValidator.validate(sender, request);
@@ -50,7 +54,8 @@ public class MessagesController {
             throw e;
         }
         Timer.Sample started = Timer.start();
-        return rateLimiter.acquire("send", sender.toString(), limit, "sends from this device")
+        return rateLimiter
+                .acquire("send", sender.toString(), limit, "sends from this device")
                 .doOnError(error -> metrics.send("rate-limited"))
                 .then(Mono.defer(() -> sends.send(send)))
                 .doOnSuccess(receipt -> started.stop(metrics.sendLatency()));

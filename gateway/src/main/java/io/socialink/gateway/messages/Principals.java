@@ -6,8 +6,7 @@ import io.socialink.gateway.problem.Problem;
 /** Path checks of the message lifecycle endpoints: no endpoint acts for another user or device (403 otherwise). */
 final class Principals {
 
-    private Principals() {
-    }
+    private Principals() {}
 
     static void requireUser(DeviceAddress principal, String userId) {
         if (principal == null || !principal.userId().equals(userId)) {
@@ -18,7 +17,8 @@ final class Principals {
     static void requireDevice(DeviceAddress principal, String userId, String deviceId) {
         requireUser(principal, userId);
         if (DeviceAddress.parseDeviceIdOrNegative(deviceId) != principal.deviceId()) {
-            throw Problem.forbidden("the path must name the authenticated device").toException();
+            throw Problem.forbidden("the path must name the authenticated device")
+                    .toException();
         }
     }
 

@@ -1,9 +1,8 @@
 package io.socialink.gateway.messages;
 
+import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
-
-import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -19,5 +18,4 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("socialink.gateway")
 public record QueueApiProperties(
         @DefaultValue("http://localhost:9081") @NotNull URI deliveryWorkerUrl,
-        @DefaultValue("5s") @NotNull Duration deliveryWorkerTimeout) {
-}
+        @DefaultValue("5s") @NotNull Duration deliveryWorkerTimeout) {}

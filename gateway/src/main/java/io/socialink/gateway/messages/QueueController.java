@@ -1,14 +1,13 @@
 package io.socialink.gateway.messages;
 
-import java.time.Instant;
-import java.util.List;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.websocket.Frames;
 import io.socialink.schemas.avro.Ack;
 import io.socialink.schemas.topics.Topics;
+import java.time.Instant;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -43,14 +42,14 @@ public class QueueController {
     }
 
     /** Body of the queue ack. */
-    public record QueueAck(List<String> messageIds) {
-    }
+    public record QueueAck(List<String> messageIds) {}
 
     @GetMapping(path = "/api/v1/messages/queue/{userId}/{deviceId}", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<ResponseEntity<String>> head(@PathVariable String userId, @PathVariable String deviceId,
-                                             @RequestParam(name = "limit", required = false) String limit,
-                                             @AuthenticationPrincipal(errorOnInvalidType = true)
-                                             DeviceAddress device) {
+    public Mono<ResponseEntity<String>> head(
+            @PathVariable String userId,
+            @PathVariable String deviceId,
+            @RequestParam(name = "limit", required = false) String limit,
+            @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
         Principals.requireDevice(device, userId, deviceId);
         int pageSize = pageSize(limit);
         return worker.queueHead(device, pageSize).map(head -> {
@@ -65,19 +64,33 @@ public class QueueController {
 
     @DeleteMapping(path = "/api/v1/messages/queue/{userId}/{deviceId}", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    public Mono<Void> ack(@PathVariable String userId, @PathVariable String deviceId, @RequestBody QueueAck body,
-                          @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
+    public Mono<Void> ack(
+            @PathVariable String userId,
+            @PathVariable String deviceId,
+            @RequestBody QueueAck body,
+            @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
         Principals.requireDevice(device, userId, deviceId);
         List<String> ids = body == null ? null : body.messageIds();
-        if (ids == null || ids.isEmpty() || ids.size() > Frames.MAX_ACK_IDS || ids.stream().anyMatch(id ->
-                id == null || id.isEmpty() || id.length() > Frames.MAX_ID_LENGTH)) {
+        if (ids == null
+                || ids.isEmpty()
+                || ids.size() > Frames.MAX_ACK_IDS
+                || ids.stream().anyMatch(id -> id == null || id.isEmpty() || id.length() > Frames.MAX_ID_LENGTH)) {
             throw Problem.badRequest("messageIds must be 1.." + Frames.MAX_ACK_IDS + " non-empty ids")
                     .toException();
         }
-        return publisher.publish(Topics.DEVICE_ACKS, device.toString(), Ack.newBuilder()
-                        .setMessageIds(List.copyOf(ids)).setConnectionId(null).setAt(Instant.now()).build())
-                .onErrorMap(error -> !(error instanceof io.socialink.gateway.problem.ProblemException),
-                        error -> Problem.unavailable("the ack could not be stored, retry").toException());
+        return publisher
+                .publish(
+                        Topics.DEVICE_ACKS,
+                        device.toString(),
+                        Ack.newBuilder()
+                                .setMessageIds(List.copyOf(ids))
+                                .setConnectionId(null)
+                                .setAt(Instant.now())
+                                .build())
+                .onErrorMap(
+                        error -> !(error instanceof io.socialink.gateway.problem.ProblemException),
+                        error -> Problem.unavailable("the ack could not be stored, retry")
+                                .toException());
     }
 
     private static int pageSize(String limit) {

@@ -51,7 +51,8 @@ public final class RequestHash {
     /** base64url of the SHA-256 of {@code bytes}, without padding. */
     public static String sha256(byte[] bytes) {
         try {
-            return Base64.getUrlEncoder().withoutPadding()
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
                     .encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -1,14 +1,13 @@
 package io.socialink.gateway.messages;
 
+import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.problem.Problem;
+import io.socialink.gateway.problem.ProblemException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import io.socialink.gateway.auth.DeviceAddress;
-import io.socialink.gateway.problem.Problem;
-import io.socialink.gateway.problem.ProblemException;
 
 /**
  * The 400 {@code bad-request} checks of a send, the first in docs/architecture.md's order: required fields,
@@ -22,8 +21,7 @@ public final class SendRequestValidator {
     /** The longest disappearing-message timer: the queue TTL, after which an undelivered copy is gone anyway. */
     public static final long MAX_EXPIRES_IN_SECONDS = 30L * 24 * 3600;
 
-    private SendRequestValidator() {
-    }
+    private SendRequestValidator() {}
 
     public static ValidSend validate(DeviceAddress sender, SendRequest request) {
         if (request == null) {
@@ -34,7 +32,9 @@ public final class SendRequestValidator {
             throw bad("destination must be a user id matching [A-Za-z0-9_-]{1,64}");
         }
         String key = request.idempotencyKey();
-        if (key == null || key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH
+        if (key == null
+                || key.isEmpty()
+                || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH
                 || key.chars().anyMatch(Character::isISOControl)) {
             throw bad("idempotencyKey must be 1.." + MAX_IDEMPOTENCY_KEY_LENGTH + " characters without controls");
         }

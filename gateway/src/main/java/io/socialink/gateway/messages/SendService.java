@@ -1,15 +1,5 @@
 package io.socialink.gateway.messages;
 
-import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import org.jspecify.annotations.Nullable;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.keys.DeviceDirectory;
@@ -20,6 +10,14 @@ import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.MessageEventType;
 import io.socialink.schemas.avro.MessageMetadata;
 import io.socialink.schemas.topics.Topics;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -40,8 +38,8 @@ public class SendService {
     private final IdempotencyStore idempotency;
     private final GatewayMetrics metrics;
 
-    public SendService(DeviceDirectory directory, EventPublisher publisher, IdempotencyStore idempotency,
-                       GatewayMetrics metrics) {
+    public SendService(
+            DeviceDirectory directory, EventPublisher publisher, IdempotencyStore idempotency, GatewayMetrics metrics) {
         this.directory = directory;
         this.publisher = publisher;
         this.idempotency = idempotency;
@@ -50,7 +48,8 @@ public class SendService {
 
     public Mono<SendReceipt> send(ValidSend send) {
         String requestHash = RequestHash.of(send);
-        return idempotency.checkRequest(send.sender(), send.idempotencyKey(), requestHash)
+        return idempotency
+                .checkRequest(send.sender(), send.idempotencyKey(), requestHash)
                 .then(idempotency.find(send.sender(), send.idempotencyKey()))
                 .doOnNext(replayed -> metrics.send("replayed"))
                 .switchIfEmpty(Mono.defer(() -> checkAndProduce(send, requestHash)))
@@ -63,8 +62,10 @@ public class SendService {
     }
 
     private Mono<SendReceipt> checkAndProduce(ValidSend send, String requestHash) {
-        Set<String> users = new LinkedHashSet<>(List.of(send.destination(), send.sender().userId()));
-        return directory.activeDevices(users, false)
+        Set<String> users =
+                new LinkedHashSet<>(List.of(send.destination(), send.sender().userId()));
+        return directory
+                .activeDevices(users, false)
                 .flatMap(cached -> DeviceSetCheck.check(send, cached) == null
                         ? Mono.just(cached)
                         // a cached list may be behind a registration: confirm a rejection against the database
@@ -76,10 +77,14 @@ public class SendService {
                         return Mono.error(problem.toException());
                     }
                     // bound only now: a refused send may be corrected and retried with the same key
-                    return idempotency.bind(send.sender(), send.idempotencyKey(), requestHash)
+                    return idempotency
+                            .bind(send.sender(), send.idempotencyKey(), requestHash)
                             .then(Mono.defer(() -> produce(send)))
-                            .onErrorResume(error -> !isKeyReused(error), error -> idempotency.unbind(send.sender(),
-                                            send.idempotencyKey(), requestHash,
+                            .onErrorResume(error -> !isKeyReused(error), error -> idempotency
+                                    .unbind(
+                                            send.sender(),
+                                            send.idempotencyKey(),
+                                            requestHash,
                                             IdempotencyStore.key(send.sender(), send.idempotencyKey()))
                                     .then(Mono.<SendReceipt>error(error)));
                 })
@@ -87,8 +92,8 @@ public class SendService {
     }
 
     /** SENT then DELIVERED, in this order on the message's partition, for the sending device itself. */
-    private Mono<SendReceipt> recordNoteToSelf(String messageId, DeviceAddress sender, Instant sentAt,
-                                               @Nullable Instant expiresAt) {
+    private Mono<SendReceipt> recordNoteToSelf(
+            String messageId, DeviceAddress sender, Instant sentAt, @Nullable Instant expiresAt) {
         MessageMetadata sent = MessageMetadata.newBuilder()
                 .setMessageId(messageId)
                 .setEvent(MessageEventType.SENT)
@@ -107,7 +112,8 @@ public class SendService {
                 .setDestinationUserId(null)
                 .build();
         SendReceipt receipt = new SendReceipt(messageId, sentAt.toEpochMilli(), 0);
-        return publisher.publish(Topics.METADATA_MESSAGES, messageId, sent)
+        return publisher
+                .publish(Topics.METADATA_MESSAGES, messageId, sent)
                 .then(publisher.publish(Topics.METADATA_MESSAGES, messageId, delivered))
                 .thenReturn(receipt)
                 .doOnNext(done -> metrics.send("created"))
@@ -119,7 +125,8 @@ public class SendService {
     }
 
     private Mono<SendReceipt> produce(ValidSend send) {
-        String messageId = MessageIds.derive(send.sender(), send.idempotencyKey()).toString();
+        String messageId =
+                MessageIds.derive(send.sender(), send.idempotencyKey()).toString();
         Instant sentAt = Instant.ofEpochMilli(System.currentTimeMillis());
         Instant expiresAt = send.expiresInSeconds() == null ? null : sentAt.plusSeconds(send.expiresInSeconds());
         DeviceAddress sender = send.sender();
@@ -154,7 +161,8 @@ public class SendService {
         if (send.copies().isEmpty()) {
             return recordNoteToSelf(messageId, sender, sentAt, expiresAt);
         }
-        SendReceipt receipt = new SendReceipt(messageId, sentAt.toEpochMilli(), send.copies().size());
+        SendReceipt receipt =
+                new SendReceipt(messageId, sentAt.toEpochMilli(), send.copies().size());
         return Mono.fromFuture(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
                 .thenReturn(receipt)
                 .doOnNext(done -> metrics.send("created"))

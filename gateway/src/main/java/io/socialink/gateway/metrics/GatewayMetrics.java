@@ -1,11 +1,10 @@
 package io.socialink.gateway.metrics;
 
-import java.util.function.Supplier;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.function.Supplier;
 
 /** The gateway's own meters; names are constants so dashboards and alerts can rely on them. */
 public final class GatewayMetrics {
@@ -40,7 +39,8 @@ public final class GatewayMetrics {
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.sendLatency = Timer.builder(SEND_LATENCY).publishPercentileHistogram().register(registry);
+        this.sendLatency =
+                Timer.builder(SEND_LATENCY).publishPercentileHistogram().register(registry);
         this.pushesWritten = Counter.builder(PUSHES_WRITTEN).register(registry);
         this.pushesDropped = Counter.builder(PUSHES_DROPPED).register(registry);
     }

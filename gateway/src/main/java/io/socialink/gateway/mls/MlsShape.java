@@ -19,8 +19,7 @@ public final class MlsShape {
     private static final int CONTENT_PROPOSAL = 2;
     private static final int CONTENT_COMMIT = 3;
 
-    private MlsShape() {
-    }
+    private MlsShape() {}
 
     /** Checks the shape of a whole {@code MLSMessage} of wire format {@code expected}. */
     public static void check(byte[] bytes, int expected, String what) throws InvalidMlsMessageException {
@@ -79,8 +78,7 @@ public final class MlsShape {
         int senderType = wire.u8();
         switch (senderType) {
             case 1, 2 -> wire.skip(4);
-            case 3, 4 -> {
-            }
+            case 3, 4 -> {}
             default -> throw new InvalidMlsMessageException("unknown sender type");
         }
         wire.opaque();
@@ -98,8 +96,7 @@ public final class MlsShape {
                     }
                 }
                 switch (wire.u8()) {
-                    case 0 -> {
-                    }
+                    case 0 -> {}
                     case 1 -> {
                         leafNode(wire);
                         MlsWire nodes = wire.vector();
@@ -170,8 +167,7 @@ public final class MlsShape {
                 wire.u64();
                 wire.u64();
             }
-            case 2 -> {
-            }
+            case 2 -> {}
             case 3 -> wire.opaque();
             default -> throw new InvalidMlsMessageException("unknown leaf node source");
         }

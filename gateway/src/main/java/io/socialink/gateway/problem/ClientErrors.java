@@ -1,9 +1,8 @@
 package io.socialink.gateway.problem;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.socialink.gateway.metrics.GatewayMetrics;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -44,8 +43,7 @@ public class ClientErrors {
         long now = System.nanoTime();
         long last = lastLog.get();
         if (now - last >= LOG_INTERVAL_NANOS && lastLog.compareAndSet(last, now)) {
-            log.debug("client error {}: {} ({} more since the last one logged)", kind, detail,
-                    suppressed.getAndSet(0));
+            log.debug("client error {}: {} ({} more since the last one logged)", kind, detail, suppressed.getAndSet(0));
         } else {
             suppressed.incrementAndGet();
         }

@@ -2,7 +2,6 @@ package io.socialink.gateway.problem;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.springframework.http.HttpStatus;
 
 /**

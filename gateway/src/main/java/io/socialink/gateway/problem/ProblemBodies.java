@@ -42,15 +42,19 @@ public final class ProblemBodies extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request && request.decoderResult().isFailure()) {
-            ctx.channel().attr(DECODER_FAILURE).set(String.valueOf(request.decoderResult().cause()));
+            ctx.channel()
+                    .attr(DECODER_FAILURE)
+                    .set(String.valueOf(request.decoderResult().cause()));
         }
         ctx.fireChannelRead(msg);
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof FullHttpResponse response && response.status().code() >= 400
-                && !response.content().isReadable() && !response.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
+        if (msg instanceof FullHttpResponse response
+                && response.status().code() >= 400
+                && !response.content().isReadable()
+                && !response.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
             ctx.write(withProblemBody(ctx, response), promise);
             return;
         }
@@ -59,17 +63,22 @@ public final class ProblemBodies extends ChannelDuplexHandler {
 
     private FullHttpResponse withProblemBody(ChannelHandlerContext ctx, FullHttpResponse response) {
         HttpStatus status = HttpStatus.resolve(response.status().code());
-        Problem problem = ProblemWebExceptionHandler.fromStatus(
-                status == null ? HttpStatus.BAD_REQUEST : status, null);
+        Problem problem = ProblemWebExceptionHandler.fromStatus(status == null ? HttpStatus.BAD_REQUEST : status, null);
         String decoderFailure = ctx.channel().attr(DECODER_FAILURE).getAndSet(null);
         if (decoderFailure != null) {
             clientErrors.record(ClientErrors.HTTP_DECODER, decoderFailure);
         } else if (problem.status().is4xxClientError()) {
-            clientErrors.record(ClientErrors.HTTP_REJECTED, Integer.toString(response.status().code()));
+            clientErrors.record(
+                    ClientErrors.HTTP_REJECTED,
+                    Integer.toString(response.status().code()));
         }
         byte[] bytes = json.writeValueAsBytes(problem.body());
-        FullHttpResponse replaced = new DefaultFullHttpResponse(response.protocolVersion(), response.status(),
-                Unpooled.wrappedBuffer(bytes), response.headers().copy(), response.trailingHeaders().copy());
+        FullHttpResponse replaced = new DefaultFullHttpResponse(
+                response.protocolVersion(),
+                response.status(),
+                Unpooled.wrappedBuffer(bytes),
+                response.headers().copy(),
+                response.trailingHeaders().copy());
         replaced.headers().set(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         replaced.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
         response.release();

@@ -2,7 +2,6 @@ package io.socialink.gateway.problem;
 
 import java.net.ConnectException;
 import org.jspecify.annotations.Nullable;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -51,7 +50,11 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
         }
         Problem problem = toProblem(error);
         if (problem.status().is5xxServerError() && !(error instanceof ProblemException)) {
-            log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
+            log.error(
+                    "{} {} failed",
+                    exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(),
+                    error);
         }
         if (error instanceof ProblemException problemException && problemException.retryAfter() != null) {
             long seconds = Math.max(1, (problemException.retryAfter().toMillis() + 999) / 1000);
@@ -84,7 +87,8 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
             return Problem.badRequest("malformed request body");
         }
         if (hasCause(error, DataAccessResourceFailureException.class)
-                || hasCause(error, TransientDataAccessException.class) || hasCause(error, ConnectException.class)) {
+                || hasCause(error, TransientDataAccessException.class)
+                || hasCause(error, ConnectException.class)) {
             return Problem.unavailable("a backing service is unavailable, retry later");
         }
         return Problem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "unexpected error");
@@ -99,19 +103,23 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
         return switch (status) {
             case NOT_FOUND -> Problem.notFound("no such resource");
             case METHOD_NOT_ALLOWED -> Problem.of(status, "method-not-allowed", "method not allowed here");
-            case UNSUPPORTED_MEDIA_TYPE -> Problem.of(status, "unsupported-media-type",
-                    "content type not supported, send application/json");
+            case UNSUPPORTED_MEDIA_TYPE ->
+                Problem.of(status, "unsupported-media-type", "content type not supported, send application/json");
             case NOT_ACCEPTABLE -> Problem.of(status, "not-acceptable", "cannot produce an acceptable representation");
             case CONTENT_TOO_LARGE -> Problem.payloadTooLarge("request body too large");
             case URI_TOO_LONG -> Problem.of(status, "uri-too-long", "request line too long");
-            case REQUEST_HEADER_FIELDS_TOO_LARGE -> Problem.of(status, "headers-too-large", "request headers too large");
+            case REQUEST_HEADER_FIELDS_TOO_LARGE ->
+                Problem.of(status, "headers-too-large", "request headers too large");
             case UNAUTHORIZED -> Problem.unauthorized("missing or bad credentials");
             case FORBIDDEN -> Problem.forbidden("not allowed");
             case BAD_REQUEST -> Problem.badRequest(reason == null ? "bad request" : reason);
-            default -> status.is5xxServerError()
-                    ? Problem.of(status, status == HttpStatus.SERVICE_UNAVAILABLE ? "unavailable" : "internal-error",
-                            "unexpected error")
-                    : Problem.of(status, "client-error", status.getReasonPhrase());
+            default ->
+                status.is5xxServerError()
+                        ? Problem.of(
+                                status,
+                                status == HttpStatus.SERVICE_UNAVAILABLE ? "unavailable" : "internal-error",
+                                "unexpected error")
+                        : Problem.of(status, "client-error", status.getReasonPhrase());
         };
     }
 
@@ -128,7 +136,8 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
             cause = cause.getCause();
         }
         return input.getReason() != null && input.getReason().startsWith("No request body")
-                ? "request body is required" : "malformed request body";
+                ? "request body is required"
+                : "malformed request body";
     }
 
     private static String jsonPath(JacksonException jackson) {

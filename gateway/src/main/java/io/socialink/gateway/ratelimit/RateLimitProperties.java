@@ -1,9 +1,8 @@
 package io.socialink.gateway.ratelimit;
 
-import java.time.Duration;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -20,8 +19,12 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("socialink.gateway.rate-limits")
-public record RateLimitProperties(@Valid Limit registrations, @Valid Limit bundles, @Valid Limit prekeyUploads,
-                                  @Valid Limit sends, @Valid Limit keypackageClaims) {
+public record RateLimitProperties(
+        @Valid Limit registrations,
+        @Valid Limit bundles,
+        @Valid Limit prekeyUploads,
+        @Valid Limit sends,
+        @Valid Limit keypackageClaims) {
 
     public static final Limit DEFAULT_REGISTRATIONS = new Limit(20, Duration.ofHours(1));
     public static final Limit DEFAULT_BUNDLES = new Limit(100, Duration.ofHours(1));
@@ -41,7 +44,11 @@ public record RateLimitProperties(@Valid Limit registrations, @Valid Limit bundl
 
     /** The defaults of every limit. */
     public static RateLimitProperties defaults() {
-        return new RateLimitProperties(DEFAULT_REGISTRATIONS, DEFAULT_BUNDLES, DEFAULT_PREKEY_UPLOADS, DEFAULT_SENDS,
+        return new RateLimitProperties(
+                DEFAULT_REGISTRATIONS,
+                DEFAULT_BUNDLES,
+                DEFAULT_PREKEY_UPLOADS,
+                DEFAULT_SENDS,
                 DEFAULT_KEYPACKAGE_CLAIMS);
     }
 
@@ -57,7 +64,8 @@ public record RateLimitProperties(@Valid Limit registrations, @Valid Limit bundl
             if (limit == null) {
                 return fallback;
             }
-            return new Limit(limit.capacity() == null ? fallback.capacity() : limit.capacity(),
+            return new Limit(
+                    limit.capacity() == null ? fallback.capacity() : limit.capacity(),
                     limit.period() == null ? fallback.period() : limit.period());
         }
 

@@ -1,10 +1,9 @@
 package io.socialink.gateway.ratelimit;
 
-import java.time.Duration;
-import java.util.List;
-
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
+import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -56,15 +55,19 @@ public class RateLimiter {
      * {@link ProblemException} carrying Retry-After otherwise. {@code what} names the requests in the problem detail.
      */
     public Mono<Void> acquire(String bucket, String key, RateLimitProperties.Limit limit, String what) {
-        return redis.execute(TOKEN_BUCKET, List.of("socialink:ratelimit:" + bucket + ":" + key),
+        return redis.execute(
+                        TOKEN_BUCKET,
+                        List.of("socialink:ratelimit:" + bucket + ":" + key),
                         List.of(Integer.toString(limit.capacity()), Double.toString(limit.perMillisecond())))
                 .next()
                 .onErrorResume(error -> {
                     log.warn("{} rate limit not checked, Redis failed: {}", bucket, error.toString());
                     return Mono.empty();
                 })
-                .flatMap(waitMillis -> waitMillis <= 0 ? Mono.<Void>empty() : Mono.error(new ProblemException(
-                        Problem.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "too many " + what),
-                        Duration.ofMillis(waitMillis))));
+                .flatMap(waitMillis -> waitMillis <= 0
+                        ? Mono.<Void>empty()
+                        : Mono.error(new ProblemException(
+                                Problem.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "too many " + what),
+                                Duration.ofMillis(waitMillis))));
     }
 }

@@ -1,10 +1,9 @@
 package io.socialink.gateway.settings;
 
-import java.util.Map;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.status.StatusRepository;
+import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,20 +27,23 @@ public class SettingsController {
     }
 
     /** Body of the settings update. */
-    public record SettingsBody(Boolean readReceipts) {
-    }
+    public record SettingsBody(Boolean readReceipts) {}
 
     @GetMapping(path = "/api/v1/settings/{userId}", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<Map<String, Object>> get(@PathVariable String userId,
-                                         @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
+    public Mono<Map<String, Object>> get(
+            @PathVariable String userId, @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
         requireUser(device, userId);
         return settings.readReceipts(userId).map(readReceipts -> Map.of("readReceipts", readReceipts));
     }
 
-    @PutMapping(path = "/api/v1/settings/{userId}", consumes = MediaType.APPLICATION_JSON_VALUE,
+    @PutMapping(
+            path = "/api/v1/settings/{userId}",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<Map<String, Object>> put(@PathVariable String userId, @RequestBody SettingsBody body,
-                                         @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
+    public Mono<Map<String, Object>> put(
+            @PathVariable String userId,
+            @RequestBody SettingsBody body,
+            @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
         requireUser(device, userId);
         if (body == null || body.readReceipts() == null) {
             throw Problem.badRequest("readReceipts (boolean) is required").toException();

@@ -1,9 +1,8 @@
 package io.socialink.gateway.status;
 
-import java.util.Properties;
-
 import io.socialink.schemas.avro.MessageMetadata;
 import io.socialink.schemas.topics.Topics;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -12,12 +11,11 @@ import org.jspecify.annotations.Nullable;
 /** Kafka consumers of {@code metadata.messages} for the projection and its rebuild. */
 final class MetadataReader {
 
-    private MetadataReader() {
-    }
+    private MetadataReader() {}
 
     /** A consumer in {@code groupId} (null: no group, for assigned replays); starts at the beginning, no auto commit. */
-    static KafkaConsumer<String, MessageMetadata> consumer(String bootstrapServers, @Nullable String groupId,
-                                                          String clientId) {
+    static KafkaConsumer<String, MessageMetadata> consumer(
+            String bootstrapServers, @Nullable String groupId, String clientId) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -28,7 +26,9 @@ final class MetadataReader {
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        return new KafkaConsumer<>(properties, new StringDeserializer(),
+        return new KafkaConsumer<>(
+                properties,
+                new StringDeserializer(),
                 Topics.METADATA_MESSAGES.valueSerde().deserializer());
     }
 }

@@ -1,13 +1,12 @@
 package io.socialink.gateway.status;
 
+import io.socialink.schemas.avro.MessageMetadata;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-
-import io.socialink.schemas.avro.MessageMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -46,15 +45,17 @@ public class ProjectionRebuild {
         long replayStarted = System.nanoTime();
         long applied = 0;
         try (KafkaConsumer<String, MessageMetadata> consumer =
-                     MetadataReader.consumer(bootstrapServers, null, "gateway-projection-rebuild")) {
+                MetadataReader.consumer(bootstrapServers, null, "gateway-projection-rebuild")) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(PartitionInfo::partition).map(partition -> new TopicPartition(topic, partition)).toList();
+                    .map(PartitionInfo::partition)
+                    .map(partition -> new TopicPartition(topic, partition))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             // endOffsets answers for every partition it was asked about
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition)
-                    < Objects.requireNonNull(end.get(partition)))) {
+            while (partitions.stream()
+                    .anyMatch(partition -> consumer.position(partition) < Objects.requireNonNull(end.get(partition)))) {
                 List<MessageMetadata> batch = new ArrayList<>();
                 for (ConsumerRecord<String, MessageMetadata> record : consumer.poll(Duration.ofMillis(200))) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -69,8 +70,12 @@ public class ProjectionRebuild {
         long replayNanos = System.nanoTime() - replayStarted;
         projector.sweepExpired().block(TIMEOUT);
         double replaySeconds = replayNanos / 1e9;
-        log.info("status projection rebuilt from {} events of {}: replay {} s, {} events/s (total {} s with truncate"
-                        + " and sweep)", applied, topic, String.format(Locale.ROOT, "%.3f", replaySeconds),
+        log.info(
+                "status projection rebuilt from {} events of {}: replay {} s, {} events/s (total {} s with truncate"
+                        + " and sweep)",
+                applied,
+                topic,
+                String.format(Locale.ROOT, "%.3f", replaySeconds),
                 String.format(Locale.ROOT, "%.0f", applied / Math.max(replaySeconds, 1e-9)),
                 String.format(Locale.ROOT, "%.3f", (System.nanoTime() - started) / 1e9));
         return applied;

@@ -1,12 +1,5 @@
 package io.socialink.gateway.status;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.keys.DeviceDirectory;
 import io.socialink.gateway.messages.DeviceEvents;
@@ -14,6 +7,12 @@ import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.MessageEventType;
 import io.socialink.schemas.avro.MessageMetadata;
 import io.socialink.schemas.topics.Topics;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -36,7 +35,8 @@ public class ReceiptFanout {
 
     /** Completes when every receipt is in Kafka; empty for events that make no receipt. */
     public Mono<Void> fanOut(MessageMetadata event) {
-        String status = event.getEvent() == MessageEventType.DELIVERED ? "delivered"
+        String status = event.getEvent() == MessageEventType.DELIVERED
+                ? "delivered"
                 : event.getEvent() == MessageEventType.READ ? "read" : null;
         if (status == null) {
             return Mono.empty();
@@ -59,8 +59,14 @@ public class ReceiptFanout {
                             .filter(deviceId -> !(sender.equals(event.getRecipientUserId())
                                     && deviceId == event.getRecipientDeviceId()))
                             .forEach(deviceId -> {
-                                Delivery receipt = DeviceEvents.event(eventId, DeviceEvents.RECEIPT, attributes,
-                                        event.getRecipientUserId(), event.getRecipientDeviceId(), sender, deviceId,
+                                Delivery receipt = DeviceEvents.event(
+                                        eventId,
+                                        DeviceEvents.RECEIPT,
+                                        attributes,
+                                        event.getRecipientUserId(),
+                                        event.getRecipientDeviceId(),
+                                        sender,
+                                        deviceId,
                                         event.getAt());
                                 acks.add(publisher.send(Topics.DEVICE_DELIVERIES, sender + "." + deviceId, receipt));
                             });

@@ -33,20 +33,29 @@ public class StatusConfig {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     @ConditionalOnExpression("${socialink.projection.enabled:true} and !${socialink.projection.rebuild:false}")
-    public StatusProjectionConsumer statusProjectionConsumer(KafkaProperties kafka, TopicLayout layout,
-                                                             ProjectionProperties properties,
-                                                             StatusProjector projector, ReceiptFanout receipts,
-                                                             MeterRegistry registry) {
+    public StatusProjectionConsumer statusProjectionConsumer(
+            KafkaProperties kafka,
+            TopicLayout layout,
+            ProjectionProperties properties,
+            StatusProjector projector,
+            ReceiptFanout receipts,
+            MeterRegistry registry) {
         return new StatusProjectionConsumer(
-                MetadataReader.consumer(kafka.bootstrapServers(), layout.prefix() + ProjectionProperties.GROUP,
+                MetadataReader.consumer(
+                        kafka.bootstrapServers(),
+                        layout.prefix() + ProjectionProperties.GROUP,
                         "gateway-status-projection"),
-                layout.name(Topics.METADATA_MESSAGES), projector, receipts, properties.sweepInterval(), registry);
+                layout.name(Topics.METADATA_MESSAGES),
+                projector,
+                receipts,
+                properties.sweepInterval(),
+                registry);
     }
 
     @Bean
     @ConditionalOnProperty(name = "socialink.projection.rebuild", havingValue = "true")
-    public ApplicationRunner projectionRebuildCommand(ProjectionRebuild rebuild,
-                                                      ConfigurableApplicationContext context) {
+    public ApplicationRunner projectionRebuildCommand(
+            ProjectionRebuild rebuild, ConfigurableApplicationContext context) {
         return args -> {
             long events = rebuild.rebuild();
             log.info("projection rebuild done: {} events replayed", events);

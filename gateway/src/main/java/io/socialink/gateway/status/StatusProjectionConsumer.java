@@ -1,12 +1,11 @@
 package io.socialink.gateway.status;
 
-import java.time.Duration;
-import java.util.List;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.socialink.gateway.kafka.PollLoop;
 import io.socialink.schemas.avro.MessageMetadata;
+import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.slf4j.Logger;
@@ -34,14 +33,19 @@ public class StatusProjectionConsumer extends PollLoop<String, MessageMetadata> 
     private final Counter applied;
     private long lastSweep = System.nanoTime();
 
-    public StatusProjectionConsumer(Consumer<String, MessageMetadata> consumer, String topic,
-                                    StatusProjector projector, ReceiptFanout receipts, Duration sweepInterval,
-                                    MeterRegistry registry) {
+    public StatusProjectionConsumer(
+            Consumer<String, MessageMetadata> consumer,
+            String topic,
+            StatusProjector projector,
+            ReceiptFanout receipts,
+            Duration sweepInterval,
+            MeterRegistry registry) {
         super(consumer, "status-projection", "status projection consumer", "metadata");
         this.projector = projector;
         this.receipts = receipts;
         this.sweepInterval = sweepInterval;
-        this.applied = Counter.builder(APPLIED).description("metadata events applied to the status projection")
+        this.applied = Counter.builder(APPLIED)
+                .description("metadata events applied to the status projection")
                 .register(registry);
         consumer.subscribe(List.of(topic));
     }
@@ -50,8 +54,11 @@ public class StatusProjectionConsumer extends PollLoop<String, MessageMetadata> 
     protected void handle(ConsumerRecords<String, MessageMetadata> records) {
         applyThenCommit(records, "status projection", events -> {
             // receipts only after the rows are committed, all of a poll's receipts in flight at once
-            projector.applyAll(events)
-                    .then(Flux.fromIterable(events).flatMap(receipts::fanOut, FANOUT_CONCURRENCY).then())
+            projector
+                    .applyAll(events)
+                    .then(Flux.fromIterable(events)
+                            .flatMap(receipts::fanOut, FANOUT_CONCURRENCY)
+                            .then())
                     .block(APPLY_TIMEOUT);
             applied.increment(events.size());
         });

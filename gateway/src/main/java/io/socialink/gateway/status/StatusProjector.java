@@ -1,11 +1,10 @@
 package io.socialink.gateway.status;
 
+import io.socialink.schemas.avro.MessageMetadata;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-
-import io.socialink.schemas.avro.MessageMetadata;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -60,8 +59,8 @@ public class StatusProjector {
     }
 
     private Mono<Void> sent(MessageMetadata event) {
-        String destination = event.getDestinationUserId() == null
-                ? event.getRecipientUserId() : event.getDestinationUserId();
+        String destination =
+                event.getDestinationUserId() == null ? event.getRecipientUserId() : event.getDestinationUserId();
         DatabaseClient.GenericExecuteSpec spec = db.sql(INSERT_SENT)
                 .bind(0, event.getMessageId())
                 .bind(1, event.getSenderUserId())
@@ -71,7 +70,8 @@ public class StatusProjector {
                 .bind(5, destination)
                 .bind(6, event.getCiphertextBytes())
                 .bind(7, time(event.getAt()));
-        spec = event.getExpiresAt() == null ? spec.bindNull(8, OffsetDateTime.class)
+        spec = event.getExpiresAt() == null
+                ? spec.bindNull(8, OffsetDateTime.class)
                 : spec.bind(8, time(event.getExpiresAt()));
         return spec.then();
     }
@@ -90,8 +90,7 @@ public class StatusProjector {
         DatabaseClient.GenericExecuteSpec spec = db.sql("""
                         UPDATE message_status SET dropped_at = LEAST(dropped_at, $1),
                                                   drop_reason = COALESCE(drop_reason, $2)
-                         WHERE message_id = $3 AND recipient_user_id = $4 AND recipient_device_id = $5""")
-                .bind(0, time(event.getAt()));
+                         WHERE message_id = $3 AND recipient_user_id = $4 AND recipient_device_id = $5""").bind(0, time(event.getAt()));
         spec = event.getReason() == null ? spec.bindNull(1, String.class) : spec.bind(1, event.getReason());
         return spec.bind(2, event.getMessageId())
                 .bind(3, event.getRecipientUserId())
@@ -112,13 +111,19 @@ public class StatusProjector {
     }
 
     private Mono<Void> expired(String messageId) {
-        return db.sql("DELETE FROM message_status WHERE message_id = $1").bind(0, messageId).then()
-                .then(db.sql("DELETE FROM message_hidden WHERE message_id = $1").bind(0, messageId).then());
+        return db.sql("DELETE FROM message_status WHERE message_id = $1")
+                .bind(0, messageId)
+                .then()
+                .then(db.sql("DELETE FROM message_hidden WHERE message_id = $1")
+                        .bind(0, messageId)
+                        .then());
     }
 
     /** Removes the rows of messages whose disappearing timer ran out, also those delivered everywhere. */
     public Mono<Long> sweepExpired() {
-        return db.sql("DELETE FROM message_status WHERE expires_at <= now()").fetch().rowsUpdated();
+        return db.sql("DELETE FROM message_status WHERE expires_at <= now()")
+                .fetch()
+                .rowsUpdated();
     }
 
     /** Empties the projection (rebuild). */

@@ -1,12 +1,11 @@
 package io.socialink.gateway.status;
 
+import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-
-import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -35,7 +34,9 @@ public class StatusRepository {
     public Mono<StatusRow> copy(String messageId, String userId, int deviceId) {
         return db.sql("SELECT " + COLUMNS + " FROM message_status WHERE message_id = $1 AND recipient_user_id = $2"
                         + " AND recipient_device_id = $3 AND " + LIVE)
-                .bind(0, messageId).bind(1, userId).bind(2, deviceId)
+                .bind(0, messageId)
+                .bind(1, userId)
+                .bind(2, deviceId)
                 .map(StatusRepository::row)
                 .one();
     }
@@ -70,7 +71,10 @@ public class StatusRepository {
                                s.expires_at, s.delivered_at, s.read_at, s.deleted_at, s.dropped_at, s.drop_reason
                           FROM message_status s JOIN page p ON p.message_id = s.message_id
                          ORDER BY p.first_sent DESC, s.message_id DESC, s.recipient_user_id, s.recipient_device_id""")
-                .bind(0, userId).bind(1, with).bind(2, StatusProjector.time(before)).bind(3, limit)
+                .bind(0, userId)
+                .bind(1, with)
+                .bind(2, StatusProjector.time(before))
+                .bind(3, limit)
                 .map(StatusRepository::row)
                 .all();
     }
@@ -97,19 +101,25 @@ public class StatusRepository {
         return db.sql("""
                         INSERT INTO user_settings (user_id, read_receipts, updated_at) VALUES ($1, $2, now())
                         ON CONFLICT (user_id) DO UPDATE SET read_receipts = EXCLUDED.read_receipts,
-                                                            updated_at = now()""")
-                .bind(0, userId).bind(1, enabled)
-                .then();
+                                                            updated_at = now()""").bind(0, userId).bind(1, enabled).then();
     }
 
     private static StatusRow row(Readable row) {
-        return new StatusRow(row.get("message_id", String.class), row.get("sender_user_id", String.class),
-                row.get("sender_device_id", Integer.class), row.get("recipient_user_id", String.class),
-                row.get("recipient_device_id", Integer.class), row.get("destination_user_id", String.class),
-                row.get("ciphertext_bytes", Integer.class), Objects.requireNonNull(instant(row, "sent_at")),
+        return new StatusRow(
+                row.get("message_id", String.class),
+                row.get("sender_user_id", String.class),
+                row.get("sender_device_id", Integer.class),
+                row.get("recipient_user_id", String.class),
+                row.get("recipient_device_id", Integer.class),
+                row.get("destination_user_id", String.class),
+                row.get("ciphertext_bytes", Integer.class),
+                Objects.requireNonNull(instant(row, "sent_at")),
                 instant(row, "expires_at"),
-                instant(row, "delivered_at"), instant(row, "read_at"), instant(row, "deleted_at"),
-                instant(row, "dropped_at"), row.get("drop_reason", String.class));
+                instant(row, "delivered_at"),
+                instant(row, "read_at"),
+                instant(row, "deleted_at"),
+                instant(row, "dropped_at"),
+                row.get("drop_reason", String.class));
     }
 
     private static @Nullable Instant instant(Readable row, String column) {

@@ -1,10 +1,5 @@
 package io.socialink.gateway.websocket;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.config.GatewayProperties;
 import io.socialink.gateway.kafka.EventPublisher;
@@ -14,6 +9,10 @@ import io.socialink.schemas.avro.Ack;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.ConnectionEventType;
 import io.socialink.schemas.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -45,9 +44,14 @@ public class DeviceSocketHandler implements WebSocketHandler {
     private final List<ConnectEvents> connectEvents;
     private final ClientErrors clientErrors;
 
-    public DeviceSocketHandler(SocketRegistry registry, EventPublisher publisher, Frames frames,
-                               GatewayProperties properties, GatewayMetrics metrics,
-                               List<ConnectEvents> connectEvents, ClientErrors clientErrors) {
+    public DeviceSocketHandler(
+            SocketRegistry registry,
+            EventPublisher publisher,
+            Frames frames,
+            GatewayProperties properties,
+            GatewayMetrics metrics,
+            List<ConnectEvents> connectEvents,
+            ClientErrors clientErrors) {
         this.registry = registry;
         this.clientErrors = clientErrors;
         this.connectEvents = List.copyOf(connectEvents);
@@ -61,7 +65,8 @@ public class DeviceSocketHandler implements WebSocketHandler {
 
     @Override
     public Mono<Void> handle(WebSocketSession session) {
-        DeviceAddress address = SocketPaths.address(session.getHandshakeInfo().getUri().getPath());
+        DeviceAddress address =
+                SocketPaths.address(session.getHandshakeInfo().getUri().getPath());
         LiveSocket socket = new LiveSocket(address, UUID.randomUUID().toString(), session, bufferFrames);
         LiveSocket replaced = registry.register(socket);
         if (replaced != null) {
@@ -70,8 +75,8 @@ public class DeviceSocketHandler implements WebSocketHandler {
         // never completes by itself; it ends when the socket does
         Mono<Void> heartbeats = Flux.interval(heartbeat, heartbeat)
                 .onBackpressureDrop()
-                .concatMap(tick -> connectionEvent(socket, ConnectionEventType.HEARTBEAT)
-                        .onErrorResume(error -> Mono.empty()))
+                .concatMap(tick ->
+                        connectionEvent(socket, ConnectionEventType.HEARTBEAT).onErrorResume(error -> Mono.empty()))
                 .then();
         Mono<Void> inbound = session.receive()
                 .doOnNext(message -> onFrame(socket, message))
@@ -88,7 +93,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
                 })
                 .doFinally(signal -> {
                     registry.unregister(socket);
-                    connectionEvent(socket, ConnectionEventType.DISCONNECTED).subscribe(null, error -> { });
+                    connectionEvent(socket, ConnectionEventType.DISCONNECTED).subscribe(null, error -> {});
                 });
     }
 
@@ -96,7 +101,8 @@ public class DeviceSocketHandler implements WebSocketHandler {
     private void writeConnectEvents(LiveSocket socket) {
         Flux.fromIterable(connectEvents)
                 .concatMap(source -> source.onConnect(socket.address()))
-                .subscribe(event -> socket.offer(frames.delivery(event)),
+                .subscribe(
+                        event -> socket.offer(frames.delivery(event)),
                         error -> log.debug("connect events of {} not written: {}", socket.address(), error.toString()));
     }
 

@@ -1,5 +1,7 @@
 package io.socialink.gateway.websocket;
 
+import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.DeviceEvent;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -7,9 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-
-import io.socialink.schemas.avro.Delivery;
-import io.socialink.schemas.avro.DeviceEvent;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -35,20 +34,16 @@ public final class Frames {
     }
 
     /** A frame the client sent, already validated. */
-    public sealed interface ClientFrame {
-    }
+    public sealed interface ClientFrame {}
 
     /** The device has stored these envelopes. */
-    public record AckFrame(List<String> messageIds) implements ClientFrame {
-    }
+    public record AckFrame(List<String> messageIds) implements ClientFrame {}
 
     /** A liveness probe; answered with a pong carrying the same id (null when the ping had none). */
-    public record PingFrame(@Nullable String id) implements ClientFrame {
-    }
+    public record PingFrame(@Nullable String id) implements ClientFrame {}
 
     /** A frame that could not be understood, with the reason sent back in an error frame. */
-    public record InvalidFrame(String reason) implements ClientFrame {
-    }
+    public record InvalidFrame(String reason) implements ClientFrame {}
 
     public ClientFrame parse(String text) {
         JsonNode frame;
@@ -125,7 +120,9 @@ public final class Frames {
         frame.put("ciphertextType", delivery.getCiphertextType());
         frame.put("content", base64(delivery.getContent()));
         frame.put("sentAt", delivery.getSentAt().toEpochMilli());
-        frame.put("expiresAt", delivery.getExpiresAt() == null ? null : delivery.getExpiresAt().toEpochMilli());
+        frame.put(
+                "expiresAt",
+                delivery.getExpiresAt() == null ? null : delivery.getExpiresAt().toEpochMilli());
         if (delivery.getGroupId() != null) {
             frame.put("groupId", delivery.getGroupId());
         }

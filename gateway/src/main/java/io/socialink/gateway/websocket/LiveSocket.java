@@ -1,8 +1,7 @@
 package io.socialink.gateway.websocket;
 
-import java.util.concurrent.ArrayBlockingQueue;
-
 import io.socialink.gateway.auth.DeviceAddress;
+import java.util.concurrent.ArrayBlockingQueue;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Flux;
@@ -72,7 +71,7 @@ public final class LiveSocket {
             closing = true;
             outbound.tryEmitComplete();
         }
-        session.close(status).subscribe(null, error -> { });
+        session.close(status).subscribe(null, error -> {});
     }
 
     /** Ends the outbound stream after the client went away. */

@@ -29,20 +29,22 @@ public class PushDispatcher {
     /** Routes {@code push}, keyed by device address; returns whether a frame was written or a close started. */
     public boolean dispatch(String address, Push push) {
         LiveSocket socket = address == null || push == null || push.getConnectionId() == null
-                ? null : registry.find(address, push.getConnectionId());
+                ? null
+                : registry.find(address, push.getConnectionId());
         if (socket == null) {
             metrics.pushDropped();
             return false;
         }
-        boolean written = switch (push.getKind()) {
-            case ENVELOPE -> push.getEnvelope() != null && socket.offer(frames.delivery(push.getEnvelope()));
-            case QUEUE_EMPTY -> socket.offer(frames.queueEmpty());
-            case CLOSE -> {
-                socket.close(closeStatus(push.getCloseReason()));
-                yield true;
-            }
-            default -> false;
-        };
+        boolean written =
+                switch (push.getKind()) {
+                    case ENVELOPE -> push.getEnvelope() != null && socket.offer(frames.delivery(push.getEnvelope()));
+                    case QUEUE_EMPTY -> socket.offer(frames.queueEmpty());
+                    case CLOSE -> {
+                        socket.close(closeStatus(push.getCloseReason()));
+                        yield true;
+                    }
+                    default -> false;
+                };
         if (written) {
             metrics.pushWritten();
         } else {

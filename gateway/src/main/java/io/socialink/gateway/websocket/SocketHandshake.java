@@ -29,8 +29,8 @@ final class SocketHandshake extends HandshakeWebSocketService {
         HttpHeaders headers = exchange.getRequest().getHeaders();
         if ("websocket".equalsIgnoreCase(headers.getUpgrade()) && !VERSION.equals(headers.getFirst(VERSION_HEADER))) {
             exchange.getResponse().getHeaders().set(VERSION_HEADER, VERSION);
-            return Mono.error(new ProblemException(Problem.of(HttpStatus.UPGRADE_REQUIRED, "upgrade-required",
-                    "only WebSocket version 13 is supported")));
+            return Mono.error(new ProblemException(Problem.of(
+                    HttpStatus.UPGRADE_REQUIRED, "upgrade-required", "only WebSocket version 13 is supported")));
         }
         return super.handleRequest(exchange, handler);
     }

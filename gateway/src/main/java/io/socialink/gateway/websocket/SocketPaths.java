@@ -8,8 +8,7 @@ public final class SocketPaths {
     public static final String PATTERN = "/ws/{userId}/{deviceId}";
     private static final String PREFIX = "/ws/";
 
-    private SocketPaths() {
-    }
+    private SocketPaths() {}
 
     /** The device a socket path names; throws {@link IllegalArgumentException} for anything else. */
     public static DeviceAddress address(String path) {

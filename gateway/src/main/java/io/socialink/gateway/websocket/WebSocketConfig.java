@@ -1,7 +1,6 @@
 package io.socialink.gateway.websocket;
 
 import java.util.Map;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;

@@ -33,6 +33,7 @@ public final class WebSocketProtocolGuard extends ChannelDuplexHandler {
 
     /** Netty's name of the WebSocket frame decoder the handshake installs. */
     static final String DECODER = "wsdecoder";
+
     static final String UTF8_VALIDATOR = "socialink.wsUtf8Validator";
     static final String VIOLATIONS = "socialink.wsProtocolViolations";
 
@@ -78,8 +79,8 @@ public final class WebSocketProtocolGuard extends ChannelDuplexHandler {
                 super.exceptionCaught(ctx, cause);
                 return;
             }
-            WebSocketCloseStatus status = corrupted.closeStatus() == null
-                    ? WebSocketCloseStatus.PROTOCOL_ERROR : corrupted.closeStatus();
+            WebSocketCloseStatus status =
+                    corrupted.closeStatus() == null ? WebSocketCloseStatus.PROTOCOL_ERROR : corrupted.closeStatus();
             clientErrors.record(ClientErrors.WEBSOCKET_PROTOCOL, status.code() + " " + corrupted.getMessage());
             if (ctx.channel().isActive()) {
                 ctx.writeAndFlush(new CloseWebSocketFrame(status.code(), status.reasonText()))

@@ -19,8 +19,20 @@ class DeviceAddressTest {
 
     @Test
     void shouldRejectMalformedAddresses() {
-        for (String bad : new String[] {"bob", "bob.", ".1", "bob.0", "bob.01", "bob.-1", "bob.1x", "b b.1",
-                "bob.99999999999", "bob.2147483648", "x".repeat(65) + ".1", "a.b.1"}) {
+        for (String bad : new String[] {
+            "bob",
+            "bob.",
+            ".1",
+            "bob.0",
+            "bob.01",
+            "bob.-1",
+            "bob.1x",
+            "b b.1",
+            "bob.99999999999",
+            "bob.2147483648",
+            "x".repeat(65) + ".1",
+            "a.b.1"
+        }) {
             assertThatThrownBy(() -> DeviceAddress.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }

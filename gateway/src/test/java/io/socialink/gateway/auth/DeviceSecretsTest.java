@@ -3,7 +3,6 @@ package io.socialink.gateway.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Base64;
-
 import org.junit.jupiter.api.Test;
 
 class DeviceSecretsTest {
@@ -28,7 +27,8 @@ class DeviceSecretsTest {
         String other = DeviceSecrets.issue().secret();
 
         // then
-        assertThat(DeviceSecrets.matches(issued.secret(), issued.salt(), issued.hash())).isTrue();
+        assertThat(DeviceSecrets.matches(issued.secret(), issued.salt(), issued.hash()))
+                .isTrue();
         assertThat(DeviceSecrets.matches(other, issued.salt(), issued.hash())).isFalse();
         assertThat(DeviceSecrets.matches("", issued.salt(), issued.hash())).isFalse();
         assertThat(DeviceSecrets.matches(null, issued.salt(), issued.hash())).isFalse();

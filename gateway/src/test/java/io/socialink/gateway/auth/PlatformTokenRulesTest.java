@@ -2,13 +2,12 @@ package io.socialink.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.gateway.config.PlatformProperties;
+import io.socialink.gateway.config.Secret;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-
-import io.socialink.gateway.config.PlatformProperties;
-import io.socialink.gateway.config.Secret;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.Jwt;
 
@@ -28,7 +27,8 @@ class PlatformTokenRulesTest {
 
     @Test
     void shouldRefuseATokenWithoutExp() {
-        assertThat(rules(Duration.ofHours(1), false).validate(token().build()).hasErrors()).isTrue();
+        assertThat(rules(Duration.ofHours(1), false).validate(token().build()).hasErrors())
+                .isTrue();
     }
 
     @Test
@@ -37,10 +37,16 @@ class PlatformTokenRulesTest {
         PlatformTokenRules rules = rules(Duration.ofHours(1), false);
 
         // then
-        assertThat(rules.validate(token().expiresAt(NOW.plus(Duration.ofHours(1)).plusSeconds(60)).build())
-                .hasErrors()).isFalse();
-        assertThat(rules.validate(token().expiresAt(NOW.plus(Duration.ofHours(1)).plusSeconds(61)).build())
-                .hasErrors()).isTrue();
+        assertThat(rules.validate(
+                                token().expiresAt(NOW.plus(Duration.ofHours(1)).plusSeconds(60))
+                                        .build())
+                        .hasErrors())
+                .isFalse();
+        assertThat(rules.validate(
+                                token().expiresAt(NOW.plus(Duration.ofHours(1)).plusSeconds(61))
+                                        .build())
+                        .hasErrors())
+                .isTrue();
     }
 
     @Test
@@ -50,8 +56,11 @@ class PlatformTokenRulesTest {
         Jwt withJti = token().expiresAt(NOW.plusSeconds(300)).jti("j-1").build();
 
         // then
-        assertThat(rules(Duration.ofHours(1), false).validate(withoutJti).hasErrors()).isFalse();
-        assertThat(rules(Duration.ofHours(1), true).validate(withoutJti).hasErrors()).isTrue();
-        assertThat(rules(Duration.ofHours(1), true).validate(withJti).hasErrors()).isFalse();
+        assertThat(rules(Duration.ofHours(1), false).validate(withoutJti).hasErrors())
+                .isFalse();
+        assertThat(rules(Duration.ofHours(1), true).validate(withoutJti).hasErrors())
+                .isTrue();
+        assertThat(rules(Duration.ofHours(1), true).validate(withJti).hasErrors())
+                .isFalse();
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class DatabaseUrlTest {
@@ -30,18 +29,21 @@ class DatabaseUrlTest {
         assertThat(url.user()).isEqualTo("app");
         assertThat(url.password().reveal()).isEqualTo("p@ss:w+rd");
         assertThat(url.port()).isEqualTo(5432);
-        assertThat(url.toString()).isEqualTo("postgresql://app@db.internal:5432/messages").doesNotContain("p@ss");
+        assertThat(url.toString())
+                .isEqualTo("postgresql://app@db.internal:5432/messages")
+                .doesNotContain("p@ss");
         assertThat(url.password().toString()).doesNotContain("p@ss");
     }
 
     @Test
     void shouldDeriveR2dbcAndFlywaySettings() {
         // when
-        Map<String, Object> properties = GatewayEnvironmentPostProcessor.databaseProperties(
-                DatabaseUrl.parse("postgresql://u:secret@h:6543/d"));
+        Map<String, Object> properties =
+                GatewayEnvironmentPostProcessor.databaseProperties(DatabaseUrl.parse("postgresql://u:secret@h:6543/d"));
 
         // then
-        assertThat(properties).containsEntry("spring.r2dbc.url", "r2dbc:postgresql://h:6543/d")
+        assertThat(properties)
+                .containsEntry("spring.r2dbc.url", "r2dbc:postgresql://h:6543/d")
                 .containsEntry("spring.r2dbc.username", "u")
                 .containsEntry("spring.r2dbc.password", "secret")
                 .containsEntry("spring.flyway.url", "jdbc:postgresql://h:6543/d")
@@ -51,8 +53,16 @@ class DatabaseUrlTest {
 
     @Test
     void shouldRejectUrlsItCannotUse() {
-        for (String bad : new String[] {"", "mysql://u@h/d", "postgresql://h/d", "postgresql://u@h",
-                "postgresql://u@h/", "postgresql://u@h/d?ssl=true", "postgresql://u@/d", "not a url"}) {
+        for (String bad : new String[] {
+            "",
+            "mysql://u@h/d",
+            "postgresql://h/d",
+            "postgresql://u@h",
+            "postgresql://u@h/",
+            "postgresql://u@h/d?ssl=true",
+            "postgresql://u@/d",
+            "not a url"
+        }) {
             assertThatThrownBy(() -> DatabaseUrl.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }

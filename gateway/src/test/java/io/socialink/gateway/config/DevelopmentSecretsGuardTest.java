@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.MapPropertySource;
@@ -39,7 +38,7 @@ class DevelopmentSecretsGuardTest {
     @Test
     void shouldRefuseTheDevelopmentInternalSecretWhenThePlatformSecretIsReal() {
         assertThatThrownBy(() -> guard.postProcessEnvironment(
-                environment(Map.of("socialink.platform.jwt-secret", REAL)), new SpringApplication()))
+                        environment(Map.of("socialink.platform.jwt-secret", REAL)), new SpringApplication()))
                 .isInstanceOf(InsecureConfigurationException.class)
                 .hasMessageContaining("SOCIALINK_INTERNAL_SECRET");
     }
@@ -52,11 +51,17 @@ class DevelopmentSecretsGuardTest {
 
     @Test
     void shouldAcceptRealSecretsAndIgnoreThePlatformSecretWhenJwksIsUsed() {
-        assertThatCode(() -> guard.postProcessEnvironment(environment(Map.of(
-                "socialink.platform.jwt-secret", REAL, "socialink.internal.secret", REAL)), new SpringApplication()))
+        assertThatCode(() -> guard.postProcessEnvironment(
+                        environment(Map.of("socialink.platform.jwt-secret", REAL, "socialink.internal.secret", REAL)),
+                        new SpringApplication()))
                 .doesNotThrowAnyException();
-        assertThatCode(() -> guard.postProcessEnvironment(environment(Map.of(
-                "socialink.platform.jwks-uri", "https://idp.example/jwks", "socialink.internal.secret", REAL)),
-                new SpringApplication())).doesNotThrowAnyException();
+        assertThatCode(() -> guard.postProcessEnvironment(
+                        environment(Map.of(
+                                "socialink.platform.jwks-uri",
+                                "https://idp.example/jwks",
+                                "socialink.internal.secret",
+                                REAL)),
+                        new SpringApplication()))
+                .doesNotThrowAnyException();
     }
 }

@@ -3,7 +3,6 @@ package io.socialink.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.MapPropertySource;
@@ -35,9 +34,13 @@ class GatewayEnvironmentPostProcessorTest {
     void shouldLetProgrammaticDefaultPropertiesOverrideTheEnvironmentDefaults() {
         // given
         StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().addLast(new MapPropertySource("defaultProperties", Map.of(
-                "socialink.database.url", "postgresql://postgres@127.0.0.1:5432/other",
-                "socialink.topics.prefix", "test-1.")));
+        environment
+                .getPropertySources()
+                .addLast(new MapPropertySource(
+                        "defaultProperties",
+                        Map.of(
+                                "socialink.database.url", "postgresql://postgres@127.0.0.1:5432/other",
+                                "socialink.topics.prefix", "test-1.")));
 
         // when
         new GatewayEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());

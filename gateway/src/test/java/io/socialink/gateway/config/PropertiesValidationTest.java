@@ -3,22 +3,25 @@ package io.socialink.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
-
 import io.socialink.gateway.kafka.KafkaConfig;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class PropertiesValidationTest {
 
-    private final Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
+    private final Validator validator =
+            Validation.buildDefaultValidatorFactory().getValidator();
 
     @Test
     void shouldRequireAPlatformSecretOfAtLeast32BytesUnlessJwksIsUsed() {
-        assertThat(validator.validate(new PlatformProperties(new Secret("too-short"), null))).hasSize(1);
-        assertThat(validator.validate(new PlatformProperties(new Secret("x".repeat(32)), null))).isEmpty();
-        assertThat(validator.validate(new PlatformProperties(new Secret(""), "https://idp.example/jwks"))).isEmpty();
+        assertThat(validator.validate(new PlatformProperties(new Secret("too-short"), null)))
+                .hasSize(1);
+        assertThat(validator.validate(new PlatformProperties(new Secret("x".repeat(32)), null)))
+                .isEmpty();
+        assertThat(validator.validate(new PlatformProperties(new Secret(""), "https://idp.example/jwks")))
+                .isEmpty();
     }
 
     @Test
@@ -32,7 +35,8 @@ class PropertiesValidationTest {
 
     @Test
     void shouldRejectOutOfRangeGatewaySettings() {
-        assertThat(validator.validate(new GatewayProperties(-1, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 256)))
+        assertThat(validator.validate(
+                        new GatewayProperties(-1, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 256)))
                 .hasSize(1);
         assertThat(validator.validate(new GatewayProperties(0, 0, Duration.ofSeconds(30), Duration.ofSeconds(2), 256)))
                 .hasSize(1);

@@ -3,15 +3,14 @@ package io.socialink.gateway.groups;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
 import io.socialink.schemas.avro.GroupReply;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
@@ -29,8 +28,8 @@ class GroupRulesTest {
         // then
         assertThat(problem.status()).isEqualTo(HttpStatus.CONFLICT);
         assertThat(problem.name()).isEqualTo("device-mismatch");
-        assertThat(problem.extensions().get("mismatches")).isEqualTo(List.of(Map.of("userId", "bob",
-                "missingDevices", List.of(2), "extraDevices", List.of())));
+        assertThat(problem.extensions().get("mismatches"))
+                .isEqualTo(List.of(Map.of("userId", "bob", "missingDevices", List.of(2), "extraDevices", List.of())));
         assertThat(GroupService.coverageProblem(Map.of("bob", Set.of(1, 2)), Map.of("bob", Set.of(3)), active))
                 .isNull();
     }
@@ -38,16 +37,20 @@ class GroupRulesTest {
     @Test
     void shouldDemandThatTheWelcomeAddressesExactlyTheAddedKeyPackages() {
         // given
-        List<MlsFraming.Add> adds = List.of(new MlsFraming.Add(new DeviceAddress("bob", 1), new byte[] {1}),
+        List<MlsFraming.Add> adds = List.of(
+                new MlsFraming.Add(new DeviceAddress("bob", 1), new byte[] {1}),
                 new MlsFraming.Add(new DeviceAddress("bob", 2), new byte[] {2}));
 
         // then
         GroupService.checkWelcome(adds, List.of(new byte[] {2}, new byte[] {1}));
-        for (List<byte[]> wrong : List.of(List.of(new byte[] {1}), List.of(new byte[] {1}, new byte[] {3}),
+        for (List<byte[]> wrong : List.of(
+                List.of(new byte[] {1}),
+                List.of(new byte[] {1}, new byte[] {3}),
                 List.of(new byte[] {1}, new byte[] {2}, new byte[] {2}))) {
             assertThatThrownBy(() -> GroupService.checkWelcome(adds, wrong))
                     .isInstanceOf(ProblemException.class)
-                    .satisfies(error -> assertThat(((ProblemException) error).problem().name())
+                    .satisfies(error -> assertThat(
+                                    ((ProblemException) error).problem().name())
                             .isEqualTo("welcome-mismatch"));
         }
     }
@@ -63,9 +66,15 @@ class GroupRulesTest {
     @Test
     void shouldTurnARefusalIntoItsProblemWithEpochAndAttributes() {
         // given
-        GroupReply reply = GroupReply.newBuilder().setRequestId("r").setGroupId("g").setStatus(409)
-                .setProblemType("stale-epoch").setDetail("behind").setEpoch(5)
-                .setAttributes(Map.of("committedBy", "alice")).build();
+        GroupReply reply = GroupReply.newBuilder()
+                .setRequestId("r")
+                .setGroupId("g")
+                .setStatus(409)
+                .setProblemType("stale-epoch")
+                .setDetail("behind")
+                .setEpoch(5)
+                .setAttributes(Map.of("committedBy", "alice"))
+                .build();
 
         // when
         Problem problem = GroupReplies.problem(reply);
@@ -80,8 +89,13 @@ class GroupRulesTest {
     @Test
     void shouldLeaveTheEpochOutForAnUnknownGroup() {
         // given
-        GroupReply reply = GroupReply.newBuilder().setRequestId("r").setGroupId("g").setStatus(404)
-                .setProblemType("unknown-group").setEpoch(-1).build();
+        GroupReply reply = GroupReply.newBuilder()
+                .setRequestId("r")
+                .setGroupId("g")
+                .setStatus(404)
+                .setProblemType("unknown-group")
+                .setEpoch(-1)
+                .build();
 
         // then
         assertThat(GroupReplies.problem(reply).extensions()).doesNotContainKey("epoch");

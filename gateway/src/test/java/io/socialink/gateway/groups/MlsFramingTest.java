@@ -3,13 +3,12 @@ package io.socialink.gateway.groups;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.keypackages.KeyPackages;
 import io.socialink.gateway.mls.InvalidMlsMessageException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import org.bouncycastle.mls.codec.KeyPackage;
 import org.bouncycastle.mls.protocol.Group;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +53,8 @@ class MlsFramingTest {
         // then
         assertThat(commit.epoch()).isZero();
         assertThat(commit.removedLeaves()).isEmpty();
-        assertThat(commit.adds()).extracting(MlsFraming.Add::device)
+        assertThat(commit.adds())
+                .extracting(MlsFraming.Add::device)
                 .containsExactly(new DeviceAddress("bob", 1), new DeviceAddress("bob", 2));
         assertThat(commit.adds().get(0).keyPackageRef()).isEqualTo(KeyPackages.ref(bob1Kp));
         assertThat(commit.adds().get(1).keyPackageRef()).isEqualTo(KeyPackages.ref(bob2Kp));
@@ -111,8 +111,8 @@ class MlsFramingTest {
             assertThatThrownBy(() -> MlsFraming.commit(Arrays.copyOf(commit, cut), GROUP_ID))
                     .isInstanceOf(InvalidMlsMessageException.class);
         }
-        assertThatThrownBy(() -> MlsFraming.applicationMessage(Arrays.copyOf(message, message.length - 1),
-                GROUP_ID)).isInstanceOf(InvalidMlsMessageException.class);
+        assertThatThrownBy(() -> MlsFraming.applicationMessage(Arrays.copyOf(message, message.length - 1), GROUP_ID))
+                .isInstanceOf(InvalidMlsMessageException.class);
         assertThatThrownBy(() -> MlsFraming.welcomeRefs(Arrays.copyOf(addBundle.welcome(), 40)))
                 .isInstanceOf(InvalidMlsMessageException.class);
     }
@@ -141,8 +141,7 @@ class MlsFramingTest {
                     .isInstanceOf(InvalidMlsMessageException.class);
             assertThatThrownBy(() -> MlsFraming.applicationMessage(garbage, GROUP_ID))
                     .isInstanceOf(InvalidMlsMessageException.class);
-            assertThatThrownBy(() -> MlsFraming.welcomeRefs(garbage))
-                    .isInstanceOf(InvalidMlsMessageException.class);
+            assertThatThrownBy(() -> MlsFraming.welcomeRefs(garbage)).isInstanceOf(InvalidMlsMessageException.class);
         }
     }
 
@@ -153,23 +152,30 @@ class MlsFramingTest {
 
         // then
         assertThatThrownBy(() -> MlsFraming.commit(addBundle.commit(), other))
-                .isInstanceOf(InvalidMlsMessageException.class).hasMessageContaining("another group");
+                .isInstanceOf(InvalidMlsMessageException.class)
+                .hasMessageContaining("another group");
         assertThatThrownBy(() -> MlsFraming.applicationMessage(application, other))
-                .isInstanceOf(InvalidMlsMessageException.class).hasMessageContaining("another group");
+                .isInstanceOf(InvalidMlsMessageException.class)
+                .hasMessageContaining("another group");
         assertThatThrownBy(() -> MlsFraming.groupInfo(addBundle.groupInfo(), other))
-                .isInstanceOf(InvalidMlsMessageException.class).hasMessageContaining("another group");
+                .isInstanceOf(InvalidMlsMessageException.class)
+                .hasMessageContaining("another group");
     }
 
     @Test
     void shouldRejectTheWrongWireFormat() {
         // then: a PrivateMessage is no commit, a commit no application message, a KeyPackage neither
         assertThatThrownBy(() -> MlsFraming.commit(application, GROUP_ID))
-                .isInstanceOf(InvalidMlsMessageException.class).hasMessageContaining("wire format");
+                .isInstanceOf(InvalidMlsMessageException.class)
+                .hasMessageContaining("wire format");
         assertThatThrownBy(() -> MlsFraming.applicationMessage(addBundle.commit(), GROUP_ID))
-                .isInstanceOf(InvalidMlsMessageException.class).hasMessageContaining("wire format");
+                .isInstanceOf(InvalidMlsMessageException.class)
+                .hasMessageContaining("wire format");
         assertThatThrownBy(() -> MlsFraming.commit(bob1.keyPackageMessage(), GROUP_ID))
-                .isInstanceOf(InvalidMlsMessageException.class).hasMessageContaining("wire format");
+                .isInstanceOf(InvalidMlsMessageException.class)
+                .hasMessageContaining("wire format");
         assertThatThrownBy(() -> MlsFraming.welcomeRefs(addBundle.commit()))
-                .isInstanceOf(InvalidMlsMessageException.class).hasMessageContaining("wire format");
+                .isInstanceOf(InvalidMlsMessageException.class)
+                .hasMessageContaining("wire format");
     }
 }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.mls.TreeKEM.LeafIndex;
 import org.bouncycastle.mls.TreeKEM.LeafNode;
@@ -46,8 +45,12 @@ public final class MlsTestDevice {
     public KeyPackage keyPackage() {
         try {
             AsymmetricCipherKeyPair init = SUITE.getHPKE().generatePrivateKey();
-            return new KeyPackage(SUITE, SUITE.getHPKE().serializePublicKey(init.getPublic()), leafNode(),
-                    new ArrayList<Extension>(), SUITE.serializeSignaturePrivateKey(signature.getPrivate()));
+            return new KeyPackage(
+                    SUITE,
+                    SUITE.getHPKE().serializePublicKey(init.getPublic()),
+                    leafNode(),
+                    new ArrayList<Extension>(),
+                    SUITE.serializeSignaturePrivateKey(signature.getPrivate()));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -60,9 +63,14 @@ public final class MlsTestDevice {
 
     private LeafNode leafNode() throws Exception {
         AsymmetricCipherKeyPair encryption = SUITE.getHPKE().generatePrivateKey();
-        return new LeafNode(SUITE, SUITE.getHPKE().serializePublicKey(encryption.getPublic()),
-                SUITE.serializeSignaturePublicKey(signature.getPublic()), Credential.forBasic(identity),
-                new Capabilities(), new LifeTime(), new ArrayList<Extension>(),
+        return new LeafNode(
+                SUITE,
+                SUITE.getHPKE().serializePublicKey(encryption.getPublic()),
+                SUITE.serializeSignaturePublicKey(signature.getPublic()),
+                Credential.forBasic(identity),
+                new Capabilities(),
+                new LifeTime(),
+                new ArrayList<Extension>(),
                 SUITE.serializeSignaturePrivateKey(signature.getPrivate()));
     }
 
@@ -70,20 +78,29 @@ public final class MlsTestDevice {
     public Group createGroup(byte[] groupId) {
         try {
             AsymmetricCipherKeyPair encryption = SUITE.getHPKE().generatePrivateKey();
-            LeafNode leaf = new LeafNode(SUITE, SUITE.getHPKE().serializePublicKey(encryption.getPublic()),
-                    SUITE.serializeSignaturePublicKey(signature.getPublic()), Credential.forBasic(identity),
-                    new Capabilities(), new LifeTime(), new ArrayList<Extension>(),
+            LeafNode leaf = new LeafNode(
+                    SUITE,
+                    SUITE.getHPKE().serializePublicKey(encryption.getPublic()),
+                    SUITE.serializeSignaturePublicKey(signature.getPublic()),
+                    Credential.forBasic(identity),
+                    new Capabilities(),
+                    new LifeTime(),
+                    new ArrayList<Extension>(),
                     SUITE.serializeSignaturePrivateKey(signature.getPrivate()));
-            return new Group(groupId, SUITE, encryption, SUITE.serializeSignaturePrivateKey(signature.getPrivate()),
-                    leaf.copy(leaf.getEncryptionKey()), new ArrayList<Extension>());
+            return new Group(
+                    groupId,
+                    SUITE,
+                    encryption,
+                    SUITE.serializeSignaturePrivateKey(signature.getPrivate()),
+                    leaf.copy(leaf.getEncryptionKey()),
+                    new ArrayList<Extension>());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** A commit bundle: the Commit, its Welcome (null without Adds) and the next epoch's group. */
-    public record Bundle(byte[] commit, byte[] welcome, byte[] groupInfo, Group next) {
-    }
+    public record Bundle(byte[] commit, byte[] welcome, byte[] groupInfo, Group next) {}
 
     /** Commits Adds of {@code keyPackages} and Removes of {@code removedLeaves} on {@code group}. */
     public static Bundle commit(Group group, List<KeyPackage> keyPackages, List<Integer> removedLeaves) {
@@ -97,9 +114,11 @@ public final class MlsTestDevice {
             }
             byte[] leafSecret = new byte[SUITE.getKDF().getHashLength()];
             new SecureRandom().nextBytes(leafSecret);
-            Group.GroupWithMessage result = group.commit(new Secret(leafSecret),
-                    new Group.CommitOptions(proposals, true, false, null), new Group.MessageOptions(false,
-                            new byte[0], 0), new Group.CommitParameters(Group.NORMAL_COMMIT_PARAMS));
+            Group.GroupWithMessage result = group.commit(
+                    new Secret(leafSecret),
+                    new Group.CommitOptions(proposals, true, false, null),
+                    new Group.MessageOptions(false, new byte[0], 0),
+                    new Group.CommitParameters(Group.NORMAL_COMMIT_PARAMS));
             byte[] commit = encode(result.message);
             byte[] welcome = null;
             if (!keyPackages.isEmpty()) {

@@ -2,6 +2,16 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.gateway.it.GatewayApp.Device;
+import io.socialink.gateway.it.GatewayApp.Response;
+import io.socialink.gateway.it.OpenApiDocument.Operation;
+import io.socialink.gateway.keys.TestKeys;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
+import io.socialink.testing.LocalPostgres;
+import io.socialink.testing.LocalRedis;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -13,17 +23,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
-
-import io.socialink.gateway.it.GatewayApp.Device;
-import io.socialink.gateway.it.GatewayApp.Response;
-import io.socialink.gateway.it.OpenApiDocument.Operation;
-import io.socialink.gateway.keys.TestKeys;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -86,42 +85,63 @@ class AuthorizationMatrixIT {
 
     private static Map<String, Entry> matrix() {
         Map<String, Entry> m = new LinkedHashMap<>();
-        m.put("POST /api/v1/keys/register/{userId}", Entry.of(Access.ACTING_USER,
-                world -> GatewayApp.registrationBody(4242)));
+        m.put(
+                "POST /api/v1/keys/register/{userId}",
+                Entry.of(Access.ACTING_USER, world -> GatewayApp.registrationBody(4242)));
         m.put("GET /api/v1/keys/devices/{userId}", Entry.of(Access.DIRECTORY));
         m.put("GET /api/v1/keys/bundle/{userId}", Entry.of(Access.DIRECTORY));
-        m.put("PUT /api/v1/keys/rotate/{userId}/{deviceId}", Entry.of(Access.ACTING_DEVICE,
-                world -> json(Map.of("signedPreKey", TestKeys.generate().signedPreKey(77)))));
-        m.put("POST /api/v1/keys/prekeys/{userId}/{deviceId}", Entry.of(Access.ACTING_DEVICE,
-                world -> json(Map.of("preKeys", TestKeys.generate().oneTimePreKeys(900, 2)))));
+        m.put(
+                "PUT /api/v1/keys/rotate/{userId}/{deviceId}",
+                Entry.of(
+                        Access.ACTING_DEVICE,
+                        world -> json(Map.of("signedPreKey", TestKeys.generate().signedPreKey(77)))));
+        m.put(
+                "POST /api/v1/keys/prekeys/{userId}/{deviceId}",
+                Entry.of(
+                        Access.ACTING_DEVICE,
+                        world -> json(Map.of("preKeys", TestKeys.generate().oneTimePreKeys(900, 2)))));
         m.put("DELETE /api/v1/keys/deactivate/{userId}/{deviceId}", Entry.of(Access.ACTING_USER));
         m.put("GET /api/v1/keys/stats/{userId}/{deviceId}", Entry.of(Access.ACTING_USER));
-        m.put("POST /api/v1/messages/send/{senderId}", Entry.of(Access.ACTING_USER, world ->
-                "{\"destination\":\"" + world.carol.userId() + "\",\"idempotencyKey\":\"forged\",\"messages\":["
-                        + copy(world.carol) + "," + copy(world.victimSibling) + "]}"));
+        m.put(
+                "POST /api/v1/messages/send/{senderId}",
+                Entry.of(
+                        Access.ACTING_USER,
+                        world -> "{\"destination\":\"" + world.carol.userId()
+                                + "\",\"idempotencyKey\":\"forged\",\"messages\":[" + copy(world.carol) + ","
+                                + copy(world.victimSibling) + "]}"));
         m.put("PUT /api/v1/messages/delivered/{userId}/{messageId}", Entry.of(Access.OWN_MESSAGES));
         m.put("PUT /api/v1/messages/read/{userId}/{messageId}", Entry.of(Access.OWN_MESSAGES));
-        m.put("GET /api/v1/messages/conversation/{userId}", new Entry(Access.ACTING_USER, "?with=CAROL",
-                world -> null));
+        m.put(
+                "GET /api/v1/messages/conversation/{userId}",
+                new Entry(Access.ACTING_USER, "?with=CAROL", world -> null));
         m.put("DELETE /api/v1/messages/delete/{userId}/{messageId}", Entry.of(Access.OWN_MESSAGES, "?for=me"));
         m.put("GET /api/v1/messages/queue/{userId}/{deviceId}", Entry.of(Access.ACTING_DEVICE));
-        m.put("DELETE /api/v1/messages/queue/{userId}/{deviceId}", Entry.of(Access.ACTING_DEVICE,
-                world -> json(Map.of("messageIds", List.of(world.victimMessageId)))));
+        m.put(
+                "DELETE /api/v1/messages/queue/{userId}/{deviceId}",
+                Entry.of(Access.ACTING_DEVICE, world -> json(Map.of("messageIds", List.of(world.victimMessageId)))));
         m.put("GET /api/v1/settings/{userId}", Entry.of(Access.ACTING_USER));
         m.put("PUT /api/v1/settings/{userId}", Entry.of(Access.ACTING_USER, world -> "{\"readReceipts\":false}"));
         m.put("PUT /api/v1/keypackages", Entry.of(Access.CALLER_ONLY, world -> "{\"keyPackages\":[]}"));
         m.put("GET /api/v1/keypackages/count", Entry.of(Access.CALLER_ONLY));
-        m.put("POST /api/v1/keypackages/claim", Entry.of(Access.DIRECTORY,
-                world -> json(Map.of("users", List.of(world.victim.userId())))));
-        m.put("POST /api/v1/groups/create/{creatorId}", Entry.of(Access.ACTING_USER,
-                world -> "{\"groupId\":\"" + UUID.randomUUID().toString().replace("-", "") + "\",\"cipherSuite\":1}"));
-        m.put("POST /api/v1/groups/{groupId}/members/{addedBy}", Entry.of(Access.ACTING_USER,
-                world -> "{\"epoch\":0,\"commit\":\"AAAA\",\"welcome\":\"AAAA\"}"));
+        m.put(
+                "POST /api/v1/keypackages/claim",
+                Entry.of(Access.DIRECTORY, world -> json(Map.of("users", List.of(world.victim.userId())))));
+        m.put(
+                "POST /api/v1/groups/create/{creatorId}",
+                Entry.of(
+                        Access.ACTING_USER,
+                        world -> "{\"groupId\":\""
+                                + UUID.randomUUID().toString().replace("-", "") + "\",\"cipherSuite\":1}"));
+        m.put(
+                "POST /api/v1/groups/{groupId}/members/{addedBy}",
+                Entry.of(Access.ACTING_USER, world -> "{\"epoch\":0,\"commit\":\"AAAA\",\"welcome\":\"AAAA\"}"));
         m.put("DELETE /api/v1/groups/{groupId}/members/{userId}/{removedBy}", Entry.of(Access.ACTING_USER));
-        m.put("POST /api/v1/groups/{groupId}/commit/{committerId}", Entry.of(Access.ACTING_USER,
-                world -> "{\"epoch\":0,\"commit\":\"AAAA\"}"));
-        m.put("POST /api/v1/groups/{groupId}/send/{senderId}", Entry.of(Access.ACTING_USER,
-                world -> "{\"message\":\"AAAA\"}"));
+        m.put(
+                "POST /api/v1/groups/{groupId}/commit/{committerId}",
+                Entry.of(Access.ACTING_USER, world -> "{\"epoch\":0,\"commit\":\"AAAA\"}"));
+        m.put(
+                "POST /api/v1/groups/{groupId}/send/{senderId}",
+                Entry.of(Access.ACTING_USER, world -> "{\"message\":\"AAAA\"}"));
         m.put("GET /api/v1/groups/{groupId}", Entry.of(Access.GROUP_MEMBERS));
         m.put("GET /api/v1/groups/{groupId}/members", Entry.of(Access.GROUP_MEMBERS));
         m.put("GET /api/v1/openapi.yaml", Entry.of(Access.PUBLIC));
@@ -129,8 +149,8 @@ class AuthorizationMatrixIT {
     }
 
     /** Path parameters that name the user a call acts for. */
-    private static final Set<String> USER_PARAMETERS = Set.of("userId", "senderId", "creatorId", "addedBy",
-            "committerId", "removedBy");
+    private static final Set<String> USER_PARAMETERS =
+            Set.of("userId", "senderId", "creatorId", "addedBy", "committerId", "removedBy");
 
     private static final OpenApiDocument API = OpenApiDocument.load();
 
@@ -164,18 +184,26 @@ class AuthorizationMatrixIT {
         List<String> documented = API.operations().stream().map(Operation::key).toList();
 
         // when
-        List<String> unclassified = documented.stream().filter(key -> !MATRIX.containsKey(key)).toList();
-        List<String> stale = MATRIX.keySet().stream().filter(key -> !documented.contains(key)).toList();
+        List<String> unclassified =
+                documented.stream().filter(key -> !MATRIX.containsKey(key)).toList();
+        List<String> stale = MATRIX.keySet().stream()
+                .filter(key -> !documented.contains(key))
+                .toList();
 
         // then
-        assertThat(unclassified).as("operations without an authorization matrix entry").isEmpty();
-        assertThat(stale).as("matrix entries of operations the document no longer has").isEmpty();
+        assertThat(unclassified)
+                .as("operations without an authorization matrix entry")
+                .isEmpty();
+        assertThat(stale)
+                .as("matrix entries of operations the document no longer has")
+                .isEmpty();
     }
 
     @TestFactory
     @Order(2)
     Stream<DynamicTest> shouldAnswerUnauthorizedWithoutOrWithBadCredentials() {
-        return API.operations().stream().filter(operation -> MATRIX.containsKey(operation.key()))
+        return API.operations().stream()
+                .filter(operation -> MATRIX.containsKey(operation.key()))
                 .map(operation -> DynamicTest.dynamicTest(operation.key(), () -> {
                     Entry entry = MATRIX.get(operation.key());
                     String path = path(operation, world.attacker.userId(), world.attacker.deviceId()) + query(entry);
@@ -185,14 +213,19 @@ class AuthorizationMatrixIT {
                         return;
                     }
                     String wrong = operation.security().equals("platformJwt")
-                            ? "Bearer " + GatewayApp.platformToken(world.attacker.userId(),
-                            "another-secret-of-at-least-32-bytes-0123456789", java.time.Duration.ofMinutes(5))
+                            ? "Bearer "
+                                    + GatewayApp.platformToken(
+                                            world.attacker.userId(),
+                                            "another-secret-of-at-least-32-bytes-0123456789",
+                                            java.time.Duration.ofMinutes(5))
                             : GatewayApp.basic(world.attacker.userId(), world.attacker.deviceId(), "not-the-secret");
                     for (String authorization : new String[] {null, wrong}) {
                         VictimState before = victimState();
                         Response response = call(operation, path, authorization, body);
                         assertProblem(response, 401, "unauthorized");
-                        assertThat(victimState()).as("victim state after " + operation).isEqualTo(before);
+                        assertThat(victimState())
+                                .as("victim state after " + operation)
+                                .isEqualTo(before);
                     }
                 }));
     }
@@ -200,14 +233,14 @@ class AuthorizationMatrixIT {
     @TestFactory
     @Order(3)
     Stream<DynamicTest> shouldRefuseAnotherUsersCalls() {
-        return API.operations().stream().filter(operation -> MATRIX.containsKey(operation.key()))
+        return API.operations().stream()
+                .filter(operation -> MATRIX.containsKey(operation.key()))
                 .map(operation -> DynamicTest.dynamicTest(operation.key(), () -> {
                     Entry entry = MATRIX.get(operation.key());
                     String body = entry.body().apply(world);
-                    String victimPath = path(operation, world.victim.userId(), world.victim.deviceId())
-                            + query(entry);
-                    String attackerPath = path(operation, world.attacker.userId(), world.attacker.deviceId())
-                            + query(entry);
+                    String victimPath = path(operation, world.victim.userId(), world.victim.deviceId()) + query(entry);
+                    String attackerPath =
+                            path(operation, world.attacker.userId(), world.attacker.deviceId()) + query(entry);
                     switch (entry.access()) {
                         case ACTING_USER -> refused(operation, victimPath, world.attacker, body, 403, "forbidden");
                         case ACTING_DEVICE -> {
@@ -218,10 +251,12 @@ class AuthorizationMatrixIT {
                             refused(operation, victimPath, world.attacker, body, 403, "forbidden");
                             refused(operation, attackerPath, world.attacker, body, 404, "unknown-message");
                         }
-                        case GROUP_MEMBERS -> refused(operation, attackerPath, world.attacker, body, 403,
-                                "not-a-member");
-                        case DIRECTORY, CALLER_ONLY, PUBLIC -> assertThat(entry.access())
-                                .as("%s is open to every device by design", operation).isNotNull();
+                        case GROUP_MEMBERS ->
+                            refused(operation, attackerPath, world.attacker, body, 403, "not-a-member");
+                        case DIRECTORY, CALLER_ONLY, PUBLIC ->
+                            assertThat(entry.access())
+                                    .as("%s is open to every device by design", operation)
+                                    .isNotNull();
                         default -> throw new IllegalStateException("unhandled " + entry.access());
                     }
                 }));
@@ -251,13 +286,16 @@ class AuthorizationMatrixIT {
     }
 
     private static RawRequest.Reply upgrade(String path, String authorization) {
-        List<String> headers = new java.util.ArrayList<>(List.of("Upgrade: websocket", "Connection: Upgrade",
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"));
+        List<String> headers = new java.util.ArrayList<>(List.of(
+                "Upgrade: websocket",
+                "Connection: Upgrade",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                "Sec-WebSocket-Version: 13"));
         if (authorization != null) {
             headers.add("Authorization: " + authorization);
         }
-        return RawRequest.exchange(app.port, "GET", path.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers,
-                null);
+        return RawRequest.exchange(
+                app.port, "GET", path.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers, null);
     }
 
     @Test
@@ -269,7 +307,9 @@ class AuthorizationMatrixIT {
         long records = VictimState.kafkaRecordsOf(kafka, world.victim.userId(), Set.of(world.victimGroupId));
 
         // then
-        assertThat(records).as("acks, connection events and group commands in the victim's name").isZero();
+        assertThat(records)
+                .as("acks, connection events and group commands in the victim's name")
+                .isZero();
     }
 
     /** The snapshot the refusals are compared with does see a change: the victim's own. */
@@ -280,22 +320,23 @@ class AuthorizationMatrixIT {
         VictimState before = victimState();
 
         // when
-        Response own = app.put("/api/v1/settings/" + world.victim.userId(), world.victim.authorization(),
-                "{\"readReceipts\":false}");
+        Response own = app.put(
+                "/api/v1/settings/" + world.victim.userId(), world.victim.authorization(), "{\"readReceipts\":false}");
 
         // then
         assertThat(own.status()).isEqualTo(200);
         assertThat(victimState()).isNotEqualTo(before);
     }
 
-    private static void refused(Operation operation, String path, Device caller, String body, int status,
-                                String type) {
+    private static void refused(Operation operation, String path, Device caller, String body, int status, String type) {
         VictimState before = victimState();
         String authorization = operation.security().equals("platformJwt")
-                ? "Bearer " + GatewayApp.platformToken(caller.userId()) : caller.authorization();
+                ? "Bearer " + GatewayApp.platformToken(caller.userId())
+                : caller.authorization();
         Response response = call(operation, path, authorization, body);
         assertProblem(response, status, type);
-        assertThat(victimState()).as("victim state after %s %s by %s", operation.method(), path, caller.address())
+        assertThat(victimState())
+                .as("victim state after %s %s by %s", operation.method(), path, caller.address())
                 .isEqualTo(before);
     }
 
@@ -324,8 +365,8 @@ class AuthorizationMatrixIT {
             } else if (name.equals("groupId")) {
                 value = world.victimGroupId;
             } else {
-                throw new IllegalStateException("the matrix cannot fill path parameter '" + name + "' of "
-                        + operation + ": add it to AuthorizationMatrixIT.path");
+                throw new IllegalStateException("the matrix cannot fill path parameter '" + name + "' of " + operation
+                        + ": add it to AuthorizationMatrixIT.path");
             }
             values.put(name, value);
         }
@@ -342,8 +383,8 @@ class AuthorizationMatrixIT {
 
     private static Response call(Operation operation, String path, String authorization, String body) {
         HttpRequest.Builder request = app.request(path, authorization);
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body);
+        HttpRequest.BodyPublisher publisher =
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -358,5 +399,4 @@ class AuthorizationMatrixIT {
     private static String json(Object value) {
         return GatewayApp.JSON.writeValueAsString(value);
     }
-
 }

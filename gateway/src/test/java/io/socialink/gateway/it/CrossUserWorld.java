@@ -1,5 +1,12 @@
 package io.socialink.gateway.it;
 
+import io.socialink.gateway.groups.MlsTestDevice;
+import io.socialink.gateway.it.GatewayApp.Device;
+import io.socialink.gateway.it.GatewayApp.Response;
+import io.socialink.schemas.avro.GroupCreated;
+import io.socialink.schemas.avro.GroupEvent;
+import io.socialink.schemas.topics.Topics;
+import io.socialink.testing.KafkaTestEnv;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,14 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-
-import io.socialink.gateway.groups.MlsTestDevice;
-import io.socialink.gateway.it.GatewayApp.Device;
-import io.socialink.gateway.it.GatewayApp.Response;
-import io.socialink.schemas.avro.GroupCreated;
-import io.socialink.schemas.avro.GroupEvent;
-import io.socialink.schemas.topics.Topics;
-import io.socialink.testing.KafkaTestEnv;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -33,8 +32,13 @@ final class CrossUserWorld {
     final String victimMessageId;
     final String victimGroupId;
 
-    private CrossUserWorld(Device victim, Device victimSibling, Device attacker, Device carol,
-                           String victimMessageId, String victimGroupId) {
+    private CrossUserWorld(
+            Device victim,
+            Device victimSibling,
+            Device attacker,
+            Device carol,
+            String victimMessageId,
+            String victimGroupId) {
         this.victim = victim;
         this.victimSibling = victimSibling;
         this.attacker = attacker;
@@ -58,9 +62,14 @@ final class CrossUserWorld {
 
     private static void uploadKeyPackage(GatewayApp app, Device device) {
         MlsTestDevice mls = new MlsTestDevice(device.address());
-        Response response = app.put("/api/v1/keypackages", device.authorization(), GatewayApp.JSON.writeValueAsString(
-                Map.of("keyPackages", List.of(base64(mls.keyPackageMessage())),
-                        "lastResort", base64(mls.keyPackageMessage()))));
+        Response response = app.put(
+                "/api/v1/keypackages",
+                device.authorization(),
+                GatewayApp.JSON.writeValueAsString(Map.of(
+                        "keyPackages",
+                        List.of(base64(mls.keyPackageMessage())),
+                        "lastResort",
+                        base64(mls.keyPackageMessage()))));
         require(response, 204);
     }
 
@@ -71,28 +80,41 @@ final class CrossUserWorld {
         Response sent = app.post("/api/v1/messages/send/" + carol.userId(), carol.authorization(), body);
         require(sent, 201);
         String messageId = sent.json().get("messageId").asString();
-        await(app, "/api/v1/messages/conversation/" + victim.userId() + "?with=" + carol.userId(), victim,
+        await(
+                app,
+                "/api/v1/messages/conversation/" + victim.userId() + "?with=" + carol.userId(),
+                victim,
                 response -> response.status() == 200 && response.body().contains(messageId));
         return messageId;
     }
 
     private static String copy(Device device) {
         return "{\"userId\":\"" + device.userId() + "\",\"deviceId\":" + device.deviceId() + ",\"registrationId\":"
-                + device.registrationId() + ",\"type\":3,\"content\":\"" + base64("hello".getBytes(
-                StandardCharsets.UTF_8)) + "\"}";
+                + device.registrationId() + ",\"type\":3,\"content\":\""
+                + base64("hello".getBytes(StandardCharsets.UTF_8)) + "\"}";
     }
 
     /** A group the victim created, from its event on group.events, once the projection shows it. */
     private static String createdGroup(GatewayApp app, KafkaTestEnv kafka, Device victim) {
-        String groupId = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-        GroupEvent created = GroupEvent.newBuilder().setGroupId(groupId).setRequestId(UUID.randomUUID().toString())
-                .setActorUserId(victim.userId()).setActorDeviceId(victim.deviceId()).setEpoch(0)
-                .setAt(Instant.now()).setEvent(GroupCreated.newBuilder().setCipherSuite(1).build()).build();
+        String groupId = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        GroupEvent created = GroupEvent.newBuilder()
+                .setGroupId(groupId)
+                .setRequestId(UUID.randomUUID().toString())
+                .setActorUserId(victim.userId())
+                .setActorDeviceId(victim.deviceId())
+                .setEpoch(0)
+                .setAt(Instant.now())
+                .setEvent(GroupCreated.newBuilder().setCipherSuite(1).build())
+                .build();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
             String topic = kafka.layout().name(Topics.GROUP_EVENTS);
-            producer.send(new ProducerRecord<>(topic, groupId.getBytes(StandardCharsets.UTF_8),
-                    Topics.GROUP_EVENTS.valueSerde().serializer().serialize(topic, created))).get();
+            producer.send(new ProducerRecord<>(
+                            topic,
+                            groupId.getBytes(StandardCharsets.UTF_8),
+                            Topics.GROUP_EVENTS.valueSerde().serializer().serialize(topic, created)))
+                    .get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

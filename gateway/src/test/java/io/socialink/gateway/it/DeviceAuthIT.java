@@ -2,11 +2,6 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.testing.KafkaTestEnv;
@@ -15,6 +10,10 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,8 +66,12 @@ class DeviceAuthIT {
                 app.get(path, GatewayApp.basic(device.userId(), device.deviceId(), "wrong-secret")),
                 app.get(path, GatewayApp.basic(device.userId(), 2, device.secret())),
                 app.get(path, GatewayApp.basic(GatewayApp.unique("ghost"), 1, device.secret())),
-                app.get(path, "Basic " + java.util.Base64.getEncoder().encodeToString(
-                        (device.userId() + ":" + device.secret()).getBytes(StandardCharsets.UTF_8))),
+                app.get(
+                        path,
+                        "Basic "
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString((device.userId() + ":" + device.secret())
+                                                .getBytes(StandardCharsets.UTF_8))),
                 app.get(path, "Basic %%%not-base64"),
                 app.get(path, "Bearer " + GatewayApp.platformToken(device.userId())));
 
@@ -92,7 +95,8 @@ class DeviceAuthIT {
         Response method = app.send(app.request("/api/v1/keys/devices/" + device.userId(), device.authorization())
                 .DELETE());
         Response mediaType = app.send(app.request("/api/v1/messages/send/" + device.userId(), device.authorization())
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("hi")));
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hi")));
 
         // then
         assertProblem(unknown, 404, "not-found");

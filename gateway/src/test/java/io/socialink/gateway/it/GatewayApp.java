@@ -1,5 +1,16 @@
 package io.socialink.gateway.it;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.socialink.gateway.GatewayApplication;
+import io.socialink.gateway.keys.TestKeys;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,18 +23,6 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import io.socialink.gateway.GatewayApplication;
-import io.socialink.gateway.keys.TestKeys;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -49,8 +48,8 @@ final class GatewayApp implements AutoCloseable {
         this.internalPort = Integer.parseInt(context.getEnvironment().getProperty("local.management.port", "-1"));
     }
 
-    static GatewayApp start(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis,
-                            Map<String, Object> extra) {
+    static GatewayApp start(
+            KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis, Map<String, Object> extra) {
         Map<String, Object> properties = new HashMap<>();
         properties.putAll(kafka.springProperties());
         properties.putAll(postgres.springProperties());
@@ -67,7 +66,9 @@ final class GatewayApp implements AutoCloseable {
                 properties.put(key, value);
             }
         });
-        return new GatewayApp(new SpringApplicationBuilder(GatewayApplication.class).properties(properties).run());
+        return new GatewayApp(new SpringApplicationBuilder(GatewayApplication.class)
+                .properties(properties)
+                .run());
     }
 
     <T> T bean(Class<T> type) {
@@ -83,11 +84,13 @@ final class GatewayApp implements AutoCloseable {
     }
 
     static String platformToken(String subject, String secret, Duration validFor) {
-        return platformToken(new JWTClaimsSet.Builder()
-                .subject(subject)
-                .issueTime(new Date())
-                .expirationTime(new Date(System.currentTimeMillis() + validFor.toMillis()))
-                .build(), secret);
+        return platformToken(
+                new JWTClaimsSet.Builder()
+                        .subject(subject)
+                        .issueTime(new Date())
+                        .expirationTime(new Date(System.currentTimeMillis() + validFor.toMillis()))
+                        .build(),
+                secret);
     }
 
     /** A platform token with exactly {@code claims}, signed HS256 with {@code secret}. */
@@ -114,8 +117,9 @@ final class GatewayApp implements AutoCloseable {
     }
 
     static String basic(String user, int device, String secret) {
-        return "Basic " + Base64.getEncoder().encodeToString(
-                (user + "." + device + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((user + "." + device + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A registered device and its credentials. */
@@ -136,12 +140,17 @@ final class GatewayApp implements AutoCloseable {
 
     /** Registers a device with {@code keys} and that many one-time prekeys (EC ids from 1, Kyber ids from 2). */
     Device register(String userId, int registrationId, TestKeys keys, int preKeys, int pqPreKeys) {
-        Response response = post("/api/v1/keys/register/" + userId, "Bearer " + platformToken(userId),
+        Response response = post(
+                "/api/v1/keys/register/" + userId,
+                "Bearer " + platformToken(userId),
                 registrationBody(keys, registrationId, preKeys, pqPreKeys));
         if (response.status() != 201) {
             throw new IllegalStateException("registration failed: " + response);
         }
-        return new Device(userId, response.json().get("deviceId").asInt(), registrationId,
+        return new Device(
+                userId,
+                response.json().get("deviceId").asInt(),
+                registrationId,
                 response.json().get("deviceSecret").asString());
     }
 
@@ -175,7 +184,8 @@ final class GatewayApp implements AutoCloseable {
     }
 
     Response post(String path, String authorization, String body) {
-        return send(request(path, authorization).header("Content-Type", "application/json")
+        return send(request(path, authorization)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
@@ -184,7 +194,8 @@ final class GatewayApp implements AutoCloseable {
     }
 
     Response put(String path, String authorization, String body) {
-        return send(request(path, authorization).header("Content-Type", "application/json")
+        return send(request(path, authorization)
+                .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
@@ -203,8 +214,11 @@ final class GatewayApp implements AutoCloseable {
     Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(),
-                    response.headers().firstValue("Content-Type").orElse(""), response.body(), response);
+            return new Response(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.body(),
+                    response);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

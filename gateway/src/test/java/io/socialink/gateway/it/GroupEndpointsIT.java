@@ -2,15 +2,6 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.groups.MlsTestDevice;
 import io.socialink.gateway.it.GatewayApp.Device;
@@ -32,6 +23,14 @@ import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bouncycastle.mls.codec.KeyPackage;
@@ -70,8 +69,7 @@ class GroupEndpointsIT {
     }
 
     /** A registered device with its MLS side. */
-    record MlsDevice(Device device, MlsTestDevice mls) {
-    }
+    record MlsDevice(Device device, MlsTestDevice mls) {}
 
     static MlsDevice device(String userId, int registrationId) {
         Device device = app.register(userId, registrationId);
@@ -81,9 +79,11 @@ class GroupEndpointsIT {
     /** A KeyPackage the directory stores for {@code device}. */
     static KeyPackage uploadedKeyPackage(MlsDevice device) {
         KeyPackage keyPackage = device.mls().keyPackage();
-        Response response = app.put("/api/v1/keypackages", device.device().authorization(),
-                GatewayApp.JSON.writeValueAsString(Map.of("keyPackages",
-                        List.of(b64(MlsTestDevice.encode(MLSMessage.keyPackage(keyPackage)))))));
+        Response response = app.put(
+                "/api/v1/keypackages",
+                device.device().authorization(),
+                GatewayApp.JSON.writeValueAsString(
+                        Map.of("keyPackages", List.of(b64(MlsTestDevice.encode(MLSMessage.keyPackage(keyPackage)))))));
         assertThat(response.status()).as(response.body()).isEqualTo(204);
         return keyPackage;
     }
@@ -112,19 +112,26 @@ class GroupEndpointsIT {
     }
 
     static Response addMembers(MlsDevice actor, String groupId, String body) {
-        return app.post("/api/v1/groups/" + groupId + "/members/" + actor.device().userId(),
-                actor.device().authorization(), body);
+        return app.post(
+                "/api/v1/groups/" + groupId + "/members/" + actor.device().userId(),
+                actor.device().authorization(),
+                body);
     }
 
     static List<KafkaRecords.Keyed<GroupCommand>> commandsOf(String groupId) {
-        return KafkaRecords.readAll(kafka, Topics.GROUP_COMMANDS, record -> record.key().equals(groupId));
+        return KafkaRecords.readAll(
+                kafka, Topics.GROUP_COMMANDS, record -> record.key().equals(groupId));
     }
 
     static void reply(GroupReply reply) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
             String topic = kafka.layout().name(Topics.GROUP_REPLIES);
-            producer.send(new ProducerRecord<>(topic, 0, reply.getRequestId().getBytes(StandardCharsets.UTF_8),
-                    Topics.GROUP_REPLIES.valueSerde().serializer().serialize(topic, reply))).get();
+            producer.send(new ProducerRecord<>(
+                            topic,
+                            0,
+                            reply.getRequestId().getBytes(StandardCharsets.UTF_8),
+                            Topics.GROUP_REPLIES.valueSerde().serializer().serialize(topic, reply)))
+                    .get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -132,8 +139,8 @@ class GroupEndpointsIT {
 
     /** Waits for the one command of {@code groupId} that the gateway produced. */
     static GroupCommand awaitCommand(String groupId) {
-        List<KafkaRecords.Keyed<GroupCommand>> commands = KafkaRecords.await(kafka, Topics.GROUP_COMMANDS,
-                record -> record.key().equals(groupId), 1);
+        List<KafkaRecords.Keyed<GroupCommand>> commands = KafkaRecords.await(
+                kafka, Topics.GROUP_COMMANDS, record -> record.key().equals(groupId), 1);
         assertThat(commands).hasSize(1);
         return commands.get(0).value();
     }
@@ -144,10 +151,14 @@ class GroupEndpointsIT {
         MlsDevice alice = device(GatewayApp.unique("alice"), 1);
 
         // when
-        Response response = app.post("/api/v1/groups/create/someone-else", alice.device().authorization(),
+        Response response = app.post(
+                "/api/v1/groups/create/someone-else",
+                alice.device().authorization(),
                 "{\"groupId\": \"" + groupIdText(newGroupId()) + "\", \"cipherSuite\": 1}");
-        Response send = app.post("/api/v1/groups/" + groupIdText(newGroupId()) + "/send/someone-else",
-                alice.device().authorization(), "{\"message\": \"AAAA\"}");
+        Response send = app.post(
+                "/api/v1/groups/" + groupIdText(newGroupId()) + "/send/someone-else",
+                alice.device().authorization(),
+                "{\"message\": \"AAAA\"}");
 
         // then
         assertThat(response.status()).isEqualTo(403);
@@ -163,8 +174,11 @@ class GroupEndpointsIT {
         byte[] huge = new byte[2 * 1024 * 1024 + 1];
 
         // when
-        Response response = addMembers(alice, groupId, GatewayApp.JSON.writeValueAsString(Map.of(
-                "epoch", 0, "commit", b64(huge), "welcome", b64(new byte[] {0, 1, 0, 3}))));
+        Response response = addMembers(
+                alice,
+                groupId,
+                GatewayApp.JSON.writeValueAsString(
+                        Map.of("epoch", 0, "commit", b64(huge), "welcome", b64(new byte[] {0, 1, 0, 3}))));
 
         // then
         assertThat(response.status()).as(response.body()).isEqualTo(413);
@@ -185,25 +199,39 @@ class GroupEndpointsIT {
         byte[] application = MlsTestDevice.applicationMessage(bundle.next(), "hello");
 
         // when
-        Response garbage = addMembers(alice, groupId, GatewayApp.JSON.writeValueAsString(Map.of("epoch", 0,
-                "commit", b64("not mls at all".getBytes(StandardCharsets.UTF_8)), "welcome", b64(bundle.welcome()))));
-        Response cut = addMembers(alice, groupId, GatewayApp.JSON.writeValueAsString(Map.of("epoch", 0,
-                "commit", b64(truncated), "welcome", b64(bundle.welcome()))));
+        Response garbage = addMembers(
+                alice,
+                groupId,
+                GatewayApp.JSON.writeValueAsString(Map.of(
+                        "epoch",
+                        0,
+                        "commit",
+                        b64("not mls at all".getBytes(StandardCharsets.UTF_8)),
+                        "welcome",
+                        b64(bundle.welcome()))));
+        Response cut = addMembers(
+                alice,
+                groupId,
+                GatewayApp.JSON.writeValueAsString(
+                        Map.of("epoch", 0, "commit", b64(truncated), "welcome", b64(bundle.welcome()))));
         Response otherGroup = addMembers(alice, groupIdText(newGroupId()), addBody(0, bundle));
         Response wrongEpoch = addMembers(alice, groupId, addBody(3, bundle));
-        Response messageAsCommit = app.post("/api/v1/groups/" + groupId + "/commit/" + alice.device().userId(),
-                alice.device().authorization(), GatewayApp.JSON.writeValueAsString(Map.of("epoch", 1,
-                        "commit", b64(application))));
-        Response commitAsMessage = app.post("/api/v1/groups/" + groupId + "/send/" + alice.device().userId(),
-                alice.device().authorization(), GatewayApp.JSON.writeValueAsString(Map.of(
-                        "message", b64(bundle.commit()))));
-        Response addsInUpdate = app.post("/api/v1/groups/" + groupId + "/commit/" + alice.device().userId(),
-                alice.device().authorization(), GatewayApp.JSON.writeValueAsString(Map.of("epoch", 0,
-                        "commit", b64(bundle.commit()))));
+        Response messageAsCommit = app.post(
+                "/api/v1/groups/" + groupId + "/commit/" + alice.device().userId(),
+                alice.device().authorization(),
+                GatewayApp.JSON.writeValueAsString(Map.of("epoch", 1, "commit", b64(application))));
+        Response commitAsMessage = app.post(
+                "/api/v1/groups/" + groupId + "/send/" + alice.device().userId(),
+                alice.device().authorization(),
+                GatewayApp.JSON.writeValueAsString(Map.of("message", b64(bundle.commit()))));
+        Response addsInUpdate = app.post(
+                "/api/v1/groups/" + groupId + "/commit/" + alice.device().userId(),
+                alice.device().authorization(),
+                GatewayApp.JSON.writeValueAsString(Map.of("epoch", 0, "commit", b64(bundle.commit()))));
 
         // then
-        for (Response response : List.of(garbage, cut, otherGroup, wrongEpoch, messageAsCommit, commitAsMessage,
-                addsInUpdate)) {
+        for (Response response :
+                List.of(garbage, cut, otherGroup, wrongEpoch, messageAsCommit, commitAsMessage, addsInUpdate)) {
             assertThat(response.status()).as(response.body()).isEqualTo(422);
             assertThat(response.problemType()).endsWith("/invalid-mls-message");
         }
@@ -219,8 +247,8 @@ class GroupEndpointsIT {
         MlsDevice bob2 = device(bobId, 2);
         uploadedKeyPackage(bob2);
         byte[] groupBytes = newGroupId();
-        MlsTestDevice.Bundle bundle = MlsTestDevice.commit(alice.mls().createGroup(groupBytes),
-                List.of(uploadedKeyPackage(bob1)), List.of());
+        MlsTestDevice.Bundle bundle =
+                MlsTestDevice.commit(alice.mls().createGroup(groupBytes), List.of(uploadedKeyPackage(bob1)), List.of());
 
         // when
         Response response = addMembers(alice, groupIdText(groupBytes), addBody(0, bundle));
@@ -230,8 +258,9 @@ class GroupEndpointsIT {
         assertThat(response.problemType()).endsWith("/device-mismatch");
         JsonNode mismatch = response.json().get("mismatches").get(0);
         assertThat(mismatch.get("userId").asString()).isEqualTo(bobId);
-        assertThat(mismatch.get("missingDevices")).extracting(JsonNode::asInt).containsExactly(bob2.device()
-                .deviceId());
+        assertThat(mismatch.get("missingDevices"))
+                .extracting(JsonNode::asInt)
+                .containsExactly(bob2.device().deviceId());
         assertThat(commandsOf(groupIdText(groupBytes))).isEmpty();
     }
 
@@ -241,8 +270,8 @@ class GroupEndpointsIT {
         MlsDevice alice = device(GatewayApp.unique("alice"), 1);
         MlsDevice bob = device(GatewayApp.unique("bob"), 1);
         byte[] groupBytes = newGroupId();
-        MlsTestDevice.Bundle bundle = MlsTestDevice.commit(alice.mls().createGroup(groupBytes),
-                List.of(bob.mls().keyPackage()), List.of());
+        MlsTestDevice.Bundle bundle = MlsTestDevice.commit(
+                alice.mls().createGroup(groupBytes), List.of(bob.mls().keyPackage()), List.of());
 
         // when
         Response response = addMembers(alice, groupIdText(groupBytes), addBody(0, bundle));
@@ -265,8 +294,11 @@ class GroupEndpointsIT {
         MlsTestDevice.Bundle addCarol = MlsTestDevice.commit(group, List.of(uploadedKeyPackage(carol)), List.of());
 
         // when
-        Response response = addMembers(alice, groupIdText(groupBytes), GatewayApp.JSON.writeValueAsString(Map.of(
-                "epoch", 0, "commit", b64(addBob.commit()), "welcome", b64(addCarol.welcome()))));
+        Response response = addMembers(
+                alice,
+                groupIdText(groupBytes),
+                GatewayApp.JSON.writeValueAsString(
+                        Map.of("epoch", 0, "commit", b64(addBob.commit()), "welcome", b64(addCarol.welcome()))));
 
         // then
         assertThat(response.status()).as(response.body()).isEqualTo(422);
@@ -284,15 +316,18 @@ class GroupEndpointsIT {
         byte[] groupBytes = newGroupId();
         String groupId = groupIdText(groupBytes);
         List<KeyPackage> keyPackages = List.of(uploadedKeyPackage(bob1), uploadedKeyPackage(bob2));
-        MlsTestDevice.Bundle bundle = MlsTestDevice.commit(alice.mls().createGroup(groupBytes), keyPackages,
-                List.of());
-        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(
-                () -> addMembers(alice, groupId, addBody(0, bundle)));
+        MlsTestDevice.Bundle bundle = MlsTestDevice.commit(alice.mls().createGroup(groupBytes), keyPackages, List.of());
+        CompletableFuture<Response> pending =
+                CompletableFuture.supplyAsync(() -> addMembers(alice, groupId, addBody(0, bundle)));
 
         // when: group-fanout's verdict arrives on group.replies
         GroupCommand command = awaitCommand(groupId);
-        reply(GroupReply.newBuilder().setRequestId(command.getRequestId()).setGroupId(groupId).setStatus(200)
-                .setEpoch(1).build());
+        reply(GroupReply.newBuilder()
+                .setRequestId(command.getRequestId())
+                .setGroupId(groupId)
+                .setStatus(200)
+                .setEpoch(1)
+                .build());
         Response response = pending.get();
 
         // then: the produced command is what group-fanout needs
@@ -304,14 +339,16 @@ class GroupEndpointsIT {
         assertThat(commit.getEpoch()).isZero();
         assertThat(commit.getCommitHash().array())
                 .isEqualTo(MessageDigest.getInstance("SHA-256").digest(bundle.commit()));
-        assertThat(commit.getAdded()).extracting(added -> added.getUserId() + "." + added.getDeviceId())
+        assertThat(commit.getAdded())
+                .extracting(added -> added.getUserId() + "." + added.getDeviceId())
                 .containsExactly(bob1.device().address(), bob2.device().address());
         assertThat(commit.getAdded().get(0).getKeyPackageRef().array()).isEqualTo(KeyPackages.ref(keyPackages.get(0)));
         assertThat(commit.getWelcome().array()).isEqualTo(bundle.welcome());
         // and the HTTP answer is the reply's
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(response.json().get("epoch").asLong()).isEqualTo(1);
-        assertThat(response.json().get("added")).extracting(node -> node.get("deviceId").asInt())
+        assertThat(response.json().get("added"))
+                .extracting(node -> node.get("deviceId").asInt())
                 .containsExactly(bob1.device().deviceId(), bob2.device().deviceId());
     }
 
@@ -321,13 +358,20 @@ class GroupEndpointsIT {
         MlsDevice alice = device(GatewayApp.unique("alice"), 1);
         String groupId = groupIdText(newGroupId());
         CompletableFuture<Response> pending = CompletableFuture.supplyAsync(() -> app.post(
-                "/api/v1/groups/create/" + alice.device().userId(), alice.device().authorization(),
+                "/api/v1/groups/create/" + alice.device().userId(),
+                alice.device().authorization(),
                 "{\"groupId\": \"" + groupId + "\", \"cipherSuite\": 1}"));
 
         // when
         GroupCommand command = awaitCommand(groupId);
-        reply(GroupReply.newBuilder().setRequestId(command.getRequestId()).setGroupId(groupId).setStatus(409)
-                .setProblemType("stale-epoch").setDetail("the group is at epoch 7").setEpoch(7).build());
+        reply(GroupReply.newBuilder()
+                .setRequestId(command.getRequestId())
+                .setGroupId(groupId)
+                .setStatus(409)
+                .setProblemType("stale-epoch")
+                .setDetail("the group is at epoch 7")
+                .setEpoch(7)
+                .build());
         Response response = pending.get();
 
         // then
@@ -347,19 +391,28 @@ class GroupEndpointsIT {
         String groupId = groupIdText(groupBytes);
         byte[] message = MlsTestDevice.applicationMessage(alice.mls().createGroup(groupBytes), "hi");
         CompletableFuture<Response> pending = CompletableFuture.supplyAsync(() -> app.post(
-                "/api/v1/groups/" + groupId + "/send/" + alice.device().userId(), alice.device().authorization(),
+                "/api/v1/groups/" + groupId + "/send/" + alice.device().userId(),
+                alice.device().authorization(),
                 GatewayApp.JSON.writeValueAsString(Map.of("message", b64(message), "idempotencyKey", "k-1"))));
 
         // when
         GroupCommand command = awaitCommand(groupId);
-        reply(GroupReply.newBuilder().setRequestId(command.getRequestId()).setGroupId(groupId).setStatus(201)
-                .setEpoch(0).setAttributes(Map.of("recipientDevices", "3")).build());
+        reply(GroupReply.newBuilder()
+                .setRequestId(command.getRequestId())
+                .setGroupId(groupId)
+                .setStatus(201)
+                .setEpoch(0)
+                .setAttributes(Map.of("recipientDevices", "3"))
+                .build());
         Response response = pending.get();
 
         // then
         GroupMessage sent = (GroupMessage) command.getCommand();
-        String expectedId = MessageIds.derive(new DeviceAddress(alice.device().userId(), alice.device().deviceId()),
-                "k-1").toString();
+        String expectedId = MessageIds.derive(
+                        new DeviceAddress(
+                                alice.device().userId(), alice.device().deviceId()),
+                        "k-1")
+                .toString();
         assertThat(sent.getMessageId()).isEqualTo(expectedId);
         assertThat(sent.getEpoch()).isZero();
         assertThat(sent.getContent().array()).isEqualTo(message);
@@ -375,13 +428,20 @@ class GroupEndpointsIT {
         if (idempotencyKey != null) {
             body.put("idempotencyKey", idempotencyKey);
         }
-        return app.post("/api/v1/groups/" + groupId + "/send/" + sender.device().userId(),
-                sender.device().authorization(), GatewayApp.JSON.writeValueAsString(body));
+        return app.post(
+                "/api/v1/groups/" + groupId + "/send/" + sender.device().userId(),
+                sender.device().authorization(),
+                GatewayApp.JSON.writeValueAsString(body));
     }
 
     static GroupReply accepted(GroupCommand command, String groupId) {
-        return GroupReply.newBuilder().setRequestId(command.getRequestId()).setGroupId(groupId).setStatus(201)
-                .setEpoch(0).setAttributes(Map.of("recipientDevices", "3")).build();
+        return GroupReply.newBuilder()
+                .setRequestId(command.getRequestId())
+                .setGroupId(groupId)
+                .setStatus(201)
+                .setEpoch(0)
+                .setAttributes(Map.of("recipientDevices", "3"))
+                .build();
     }
 
     @Test
@@ -391,8 +451,8 @@ class GroupEndpointsIT {
         byte[] groupBytes = newGroupId();
         String groupId = groupIdText(groupBytes);
         byte[] message = MlsTestDevice.applicationMessage(alice.mls().createGroup(groupBytes), "hi");
-        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(
-                () -> sendToGroup(alice, groupId, message, null));
+        CompletableFuture<Response> pending =
+                CompletableFuture.supplyAsync(() -> sendToGroup(alice, groupId, message, null));
         reply(accepted(awaitCommand(groupId), groupId));
         Response first = pending.get();
 
@@ -416,17 +476,18 @@ class GroupEndpointsIT {
         Response timedOut = sendToGroup(alice, groupId, message, null);
 
         // when the client resends the same bytes
-        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(
-                () -> sendToGroup(alice, groupId, message, null));
-        List<KafkaRecords.Keyed<GroupCommand>> commands = KafkaRecords.await(kafka, Topics.GROUP_COMMANDS,
-                record -> record.key().equals(groupId), 2);
+        CompletableFuture<Response> pending =
+                CompletableFuture.supplyAsync(() -> sendToGroup(alice, groupId, message, null));
+        List<KafkaRecords.Keyed<GroupCommand>> commands = KafkaRecords.await(
+                kafka, Topics.GROUP_COMMANDS, record -> record.key().equals(groupId), 2);
         reply(accepted(commands.get(1).value(), groupId));
         Response resent = pending.get();
 
         // then both commands carry one messageId, which each device queue keeps once
         assertThat(timedOut.status()).isEqualTo(503);
         assertThat(resent.status()).as(resent.body()).isEqualTo(201);
-        assertThat(commands).extracting(command -> ((GroupMessage) command.value().getCommand()).getMessageId())
+        assertThat(commands)
+                .extracting(command -> ((GroupMessage) command.value().getCommand()).getMessageId())
                 .containsOnly(resent.json().get("messageId").asString());
     }
 
@@ -439,8 +500,8 @@ class GroupEndpointsIT {
         Group group = alice.mls().createGroup(groupBytes);
         byte[] first = MlsTestDevice.applicationMessage(group, "first");
         byte[] second = MlsTestDevice.applicationMessage(group, "second");
-        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(
-                () -> sendToGroup(alice, groupId, first, "k-1"));
+        CompletableFuture<Response> pending =
+                CompletableFuture.supplyAsync(() -> sendToGroup(alice, groupId, first, "k-1"));
         reply(accepted(awaitCommand(groupId), groupId));
         Response accepted = pending.get();
 
@@ -466,17 +527,22 @@ class GroupEndpointsIT {
         Group group = alice.mls().createGroup(groupBytes);
         byte[] stale = MlsTestDevice.applicationMessage(group, "hi");
         byte[] again = MlsTestDevice.applicationMessage(group, "hi");
-        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(
-                () -> sendToGroup(alice, groupId, stale, "k-1"));
-        reply(GroupReply.newBuilder().setRequestId(awaitCommand(groupId).getRequestId()).setGroupId(groupId)
-                .setStatus(409).setProblemType("stale-epoch").setDetail("the group is at epoch 1").setEpoch(1)
+        CompletableFuture<Response> pending =
+                CompletableFuture.supplyAsync(() -> sendToGroup(alice, groupId, stale, "k-1"));
+        reply(GroupReply.newBuilder()
+                .setRequestId(awaitCommand(groupId).getRequestId())
+                .setGroupId(groupId)
+                .setStatus(409)
+                .setProblemType("stale-epoch")
+                .setDetail("the group is at epoch 1")
+                .setEpoch(1)
                 .build());
         Response refused = pending.get();
 
         // when the client encrypts again and retries with the same key
         pending = CompletableFuture.supplyAsync(() -> sendToGroup(alice, groupId, again, "k-1"));
-        List<KafkaRecords.Keyed<GroupCommand>> commands = KafkaRecords.await(kafka, Topics.GROUP_COMMANDS,
-                record -> record.key().equals(groupId), 2);
+        List<KafkaRecords.Keyed<GroupCommand>> commands = KafkaRecords.await(
+                kafka, Topics.GROUP_COMMANDS, record -> record.key().equals(groupId), 2);
         reply(accepted(commands.get(1).value(), groupId));
         Response retried = pending.get();
 
@@ -492,13 +558,18 @@ class GroupEndpointsIT {
         MlsDevice bob = device(GatewayApp.unique("bob"), 1);
         String groupId = groupIdText(newGroupId());
         CompletableFuture<Response> pending = CompletableFuture.supplyAsync(() -> app.delete(
-                "/api/v1/groups/" + groupId + "/members/" + bob.device().userId() + "/" + bob.device().userId(),
+                "/api/v1/groups/" + groupId + "/members/" + bob.device().userId() + "/"
+                        + bob.device().userId(),
                 bob.device().authorization()));
 
         // when
         GroupCommand command = awaitCommand(groupId);
-        reply(GroupReply.newBuilder().setRequestId(command.getRequestId()).setGroupId(groupId).setStatus(200)
-                .setEpoch(4).build());
+        reply(GroupReply.newBuilder()
+                .setRequestId(command.getRequestId())
+                .setGroupId(groupId)
+                .setStatus(200)
+                .setEpoch(4)
+                .build());
         Response response = pending.get();
 
         // then
@@ -515,26 +586,35 @@ class GroupEndpointsIT {
         MlsDevice carol = device(GatewayApp.unique("carol"), 1);
         byte[] groupBytes = newGroupId();
         String groupId = groupIdText(groupBytes);
-        MlsTestDevice.Bundle added = MlsTestDevice.commit(alice.mls().createGroup(groupBytes),
-                List.of(uploadedKeyPackage(bob), uploadedKeyPackage(carol)), List.of());
+        MlsTestDevice.Bundle added = MlsTestDevice.commit(
+                alice.mls().createGroup(groupBytes),
+                List.of(uploadedKeyPackage(bob), uploadedKeyPackage(carol)),
+                List.of());
         MlsTestDevice.Bundle removal = MlsTestDevice.commit(added.next(), List.of(), List.of(1));
         String path = "/api/v1/groups/" + groupId + "/members/" + bob.device().userId() + "/"
                 + alice.device().userId();
-        String body = GatewayApp.JSON.writeValueAsString(Map.of("epoch", 1, "commit", b64(removal.commit()),
-                "groupInfo", b64(removal.groupInfo())));
+        String body = GatewayApp.JSON.writeValueAsString(
+                Map.of("epoch", 1, "commit", b64(removal.commit()), "groupInfo", b64(removal.groupInfo())));
         Response addAsRemoval = app.send(app.request(path, alice.device().authorization())
-                .header("Content-Type", "application/json").method("DELETE", java.net.http.HttpRequest.BodyPublishers
-                        .ofString(GatewayApp.JSON.writeValueAsString(Map.of("epoch", 0,
-                                "commit", b64(added.commit()))))));
+                .header("Content-Type", "application/json")
+                .method(
+                        "DELETE",
+                        java.net.http.HttpRequest.BodyPublishers.ofString(GatewayApp.JSON.writeValueAsString(
+                                Map.of("epoch", 0, "commit", b64(added.commit()))))));
         Response withoutBody = app.delete(path, alice.device().authorization());
-        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(() -> app.send(
-                app.request(path, alice.device().authorization()).header("Content-Type", "application/json")
+        CompletableFuture<Response> pending = CompletableFuture.supplyAsync(
+                () -> app.send(app.request(path, alice.device().authorization())
+                        .header("Content-Type", "application/json")
                         .method("DELETE", java.net.http.HttpRequest.BodyPublishers.ofString(body))));
 
         // when
         GroupCommand command = awaitCommand(groupId);
-        reply(GroupReply.newBuilder().setRequestId(command.getRequestId()).setGroupId(groupId).setStatus(200)
-                .setEpoch(2).build());
+        reply(GroupReply.newBuilder()
+                .setRequestId(command.getRequestId())
+                .setGroupId(groupId)
+                .setStatus(200)
+                .setEpoch(2)
+                .build());
         Response response = pending.get();
 
         // then
@@ -558,8 +638,10 @@ class GroupEndpointsIT {
 
         // when
         long started = System.nanoTime();
-        Response response = app.post("/api/v1/groups/create/" + alice.device().userId(),
-                alice.device().authorization(), "{\"groupId\": \"" + groupId + "\", \"cipherSuite\": 1}");
+        Response response = app.post(
+                "/api/v1/groups/create/" + alice.device().userId(),
+                alice.device().authorization(),
+                "{\"groupId\": \"" + groupId + "\", \"cipherSuite\": 1}");
 
         // then
         assertThat(response.status()).as(response.body()).isEqualTo(503);
@@ -578,13 +660,18 @@ class GroupEndpointsIT {
         List<Response> responses = new ArrayList<>();
         responses.add(app.post(path, alice.device().authorization(), "{\"groupId\": \"a+b/\", \"cipherSuite\": 1}"));
         responses.add(app.post(path, alice.device().authorization(), "{\"groupId\": \"\", \"cipherSuite\": 1}"));
-        responses.add(app.post(path, alice.device().authorization(), "{\"groupId\": \""
-                + groupIdText(new byte[65]) + "\", \"cipherSuite\": 1}"));
-        Response suite = app.post(path, alice.device().authorization(), "{\"groupId\": \""
-                + groupIdText(newGroupId()) + "\", \"cipherSuite\": 2}");
+        responses.add(app.post(
+                path,
+                alice.device().authorization(),
+                "{\"groupId\": \"" + groupIdText(new byte[65]) + "\", \"cipherSuite\": 1}"));
+        Response suite = app.post(
+                path,
+                alice.device().authorization(),
+                "{\"groupId\": \"" + groupIdText(newGroupId()) + "\", \"cipherSuite\": 2}");
 
         // then
-        assertThat(responses).allSatisfy(response -> assertThat(response.status()).isEqualTo(400));
+        assertThat(responses)
+                .allSatisfy(response -> assertThat(response.status()).isEqualTo(400));
         assertThat(suite.status()).isEqualTo(422);
         assertThat(suite.problemType()).endsWith("/unsupported-cipher-suite");
     }

@@ -2,16 +2,6 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.function.Predicate;
-
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.schemas.avro.CommandRejected;
@@ -28,6 +18,15 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -60,8 +59,11 @@ class GroupProjectionIT {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
             String topic = kafka.layout().name(Topics.GROUP_EVENTS);
             for (GroupEvent event : events) {
-                producer.send(new ProducerRecord<>(topic, event.getGroupId().getBytes(StandardCharsets.UTF_8),
-                        Topics.GROUP_EVENTS.valueSerde().serializer().serialize(topic, event))).get();
+                producer.send(new ProducerRecord<>(
+                                topic,
+                                event.getGroupId().getBytes(StandardCharsets.UTF_8),
+                                Topics.GROUP_EVENTS.valueSerde().serializer().serialize(topic, event)))
+                        .get();
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -69,19 +71,33 @@ class GroupProjectionIT {
     }
 
     static GroupEvent event(String groupId, Device actor, long epoch, Object payload) {
-        return GroupEvent.newBuilder().setGroupId(groupId).setRequestId(UUID.randomUUID().toString())
-                .setActorUserId(actor.userId()).setActorDeviceId(actor.deviceId()).setEpoch(epoch)
-                .setAt(Instant.ofEpochMilli(1_700_000_000_000L)).setEvent(payload).build();
+        return GroupEvent.newBuilder()
+                .setGroupId(groupId)
+                .setRequestId(UUID.randomUUID().toString())
+                .setActorUserId(actor.userId())
+                .setActorDeviceId(actor.deviceId())
+                .setEpoch(epoch)
+                .setAt(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setEvent(payload)
+                .build();
     }
 
     static MemberLeaf leaf(Device device, int index) {
-        return MemberLeaf.newBuilder().setUserId(device.userId()).setDeviceId(device.deviceId()).setLeafIndex(index)
+        return MemberLeaf.newBuilder()
+                .setUserId(device.userId())
+                .setDeviceId(device.deviceId())
+                .setLeafIndex(index)
                 .build();
     }
 
     static CommitAccepted commit(CommitKind kind, List<MemberLeaf> added, List<MemberLeaf> removed) {
-        return CommitAccepted.newBuilder().setKind(kind).setCommitHash(ByteBuffer.wrap(new byte[32]))
-                .setAdded(added).setRemoved(removed).setBundleBytes(1000).build();
+        return CommitAccepted.newBuilder()
+                .setKind(kind)
+                .setCommitHash(ByteBuffer.wrap(new byte[32]))
+                .setAdded(added)
+                .setRemoved(removed)
+                .setBundleBytes(1000)
+                .build();
     }
 
     static Response awaitRead(String path, Device device, Predicate<Response> done) {
@@ -109,19 +125,38 @@ class GroupProjectionIT {
         Device bob2 = app.register(bobId, 2);
         Device carol = app.register(GatewayApp.unique("carol"), 1);
         Device dave = app.register(GatewayApp.unique("dave"), 1);
-        String groupId = Base64.getUrlEncoder().withoutPadding().encodeToString(UUID.randomUUID().toString()
-                .getBytes(StandardCharsets.UTF_8));
+        String groupId = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
         String path = "/api/v1/groups/" + groupId;
 
         // when
-        produce(event(groupId, alice, 0, GroupCreated.newBuilder().setCipherSuite(1).build()),
-                event(groupId, alice, 1, commit(CommitKind.ADD, List.of(leaf(bob1, 1), leaf(bob2, 2),
-                        leaf(carol, 3)), List.of())),
-                event(groupId, alice, 1, CommandRejected.newBuilder().setCommand("commit")
-                        .setProblemType("stale-epoch").setDetail("late").build()),
+        produce(
+                event(
+                        groupId,
+                        alice,
+                        0,
+                        GroupCreated.newBuilder().setCipherSuite(1).build()),
+                event(
+                        groupId,
+                        alice,
+                        1,
+                        commit(CommitKind.ADD, List.of(leaf(bob1, 1), leaf(bob2, 2), leaf(carol, 3)), List.of())),
+                event(
+                        groupId,
+                        alice,
+                        1,
+                        CommandRejected.newBuilder()
+                                .setCommand("commit")
+                                .setProblemType("stale-epoch")
+                                .setDetail("late")
+                                .build()),
                 event(groupId, alice, 2, commit(CommitKind.REMOVE, List.of(), List.of(leaf(bob2, 2)))));
-        Response group = awaitRead(path, alice, response -> response.status() == 200
-                && response.json().get("epoch").asLong() == 2);
+        Response group = awaitRead(
+                path,
+                alice,
+                response ->
+                        response.status() == 200 && response.json().get("epoch").asLong() == 2);
 
         // then
         assertThat(group.status()).as(group.body()).isEqualTo(200);
@@ -154,9 +189,16 @@ class GroupProjectionIT {
         assertThat(unknown.problemType()).endsWith("/unknown-group");
 
         // when: carol leaves (her leaf becomes a pending removal)
-        produce(event(groupId, carol, 2, MemberLeft.newBuilder().setUserId(carol.userId())
-                .setLeaves(List.of(leaf(carol, 3))).build()));
-        Response afterLeave = awaitRead(path, alice, response -> response.json().get("memberCount").asInt() == 2);
+        produce(event(
+                groupId,
+                carol,
+                2,
+                MemberLeft.newBuilder()
+                        .setUserId(carol.userId())
+                        .setLeaves(List.of(leaf(carol, 3)))
+                        .build()));
+        Response afterLeave = awaitRead(
+                path, alice, response -> response.json().get("memberCount").asInt() == 2);
 
         // then
         assertThat(afterLeave.json().get("deviceCount").asInt()).isEqualTo(2);
@@ -168,15 +210,27 @@ class GroupProjectionIT {
         // given
         Device alice = app.register(GatewayApp.unique("alice"), 1);
         Device bob = app.register(GatewayApp.unique("bob"), 1);
-        String groupId = Base64.getUrlEncoder().withoutPadding().encodeToString(UUID.randomUUID().toString()
-                .getBytes(StandardCharsets.UTF_8));
+        String groupId = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
         GroupEvent add = event(groupId, alice, 1, commit(CommitKind.ADD, List.of(leaf(bob, 1)), List.of()));
         GroupEvent remove = event(groupId, alice, 2, commit(CommitKind.REMOVE, List.of(), List.of(leaf(bob, 1))));
 
         // when: the add is delivered again after the remove (at-least-once replay)
-        produce(event(groupId, alice, 0, GroupCreated.newBuilder().setCipherSuite(1).build()), add, remove, add);
-        Response group = awaitRead("/api/v1/groups/" + groupId, alice, response -> response.status() == 200
-                && response.json().get("epoch").asLong() == 2);
+        produce(
+                event(
+                        groupId,
+                        alice,
+                        0,
+                        GroupCreated.newBuilder().setCipherSuite(1).build()),
+                add,
+                remove,
+                add);
+        Response group = awaitRead(
+                "/api/v1/groups/" + groupId,
+                alice,
+                response ->
+                        response.status() == 200 && response.json().get("epoch").asLong() == 2);
         try {
             Thread.sleep(500);
         } catch (InterruptedException e) {
@@ -184,7 +238,10 @@ class GroupProjectionIT {
         }
 
         // then
-        assertThat(app.get("/api/v1/groups/" + groupId, alice.authorization()).json().get("memberCount").asInt())
+        assertThat(app.get("/api/v1/groups/" + groupId, alice.authorization())
+                        .json()
+                        .get("memberCount")
+                        .asInt())
                 .isEqualTo(1);
         assertThat(group.json().get("deviceCount").asInt()).isEqualTo(1);
     }

@@ -2,8 +2,6 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.LocalKafka;
@@ -11,6 +9,7 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,8 +72,8 @@ class InternalEndpointsIT {
     void shouldRefuseMetricsWithoutOrWithAWrongCredential() {
         // when
         Response none = app.getInternal("/actuator/prometheus", null);
-        Response wrong = app.getInternal("/actuator/prometheus",
-                GatewayApp.internalAuthorization("wrong-secret-wrong-secret-wrong-secret"));
+        Response wrong = app.getInternal(
+                "/actuator/prometheus", GatewayApp.internalAuthorization("wrong-secret-wrong-secret-wrong-secret"));
         Response right = app.getInternal("/actuator/prometheus", credential());
 
         // then
@@ -98,7 +97,7 @@ class InternalEndpointsIT {
 
     @Test
     void shouldBindTheInternalPortToLoopbackByDefault() {
-        assertThat(app.bean(org.springframework.core.env.Environment.class)
-                .getProperty("management.server.address")).isEqualTo("127.0.0.1");
+        assertThat(app.bean(org.springframework.core.env.Environment.class).getProperty("management.server.address"))
+                .isEqualTo("127.0.0.1");
     }
 }

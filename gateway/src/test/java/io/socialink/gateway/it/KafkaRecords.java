@@ -1,14 +1,13 @@
 package io.socialink.gateway.it;
 
+import io.socialink.schemas.topics.Topic;
+import io.socialink.testing.KafkaTestEnv;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-
-import io.socialink.schemas.topics.Topic;
-import io.socialink.testing.KafkaTestEnv;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -16,11 +15,9 @@ import org.apache.kafka.common.TopicPartition;
 /** Reads a test topic from the beginning up to its current end: everything acknowledged before the call. */
 final class KafkaRecords {
 
-    record Keyed<V>(String key, V value, int partition) {
-    }
+    record Keyed<V>(String key, V value, int partition) {}
 
-    private KafkaRecords() {
-    }
+    private KafkaRecords() {}
 
     static <V> List<Keyed<V>> readAll(KafkaTestEnv kafka, Topic<String, V> topic) {
         String name = kafka.layout().name(topic);
@@ -39,8 +36,10 @@ final class KafkaRecords {
                     throw new IllegalStateException("could not read " + name + " to its end");
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    records.add(new Keyed<>(new String(record.key(), StandardCharsets.UTF_8),
-                            topic.valueSerde().deserializer().deserialize(name, record.value()), record.partition()));
+                    records.add(new Keyed<>(
+                            new String(record.key(), StandardCharsets.UTF_8),
+                            topic.valueSerde().deserializer().deserialize(name, record.value()),
+                            record.partition()));
                 }
             }
             return records;
@@ -52,8 +51,8 @@ final class KafkaRecords {
     }
 
     /** Waits until records matching {@code filter} appear (for records the gateway produces asynchronously). */
-    static <V> List<Keyed<V>> await(KafkaTestEnv kafka, Topic<String, V> topic, Predicate<Keyed<V>> filter,
-                                    int atLeast) {
+    static <V> List<Keyed<V>> await(
+            KafkaTestEnv kafka, Topic<String, V> topic, Predicate<Keyed<V>> filter, int atLeast) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             List<Keyed<V>> found = readAll(kafka, topic, filter);

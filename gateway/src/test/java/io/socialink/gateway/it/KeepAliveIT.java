@@ -2,17 +2,16 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Map;
-
 import io.socialink.gateway.it.GatewayApp.Device;
+import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.LocalKafka;
 import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
-import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,13 +40,18 @@ class KeepAliveIT {
     }
 
     private static String head(String method, String path, String authorization, int contentLength) {
-        StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+        StringBuilder head = new StringBuilder(method)
+                .append(' ')
+                .append(path)
+                .append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1\r\n");
         if (authorization != null) {
             head.append("Authorization: ").append(authorization).append("\r\n");
         }
         if (contentLength >= 0) {
-            head.append("Content-Type: application/json\r\nContent-Length: ").append(contentLength).append("\r\n");
+            head.append("Content-Type: application/json\r\nContent-Length: ")
+                    .append(contentLength)
+                    .append("\r\n");
         }
         return head.substring(0, head.length() - 2);
     }
@@ -63,7 +67,9 @@ class KeepAliveIT {
     private static void assertKeptProblem(RawHttp.Reply reply, int status) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.header("Content-Type")).startsWith("application/problem+json");
-        assertThat(reply.header("Connection")).as("Connection header of a %d", status).isNull();
+        assertThat(reply.header("Connection"))
+                .as("Connection header of a %d", status)
+                .isNull();
     }
 
     @Test
@@ -84,14 +90,19 @@ class KeepAliveIT {
                 // when / then
                 assertKeptProblem(http.exchange(head("GET", settings, null, -1), new byte[0]), 401);
                 assertKeptProblem(http.exchange(head("POST", send, null, oneMiB.length), oneMiB), 401);
-                assertKeptProblem(http.exchange(head("POST", send, alice.authorization(), fiveMiB.length),
-                        fiveMiB), 413);
-                assertKeptProblem(http.exchange(head("GET", "/api/v1/nothing-here", alice.authorization(), -1),
-                        new byte[0]), 404);
-                assertKeptProblem(http.exchange(head("PUT", settings, alice.authorization(), badSettings.length),
-                        badSettings), 400);
-                assertKeptProblem(http.exchange(head("POST", send, alice.authorization(),
-                        unknownDestination.length), unknownDestination), 404);
+                assertKeptProblem(
+                        http.exchange(head("POST", send, alice.authorization(), fiveMiB.length), fiveMiB), 413);
+                assertKeptProblem(
+                        http.exchange(head("GET", "/api/v1/nothing-here", alice.authorization(), -1), new byte[0]),
+                        404);
+                assertKeptProblem(
+                        http.exchange(head("PUT", settings, alice.authorization(), badSettings.length), badSettings),
+                        400);
+                assertKeptProblem(
+                        http.exchange(
+                                head("POST", send, alice.authorization(), unknownDestination.length),
+                                unknownDestination),
+                        404);
                 RawHttp.Reply ok = http.exchange(head("GET", settings, alice.authorization(), -1), new byte[0]);
                 assertThat(ok.status()).as(ok.body()).isEqualTo(200);
             }

@@ -2,18 +2,6 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.gateway.keys.PreKeyBody;
@@ -32,6 +20,17 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,10 +53,14 @@ class KeyDirectoryIT {
     static void start(KafkaTestEnv kafkaEnv, PostgresTestEnv postgres, RedisTestEnv redis) {
         kafka = kafkaEnv;
         jdbcUrl = postgres.jdbcUrl();
-        app = GatewayApp.start(kafkaEnv, postgres, redis, Map.of(
-                "socialink.gateway.rate-limits.bundles.capacity", BUNDLE_BURST,
-                "socialink.gateway.rate-limits.prekey-uploads.capacity", UPLOAD_BURST,
-                "socialink.gateway.prekeys.max-stored", 150));
+        app = GatewayApp.start(
+                kafkaEnv,
+                postgres,
+                redis,
+                Map.of(
+                        "socialink.gateway.rate-limits.bundles.capacity", BUNDLE_BURST,
+                        "socialink.gateway.rate-limits.prekey-uploads.capacity", UPLOAD_BURST,
+                        "socialink.gateway.prekeys.max-stored", 150));
     }
 
     @AfterAll
@@ -76,17 +79,20 @@ class KeyDirectoryIT {
     }
 
     private static Response register(String userId, RegistrationRequest request) {
-        return app.post("/api/v1/keys/register/" + userId, "Bearer " + GatewayApp.platformToken(userId),
-                json(request));
+        return app.post("/api/v1/keys/register/" + userId, "Bearer " + GatewayApp.platformToken(userId), json(request));
     }
 
     private static Response upload(Device device, PreKeyUploadRequest request) {
-        return app.post("/api/v1/keys/prekeys/" + device.userId() + "/" + device.deviceId(), device.authorization(),
+        return app.post(
+                "/api/v1/keys/prekeys/" + device.userId() + "/" + device.deviceId(),
+                device.authorization(),
                 json(request));
     }
 
     private static Response rotate(Device device, RotationRequest request) {
-        return app.put("/api/v1/keys/rotate/" + device.userId() + "/" + device.deviceId(), device.authorization(),
+        return app.put(
+                "/api/v1/keys/rotate/" + device.userId() + "/" + device.deviceId(),
+                device.authorization(),
                 json(request));
     }
 
@@ -102,8 +108,8 @@ class KeyDirectoryIT {
 
     private static int rows(String table, String userId) {
         try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT count(*) FROM " + table + " WHERE user_id = ?")) {
+                PreparedStatement query =
+                        connection.prepareStatement("SELECT count(*) FROM " + table + " WHERE user_id = ?")) {
             query.setString(1, userId);
             try (ResultSet result = query.executeQuery()) {
                 result.next();
@@ -115,8 +121,11 @@ class KeyDirectoryIT {
     }
 
     private static int storedRows(String userId) {
-        return rows("devices", userId) + rows("signed_prekeys", userId) + rows("kyber_last_resort_prekeys", userId)
-                + rows("one_time_prekeys", userId) + rows("one_time_kyber_prekeys", userId);
+        return rows("devices", userId)
+                + rows("signed_prekeys", userId)
+                + rows("kyber_last_resort_prekeys", userId)
+                + rows("one_time_prekeys", userId)
+                + rows("one_time_kyber_prekeys", userId);
     }
 
     private static Device requester() {
@@ -125,7 +134,8 @@ class KeyDirectoryIT {
 
     private static boolean verifies(String identityKey, JsonNode signedKey) throws Exception {
         ECPublicKey identity = new ECPublicKey(Base64.getDecoder().decode(identityKey));
-        return identity.verifySignature(Base64.getDecoder().decode(signedKey.get("publicKey").asString()),
+        return identity.verifySignature(
+                Base64.getDecoder().decode(signedKey.get("publicKey").asString()),
                 Base64.getDecoder().decode(signedKey.get("signature").asString()));
     }
 
@@ -154,7 +164,9 @@ class KeyDirectoryIT {
         assertThat(first.get("signedPreKey").get("keyId").asInt()).isEqualTo(1);
         assertThat(verifies(bobKeys1.identityKey(), first.get("signedPreKey"))).isTrue();
         assertThat(first.get("preKey").get("keyId").asInt()).isEqualTo(1);
-        assertThat(Base64.getDecoder().decode(first.get("preKey").get("publicKey").asString())).hasSize(33);
+        assertThat(Base64.getDecoder()
+                        .decode(first.get("preKey").get("publicKey").asString()))
+                .hasSize(33);
         JsonNode pq = first.get("pqPreKey");
         assertThat(pq.get("keyId").asInt()).isEqualTo(2);
         assertThat(pq.get("lastResort").asBoolean()).isFalse();
@@ -244,7 +256,8 @@ class KeyDirectoryIT {
 
         // then
         assertProblem(limited, 429, "rate-limited");
-        assertThat(limited.raw().headers().firstValue("Retry-After").map(Long::parseLong)).get()
+        assertThat(limited.raw().headers().firstValue("Retry-After").map(Long::parseLong))
+                .get()
                 .satisfies(seconds -> assertThat(seconds).isBetween(1L, 3600L));
         assertThat(otherTarget.status()).isEqualTo(200);
         assertThat(otherRequester.status()).isEqualTo(200);
@@ -258,15 +271,17 @@ class KeyDirectoryIT {
 
         // when
         bundle(requester(), bob.userId());
-        List<KafkaRecords.Keyed<Delivery>> events = KafkaRecords.await(kafka, Topics.DEVICE_DELIVERIES,
-                record -> record.key().equals(bob.address()), 1);
+        List<KafkaRecords.Keyed<Delivery>> events = KafkaRecords.await(
+                kafka, Topics.DEVICE_DELIVERIES, record -> record.key().equals(bob.address()), 1);
 
         // then
         assertThat(events).hasSize(1);
         Delivery event = events.get(0).value();
         assertThat(event.getEphemeral()).isTrue();
         assertThat(event.getEvent().getType()).isEqualTo("low-prekeys");
-        assertThat(event.getEvent().getAttributes()).containsEntry("ecPreKeys", "9").containsEntry("pqPreKeys", "11");
+        assertThat(event.getEvent().getAttributes())
+                .containsEntry("ecPreKeys", "9")
+                .containsEntry("pqPreKeys", "11");
         assertThat(event.getContent().remaining()).isZero();
         assertThat(event.getRecipientUserId()).isEqualTo(bob.userId());
         assertThat(event.getRecipientDeviceId()).isEqualTo(bob.deviceId());
@@ -279,8 +294,8 @@ class KeyDirectoryIT {
         Device bob = app.register(GatewayApp.unique("bob"), 1, TestKeys.generate(), 3, 0);
 
         // when
-        TestSocket socket = TestSocket.connect(app.http(), app.port, "/ws/" + bob.userId() + "/" + bob.deviceId(),
-                bob.authorization());
+        TestSocket socket = TestSocket.connect(
+                app.http(), app.port, "/ws/" + bob.userId() + "/" + bob.deviceId(), bob.authorization());
         JsonNode frame = socket.nextFrame();
         socket.close();
 
@@ -303,13 +318,28 @@ class KeyDirectoryIT {
         pq.set(4, TestKeys.signedByAnother(pq.get(4)));
 
         // when
-        Response badSigned = register(user, new RegistrationRequest(1, keys.identityKey(),
-                TestKeys.signedByAnother(valid.signedPreKey()), valid.pqLastResortPreKey(), valid.preKeys(),
-                valid.pqPreKeys()));
-        Response badLastResort = register(user, new RegistrationRequest(1, keys.identityKey(), valid.signedPreKey(),
-                TestKeys.signedByAnother(valid.pqLastResortPreKey()), valid.preKeys(), valid.pqPreKeys()));
-        Response badOneTime = register(user, new RegistrationRequest(1, keys.identityKey(), valid.signedPreKey(),
-                valid.pqLastResortPreKey(), valid.preKeys(), pq));
+        Response badSigned = register(
+                user,
+                new RegistrationRequest(
+                        1,
+                        keys.identityKey(),
+                        TestKeys.signedByAnother(valid.signedPreKey()),
+                        valid.pqLastResortPreKey(),
+                        valid.preKeys(),
+                        valid.pqPreKeys()));
+        Response badLastResort = register(
+                user,
+                new RegistrationRequest(
+                        1,
+                        keys.identityKey(),
+                        valid.signedPreKey(),
+                        TestKeys.signedByAnother(valid.pqLastResortPreKey()),
+                        valid.preKeys(),
+                        valid.pqPreKeys()));
+        Response badOneTime = register(
+                user,
+                new RegistrationRequest(
+                        1, keys.identityKey(), valid.signedPreKey(), valid.pqLastResortPreKey(), valid.preKeys(), pq));
 
         // then
         assertProblem(badSigned, 422, "bad-signature");
@@ -330,12 +360,33 @@ class KeyDirectoryIT {
         duplicate.add(keys.oneTimePreKey(2));
 
         // when
-        Response wrongLength = register(user, new RegistrationRequest(1, keys.identityKey(), valid.signedPreKey(),
-                valid.pqLastResortPreKey(), shortKey, valid.pqPreKeys()));
-        Response duplicateId = register(user, new RegistrationRequest(1, keys.identityKey(), valid.signedPreKey(),
-                valid.pqLastResortPreKey(), duplicate, valid.pqPreKeys()));
-        Response tooMany = register(user, new RegistrationRequest(1, keys.identityKey(), valid.signedPreKey(),
-                valid.pqLastResortPreKey(), keys.oneTimePreKeys(1, 101), valid.pqPreKeys()));
+        Response wrongLength = register(
+                user,
+                new RegistrationRequest(
+                        1,
+                        keys.identityKey(),
+                        valid.signedPreKey(),
+                        valid.pqLastResortPreKey(),
+                        shortKey,
+                        valid.pqPreKeys()));
+        Response duplicateId = register(
+                user,
+                new RegistrationRequest(
+                        1,
+                        keys.identityKey(),
+                        valid.signedPreKey(),
+                        valid.pqLastResortPreKey(),
+                        duplicate,
+                        valid.pqPreKeys()));
+        Response tooMany = register(
+                user,
+                new RegistrationRequest(
+                        1,
+                        keys.identityKey(),
+                        valid.signedPreKey(),
+                        valid.pqLastResortPreKey(),
+                        keys.oneTimePreKeys(1, 101),
+                        valid.pqPreKeys()));
 
         // then
         assertProblem(wrongLength, 400, "bad-request");
@@ -372,7 +423,8 @@ class KeyDirectoryIT {
         // when
         Response rotated = rotate(bob, new RotationRequest(signed, lastResort));
         Response again = rotate(bob, new RotationRequest(keys.signedPreKey(3), null));
-        JsonNode device = bundle(requester(), bob.userId()).json().get("devices").get(0);
+        JsonNode device =
+                bundle(requester(), bob.userId()).json().get("devices").get(0);
 
         // then
         assertThat(rotated.status()).as(rotated.body()).isEqualTo(204);
@@ -393,12 +445,13 @@ class KeyDirectoryIT {
 
         // when
         Response badEc = rotate(bob, new RotationRequest(TestKeys.signedByAnother(keys.signedPreKey(2)), null));
-        Response badKyber = rotate(bob, new RotationRequest(keys.signedPreKey(3),
-                TestKeys.signedByAnother(keys.kyberPreKey(900))));
+        Response badKyber =
+                rotate(bob, new RotationRequest(keys.signedPreKey(3), TestKeys.signedByAnother(keys.kyberPreKey(900))));
         Response wrongKind = rotate(bob, new RotationRequest(null, keys.signedPreKey(4)));
         Response empty = rotate(bob, new RotationRequest(null, null));
         Response reusedId = rotate(bob, new RotationRequest(keys.signedPreKey(1), null));
-        JsonNode device = bundle(requester(), bob.userId()).json().get("devices").get(0);
+        JsonNode device =
+                bundle(requester(), bob.userId()).json().get("devices").get(0);
 
         // then
         assertProblem(badEc, 422, "bad-signature");
@@ -421,8 +474,8 @@ class KeyDirectoryIT {
         Device bob = app.register(GatewayApp.unique("bob"), 1, keys, 5, 5);
 
         // when
-        Response uploaded = upload(bob, new PreKeyUploadRequest(keys.oneTimePreKeys(100, 10),
-                keys.kyberPreKeys(100, 20)));
+        Response uploaded =
+                upload(bob, new PreKeyUploadRequest(keys.oneTimePreKeys(100, 10), keys.kyberPreKeys(100, 20)));
         Response stats = stats(bob);
 
         // then
@@ -458,15 +511,17 @@ class KeyDirectoryIT {
         Device bob = app.register(GatewayApp.unique("bob"), 1, keys, 100, 0);
 
         // when
-        Response storedId = upload(bob, new PreKeyUploadRequest(List.of(keys.oneTimePreKey(500),
-                keys.oneTimePreKey(100)), null));
+        Response storedId =
+                upload(bob, new PreKeyUploadRequest(List.of(keys.oneTimePreKey(500), keys.oneTimePreKey(100)), null));
         Response lastResortId = upload(bob, new PreKeyUploadRequest(null, List.of(keys.kyberPreKey(1))));
-        Response sameRequest = upload(bob, new PreKeyUploadRequest(List.of(keys.oneTimePreKey(500),
-                keys.oneTimePreKey(500)), null));
+        Response sameRequest =
+                upload(bob, new PreKeyUploadRequest(List.of(keys.oneTimePreKey(500), keys.oneTimePreKey(500)), null));
         Response overRequestCap = upload(bob, new PreKeyUploadRequest(keys.oneTimePreKeys(1000, 101), null));
         Response overStoredCap = upload(bob, new PreKeyUploadRequest(keys.oneTimePreKeys(1000, 51), null));
-        Response wrongLength = upload(bob, new PreKeyUploadRequest(List.of(new PreKeyBody(600,
-                Base64.getEncoder().encodeToString(new byte[34]))), null));
+        Response wrongLength = upload(
+                bob,
+                new PreKeyUploadRequest(
+                        List.of(new PreKeyBody(600, Base64.getEncoder().encodeToString(new byte[34]))), null));
 
         // then
         assertProblem(storedId, 409, "duplicate-prekey-id");
@@ -485,7 +540,8 @@ class KeyDirectoryIT {
         TestKeys keys = TestKeys.generate();
         Device bob = app.register(GatewayApp.unique("bob"), 1, keys, 0, 0);
         for (int i = 0; i < UPLOAD_BURST; i++) {
-            assertThat(upload(bob, new PreKeyUploadRequest(List.of(keys.oneTimePreKey(100 + i)), null)).status())
+            assertThat(upload(bob, new PreKeyUploadRequest(List.of(keys.oneTimePreKey(100 + i)), null))
+                            .status())
                     .isEqualTo(200);
         }
 
@@ -510,9 +566,13 @@ class KeyDirectoryIT {
 
         // when
         List<Response> responses = List.of(
-                app.put("/api/v1/keys/rotate/" + path, mallory.authorization(),
+                app.put(
+                        "/api/v1/keys/rotate/" + path,
+                        mallory.authorization(),
                         json(new RotationRequest(keys.signedPreKey(2), null))),
-                app.post("/api/v1/keys/prekeys/" + path, mallory.authorization(),
+                app.post(
+                        "/api/v1/keys/prekeys/" + path,
+                        mallory.authorization(),
                         json(new PreKeyUploadRequest(List.of(keys.oneTimePreKey(5)), null))),
                 app.delete("/api/v1/keys/deactivate/" + path, mallory.authorization()),
                 app.get("/api/v1/keys/stats/" + path, mallory.authorization()));
@@ -523,7 +583,9 @@ class KeyDirectoryIT {
         }
         assertThat(rows("one_time_prekeys", bob.userId())).isZero();
         assertThat(rows("signed_prekeys", bob.userId())).isEqualTo(1);
-        assertThat(app.get("/api/v1/keys/devices/" + bob.userId(), bob.authorization()).status()).isEqualTo(200);
+        assertThat(app.get("/api/v1/keys/devices/" + bob.userId(), bob.authorization())
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -537,9 +599,13 @@ class KeyDirectoryIT {
 
         // when
         Response stats = app.get("/api/v1/keys/stats/" + path, bob1.authorization());
-        Response rotate = app.put("/api/v1/keys/rotate/" + path, bob1.authorization(),
+        Response rotate = app.put(
+                "/api/v1/keys/rotate/" + path,
+                bob1.authorization(),
                 json(new RotationRequest(keys2.signedPreKey(2), null)));
-        Response upload = app.post("/api/v1/keys/prekeys/" + path, bob1.authorization(),
+        Response upload = app.post(
+                "/api/v1/keys/prekeys/" + path,
+                bob1.authorization(),
                 json(new PreKeyUploadRequest(List.of(keys2.oneTimePreKey(5)), null)));
 
         // then
@@ -556,20 +622,26 @@ class KeyDirectoryIT {
         String bob = GatewayApp.unique("bob");
         Device bob1 = app.register(bob, 1);
         Device bob2 = app.register(bob, 2);
-        TestSocket socket = TestSocket.connect(app.http(), app.port, "/ws/" + bob + "/" + bob2.deviceId(),
-                bob2.authorization());
-        KafkaRecords.await(kafka, Topics.DEVICE_CONNECTIONS, record -> record.key().equals(bob2.address())
-                && record.value().getType() == ConnectionEventType.CONNECTED, 1);
+        TestSocket socket =
+                TestSocket.connect(app.http(), app.port, "/ws/" + bob + "/" + bob2.deviceId(), bob2.authorization());
+        KafkaRecords.await(
+                kafka,
+                Topics.DEVICE_CONNECTIONS,
+                record -> record.key().equals(bob2.address())
+                        && record.value().getType() == ConnectionEventType.CONNECTED,
+                1);
 
         // when
-        Response deactivated = app.delete("/api/v1/keys/deactivate/" + bob + "/" + bob2.deviceId(),
-                bob1.authorization());
+        Response deactivated =
+                app.delete("/api/v1/keys/deactivate/" + bob + "/" + bob2.deviceId(), bob1.authorization());
         int closeCode = socket.awaitClose();
         Response devices = app.get("/api/v1/keys/devices/" + bob, bob1.authorization());
         Response asRemoved = app.get("/api/v1/keys/devices/" + bob, bob2.authorization());
         Response bundle = bundle(requester(), bob);
         Response again = app.delete("/api/v1/keys/deactivate/" + bob + "/" + bob2.deviceId(), bob1.authorization());
-        List<KafkaRecords.Keyed<ConnectionEvent>> removed = KafkaRecords.readAll(kafka, Topics.DEVICE_CONNECTIONS,
+        List<KafkaRecords.Keyed<ConnectionEvent>> removed = KafkaRecords.readAll(
+                kafka,
+                Topics.DEVICE_CONNECTIONS,
                 record -> record.key().equals(bob2.address())
                         && record.value().getType() == ConnectionEventType.DEVICE_REMOVED);
 
@@ -594,8 +666,8 @@ class KeyDirectoryIT {
         // when
         Response unknown = app.delete("/api/v1/keys/deactivate/" + bob.userId() + "/7", bob.authorization());
         Response badId = app.delete("/api/v1/keys/deactivate/" + bob.userId() + "/0", bob.authorization());
-        Response itself = app.delete("/api/v1/keys/deactivate/" + bob.userId() + "/" + bob.deviceId(),
-                bob.authorization());
+        Response itself =
+                app.delete("/api/v1/keys/deactivate/" + bob.userId() + "/" + bob.deviceId(), bob.authorization());
         Response afterwards = app.get("/api/v1/keys/devices/" + bob.userId(), bob.authorization());
 
         // then

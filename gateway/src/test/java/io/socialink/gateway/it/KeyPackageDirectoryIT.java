@@ -2,6 +2,15 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.gateway.groups.MlsTestDevice;
+import io.socialink.gateway.it.GatewayApp.Device;
+import io.socialink.gateway.it.GatewayApp.Response;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
+import io.socialink.testing.LocalPostgres;
+import io.socialink.testing.LocalRedis;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -12,16 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import io.socialink.gateway.groups.MlsTestDevice;
-import io.socialink.gateway.it.GatewayApp.Device;
-import io.socialink.gateway.it.GatewayApp.Response;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,8 +37,11 @@ class KeyPackageDirectoryIT {
 
     @BeforeAll
     static void start(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) {
-        app = GatewayApp.start(kafka, postgres, redis, Map.of(
-                "socialink.gateway.rate-limits.keypackage-claims.capacity", CLAIM_LIMIT));
+        app = GatewayApp.start(
+                kafka,
+                postgres,
+                redis,
+                Map.of("socialink.gateway.rate-limits.keypackage-claims.capacity", CLAIM_LIMIT));
     }
 
     @AfterAll
@@ -71,8 +73,10 @@ class KeyPackageDirectoryIT {
     }
 
     static Response claim(Device caller, List<String> users, boolean skipOwnDevices) {
-        return app.post("/api/v1/keypackages/claim", caller.authorization(), GatewayApp.JSON.writeValueAsString(
-                Map.of("users", users, "skipOwnDevices", skipOwnDevices)));
+        return app.post(
+                "/api/v1/keypackages/claim",
+                caller.authorization(),
+                GatewayApp.JSON.writeValueAsString(Map.of("users", users, "skipOwnDevices", skipOwnDevices)));
     }
 
     static JsonNode count(Device device) {
@@ -193,7 +197,8 @@ class KeyPackageDirectoryIT {
         Device alice2 = app.register(aliceId, 2);
         for (Device device : List.of(alice1, alice2)) {
             MlsTestDevice mls = new MlsTestDevice(device.address());
-            assertThat(upload(device, List.of(mls.keyPackageMessage()), mls.keyPackageMessage()).status())
+            assertThat(upload(device, List.of(mls.keyPackageMessage()), mls.keyPackageMessage())
+                            .status())
                     .isEqualTo(204);
         }
 
@@ -202,9 +207,11 @@ class KeyPackageDirectoryIT {
         Response notSkipping = claim(alice1, List.of(aliceId), false);
 
         // then
-        assertThat(skipping.json().get("keyPackages")).extracting(node -> node.get("deviceId").asInt())
+        assertThat(skipping.json().get("keyPackages"))
+                .extracting(node -> node.get("deviceId").asInt())
                 .containsExactly(alice2.deviceId());
-        assertThat(notSkipping.json().get("keyPackages")).extracting(node -> node.get("deviceId").asInt())
+        assertThat(notSkipping.json().get("keyPackages"))
+                .extracting(node -> node.get("deviceId").asInt())
                 .containsExactly(alice1.deviceId(), alice2.deviceId());
     }
 
@@ -240,12 +247,16 @@ class KeyPackageDirectoryIT {
         Map<String, Long> oneTimeHandedOut = handedOut.stream()
                 .filter(node -> !node.get("lastResort").asBoolean())
                 .collect(Collectors.groupingBy(node -> node.get("keyPackage").asString(), Collectors.counting()));
-        assertThat(oneTimeHandedOut).hasSize(50).allSatisfy((keyPackage, times) -> assertThat(times).isEqualTo(1L));
+        assertThat(oneTimeHandedOut).hasSize(50).allSatisfy((keyPackage, times) -> assertThat(times)
+                .isEqualTo(1L));
         assertThat(oneTimeHandedOut.keySet())
-                .containsExactlyInAnyOrderElementsOf(oneTime.stream().map(KeyPackageDirectoryIT::b64).toList());
-        assertThat(handedOut.stream().filter(node -> node.get("lastResort").asBoolean())
-                .map(node -> node.get("keyPackage").asString()).collect(Collectors.groupingBy(Function.identity(),
-                        Collectors.counting()))).containsExactly(Map.entry(b64(lastResort), 150L));
+                .containsExactlyInAnyOrderElementsOf(
+                        oneTime.stream().map(KeyPackageDirectoryIT::b64).toList());
+        assertThat(handedOut.stream()
+                        .filter(node -> node.get("lastResort").asBoolean())
+                        .map(node -> node.get("keyPackage").asString())
+                        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())))
+                .containsExactly(Map.entry(b64(lastResort), 150L));
         assertThat(count(bob).get("count").asInt()).isZero();
     }
 

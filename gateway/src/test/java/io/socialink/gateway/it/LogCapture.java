@@ -1,12 +1,11 @@
 package io.socialink.gateway.it;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
 /** Captures the WARN and ERROR lines the application logs while attached to the root logger. */
@@ -37,7 +36,9 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
         if (event.getLevel().isGreaterOrEqual(Level.WARN)
                 && UNRELATED.stream().noneMatch(prefix -> event.getLoggerName().startsWith(prefix))) {
             lines.add(event.getLevel() + " " + event.getLoggerName() + ": " + event.getFormattedMessage()
-                    + (event.getThrowableProxy() == null ? "" : " [" + event.getThrowableProxy().getClassName() + "]"));
+                    + (event.getThrowableProxy() == null
+                            ? ""
+                            : " [" + event.getThrowableProxy().getClassName() + "]"));
         }
     }
 

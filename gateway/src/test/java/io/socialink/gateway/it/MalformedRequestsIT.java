@@ -2,10 +2,6 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.socialink.gateway.it.GatewayApp.Device;
@@ -16,6 +12,9 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +56,8 @@ class MalformedRequestsIT {
 
     private static double clientErrors() {
         return app.bean(MeterRegistry.class).find(GatewayMetrics.CLIENT_ERRORS).counters().stream()
-                .mapToDouble(Counter::count).sum();
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     /** Expected status of a case where any 4xx with a problem body is right. */
@@ -86,17 +86,18 @@ class MalformedRequestsIT {
         logs.warningsAndErrors();
         Map<String, Object[]> cases = new LinkedHashMap<>();
         cases.put("URI too long", new Object[] {
-            "GET /api/v1/" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri-too-long"});
+            "GET /api/v1/" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri-too-long"
+        });
         cases.put("headers too large", new Object[] {
-            "GET /api/v1/x HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n", 431,
-            "headers-too-large"});
+            "GET /api/v1/x HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n", 431, "headers-too-large"
+        });
         cases.put("garbage request line", new Object[] {"GARBAGE\r\n\r\n", 400, "bad-request"});
-        cases.put("bad header line", new Object[] {"GET / HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n", 400,
-            "bad-request"});
-        cases.put("bad path character", new Object[] {"GET /api/v1/a|b HTTP/1.1\r\nHost: x\r\n\r\n", 400,
-            "bad-request"});
-        cases.put("bad percent escape", new Object[] {"GET /api/v1/%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400,
-            "bad-request"});
+        cases.put(
+                "bad header line", new Object[] {"GET / HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n", 400, "bad-request"});
+        cases.put(
+                "bad path character", new Object[] {"GET /api/v1/a|b HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad-request"});
+        cases.put(
+                "bad percent escape", new Object[] {"GET /api/v1/%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad-request"});
 
         for (Map.Entry<String, Object[]> entry : cases.entrySet()) {
             // when
@@ -119,36 +120,57 @@ class MalformedRequestsIT {
         String send = "/api/v1/messages/send/" + alice.userId();
         logs.warningsAndErrors();
         Map<String, Object[]> cases = new LinkedHashMap<>();
-        cases.put("path parameter", new Object[] {
-            "GET " + settings + ";x=1 HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 400, "bad-request"});
+        cases.put(
+                "path parameter",
+                new Object[] {"GET " + settings + ";x=1 HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 400, "bad-request"});
         cases.put("encoded slash", new Object[] {
-            "GET /api/v1/settings/a%2Fb HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 400, "bad-request"});
-        cases.put("invalid content type", new Object[] {"POST " + send + " HTTP/1.1\r\nHost: x\r\n" + auth
-            + "Content-Type: ;;\r\nContent-Length: 2\r\n\r\n{}", 415, "unsupported-media-type"});
-        cases.put("unsupported content type", new Object[] {"POST " + send + " HTTP/1.1\r\nHost: x\r\n" + auth
-            + "Content-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}", 415, "unsupported-media-type"});
+            "GET /api/v1/settings/a%2Fb HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 400, "bad-request"
+        });
+        cases.put("invalid content type", new Object[] {
+            "POST " + send + " HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: ;;\r\nContent-Length: 2\r\n\r\n{}",
+            415,
+            "unsupported-media-type"
+        });
+        cases.put("unsupported content type", new Object[] {
+            "POST " + send + " HTTP/1.1\r\nHost: x\r\n" + auth
+                    + "Content-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}",
+            415,
+            "unsupported-media-type"
+        });
         cases.put("not acceptable", new Object[] {
-            "GET " + settings + " HTTP/1.1\r\nHost: x\r\nAccept: image/png\r\n" + auth + "\r\n", 406,
-            "not-acceptable"});
+            "GET " + settings + " HTTP/1.1\r\nHost: x\r\nAccept: image/png\r\n" + auth + "\r\n", 406, "not-acceptable"
+        });
         cases.put("method not allowed", new Object[] {
-            "DELETE " + send + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 405, "method-not-allowed"});
-        cases.put("unknown route", new Object[] {
-            "GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 404, "not-found"});
-        cases.put("no credentials", new Object[] {"GET " + settings + " HTTP/1.1\r\nHost: x\r\n\r\n", 401,
-            "unauthorized"});
+            "DELETE " + send + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 405, "method-not-allowed"
+        });
+        cases.put(
+                "unknown route",
+                new Object[] {"GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 404, "not-found"});
+        cases.put(
+                "no credentials",
+                new Object[] {"GET " + settings + " HTTP/1.1\r\nHost: x\r\n\r\n", 401, "unauthorized"});
         cases.put("other user", new Object[] {
-            "GET /api/v1/settings/someone_else HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 403, "forbidden"});
+            "GET /api/v1/settings/someone_else HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 403, "forbidden"
+        });
         cases.put("websocket without upgrade", new Object[] {
-            "GET /ws/" + alice.userId() + "/" + alice.deviceId() + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 400,
-            "bad-request"});
+            "GET /ws/" + alice.userId() + "/" + alice.deviceId() + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n",
+            400,
+            "bad-request"
+        });
         cases.put("websocket of another version", new Object[] {
             "GET /ws/" + alice.userId() + "/" + alice.deviceId() + " HTTP/1.1\r\nHost: x\r\n" + auth
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 99\r\n\r\n", 426, "upgrade-required"});
+                    + "Sec-WebSocket-Version: 99\r\n\r\n",
+            426,
+            "upgrade-required"
+        });
         cases.put("websocket without credentials", new Object[] {
             "GET /ws/" + alice.userId() + "/" + alice.deviceId() + " HTTP/1.1\r\nHost: x\r\n"
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n\r\n", 401, "unauthorized"});
+                    + "Sec-WebSocket-Version: 13\r\n\r\n",
+            401,
+            "unauthorized"
+        });
 
         for (Map.Entry<String, Object[]> entry : cases.entrySet()) {
             // when

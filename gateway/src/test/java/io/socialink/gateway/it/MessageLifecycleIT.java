@@ -2,20 +2,6 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.http.HttpRequest;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.function.Supplier;
-
 import com.sun.net.httpserver.HttpServer;
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
@@ -35,6 +21,19 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -81,10 +80,15 @@ class MessageLifecycleIT {
             exchange.close();
         });
         fakeWorker.start();
-        app = GatewayApp.start(kafkaEnv, postgres, redis, Map.of(
-                "socialink.projection.sweep-interval", "1s",
-                "socialink.gateway.delivery-worker-url",
-                "http://127.0.0.1:" + fakeWorker.getAddress().getPort()));
+        app = GatewayApp.start(
+                kafkaEnv,
+                postgres,
+                redis,
+                Map.of(
+                        "socialink.projection.sweep-interval",
+                        "1s",
+                        "socialink.gateway.delivery-worker-url",
+                        "http://127.0.0.1:" + fakeWorker.getAddress().getPort()));
     }
 
     @AfterAll
@@ -112,13 +116,13 @@ class MessageLifecycleIT {
 
     private static String copy(Device device) {
         return "{\"userId\":\"" + device.userId() + "\",\"deviceId\":" + device.deviceId() + ",\"registrationId\":"
-                + device.registrationId() + ",\"type\":3,\"content\":\"" + Base64.getEncoder()
-                .encodeToString("secret".getBytes(StandardCharsets.UTF_8)) + "\"}";
+                + device.registrationId() + ",\"type\":3,\"content\":\""
+                + Base64.getEncoder().encodeToString("secret".getBytes(StandardCharsets.UTF_8)) + "\"}";
     }
 
     private String sendAliceToBob(String extra) {
-        String body = "{\"destination\":\"" + bob1.userId() + "\",\"idempotencyKey\":\"" + UUID.randomUUID()
-                + "\"," + extra + "\"messages\":[" + copy(bob1) + "," + copy(bob2) + "," + copy(alice2) + "]}";
+        String body = "{\"destination\":\"" + bob1.userId() + "\",\"idempotencyKey\":\"" + UUID.randomUUID() + "\","
+                + extra + "\"messages\":[" + copy(bob1) + "," + copy(bob2) + "," + copy(alice2) + "]}";
         Response response = app.post("/api/v1/messages/send/" + alice1.userId(), alice1.authorization(), body);
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json().get("messageId").asString();
@@ -129,8 +133,8 @@ class MessageLifecycleIT {
         if (body == null) {
             return app.send(request.PUT(HttpRequest.BodyPublishers.noBody()));
         }
-        return app.send(request.header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+        return app.send(
+                request.header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static Response delete(Device device, String path, String body) {
@@ -138,13 +142,14 @@ class MessageLifecycleIT {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        return app.send(request.method("DELETE", body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body)));
+        return app.send(request.method(
+                "DELETE",
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static Response conversation(Device device, String with, String query) {
-        return app.get("/api/v1/messages/conversation/" + device.userId() + "?with=" + with + query,
-                device.authorization());
+        return app.get(
+                "/api/v1/messages/conversation/" + device.userId() + "?with=" + with + query, device.authorization());
     }
 
     private static JsonNode message(Device viewer, String with, String messageId) {
@@ -186,7 +191,8 @@ class MessageLifecycleIT {
 
     /** Waits until the projection shows the message with all 3 copies of {@link #sendAliceToBob}. */
     private JsonNode awaitMessage(Device viewer, String with, String messageId) {
-        JsonNode found = await(() -> message(viewer, with, messageId),
+        JsonNode found = await(
+                () -> message(viewer, with, messageId),
                 message -> message != null && message.get("recipients").size() == 3);
         assertThat(found).as("message %s in the conversation", messageId).isNotNull();
         return found;
@@ -195,34 +201,48 @@ class MessageLifecycleIT {
     private static <V> void produce(Topic<String, V> topic, String key, V value) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
             String name = kafka.layout().name(topic);
-            producer.send(new ProducerRecord<>(name, topic.keySerde().serializer().serialize(name, key),
-                    topic.valueSerde().serializer().serialize(name, value))).get();
+            producer.send(new ProducerRecord<>(
+                            name,
+                            topic.keySerde().serializer().serialize(name, key),
+                            topic.valueSerde().serializer().serialize(name, value)))
+                    .get();
         }
     }
 
     /** What the delivery-worker produces when {@code recipient} acks its copy. */
     private void workerDelivered(String messageId, Device recipient) throws Exception {
-        produce(Topics.METADATA_MESSAGES, messageId, MessageMetadata.newBuilder()
-                .setMessageId(messageId)
-                .setEvent(MessageEventType.DELIVERED)
-                .setSenderUserId(alice1.userId())
-                .setSenderDeviceId(alice1.deviceId())
-                .setRecipientUserId(recipient.userId())
-                .setRecipientDeviceId(recipient.deviceId())
-                .setCiphertextBytes(6)
-                .setAt(Instant.now())
-                .build());
+        produce(
+                Topics.METADATA_MESSAGES,
+                messageId,
+                MessageMetadata.newBuilder()
+                        .setMessageId(messageId)
+                        .setEvent(MessageEventType.DELIVERED)
+                        .setSenderUserId(alice1.userId())
+                        .setSenderDeviceId(alice1.deviceId())
+                        .setRecipientUserId(recipient.userId())
+                        .setRecipientDeviceId(recipient.deviceId())
+                        .setCiphertextBytes(6)
+                        .setAt(Instant.now())
+                        .build());
     }
 
     private List<KafkaRecords.Keyed<Delivery>> eventsFor(Device device, String type, String target, int atLeast) {
-        return KafkaRecords.await(kafka, Topics.DEVICE_DELIVERIES, record -> record.key().equals(device.address())
-                && record.value().getEvent() != null && record.value().getEvent().getType().equals(type)
-                && target.equals(record.value().getEvent().getAttributes().get("targetMessageId")), atLeast);
+        return KafkaRecords.await(
+                kafka,
+                Topics.DEVICE_DELIVERIES,
+                record -> record.key().equals(device.address())
+                        && record.value().getEvent() != null
+                        && record.value().getEvent().getType().equals(type)
+                        && target.equals(
+                                record.value().getEvent().getAttributes().get("targetMessageId")),
+                atLeast);
     }
 
     private List<KafkaRecords.Keyed<MessageMetadata>> metadataOf(String messageId, MessageEventType event) {
-        return KafkaRecords.readAll(kafka, Topics.METADATA_MESSAGES, record ->
-                record.key().equals(messageId) && record.value().getEvent() == event);
+        return KafkaRecords.readAll(
+                kafka,
+                Topics.METADATA_MESSAGES,
+                record -> record.key().equals(messageId) && record.value().getEvent() == event);
     }
 
     private static void assertProblem(Response response, int status, String name) {
@@ -259,13 +279,18 @@ class MessageLifecycleIT {
 
         // when
         JsonNode page1 = conversation(alice1, bob1.userId(), "&limit=2").json();
-        JsonNode page2 = conversation(alice1, bob1.userId(), "&limit=2&before="
-                + page1.get("nextBefore").asLong()).json();
+        JsonNode page2 = conversation(
+                        alice1,
+                        bob1.userId(),
+                        "&limit=2&before=" + page1.get("nextBefore").asLong())
+                .json();
 
         // then
-        assertThat(page1.get("messages")).extracting(node -> node.get("messageId").asString())
+        assertThat(page1.get("messages"))
+                .extracting(node -> node.get("messageId").asString())
                 .containsExactly(third, second);
-        assertThat(page2.get("messages")).extracting(node -> node.get("messageId").asString())
+        assertThat(page2.get("messages"))
+                .extracting(node -> node.get("messageId").asString())
                 .containsExactly(first);
         assertThat(page2.get("nextBefore").isNull()).isTrue();
     }
@@ -275,11 +300,17 @@ class MessageLifecycleIT {
         for (String query : List.of("&limit=0", "&limit=101", "&limit=x", "&before=-1", "&before=soon")) {
             assertProblem(conversation(alice1, bob1.userId(), query), 400, "bad-request");
         }
-        assertProblem(app.get("/api/v1/messages/conversation/" + alice1.userId(), alice1.authorization()), 400,
+        assertProblem(
+                app.get("/api/v1/messages/conversation/" + alice1.userId(), alice1.authorization()),
+                400,
                 "bad-request");
         assertProblem(conversation(alice1, bob1.userId() + "/../x", ""), 400, "bad-request");
-        assertProblem(app.get("/api/v1/messages/conversation/" + bob1.userId() + "?with=" + alice1.userId(),
-                alice1.authorization()), 403, "forbidden");
+        assertProblem(
+                app.get(
+                        "/api/v1/messages/conversation/" + bob1.userId() + "?with=" + alice1.userId(),
+                        alice1.authorization()),
+                403,
+                "forbidden");
     }
 
     // ---- receipts
@@ -298,7 +329,8 @@ class MessageLifecycleIT {
             List<KafkaRecords.Keyed<Delivery>> receipts = eventsFor(senderDevice, "receipt", messageId, 1);
             assertThat(receipts).singleElement().satisfies(record -> {
                 Map<String, String> attributes = record.value().getEvent().getAttributes();
-                assertThat(attributes).containsEntry("status", "delivered")
+                assertThat(attributes)
+                        .containsEntry("status", "delivered")
                         .containsEntry("userId", bob1.userId())
                         .containsEntry("deviceId", Integer.toString(bob1.deviceId()))
                         .containsKey("at");
@@ -306,8 +338,8 @@ class MessageLifecycleIT {
                 assertThat(record.value().getMessageId()).isNotEqualTo(messageId);
             });
         }
-        JsonNode message = await(() -> message(alice1, bob1.userId(), messageId),
-                found -> "delivered".equals(statusOf(found, bob1)));
+        JsonNode message = await(
+                () -> message(alice1, bob1.userId(), messageId), found -> "delivered".equals(statusOf(found, bob1)));
         assertThat(statusOf(message, bob1)).isEqualTo("delivered");
         assertThat(statusOf(message, bob2)).isEqualTo("sent");
     }
@@ -323,8 +355,8 @@ class MessageLifecycleIT {
 
         // then
         assertThat(response.status()).as(response.body()).isEqualTo(204);
-        List<KafkaRecords.Keyed<Ack>> acks = KafkaRecords.await(kafka, Topics.DEVICE_ACKS,
-                record -> record.key().equals(bob1.address()), 1);
+        List<KafkaRecords.Keyed<Ack>> acks = KafkaRecords.await(
+                kafka, Topics.DEVICE_ACKS, record -> record.key().equals(bob1.address()), 1);
         assertThat(acks).singleElement().satisfies(record -> {
             assertThat(record.value().getMessageIds()).containsExactly(messageId);
             assertThat(record.value().getConnectionId()).isNull();
@@ -342,12 +374,12 @@ class MessageLifecycleIT {
 
         // then
         assertThat(response.status()).as(response.body()).isEqualTo(204);
-        assertThat(eventsFor(alice2, "receipt", messageId, 1)).singleElement()
-                .satisfies(record -> assertThat(record.value().getEvent().getAttributes())
-                        .containsEntry("status", "read").containsEntry("deviceId",
-                                Integer.toString(bob2.deviceId())));
-        JsonNode message = await(() -> message(alice1, bob1.userId(), messageId),
-                found -> "read".equals(statusOf(found, bob2)));
+        assertThat(eventsFor(alice2, "receipt", messageId, 1)).singleElement().satisfies(record -> assertThat(
+                        record.value().getEvent().getAttributes())
+                .containsEntry("status", "read")
+                .containsEntry("deviceId", Integer.toString(bob2.deviceId())));
+        JsonNode message =
+                await(() -> message(alice1, bob1.userId(), messageId), found -> "read".equals(statusOf(found, bob2)));
         assertThat(statusOf(message, bob2)).isEqualTo("read");
     }
 
@@ -363,8 +395,11 @@ class MessageLifecycleIT {
 
         // then
         assertThat(off.status()).as(off.body()).isEqualTo(200);
-        assertThat(app.get("/api/v1/settings/" + bob1.userId(), bob1.authorization()).json()
-                .get("readReceipts").asBoolean()).isFalse();
+        assertThat(app.get("/api/v1/settings/" + bob1.userId(), bob1.authorization())
+                        .json()
+                        .get("readReceipts")
+                        .asBoolean())
+                .isFalse();
         assertThat(response.status()).isEqualTo(204);
         sleep(500);
         assertThat(metadataOf(messageId, MessageEventType.READ)).isEmpty();
@@ -393,8 +428,12 @@ class MessageLifecycleIT {
         assertProblem(foreignPath, 403, "forbidden");
         assertProblem(badSettings, 400, "bad-request");
         assertThat(metadataOf(messageId, MessageEventType.READ)).isEmpty();
-        assertThat(KafkaRecords.readAll(kafka, Topics.DEVICE_ACKS, record -> record.key().equals(bob1.address())
-                || record.key().equals(carol1.address()))).isEmpty();
+        assertThat(KafkaRecords.readAll(
+                        kafka,
+                        Topics.DEVICE_ACKS,
+                        record -> record.key().equals(bob1.address())
+                                || record.key().equals(carol1.address())))
+                .isEmpty();
     }
 
     // ---- delete
@@ -406,22 +445,27 @@ class MessageLifecycleIT {
         awaitMessage(alice1, bob1.userId(), messageId);
 
         // when
-        Response byRecipient = delete(bob1, "/api/v1/messages/delete/" + bob1.userId() + "/" + messageId
-                + "?for=everyone", null);
-        Response bySender = delete(alice1, "/api/v1/messages/delete/" + alice1.userId() + "/" + messageId
-                + "?for=everyone", null);
+        Response byRecipient =
+                delete(bob1, "/api/v1/messages/delete/" + bob1.userId() + "/" + messageId + "?for=everyone", null);
+        Response bySender =
+                delete(alice1, "/api/v1/messages/delete/" + alice1.userId() + "/" + messageId + "?for=everyone", null);
 
         // then
         assertProblem(byRecipient, 403, "forbidden");
         assertThat(bySender.status()).as(bySender.body()).isEqualTo(204);
         for (Device device : List.of(bob1, bob2, alice2)) {
-            assertThat(eventsFor(device, "delete", messageId, 1)).as(device.address()).hasSize(1);
+            assertThat(eventsFor(device, "delete", messageId, 1))
+                    .as(device.address())
+                    .hasSize(1);
         }
-        assertThat(KafkaRecords.readAll(kafka, Topics.DEVICE_DELIVERIES, record ->
-                record.key().equals(alice1.address()))).isEmpty();
-        assertThat(metadataOf(messageId, MessageEventType.DELETED)).hasSize(3)
+        assertThat(KafkaRecords.readAll(
+                        kafka, Topics.DEVICE_DELIVERIES, record -> record.key().equals(alice1.address())))
+                .isEmpty();
+        assertThat(metadataOf(messageId, MessageEventType.DELETED))
+                .hasSize(3)
                 .allSatisfy(record -> assertThat(record.value().getReason()).isEqualTo("for-everyone"));
-        JsonNode message = await(() -> message(bob1, alice1.userId(), messageId),
+        JsonNode message = await(
+                () -> message(bob1, alice1.userId(), messageId),
                 found -> found != null && found.get("deleted").asBoolean());
         assertThat(message.get("deleted").asBoolean()).isTrue();
     }
@@ -433,13 +477,14 @@ class MessageLifecycleIT {
         awaitMessage(bob1, alice1.userId(), messageId);
 
         // when
-        Response response = delete(bob1, "/api/v1/messages/delete/" + bob1.userId() + "/" + messageId + "?for=me",
-                null);
+        Response response =
+                delete(bob1, "/api/v1/messages/delete/" + bob1.userId() + "/" + messageId + "?for=me", null);
 
         // then
         assertThat(response.status()).as(response.body()).isEqualTo(204);
-        assertThat(eventsFor(bob2, "delete", messageId, 1)).singleElement().satisfies(record ->
-                assertThat(record.value().getEvent().getAttributes()).containsEntry("scope", "me"));
+        assertThat(eventsFor(bob2, "delete", messageId, 1)).singleElement().satisfies(record -> assertThat(
+                        record.value().getEvent().getAttributes())
+                .containsEntry("scope", "me"));
         JsonNode hidden = await(() -> message(bob1, alice1.userId(), messageId), java.util.Objects::isNull);
         assertThat(hidden).isNull();
         assertThat(message(alice1, bob1.userId(), messageId)).isNotNull();
@@ -452,12 +497,11 @@ class MessageLifecycleIT {
         awaitMessage(alice1, bob1.userId(), messageId);
 
         // when
-        Response foreign = delete(carol1, "/api/v1/messages/delete/" + carol1.userId() + "/" + messageId
-                + "?for=me", null);
-        Response unknown = delete(alice1, "/api/v1/messages/delete/" + alice1.userId() + "/" + UUID.randomUUID(),
-                null);
-        Response badScope = delete(alice1, "/api/v1/messages/delete/" + alice1.userId() + "/" + messageId
-                + "?for=them", null);
+        Response foreign =
+                delete(carol1, "/api/v1/messages/delete/" + carol1.userId() + "/" + messageId + "?for=me", null);
+        Response unknown = delete(alice1, "/api/v1/messages/delete/" + alice1.userId() + "/" + UUID.randomUUID(), null);
+        Response badScope =
+                delete(alice1, "/api/v1/messages/delete/" + alice1.userId() + "/" + messageId + "?for=them", null);
 
         // then
         assertProblem(foreign, 404, "unknown-message");
@@ -477,16 +521,22 @@ class MessageLifecycleIT {
         String messageId = sendAliceToBob("\"expiresInSeconds\":3,");
 
         // then
-        List<KafkaRecords.Keyed<Delivery>> copies = KafkaRecords.readAll(kafka, Topics.DEVICE_DELIVERIES,
-                record -> record.value().getMessageId().equals(messageId));
-        assertThat(copies).hasSize(3).allSatisfy(record -> assertThat(record.value().getExpiresAt().toEpochMilli())
+        List<KafkaRecords.Keyed<Delivery>> copies =
+                KafkaRecords.readAll(kafka, Topics.DEVICE_DELIVERIES, record -> record.value()
+                        .getMessageId()
+                        .equals(messageId));
+        assertThat(copies).hasSize(3).allSatisfy(record -> assertThat(
+                        record.value().getExpiresAt().toEpochMilli())
                 .isBetween(before + 3000, System.currentTimeMillis() + 3000));
-        assertThat(awaitMessage(alice1, bob1.userId(), messageId).get("expiresAt").asLong())
+        assertThat(awaitMessage(alice1, bob1.userId(), messageId)
+                        .get("expiresAt")
+                        .asLong())
                 .isEqualTo(copies.get(0).value().getExpiresAt().toEpochMilli());
         JsonNode gone = await(() -> message(alice1, bob1.userId(), messageId), java.util.Objects::isNull);
         assertThat(gone).isNull();
-        List<StatusRow> rows = await(() -> app.bean(StatusRepository.class).all().block(), all -> all.stream()
-                .noneMatch(row -> row.messageId().equals(messageId)));
+        List<StatusRow> rows =
+                await(() -> app.bean(StatusRepository.class).all().block(), all -> all.stream()
+                        .noneMatch(row -> row.messageId().equals(messageId)));
         assertThat(rows).noneMatch(row -> row.messageId().equals(messageId));
     }
 
@@ -496,24 +546,31 @@ class MessageLifecycleIT {
             String body = "{\"destination\":\"" + bob1.userId() + "\",\"idempotencyKey\":\"timer-" + UUID.randomUUID()
                     + "\",\"expiresInSeconds\":" + timer + ",\"messages\":[" + copy(bob1) + "," + copy(bob2) + ","
                     + copy(alice2) + "]}";
-            assertProblem(app.post("/api/v1/messages/send/" + alice1.userId(), alice1.authorization(), body), 400,
+            assertProblem(
+                    app.post("/api/v1/messages/send/" + alice1.userId(), alice1.authorization(), body),
+                    400,
                     "bad-request");
         }
-        assertThat(KafkaRecords.readAll(kafka, Topics.DEVICE_DELIVERIES, record ->
-                record.value().getSenderUserId().equals(alice1.userId()))).isEmpty();
+        assertThat(KafkaRecords.readAll(kafka, Topics.DEVICE_DELIVERIES, record -> record.value()
+                        .getSenderUserId()
+                        .equals(alice1.userId())))
+                .isEmpty();
     }
 
     @Test
     void shouldRecordANoteToSelfFromASingleDeviceAsDelivered() {
         // when
-        Response response = app.post("/api/v1/messages/send/" + carol1.userId(), carol1.authorization(),
+        Response response = app.post(
+                "/api/v1/messages/send/" + carol1.userId(),
+                carol1.authorization(),
                 "{\"destination\":\"" + carol1.userId() + "\",\"idempotencyKey\":\"note\",\"messages\":[]}");
 
         // then
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         String messageId = response.json().get("messageId").asString();
         assertThat(metadataOf(messageId, MessageEventType.DELIVERED)).hasSize(1);
-        JsonNode message = await(() -> message(carol1, carol1.userId(), messageId),
+        JsonNode message = await(
+                () -> message(carol1, carol1.userId(), messageId),
                 found -> found != null && "delivered".equals(statusOf(found, carol1)));
         assertThat(statusOf(message, carol1)).isEqualTo("delivered");
     }
@@ -525,18 +582,23 @@ class MessageLifecycleIT {
         // given
         Delivery queued = Delivery.newBuilder()
                 .setMessageId(UUID.randomUUID().toString())
-                .setSenderUserId(alice1.userId()).setSenderDeviceId(alice1.deviceId())
-                .setRecipientUserId(bob1.userId()).setRecipientDeviceId(bob1.deviceId())
-                .setSentAt(Instant.ofEpochMilli(1_000)).setCiphertextType(3)
+                .setSenderUserId(alice1.userId())
+                .setSenderDeviceId(alice1.deviceId())
+                .setRecipientUserId(bob1.userId())
+                .setRecipientDeviceId(bob1.deviceId())
+                .setSentAt(Instant.ofEpochMilli(1_000))
+                .setCiphertextType(3)
                 .setContent(ByteBuffer.wrap("opaque".getBytes(StandardCharsets.UTF_8)))
                 .setExpiresAt(Instant.ofEpochMilli(9_000))
                 .build();
         fakeQueue = List.of(queued);
 
         // when
-        Response head = app.get("/api/v1/messages/queue/" + bob1.userId() + "/" + bob1.deviceId() + "?limit=10",
-                bob1.authorization());
-        Response ack = delete(bob1, "/api/v1/messages/queue/" + bob1.userId() + "/" + bob1.deviceId(),
+        Response head = app.get(
+                "/api/v1/messages/queue/" + bob1.userId() + "/" + bob1.deviceId() + "?limit=10", bob1.authorization());
+        Response ack = delete(
+                bob1,
+                "/api/v1/messages/queue/" + bob1.userId() + "/" + bob1.deviceId(),
                 "{\"messageIds\":[\"" + queued.getMessageId() + "\"]}");
 
         // then
@@ -546,8 +608,10 @@ class MessageLifecycleIT {
         assertThat(envelope.get("messageId").asString()).isEqualTo(queued.getMessageId());
         assertThat(envelope.get("expiresAt").asLong()).isEqualTo(9_000);
         assertThat(ack.status()).as(ack.body()).isEqualTo(204);
-        assertThat(KafkaRecords.await(kafka, Topics.DEVICE_ACKS, record -> record.key().equals(bob1.address()), 1))
-                .singleElement().satisfies(record -> {
+        assertThat(KafkaRecords.await(
+                        kafka, Topics.DEVICE_ACKS, record -> record.key().equals(bob1.address()), 1))
+                .singleElement()
+                .satisfies(record -> {
                     assertThat(record.value().getMessageIds()).containsExactly(queued.getMessageId());
                     assertThat(record.value().getConnectionId()).isNull();
                 });
@@ -556,13 +620,16 @@ class MessageLifecycleIT {
     @Test
     void shouldRejectQueueRequestsForOtherDevicesOrOutOfRange() {
         String own = "/api/v1/messages/queue/" + bob1.userId() + "/" + bob1.deviceId();
-        assertProblem(app.get("/api/v1/messages/queue/" + bob1.userId() + "/" + bob2.deviceId(),
-                bob1.authorization()), 403, "forbidden");
+        assertProblem(
+                app.get("/api/v1/messages/queue/" + bob1.userId() + "/" + bob2.deviceId(), bob1.authorization()),
+                403,
+                "forbidden");
         assertProblem(app.get(own + "?limit=0", bob1.authorization()), 400, "bad-request");
         assertProblem(app.get(own + "?limit=101", bob1.authorization()), 400, "bad-request");
         assertProblem(delete(bob1, own, "{\"messageIds\":[]}"), 400, "bad-request");
         assertProblem(delete(bob2, own, "{\"messageIds\":[\"x\"]}"), 403, "forbidden");
-        assertThat(KafkaRecords.readAll(kafka, Topics.DEVICE_ACKS, record -> record.key().equals(bob1.address())))
+        assertThat(KafkaRecords.readAll(
+                        kafka, Topics.DEVICE_ACKS, record -> record.key().equals(bob1.address())))
                 .isEmpty();
     }
 
@@ -580,9 +647,11 @@ class MessageLifecycleIT {
         delete(alice1, "/api/v1/messages/delete/" + alice1.userId() + "/" + deleted, null);
         delete(bob1, "/api/v1/messages/delete/" + bob1.userId() + "/" + read + "?for=me", null);
         StatusRepository repository = app.bean(StatusRepository.class);
-        await(() -> repository.all().block(), rows -> rows.stream().anyMatch(row -> row.deliveredAt() != null)
-                && rows.stream().anyMatch(row -> row.readAt() != null)
-                && rows.stream().filter(row -> row.deletedAt() != null).count() == 3);
+        await(
+                () -> repository.all().block(),
+                rows -> rows.stream().anyMatch(row -> row.deliveredAt() != null)
+                        && rows.stream().anyMatch(row -> row.readAt() != null)
+                        && rows.stream().filter(row -> row.deletedAt() != null).count() == 3);
         sleep(1000);
         List<StatusRow> before = repository.all().block();
         List<Map<String, Object>> hiddenBefore = hiddenRows();
@@ -599,6 +668,9 @@ class MessageLifecycleIT {
     private static List<Map<String, Object>> hiddenRows() {
         return new ArrayList<>(app.bean(org.springframework.r2dbc.core.DatabaseClient.class)
                 .sql("SELECT user_id, message_id, hidden_at FROM message_hidden ORDER BY user_id, message_id")
-                .fetch().all().collectList().block());
+                .fetch()
+                .all()
+                .collectList()
+                .block());
     }
 }

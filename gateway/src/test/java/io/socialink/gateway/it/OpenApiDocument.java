@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -23,12 +22,17 @@ final class OpenApiDocument {
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head", "options");
 
     /** One path parameter or query parameter. */
-    record Parameter(String name, String in, boolean required, Map<String, Object> schema) {
-    }
+    record Parameter(String name, String in, boolean required, Map<String, Object> schema) {}
 
     /** One operation; {@code security} is the scheme it takes, null when it is public. */
-    record Operation(String method, String path, List<Parameter> parameters, Map<String, Object> body,
-                     boolean bodyRequired, String security, Set<String> responses) {
+    record Operation(
+            String method,
+            String path,
+            List<Parameter> parameters,
+            Map<String, Object> body,
+            boolean bodyRequired,
+            String security,
+            Set<String> responses) {
 
         /** {@code "POST /api/v1/messages/send/{senderId}"}: how the suites' tables name an operation. */
         String key() {
@@ -36,11 +40,15 @@ final class OpenApiDocument {
         }
 
         List<Parameter> pathParameters() {
-            return parameters.stream().filter(parameter -> parameter.in().equals("path")).toList();
+            return parameters.stream()
+                    .filter(parameter -> parameter.in().equals("path"))
+                    .toList();
         }
 
         List<Parameter> queryParameters() {
-            return parameters.stream().filter(parameter -> parameter.in().equals("query")).toList();
+            return parameters.stream()
+                    .filter(parameter -> parameter.in().equals("query"))
+                    .toList();
         }
 
         /** Whether the document names {@code status} among this operation's responses. */
@@ -97,23 +105,34 @@ final class OpenApiDocument {
                 declared.addAll(list(operation.get("parameters")));
                 for (Object parameter : declared) {
                     Map<String, Object> resolved = map(resolve(parameter));
-                    parameters.add(new Parameter((String) resolved.get("name"), (String) resolved.get("in"),
-                            Boolean.TRUE.equals(resolved.get("required")), map(resolve(resolved.get("schema")))));
+                    parameters.add(new Parameter(
+                            (String) resolved.get("name"),
+                            (String) resolved.get("in"),
+                            Boolean.TRUE.equals(resolved.get("required")),
+                            map(resolve(resolved.get("schema")))));
                 }
                 Map<String, Object> body = null;
                 boolean bodyRequired = false;
                 if (operation.containsKey("requestBody")) {
                     Map<String, Object> requestBody = map(resolve(operation.get("requestBody")));
                     bodyRequired = Boolean.TRUE.equals(requestBody.get("required"));
-                    Map<String, Object> json = map(map(requestBody.get("content")).get("application/json"));
+                    Map<String, Object> json =
+                            map(map(requestBody.get("content")).get("application/json"));
                     body = map(resolve(json.get("schema")));
                 }
-                List<?> security = operation.containsKey("security")
-                        ? (List<?>) operation.get("security") : defaultSecurity;
-                String scheme = security == null || security.isEmpty() ? null
+                List<?> security =
+                        operation.containsKey("security") ? (List<?>) operation.get("security") : defaultSecurity;
+                String scheme = security == null || security.isEmpty()
+                        ? null
                         : map(security.get(0)).keySet().iterator().next();
-                found.add(new Operation(method.toUpperCase(Locale.ROOT), path.getKey(), List.copyOf(parameters),
-                        body, bodyRequired, scheme, responseCodes(operation)));
+                found.add(new Operation(
+                        method.toUpperCase(Locale.ROOT),
+                        path.getKey(),
+                        List.copyOf(parameters),
+                        body,
+                        bodyRequired,
+                        scheme,
+                        responseCodes(operation)));
             }
         }
         return List.copyOf(found);

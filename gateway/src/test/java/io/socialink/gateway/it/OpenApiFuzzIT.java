@@ -1,5 +1,9 @@
 package io.socialink.gateway.it;
 
+import io.socialink.gateway.it.FuzzRequests.Caller;
+import io.socialink.gateway.it.FuzzRequests.FuzzCase;
+import io.socialink.gateway.it.GatewayApp.Device;
+import io.socialink.testing.LocalServices;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,11 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.socialink.gateway.it.FuzzRequests.Caller;
-import io.socialink.gateway.it.FuzzRequests.FuzzCase;
-import io.socialink.gateway.it.GatewayApp.Device;
-import io.socialink.testing.LocalServices;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
@@ -46,8 +45,8 @@ class OpenApiFuzzIT {
     private static final String WRONG_SECRET = "another-secret-of-at-least-32-bytes-0123456789";
 
     /** Operations that by design hand out another user's one-time keys: the victim is not offered to them. */
-    private static final Set<String> CLAIMS_OTHERS_KEYS = Set.of("GET /api/v1/keys/bundle/{userId}",
-            "POST /api/v1/keypackages/claim");
+    private static final Set<String> CLAIMS_OTHERS_KEYS =
+            Set.of("GET /api/v1/keys/bundle/{userId}", "POST /api/v1/keypackages/claim");
 
     private static final boolean SURVEY = Boolean.getBoolean("socialink.fuzz.survey");
     private static final OpenApiDocument API = OpenApiDocument.load();
@@ -70,12 +69,16 @@ class OpenApiFuzzIT {
     @BeforeContainer
     static void start() {
         services = LocalServices.open();
-        app = GatewayApp.start(services.kafka(), services.postgres(), services.redis(), Map.of(
-                "socialink.gateway.groups.reply-timeout", "300ms",
-                // the caller may deactivate its own device any number of times and registers anew each time
-                "socialink.gateway.rate-limits.registrations.capacity", "1000000",
-                // no delivery-worker here: the queue API answers its documented 503 at once
-                "socialink.gateway.delivery-worker-url", "http://127.0.0.1:9"));
+        app = GatewayApp.start(
+                services.kafka(),
+                services.postgres(),
+                services.redis(),
+                Map.of(
+                        "socialink.gateway.groups.reply-timeout", "300ms",
+                        // the caller may deactivate its own device any number of times and registers anew each time
+                        "socialink.gateway.rate-limits.registrations.capacity", "1000000",
+                        // no delivery-worker here: the queue API answers its documented 503 at once
+                        "socialink.gateway.delivery-worker-url", "http://127.0.0.1:9"));
         database = VictimState.connect(services.postgres());
         world = CrossUserWorld.create(app, services.kafka());
         caller = world.attacker;
@@ -90,8 +93,9 @@ class OpenApiFuzzIT {
             if (world != null) {
                 long kafkaAfter = VictimState.kafkaRecordsOf(services.kafka(), world.victim.userId(), Set.of());
                 if (kafkaAfter != victimKafkaBefore) {
-                    record("victim-kafka-records-changed", "acks/connection events in the victim's name: "
-                            + victimKafkaBefore + " -> " + kafkaAfter);
+                    record(
+                            "victim-kafka-records-changed",
+                            "acks/connection events in the victim's name: " + victimKafkaBefore + " -> " + kafkaAfter);
                 }
                 writeReport();
             }
@@ -140,8 +144,8 @@ class OpenApiFuzzIT {
         if (violations.isEmpty()) {
             return;
         }
-        String description = request.toString().replace(FuzzRequests.CALLER_DEVICE, Integer.toString(
-                caller.deviceId())) + "\n  -> " + reply.status() + " " + reply.header("Content-Type") + " "
+        String description = request.toString().replace(FuzzRequests.CALLER_DEVICE, Integer.toString(caller.deviceId()))
+                + "\n  -> " + reply.status() + " " + reply.header("Content-Type") + " "
                 + FuzzRequests.abbreviate(reply.text()) + "\n  violates " + violations;
         if (!SURVEY) {
             throw new AssertionError(description);
@@ -154,10 +158,13 @@ class OpenApiFuzzIT {
 
     private static RawRequest.Reply send(FuzzCase request) {
         String deviceId = Integer.toString(caller.deviceId());
-        byte[] target = request.target().replace(FuzzRequests.CALLER_DEVICE, deviceId)
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] body = request.body() == null ? null : new String(request.body(), StandardCharsets.ISO_8859_1)
-                .replace(FuzzRequests.CALLER_DEVICE, deviceId).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] target =
+                request.target().replace(FuzzRequests.CALLER_DEVICE, deviceId).getBytes(StandardCharsets.UTF_8);
+        byte[] body = request.body() == null
+                ? null
+                : new String(request.body(), StandardCharsets.ISO_8859_1)
+                        .replace(FuzzRequests.CALLER_DEVICE, deviceId)
+                        .getBytes(StandardCharsets.ISO_8859_1);
         List<String> headers = new ArrayList<>(request.headers());
         String authorization = authorization(request);
         if (authorization != null) {
@@ -172,8 +179,12 @@ class OpenApiFuzzIT {
         return switch (request.caller()) {
             case ATTACKER -> jwt ? token : caller.authorization();
             case NONE -> null;
-            case BAD_SECRET -> jwt ? "Bearer " + GatewayApp.platformToken(caller.userId(), WRONG_SECRET,
-                    java.time.Duration.ofMinutes(5)) : GatewayApp.basic(caller.userId(), caller.deviceId(), "wrong");
+            case BAD_SECRET ->
+                jwt
+                        ? "Bearer "
+                                + GatewayApp.platformToken(
+                                        caller.userId(), WRONG_SECRET, java.time.Duration.ofMinutes(5))
+                        : GatewayApp.basic(caller.userId(), caller.deviceId(), "wrong");
             case SWAPPED_SCHEME -> jwt ? caller.authorization() : token;
             case MALFORMED -> request.malformedAuthorization();
         };
@@ -207,8 +218,11 @@ class OpenApiFuzzIT {
     /** Whether the operation the gateway routed the request to (HEAD is answered by GET) documents a 503. */
     private static boolean documents503(FuzzCase request) {
         String method = request.method().equals("HEAD") ? "GET" : request.method();
-        return API.operations().stream().anyMatch(operation -> operation.path().equals(request.operation().path())
-                && operation.method().equals(method) && operation.documents(503));
+        return API.operations().stream()
+                .anyMatch(
+                        operation -> operation.path().equals(request.operation().path())
+                                && operation.method().equals(method)
+                                && operation.documents(503));
     }
 
     private static boolean hasProblemType(RawRequest.Reply reply) {
@@ -222,7 +236,9 @@ class OpenApiFuzzIT {
 
     private static List<String> changedTables(VictimState before, VictimState after) {
         return before.tables().keySet().stream()
-                .filter(table -> !before.tables().get(table).equals(after.tables().get(table))).toList();
+                .filter(table ->
+                        !before.tables().get(table).equals(after.tables().get(table)))
+                .toList();
     }
 
     /** A request may deactivate the caller's own device (allowed): the caller then registers a new one. */
@@ -237,9 +253,15 @@ class OpenApiFuzzIT {
 
     /** What kind of request broke the invariant: its status, operation kind and the mutations it carried. */
     private static String signature(FuzzCase request, RawRequest.Reply reply) {
-        String shape = request.labels().isEmpty() ? "well-formed" : String.join("+", request.labels().stream()
-                .map(label -> label.split(":")[0].equals("path") ? label : label.split(":")[0]).distinct().sorted()
-                .toList());
+        String shape = request.labels().isEmpty()
+                ? "well-formed"
+                : String.join(
+                        "+",
+                        request.labels().stream()
+                                .map(label -> label.split(":")[0].equals("path") ? label : label.split(":")[0])
+                                .distinct()
+                                .sorted()
+                                .toList());
         return "status=" + reply.status() + " caller=" + (request.caller() == Caller.ATTACKER ? "auth" : "other")
                 + " method=" + (request.method().equals(request.operation().method()) ? "declared" : request.method())
                 + " [" + shape + "]";
@@ -253,19 +275,37 @@ class OpenApiFuzzIT {
     private static synchronized void writeReport() throws IOException {
         double seconds = (System.nanoTime() - startedAt) / 1e9;
         StringBuilder report = new StringBuilder();
-        report.append("cases: ").append(cases.get()).append("\nseed: ").append(SEED)
-                .append("\nmode: ").append(SURVEY ? "survey" : "fail-fast")
-                .append(String.format("\nseconds: %.0f (requests %.0f, victim checks %.0f)%n", seconds,
-                        sendNanos.get() / 1e9, checkNanos.get() / 1e9))
-                .append("operations: ").append(API.operations().size()).append("\nviolation kinds: ")
-                .append(violationCounts.size()).append("\nslowest requests (ms):\n");
-        slowest.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
-                .forEach(entry -> report.append("  ").append(entry.getValue() / 1_000_000).append("  ")
-                        .append(entry.getKey()).append("\n"));
+        report.append("cases: ")
+                .append(cases.get())
+                .append("\nseed: ")
+                .append(SEED)
+                .append("\nmode: ")
+                .append(SURVEY ? "survey" : "fail-fast")
+                .append(String.format(
+                        "\nseconds: %.0f (requests %.0f, victim checks %.0f)%n",
+                        seconds, sendNanos.get() / 1e9, checkNanos.get() / 1e9))
+                .append("operations: ")
+                .append(API.operations().size())
+                .append("\nviolation kinds: ")
+                .append(violationCounts.size())
+                .append("\nslowest requests (ms):\n");
+        slowest.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(5)
+                .forEach(entry -> report.append("  ")
+                        .append(entry.getValue() / 1_000_000)
+                        .append("  ")
+                        .append(entry.getKey())
+                        .append("\n"));
         report.append("\n");
-        violationCounts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(entry -> report.append(entry.getValue()).append("  ").append(entry.getKey()).append("\n    e.g. ")
-                        .append(violationExamples.get(entry.getKey()).replace("\n", "\n    ")).append("\n\n"));
+        violationCounts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(entry -> report.append(entry.getValue())
+                        .append("  ")
+                        .append(entry.getKey())
+                        .append("\n    e.g. ")
+                        .append(violationExamples.get(entry.getKey()).replace("\n", "\n    "))
+                        .append("\n\n"));
         Path file = Path.of("target", "fuzz-report.txt");
         Files.createDirectories(file.getParent());
         Files.writeString(file, report.toString());

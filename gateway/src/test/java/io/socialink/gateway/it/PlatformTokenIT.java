@@ -2,11 +2,6 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.Date;
-import java.util.Map;
-import java.util.UUID;
-
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.testing.KafkaTestEnv;
@@ -15,6 +10,10 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.time.Duration;
+import java.util.Date;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,13 +38,16 @@ class PlatformTokenIT {
     }
 
     private static Response register(String userId, JWTClaimsSet claims) {
-        return app.post("/api/v1/keys/register/" + userId,
+        return app.post(
+                "/api/v1/keys/register/" + userId,
                 "Bearer " + GatewayApp.platformToken(claims, GatewayApp.PLATFORM_SECRET),
                 GatewayApp.registrationBody(4711));
     }
 
     private static JWTClaimsSet.Builder claims(String userId, Duration validFor) {
-        return new JWTClaimsSet.Builder().subject(userId).issueTime(new Date())
+        return new JWTClaimsSet.Builder()
+                .subject(userId)
+                .issueTime(new Date())
                 .expirationTime(new Date(System.currentTimeMillis() + validFor.toMillis()));
     }
 
@@ -53,8 +55,11 @@ class PlatformTokenIT {
     void shouldRefuseATokenWithoutExpiry() {
         // given
         String user = GatewayApp.unique("noexp");
-        JWTClaimsSet noExpiry = new JWTClaimsSet.Builder().subject(user).issueTime(new Date())
-                .jwtID(UUID.randomUUID().toString()).build();
+        JWTClaimsSet noExpiry = new JWTClaimsSet.Builder()
+                .subject(user)
+                .issueTime(new Date())
+                .jwtID(UUID.randomUUID().toString())
+                .build();
 
         // when
         Response response = register(user, noExpiry);
@@ -70,7 +75,8 @@ class PlatformTokenIT {
 
         // when
         Response tooLong = register(user, claims(user, Duration.ofHours(2)).build());
-        Response withinLimit = register(user, claims(user, Duration.ofMinutes(55)).build());
+        Response withinLimit =
+                register(user, claims(user, Duration.ofMinutes(55)).build());
 
         // then
         assertUnauthorizedProblem(tooLong);
@@ -81,7 +87,9 @@ class PlatformTokenIT {
     void shouldAcceptATokenCarryingAJtiOnlyOnce() {
         // given
         String user = GatewayApp.unique("jti");
-        JWTClaimsSet once = claims(user, Duration.ofMinutes(5)).jwtID(UUID.randomUUID().toString()).build();
+        JWTClaimsSet once = claims(user, Duration.ofMinutes(5))
+                .jwtID(UUID.randomUUID().toString())
+                .build();
 
         // when
         Response first = register(user, once);

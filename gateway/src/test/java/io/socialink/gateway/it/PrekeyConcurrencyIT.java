@@ -2,16 +2,6 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.gateway.keys.PreKeyUploadRequest;
@@ -22,6 +12,15 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,8 +40,8 @@ class PrekeyConcurrencyIT {
     @BeforeAll
     static void start(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) {
         // one requester device fetches everything, so its anti-drain limit is raised for this test
-        app = GatewayApp.start(kafka, postgres, redis, Map.of(
-                "socialink.gateway.rate-limits.bundles.capacity", FETCHES * 2));
+        app = GatewayApp.start(
+                kafka, postgres, redis, Map.of("socialink.gateway.rate-limits.bundles.capacity", FETCHES * 2));
     }
 
     @AfterAll
@@ -57,9 +56,11 @@ class PrekeyConcurrencyIT {
         // given: 200 one-time EC prekeys (ids 1..200) and 200 one-time Kyber prekeys (ids 2..201), last resort id 1
         TestKeys keys = TestKeys.generate();
         Device bob = app.register(GatewayApp.unique("bob"), 1, keys, KEYS / 2, KEYS / 2);
-        Response upload = app.post("/api/v1/keys/prekeys/" + bob.userId() + "/" + bob.deviceId(), bob.authorization(),
-                GatewayApp.JSON.writeValueAsString(new PreKeyUploadRequest(keys.oneTimePreKeys(KEYS / 2 + 1, KEYS / 2),
-                        keys.kyberPreKeys(KEYS / 2 + 2, KEYS / 2))));
+        Response upload = app.post(
+                "/api/v1/keys/prekeys/" + bob.userId() + "/" + bob.deviceId(),
+                bob.authorization(),
+                GatewayApp.JSON.writeValueAsString(new PreKeyUploadRequest(
+                        keys.oneTimePreKeys(KEYS / 2 + 1, KEYS / 2), keys.kyberPreKeys(KEYS / 2 + 2, KEYS / 2))));
         assertThat(upload.status()).as(upload.body()).isEqualTo(200);
         assertThat(upload.json().get("ecPreKeys").asInt()).isEqualTo(KEYS);
         assertThat(upload.json().get("pqPreKeys").asInt()).isEqualTo(KEYS);
@@ -80,20 +81,27 @@ class PrekeyConcurrencyIT {
         pool.shutdown();
 
         // then
-        List<Integer> ecIds = devices.stream().filter(device -> !device.get("preKey").isNull())
-                .map(device -> device.get("preKey").get("keyId").asInt()).toList();
-        List<Integer> pqIds = devices.stream().filter(device -> !device.get("pqPreKey").get("lastResort").asBoolean())
-                .map(device -> device.get("pqPreKey").get("keyId").asInt()).toList();
-        Map<Integer, Long> ecHandedOut = ecIds.stream().collect(Collectors.groupingBy(Function.identity(),
-                HashMap::new, Collectors.counting()));
-        Map<Integer, Long> pqHandedOut = pqIds.stream().collect(Collectors.groupingBy(Function.identity(),
-                HashMap::new, Collectors.counting()));
-        assertThat(ecHandedOut).hasSize(KEYS).allSatisfy((id, times) -> assertThat(times).isEqualTo(1L));
-        assertThat(pqHandedOut).hasSize(KEYS).allSatisfy((id, times) -> assertThat(times).isEqualTo(1L));
+        List<Integer> ecIds = devices.stream()
+                .filter(device -> !device.get("preKey").isNull())
+                .map(device -> device.get("preKey").get("keyId").asInt())
+                .toList();
+        List<Integer> pqIds = devices.stream()
+                .filter(device -> !device.get("pqPreKey").get("lastResort").asBoolean())
+                .map(device -> device.get("pqPreKey").get("keyId").asInt())
+                .toList();
+        Map<Integer, Long> ecHandedOut =
+                ecIds.stream().collect(Collectors.groupingBy(Function.identity(), HashMap::new, Collectors.counting()));
+        Map<Integer, Long> pqHandedOut =
+                pqIds.stream().collect(Collectors.groupingBy(Function.identity(), HashMap::new, Collectors.counting()));
+        assertThat(ecHandedOut).hasSize(KEYS).allSatisfy((id, times) -> assertThat(times)
+                .isEqualTo(1L));
+        assertThat(pqHandedOut).hasSize(KEYS).allSatisfy((id, times) -> assertThat(times)
+                .isEqualTo(1L));
         assertThat(ecHandedOut.keySet()).allSatisfy(id -> assertThat(id).isBetween(1, KEYS));
         assertThat(pqHandedOut.keySet()).doesNotContain(1);
-        List<JsonNode> fallbacks = devices.stream().filter(device -> device.get("pqPreKey").get("lastResort")
-                .asBoolean()).toList();
+        List<JsonNode> fallbacks = devices.stream()
+                .filter(device -> device.get("pqPreKey").get("lastResort").asBoolean())
+                .toList();
         assertThat(fallbacks).hasSize(FETCHES - KEYS).allSatisfy(device -> {
             assertThat(device.get("preKey").isNull()).isTrue();
             assertThat(device.get("pqPreKey").get("keyId").asInt()).isEqualTo(1);

@@ -31,8 +31,7 @@ final class RawRequest {
         }
     }
 
-    private RawRequest() {
-    }
+    private RawRequest() {}
 
     /** Sends {@code method target} with {@code headers} (each "Name: value") and {@code body} (null: none). */
     static Reply exchange(int port, String method, byte[] target, Iterable<String> headers, byte[] body) {
@@ -96,7 +95,8 @@ final class RawRequest {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
                         lines[i].substring(colon + 1).trim());
             }
         }

@@ -2,6 +2,15 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.gateway.it.GatewayApp.Response;
+import io.socialink.gateway.keys.TestKeys;
+import io.socialink.gateway.ratelimit.RateLimitProperties;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
+import io.socialink.testing.LocalPostgres;
+import io.socialink.testing.LocalRedis;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,16 +23,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import io.socialink.gateway.it.GatewayApp.Response;
-import io.socialink.gateway.keys.TestKeys;
-import io.socialink.gateway.ratelimit.RateLimitProperties;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +57,8 @@ class RegistrationIT {
 
     private static int deviceRows(String userId) {
         try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
-             PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM devices WHERE user_id = ?")) {
+                PreparedStatement query =
+                        connection.prepareStatement("SELECT count(*) FROM devices WHERE user_id = ?")) {
             query.setString(1, userId);
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
@@ -86,9 +86,9 @@ class RegistrationIT {
         assertThat(secret).matches("[A-Za-z0-9_-]{43}");
         assertThat(second.json().get("deviceId").asInt()).isEqualTo(2);
         try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT registration_id, secret_hash, secret_salt FROM devices"
-                             + " WHERE user_id = ? AND device_id = 1")) {
+                PreparedStatement query =
+                        connection.prepareStatement("SELECT registration_id, secret_hash, secret_salt FROM devices"
+                                + " WHERE user_id = ? AND device_id = 1")) {
             query.setString(1, user);
             try (ResultSet row = query.executeQuery()) {
                 assertThat(row.next()).isTrue();
@@ -117,8 +117,10 @@ class RegistrationIT {
         assertThat(devices.json().get("userId").asString()).isEqualTo(user);
         assertThat(devices.json().get("devices")).hasSize(2);
         assertThat(devices.json().get("devices").get(0).get("deviceId").asInt()).isEqualTo(1);
-        assertThat(devices.json().get("devices").get(0).get("registrationId").asInt()).isEqualTo(42);
-        assertThat(devices.json().get("devices").get(1).get("createdAt").asLong()).isPositive();
+        assertThat(devices.json().get("devices").get(0).get("registrationId").asInt())
+                .isEqualTo(42);
+        assertThat(devices.json().get("devices").get(1).get("createdAt").asLong())
+                .isPositive();
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.problemType()).isEqualTo("https://socialink.io/problems/unknown-user");
     }
@@ -131,10 +133,16 @@ class RegistrationIT {
         // when
         Response none = register(user, null, body(1));
         Response garbage = register(user, "Bearer not.a.jwt", body(1));
-        Response wrongKey = register(user, "Bearer " + GatewayApp.platformToken(user,
-                "another-platform-secret-0123456789abcdefgh", Duration.ofMinutes(5)), body(1));
-        Response expired = register(user, "Bearer " + GatewayApp.platformToken(user, GatewayApp.PLATFORM_SECRET,
-                Duration.ofMinutes(-10)), body(1));
+        Response wrongKey = register(
+                user,
+                "Bearer "
+                        + GatewayApp.platformToken(
+                                user, "another-platform-secret-0123456789abcdefgh", Duration.ofMinutes(5)),
+                body(1));
+        Response expired = register(
+                user,
+                "Bearer " + GatewayApp.platformToken(user, GatewayApp.PLATFORM_SECRET, Duration.ofMinutes(-10)),
+                body(1));
 
         // then
         for (Response response : List.of(none, garbage, wrongKey, expired)) {
@@ -151,8 +159,8 @@ class RegistrationIT {
         String user = GatewayApp.unique("victim");
 
         // when
-        Response response = register(user, "Bearer " + GatewayApp.platformToken(GatewayApp.unique("attacker")),
-                body(1));
+        Response response =
+                register(user, "Bearer " + GatewayApp.platformToken(GatewayApp.unique("attacker")), body(1));
 
         // then
         assertThat(response.status()).isEqualTo(403);
@@ -216,13 +224,14 @@ class RegistrationIT {
 
         // when
         Response limited = register(user, token, body(1));
-        Response otherUser = register(GatewayApp.unique("calm"),
-                "Bearer " + GatewayApp.platformToken(GatewayApp.unique("calm")), body(1));
+        Response otherUser = register(
+                GatewayApp.unique("calm"), "Bearer " + GatewayApp.platformToken(GatewayApp.unique("calm")), body(1));
 
         // then
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.problemType()).isEqualTo("https://socialink.io/problems/rate-limited");
-        assertThat(limited.raw().headers().firstValue("Retry-After").map(Long::parseLong)).get()
+        assertThat(limited.raw().headers().firstValue("Retry-After").map(Long::parseLong))
+                .get()
                 .satisfies(seconds -> assertThat(seconds).isBetween(1L, 3600L));
         assertThat(otherUser.status()).isNotEqualTo(429);
     }
@@ -246,8 +255,11 @@ class RegistrationIT {
         pool.shutdown();
 
         // then
-        List<Integer> ids = done.stream().filter(r -> r.status() == 201)
-                .map(r -> r.json().get("deviceId").asInt()).sorted().toList();
+        List<Integer> ids = done.stream()
+                .filter(r -> r.status() == 201)
+                .map(r -> r.json().get("deviceId").asInt())
+                .sorted()
+                .toList();
         assertThat(ids).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         assertThat(done.stream().filter(r -> r.status() == 409)).hasSize(2);
         assertThat(deviceRows(user)).isEqualTo(10);

@@ -3,12 +3,6 @@ package io.socialink.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
-import java.util.Date;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.UUID;
-
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.testing.KafkaTestEnv;
@@ -17,6 +11,11 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.time.Duration;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -31,6 +30,7 @@ class SecureDefaultsIT {
 
     /** The development secrets as published in gateway-environment.yml. */
     private static final String DEVELOPMENT_PLATFORM_SECRET = "socialink-local-platform-secret-0123456789abcdef";
+
     private static final String DEVELOPMENT_INTERNAL_SECRET = "socialink-local-internal-secret-0123456789abcdef";
 
     /** The harness's properties without its secrets: the environment defaults (the development secrets) apply. */
@@ -53,7 +53,9 @@ class SecureDefaultsIT {
         assertThatThrownBy(() -> GatewayApp.start(kafka, postgres, redis, extra))
                 .hasMessageContaining("PLATFORM_JWT_SECRET")
                 .hasMessageContaining("development secret");
-        assertThat(output).contains("APPLICATION FAILED TO START").contains("SPRING_PROFILES_ACTIVE=local")
+        assertThat(output)
+                .contains("APPLICATION FAILED TO START")
+                .contains("SPRING_PROFILES_ACTIVE=local")
                 .doesNotContain("\tat org.springframework");
     }
 
@@ -72,8 +74,8 @@ class SecureDefaultsIT {
     @Test
     void shouldRefuseTheDevelopmentSecretEvenWhenSetExplicitly(
             KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) {
-        assertThatThrownBy(() -> GatewayApp.start(kafka, postgres, redis,
-                Map.of("socialink.platform.jwt-secret", DEVELOPMENT_PLATFORM_SECRET)))
+        assertThatThrownBy(() -> GatewayApp.start(
+                        kafka, postgres, redis, Map.of("socialink.platform.jwt-secret", DEVELOPMENT_PLATFORM_SECRET)))
                 .hasMessageContaining("PLATFORM_JWT_SECRET");
     }
 
@@ -81,21 +83,33 @@ class SecureDefaultsIT {
     void shouldStartWithTheDevelopmentSecretsUnderTheLocalProfileAndRefuseTokensWithoutJtiWhenRequired(
             KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) {
         // given
-        try (GatewayApp app = GatewayApp.start(kafka, postgres, redis, withDevelopmentSecrets(Map.of(
-                "spring.profiles.active", "local",
-                "socialink.platform.require-jti", "true")))) {
+        try (GatewayApp app = GatewayApp.start(
+                kafka,
+                postgres,
+                redis,
+                withDevelopmentSecrets(Map.of(
+                        "spring.profiles.active", "local",
+                        "socialink.platform.require-jti", "true")))) {
             String user = GatewayApp.unique("local");
-            JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(user).issueTime(new Date())
-                    .expirationTime(new Date(System.currentTimeMillis() + Duration.ofMinutes(5).toMillis()));
+            JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                    .subject(user)
+                    .issueTime(new Date())
+                    .expirationTime(new Date(
+                            System.currentTimeMillis() + Duration.ofMinutes(5).toMillis()));
 
             // when
-            Response withoutJti = app.post("/api/v1/keys/register/" + user, "Bearer " + GatewayApp.platformToken(
-                    claims.build(), DEVELOPMENT_PLATFORM_SECRET), GatewayApp.registrationBody(7));
-            Response withJti = app.post("/api/v1/keys/register/" + user, "Bearer " + GatewayApp.platformToken(
-                            claims.jwtID(UUID.randomUUID().toString()).build(), DEVELOPMENT_PLATFORM_SECRET),
+            Response withoutJti = app.post(
+                    "/api/v1/keys/register/" + user,
+                    "Bearer " + GatewayApp.platformToken(claims.build(), DEVELOPMENT_PLATFORM_SECRET),
+                    GatewayApp.registrationBody(7));
+            Response withJti = app.post(
+                    "/api/v1/keys/register/" + user,
+                    "Bearer "
+                            + GatewayApp.platformToken(
+                                    claims.jwtID(UUID.randomUUID().toString()).build(), DEVELOPMENT_PLATFORM_SECRET),
                     GatewayApp.registrationBody(8));
-            Response metrics = app.getInternal("/actuator/prometheus",
-                    GatewayApp.internalAuthorization(DEVELOPMENT_INTERNAL_SECRET));
+            Response metrics = app.getInternal(
+                    "/actuator/prometheus", GatewayApp.internalAuthorization(DEVELOPMENT_INTERNAL_SECRET));
 
             // then
             assertThat(withoutJti.status()).as(withoutJti.body()).isEqualTo(401);

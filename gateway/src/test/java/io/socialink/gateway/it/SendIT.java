@@ -2,12 +2,6 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.schemas.avro.Delivery;
@@ -20,6 +14,11 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,14 +83,18 @@ class SendIT {
 
     /** Every delivery and metadata record that involves the test's users. */
     private List<KafkaRecords.Keyed<Delivery>> deliveriesOfTestUsers() {
-        return KafkaRecords.readAll(kafka, Topics.DEVICE_DELIVERIES, record ->
-                record.value().getSenderUserId().equals(alice1.userId())
+        return KafkaRecords.readAll(
+                kafka,
+                Topics.DEVICE_DELIVERIES,
+                record -> record.value().getSenderUserId().equals(alice1.userId())
                         || record.value().getRecipientUserId().equals(bob1.userId()));
     }
 
     private List<KafkaRecords.Keyed<MessageMetadata>> metadataOfTestUsers() {
-        return KafkaRecords.readAll(kafka, Topics.METADATA_MESSAGES, record ->
-                record.value().getSenderUserId().equals(alice1.userId())
+        return KafkaRecords.readAll(
+                kafka,
+                Topics.METADATA_MESSAGES,
+                record -> record.value().getSenderUserId().equals(alice1.userId())
                         || record.value().getRecipientUserId().equals(bob1.userId()));
     }
 
@@ -114,20 +117,22 @@ class SendIT {
         long before = System.currentTimeMillis();
 
         // when
-        Response response = send(alice1, sendBody(bob1.userId(), key,
-                copy(bob1, content), copy(bob2, content), copy(alice2, content)));
+        Response response = send(
+                alice1, sendBody(bob1.userId(), key, copy(bob1, content), copy(bob2, content), copy(alice2, content)));
 
         // then
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         String messageId = response.json().get("messageId").asString();
         long sentAt = response.json().get("sentAt").asLong();
-        assertThat(messageId).isEqualTo(UUID.nameUUIDFromBytes(
-                (alice1.userId() + ".1:" + key).getBytes(StandardCharsets.UTF_8)).toString());
+        assertThat(messageId)
+                .isEqualTo(UUID.nameUUIDFromBytes((alice1.userId() + ".1:" + key).getBytes(StandardCharsets.UTF_8))
+                        .toString());
         assertThat(sentAt).isBetween(before, System.currentTimeMillis());
         assertThat(response.json().get("deviceCount").asInt()).isEqualTo(3);
 
         List<KafkaRecords.Keyed<Delivery>> deliveries = deliveriesOfTestUsers();
-        assertThat(deliveries).extracting(KafkaRecords.Keyed::key)
+        assertThat(deliveries)
+                .extracting(KafkaRecords.Keyed::key)
                 .containsExactlyInAnyOrder(bob1.address(), bob2.address(), alice2.address());
         assertThat(deliveries).allSatisfy(record -> {
             Delivery delivery = record.value();
@@ -137,7 +142,8 @@ class SendIT {
             assertThat(record.key()).isEqualTo(delivery.getRecipientUserId() + "." + delivery.getRecipientDeviceId());
             assertThat(delivery.getSentAt().toEpochMilli()).isEqualTo(sentAt);
             assertThat(delivery.getCiphertextType()).isEqualTo(3);
-            assertThat(StandardCharsets.UTF_8.decode(delivery.getContent()).toString()).isEqualTo("ciphertext-1");
+            assertThat(StandardCharsets.UTF_8.decode(delivery.getContent()).toString())
+                    .isEqualTo("ciphertext-1");
             assertThat(delivery.getExpiresAt()).isNull();
         });
 
@@ -147,7 +153,8 @@ class SendIT {
             assertThat(record.value().getEvent()).isEqualTo(MessageEventType.SENT);
             assertThat(record.value().getCiphertextBytes()).isEqualTo("ciphertext-1".length());
         });
-        assertThat(metadata).extracting(record -> record.value().getRecipientUserId() + "."
+        assertThat(metadata)
+                .extracting(record -> record.value().getRecipientUserId() + "."
                         + record.value().getRecipientDeviceId())
                 .containsExactlyInAnyOrder(bob1.address(), bob2.address(), alice2.address());
     }
@@ -156,8 +163,8 @@ class SendIT {
     void shouldAnswerARetryWithTheSameResponseAndProduceNothingNew() throws InterruptedException {
         // given
         String key = UUID.randomUUID().toString();
-        String body = sendBody(bob1.userId(), key, copy(bob1, base64("x")), copy(bob2, base64("x")),
-                copy(alice2, base64("x")));
+        String body = sendBody(
+                bob1.userId(), key, copy(bob1, base64("x")), copy(bob2, base64("x")), copy(alice2, base64("x")));
         Response first = send(alice1, body);
         Thread.sleep(20);
 
@@ -176,22 +183,42 @@ class SendIT {
     void shouldRefuseAKeyReusedWithADifferentBodyAndProduceNothingNew() {
         // given
         String key = UUID.randomUUID().toString();
-        Response first = send(alice1, sendBody(bob1.userId(), key, copy(bob1, base64("first")),
-                copy(bob2, base64("first")), copy(alice2, base64("first"))));
+        Response first = send(
+                alice1,
+                sendBody(
+                        bob1.userId(),
+                        key,
+                        copy(bob1, base64("first")),
+                        copy(bob2, base64("first")),
+                        copy(alice2, base64("first"))));
 
         // when the same key comes with another message
-        Response reused = send(alice1, sendBody(bob1.userId(), key, copy(bob1, base64("second")),
-                copy(bob2, base64("second")), copy(alice2, base64("second"))));
-        Response sameAgain = send(alice1, sendBody(bob1.userId(), key, copy(bob1, base64("first")),
-                copy(bob2, base64("first")), copy(alice2, base64("first"))));
+        Response reused = send(
+                alice1,
+                sendBody(
+                        bob1.userId(),
+                        key,
+                        copy(bob1, base64("second")),
+                        copy(bob2, base64("second")),
+                        copy(alice2, base64("second"))));
+        Response sameAgain = send(
+                alice1,
+                sendBody(
+                        bob1.userId(),
+                        key,
+                        copy(bob1, base64("first")),
+                        copy(bob2, base64("first")),
+                        copy(alice2, base64("first"))));
 
         // then
         assertThat(first.status()).as(first.body()).isEqualTo(201);
         assertProblem(reused, 422, "idempotency-key-reused");
         assertThat(sameAgain.status()).isEqualTo(201);
         assertThat(sameAgain.json()).isEqualTo(first.json());
-        assertThat(deliveriesOfTestUsers()).hasSize(3).allSatisfy(record -> assertThat(
-                StandardCharsets.UTF_8.decode(record.value().getContent()).toString()).isEqualTo("first"));
+        assertThat(deliveriesOfTestUsers()).hasSize(3).allSatisfy(record -> assertThat(StandardCharsets.UTF_8
+                        .decode(record.value().getContent())
+                        .toString())
+                .isEqualTo("first"));
         assertThat(metadataOfTestUsers()).hasSize(3);
     }
 
@@ -199,12 +226,18 @@ class SendIT {
     void shouldAcceptACorrectedSendUnderTheKeyOfARefusedOne() {
         // given a send refused for a missing device
         String key = UUID.randomUUID().toString();
-        Response refused = send(alice1, sendBody(bob1.userId(), key, copy(bob1, base64("x")),
-                copy(alice2, base64("x"))));
+        Response refused =
+                send(alice1, sendBody(bob1.userId(), key, copy(bob1, base64("x")), copy(alice2, base64("x"))));
 
         // when the client corrects its device list and retries with the same key
-        Response corrected = send(alice1, sendBody(bob1.userId(), key, copy(bob1, base64("x")),
-                copy(bob2, base64("x")), copy(alice2, base64("x"))));
+        Response corrected = send(
+                alice1,
+                sendBody(
+                        bob1.userId(),
+                        key,
+                        copy(bob1, base64("x")),
+                        copy(bob2, base64("x")),
+                        copy(alice2, base64("x"))));
 
         // then
         assertProblem(refused, 409, "device-mismatch");
@@ -226,14 +259,19 @@ class SendIT {
     @Test
     void shouldRejectMissingAndExtraDevicesWithTheirListsAndProduceNothing() {
         // when
-        Response response = send(alice1, sendBody(bob1.userId(), "k", copy(bob1, base64("x")),
-                "{\"userId\":\"" + bob1.userId() + "\",\"deviceId\":9,\"registrationId\":1,\"type\":3,"
-                        + "\"content\":\"eA==\"}"));
+        Response response = send(
+                alice1,
+                sendBody(
+                        bob1.userId(),
+                        "k",
+                        copy(bob1, base64("x")),
+                        "{\"userId\":\"" + bob1.userId() + "\",\"deviceId\":9,\"registrationId\":1,\"type\":3,"
+                                + "\"content\":\"eA==\"}"));
 
         // then
         assertProblem(response, 409, "device-mismatch");
-        assertThat(response.json().get("mismatches").toString()).isEqualTo(
-                "[{\"userId\":\"" + bob1.userId() + "\",\"missingDevices\":[2],\"extraDevices\":[9]},"
+        assertThat(response.json().get("mismatches").toString())
+                .isEqualTo("[{\"userId\":\"" + bob1.userId() + "\",\"missingDevices\":[2],\"extraDevices\":[9]},"
                         + "{\"userId\":\"" + alice1.userId() + "\",\"missingDevices\":[2],\"extraDevices\":[]}]");
         assertNothingProduced();
     }
@@ -241,8 +279,14 @@ class SendIT {
     @Test
     void shouldRejectStaleRegistrationIdsAndProduceNothing() {
         // when
-        Response response = send(alice1, sendBody(bob1.userId(), "k", copy(bob1, base64("x")),
-                copy(bob2, 999, base64("x")), copy(alice2, base64("x"))));
+        Response response = send(
+                alice1,
+                sendBody(
+                        bob1.userId(),
+                        "k",
+                        copy(bob1, base64("x")),
+                        copy(bob2, 999, base64("x")),
+                        copy(alice2, base64("x"))));
 
         // then
         assertProblem(response, 410, "stale-devices");
@@ -257,8 +301,13 @@ class SendIT {
         String nobody = GatewayApp.unique("nobody");
 
         // when
-        Response response = send(alice1, sendBody(nobody, "k",
-                "{\"userId\":\"" + nobody + "\",\"deviceId\":1,\"registrationId\":1,\"type\":3,\"content\":\"eA==\"}"));
+        Response response = send(
+                alice1,
+                sendBody(
+                        nobody,
+                        "k",
+                        "{\"userId\":\"" + nobody
+                                + "\",\"deviceId\":1,\"registrationId\":1,\"type\":3,\"content\":\"eA==\"}"));
 
         // then
         assertProblem(response, 404, "unknown-user");
@@ -272,8 +321,8 @@ class SendIT {
         String limit = Base64.getEncoder().encodeToString(new byte[96 * 1024]);
 
         // when
-        Response response = send(alice1, sendBody(bob1.userId(), "big", copy(bob1, large), copy(bob2, limit),
-                copy(alice2, limit)));
+        Response response =
+                send(alice1, sendBody(bob1.userId(), "big", copy(bob1, large), copy(bob2, limit), copy(alice2, limit)));
 
         // then
         assertProblem(response, 413, "payload-too-large");
@@ -304,13 +353,23 @@ class SendIT {
                 send(alice1, "{\"destination\":"),
                 send(alice1, "[]"),
                 send(alice1, sendBody(bob1.userId(), "k", copy(bob1, "not-base64!"), copy(bob2, x), copy(alice2, x))),
-                send(alice1, sendBody(bob1.userId(), "k", copy(bob1, x), copy(bob1, x), copy(bob2, x),
-                        copy(alice2, x))),
-                send(alice1, sendBody(bob1.userId(), "k", copy(bob1, x), copy(bob2, x), copy(alice2, x),
-                        "{\"userId\":\"" + carol + "\",\"deviceId\":1,\"registrationId\":1,\"type\":3,"
-                                + "\"content\":\"eA==\"}")),
-                send(alice1, "{\"destination\":\"" + bob1.userId() + "\",\"idempotencyKey\":\"k\",\"messages\":[],"
-                        + "\"expiresAt\":1}"),
+                send(
+                        alice1,
+                        sendBody(bob1.userId(), "k", copy(bob1, x), copy(bob1, x), copy(bob2, x), copy(alice2, x))),
+                send(
+                        alice1,
+                        sendBody(
+                                bob1.userId(),
+                                "k",
+                                copy(bob1, x),
+                                copy(bob2, x),
+                                copy(alice2, x),
+                                "{\"userId\":\"" + carol + "\",\"deviceId\":1,\"registrationId\":1,\"type\":3,"
+                                        + "\"content\":\"eA==\"}")),
+                send(
+                        alice1,
+                        "{\"destination\":\"" + bob1.userId() + "\",\"idempotencyKey\":\"k\",\"messages\":[],"
+                                + "\"expiresAt\":1}"),
                 send(alice1, sendBody(bob1.userId(), "", copy(bob1, x))),
                 send(alice1, sendBody(bob1.userId(), "x".repeat(65), copy(bob1, x))),
                 send(alice1, "{\"destination\":\"" + bob1.userId() + "\",\"idempotencyKey\":\"k\"}"));
@@ -325,7 +384,9 @@ class SendIT {
     @Test
     void shouldForbidSendingAsAnotherUser() {
         // when
-        Response response = app.post("/api/v1/messages/send/" + bob1.userId(), alice1.authorization(),
+        Response response = app.post(
+                "/api/v1/messages/send/" + bob1.userId(),
+                alice1.authorization(),
                 sendBody(alice1.userId(), "k", copy(alice1, base64("x")), copy(alice2, base64("x"))));
 
         // then

@@ -2,9 +2,6 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import java.util.Map;
-
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.schemas.avro.Delivery;
@@ -15,6 +12,8 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,8 @@ class StrictJsonIT {
     }
 
     private static String send(Device to, String key, String expiresInSeconds, String deviceId) {
-        return "{\"destination\":\"" + to.userId() + "\",\"idempotencyKey\":\"" + key + "\",\"messages\":[{\"userId\":\""
+        return "{\"destination\":\"" + to.userId() + "\",\"idempotencyKey\":\"" + key
+                + "\",\"messages\":[{\"userId\":\""
                 + to.userId() + "\",\"deviceId\":" + deviceId + ",\"registrationId\":" + to.registrationId()
                 + ",\"type\":3,\"content\":\"AQ==\"}],\"expiresInSeconds\":" + expiresInSeconds + "}";
     }
@@ -73,12 +73,14 @@ class StrictJsonIT {
             assertThat(response.contentType()).startsWith("application/problem+json");
             assertThat(response.problemType()).isEqualTo("https://socialink.io/problems/bad-request");
         }
-        List<KafkaRecords.Keyed<Delivery>> deliveries = KafkaRecords.readAll(kafka, Topics.DEVICE_DELIVERIES,
-                record -> record.value().getSenderUserId().equals(alice.userId()));
+        List<KafkaRecords.Keyed<Delivery>> deliveries =
+                KafkaRecords.readAll(kafka, Topics.DEVICE_DELIVERIES, record -> record.value()
+                        .getSenderUserId()
+                        .equals(alice.userId()));
         assertThat(deliveries).isEmpty();
         // the same send, well typed, goes through: the rejections above were for the types alone
-        Response good = app.post("/api/v1/messages/send/" + alice.userId(), alice.authorization(),
-                send(bob, "k12", "60", "1"));
+        Response good =
+                app.post("/api/v1/messages/send/" + alice.userId(), alice.authorization(), send(bob, "k12", "60", "1"));
         assertThat(good.status()).as(good.body()).isEqualTo(201);
     }
 
@@ -87,8 +89,12 @@ class StrictJsonIT {
         // given
         Device carol = app.register(GatewayApp.unique("carol"), 33);
 
-        for (String body : List.of("{\"readReceipts\":\"false\"}", "{\"readReceipts\":0}", "{\"readReceipts\":\" \"}",
-                "{\"readReceipts\":null}", "{\"readReceipts\":\"\\u0000\"}")) {
+        for (String body : List.of(
+                "{\"readReceipts\":\"false\"}",
+                "{\"readReceipts\":0}",
+                "{\"readReceipts\":\" \"}",
+                "{\"readReceipts\":null}",
+                "{\"readReceipts\":\"\\u0000\"}")) {
             // when
             Response response = app.put("/api/v1/settings/" + carol.userId(), carol.authorization(), body);
 
@@ -96,7 +102,10 @@ class StrictJsonIT {
             assertThat(response.status()).as(body + " -> " + response.body()).isEqualTo(400);
             assertThat(response.contentType()).startsWith("application/problem+json");
         }
-        assertThat(app.get("/api/v1/settings/" + carol.userId(), carol.authorization()).json()
-                .get("readReceipts").asBoolean()).isTrue();
+        assertThat(app.get("/api/v1/settings/" + carol.userId(), carol.authorization())
+                        .json()
+                        .get("readReceipts")
+                        .asBoolean())
+                .isTrue();
     }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
 import tools.jackson.databind.JsonNode;
 
 /** A WebSocket client for tests: collects text frames and the close code. */
@@ -26,7 +25,8 @@ final class TestSocket implements WebSocket.Listener {
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
-        listener.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + path), listener).join();
+        listener.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + path), listener)
+                .join();
         return listener;
     }
 

@@ -3,14 +3,6 @@ package io.socialink.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.http.WebSocketHandshakeException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletionException;
-
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.schemas.avro.Ack;
@@ -27,6 +19,13 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -50,9 +49,11 @@ class WebSocketIT {
     @BeforeAll
     static void start(KafkaTestEnv kafkaEnv, PostgresTestEnv postgres, RedisTestEnv redis) {
         kafka = kafkaEnv;
-        app = GatewayApp.start(kafkaEnv, postgres, redis, Map.of(
-                "socialink.gateway.node-id", NODE_ID,
-                "socialink.gateway.heartbeat", "1s"));
+        app = GatewayApp.start(
+                kafkaEnv,
+                postgres,
+                redis,
+                Map.of("socialink.gateway.node-id", NODE_ID, "socialink.gateway.heartbeat", "1s"));
         producer = new KafkaProducer<>(kafkaEnv.producerProperties());
     }
 
@@ -72,24 +73,35 @@ class WebSocketIT {
     }
 
     private TestSocket connect(Device device) {
-        return TestSocket.connect(app.http(), app.port, "/ws/" + device.userId() + "/" + device.deviceId(),
-                device.authorization());
+        return TestSocket.connect(
+                app.http(), app.port, "/ws/" + device.userId() + "/" + device.deviceId(), device.authorization());
     }
 
-    private List<KafkaRecords.Keyed<ConnectionEvent>> awaitConnectionEvents(Device device, ConnectionEventType type,
-                                                                           int atLeast) {
-        return KafkaRecords.await(kafka, Topics.DEVICE_CONNECTIONS,
-                record -> record.key().equals(device.address()) && record.value().getType() == type, atLeast);
+    private List<KafkaRecords.Keyed<ConnectionEvent>> awaitConnectionEvents(
+            Device device, ConnectionEventType type, int atLeast) {
+        return KafkaRecords.await(
+                kafka,
+                Topics.DEVICE_CONNECTIONS,
+                record ->
+                        record.key().equals(device.address()) && record.value().getType() == type,
+                atLeast);
     }
 
     private static void push(String address, Push push) throws Exception {
-        producer.send(new ProducerRecord<>(kafka.layout().name(Topics.GATEWAY_PUSH), NODE_ID,
-                address.getBytes(StandardCharsets.UTF_8),
-                Topics.GATEWAY_PUSH.valueSerde().serializer().serialize("", push))).get();
+        producer.send(new ProducerRecord<>(
+                        kafka.layout().name(Topics.GATEWAY_PUSH),
+                        NODE_ID,
+                        address.getBytes(StandardCharsets.UTF_8),
+                        Topics.GATEWAY_PUSH.valueSerde().serializer().serialize("", push)))
+                .get();
     }
 
     private static Push.Builder pushFor(String connectionId, PushKind kind) {
-        return Push.newBuilder().setConnectionId(connectionId).setKind(kind).setGatewayNode(NODE_ID).setEnvelope(null);
+        return Push.newBuilder()
+                .setConnectionId(connectionId)
+                .setKind(kind)
+                .setGatewayNode(NODE_ID)
+                .setEnvelope(null);
     }
 
     @Test
@@ -109,8 +121,9 @@ class WebSocketIT {
         ConnectionEvent event = connected.get(0).value();
         assertThat(event.getGatewayNode()).isEqualTo(NODE_ID);
         assertThat(event.getConnectionId()).hasSize(36);
-        assertThat(heartbeats).isNotEmpty()
-                .allSatisfy(record -> assertThat(record.value().getConnectionId()).isEqualTo(event.getConnectionId()));
+        assertThat(heartbeats).isNotEmpty().allSatisfy(record -> assertThat(
+                        record.value().getConnectionId())
+                .isEqualTo(event.getConnectionId()));
         assertThat(disconnected).hasSize(1);
         assertThat(disconnected.get(0).value().getConnectionId()).isEqualTo(event.getConnectionId());
     }
@@ -120,14 +133,16 @@ class WebSocketIT {
         // given
         TestSocket socket = connect(bob1);
         String connectionId = awaitConnectionEvents(bob1, ConnectionEventType.CONNECTED, 1)
-                .get(0).value().getConnectionId();
+                .get(0)
+                .value()
+                .getConnectionId();
 
         // when
         socket.sendText("{\"type\":\"ack\",\"messageIds\":[\"m-1\",\"m-2\"]}");
         socket.sendText("{\"type\":\"ping\",\"id\":\"p-1\"}");
         JsonNode pong = socket.nextFrame();
-        List<KafkaRecords.Keyed<Ack>> acks = KafkaRecords.await(kafka, Topics.DEVICE_ACKS,
-                record -> record.key().equals(bob1.address()), 1);
+        List<KafkaRecords.Keyed<Ack>> acks = KafkaRecords.await(
+                kafka, Topics.DEVICE_ACKS, record -> record.key().equals(bob1.address()), 1);
 
         // then
         assertThat(pong.get("type").asString()).isEqualTo("pong");
@@ -164,7 +179,9 @@ class WebSocketIT {
         // given
         TestSocket socket = connect(bob1);
         String connectionId = awaitConnectionEvents(bob1, ConnectionEventType.CONNECTED, 1)
-                .get(0).value().getConnectionId();
+                .get(0)
+                .value()
+                .getConnectionId();
         Delivery delivery = Delivery.newBuilder()
                 .setMessageId("11111111-2222-3333-4444-555555555555")
                 .setSenderUserId("alice")
@@ -178,8 +195,14 @@ class WebSocketIT {
                 .build();
 
         // when
-        push(bob1.address(), pushFor("some-older-connection", PushKind.ENVELOPE).setEnvelope(delivery).build());
-        push(bob1.address(), pushFor(connectionId, PushKind.ENVELOPE).setEnvelope(delivery).build());
+        push(
+                bob1.address(),
+                pushFor("some-older-connection", PushKind.ENVELOPE)
+                        .setEnvelope(delivery)
+                        .build());
+        push(
+                bob1.address(),
+                pushFor(connectionId, PushKind.ENVELOPE).setEnvelope(delivery).build());
         push(bob1.address(), pushFor(connectionId, PushKind.QUEUE_EMPTY).build());
         JsonNode envelope = socket.nextFrame();
         JsonNode queueEmpty = socket.nextFrame();
@@ -211,7 +234,8 @@ class WebSocketIT {
         assertThat(first.awaitClose()).isEqualTo(4409);
         second.sendText("{\"type\":\"ping\",\"id\":\"second\"}");
         assertThat(second.nextFrame().get("id").asString()).isEqualTo("second");
-        assertThat(awaitConnectionEvents(bob1, ConnectionEventType.CONNECTED, 2)).hasSize(2);
+        assertThat(awaitConnectionEvents(bob1, ConnectionEventType.CONNECTED, 2))
+                .hasSize(2);
         second.close();
     }
 
@@ -220,7 +244,9 @@ class WebSocketIT {
         // given
         TestSocket socket = connect(bob1);
         String connectionId = awaitConnectionEvents(bob1, ConnectionEventType.CONNECTED, 1)
-                .get(0).value().getConnectionId();
+                .get(0)
+                .value()
+                .getConnectionId();
 
         // when
         push(bob1.address(), pushFor(connectionId, PushKind.CLOSE).build());
@@ -234,13 +260,19 @@ class WebSocketIT {
         // given bob's socket on this node
         TestSocket socket = connect(bob1);
         String connectionId = awaitConnectionEvents(bob1, ConnectionEventType.CONNECTED, 1)
-                .get(0).value().getConnectionId();
+                .get(0)
+                .value()
+                .getConnectionId();
 
         // when the worker's CLOSE for the removal is written before the deactivating node closes the socket itself
-        push(bob1.address(), pushFor(connectionId, PushKind.CLOSE).setCloseReason(CloseReason.DEVICE_REMOVED).build());
+        push(
+                bob1.address(),
+                pushFor(connectionId, PushKind.CLOSE)
+                        .setCloseReason(CloseReason.DEVICE_REMOVED)
+                        .build());
         int closeCode = socket.awaitClose();
-        Response deactivated = app.delete("/api/v1/keys/deactivate/" + bob1.userId() + "/" + bob1.deviceId(),
-                bob1.authorization());
+        Response deactivated =
+                app.delete("/api/v1/keys/deactivate/" + bob1.userId() + "/" + bob1.deviceId(), bob1.authorization());
 
         // then
         assertThat(closeCode).isEqualTo(4410);
@@ -252,10 +284,16 @@ class WebSocketIT {
         // given bob's socket on this node; no deactivation reaches this node, only the worker's CLOSE
         TestSocket socket = connect(bob1);
         String connectionId = awaitConnectionEvents(bob1, ConnectionEventType.CONNECTED, 1)
-                .get(0).value().getConnectionId();
+                .get(0)
+                .value()
+                .getConnectionId();
 
         // when
-        push(bob1.address(), pushFor(connectionId, PushKind.CLOSE).setCloseReason(CloseReason.DEVICE_REMOVED).build());
+        push(
+                bob1.address(),
+                pushFor(connectionId, PushKind.CLOSE)
+                        .setCloseReason(CloseReason.DEVICE_REMOVED)
+                        .build());
 
         // then
         assertThat(socket.awaitClose()).isEqualTo(4410);
@@ -266,10 +304,16 @@ class WebSocketIT {
         // given
         TestSocket socket = connect(bob1);
         String connectionId = awaitConnectionEvents(bob1, ConnectionEventType.CONNECTED, 1)
-                .get(0).value().getConnectionId();
+                .get(0)
+                .value()
+                .getConnectionId();
 
         // when
-        push(bob1.address(), pushFor(connectionId, PushKind.CLOSE).setCloseReason(CloseReason.SUPERSEDED).build());
+        push(
+                bob1.address(),
+                pushFor(connectionId, PushKind.CLOSE)
+                        .setCloseReason(CloseReason.SUPERSEDED)
+                        .build());
 
         // then
         assertThat(socket.awaitClose()).isEqualTo(4409);
@@ -283,14 +327,19 @@ class WebSocketIT {
         // then
         assertThatThrownBy(() -> TestSocket.connect(app.http(), app.port, "/ws/" + bob1.userId() + "/1", null))
                 .isInstanceOf(CompletionException.class)
-                .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
+                .cause()
+                .isInstanceOfSatisfying(
+                        WebSocketHandshakeException.class,
                         e -> assertThat(e.getResponse().statusCode()).isEqualTo(401));
-        assertThatThrownBy(() -> TestSocket.connect(app.http(), app.port, "/ws/" + bob1.userId() + "/1",
-                bob2.authorization()))
+        assertThatThrownBy(() ->
+                        TestSocket.connect(app.http(), app.port, "/ws/" + bob1.userId() + "/1", bob2.authorization()))
                 .isInstanceOf(CompletionException.class)
-                .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
+                .cause()
+                .isInstanceOfSatisfying(
+                        WebSocketHandshakeException.class,
                         e -> assertThat(e.getResponse().statusCode()).isEqualTo(403));
-        assertThat(KafkaRecords.readAll(kafka, Topics.DEVICE_CONNECTIONS,
-                record -> record.key().equals(bob1.address()))).isEmpty();
+        assertThat(KafkaRecords.readAll(
+                        kafka, Topics.DEVICE_CONNECTIONS, record -> record.key().equals(bob1.address())))
+                .isEmpty();
     }
 }

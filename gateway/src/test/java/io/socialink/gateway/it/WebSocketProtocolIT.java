@@ -2,9 +2,6 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.socialink.gateway.it.GatewayApp.Device;
@@ -15,6 +12,8 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +59,8 @@ class WebSocketProtocolIT {
 
     private static double clientErrors(String kind) {
         return app.bean(MeterRegistry.class).find(GatewayMetrics.CLIENT_ERRORS).tag("kind", kind).counters().stream()
-                .mapToDouble(Counter::count).sum();
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     private int closeCodeAfter(int firstByte, byte[] payload) throws Exception {
@@ -98,8 +98,8 @@ class WebSocketProtocolIT {
     @Timeout(60)
     void shouldCloseWith1002OnReservedBitsWithoutAnExtension() throws Exception {
         // when
-        int code = closeCodeAfter(0x80 | RawWebSocket.RSV1 | RawWebSocket.TEXT,
-                "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
+        int code = closeCodeAfter(
+                0x80 | RawWebSocket.RSV1 | RawWebSocket.TEXT, "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
 
         // then
         assertThat(code).isEqualTo(1002);

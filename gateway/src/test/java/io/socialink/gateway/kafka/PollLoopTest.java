@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -81,12 +80,15 @@ class PollLoopTest {
     @Test
     void shouldPassOverARecordItsHandlerFailsOn() {
         // given
-        loop = loop(records -> loop.eachRecord(records, record -> {
-            if (record.value().equals("bad")) {
-                throw new IllegalArgumentException("bad record");
-            }
-            seen.add(record.value());
-        }, "test record at {}@{} not handled: {}"));
+        loop = loop(records -> loop.eachRecord(
+                records,
+                record -> {
+                    if (record.value().equals("bad")) {
+                        throw new IllegalArgumentException("bad record");
+                    }
+                    seen.add(record.value());
+                },
+                "test record at {}@{} not handled: {}"));
         consumer.addRecord(record(0, "a"));
         consumer.addRecord(record(1, "bad"));
         consumer.addRecord(record(2, "c"));
@@ -146,7 +148,7 @@ class PollLoopTest {
 
     @Test
     void shouldCloseTheConsumerWhenNeverStarted() {
-        loop = loop(records -> { });
+        loop = loop(records -> {});
 
         loop.close();
 

@@ -3,15 +3,14 @@ package io.socialink.gateway.keypackages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.groups.MlsTestDevice;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import io.socialink.gateway.auth.DeviceAddress;
-import io.socialink.gateway.groups.MlsTestDevice;
 import org.junit.jupiter.api.Test;
 
 class KeyPackagesTest {
@@ -38,7 +37,8 @@ class KeyPackagesTest {
 
         // then
         assertThatThrownBy(() -> KeyPackages.parseUpload(message))
-                .isInstanceOf(KeyPackages.InvalidKeyPackageException.class).hasMessageContaining("signature");
+                .isInstanceOf(KeyPackages.InvalidKeyPackageException.class)
+                .hasMessageContaining("signature");
     }
 
     @Test
@@ -79,7 +79,8 @@ class KeyPackagesTest {
                 results.add(pool.submit(() -> {
                     int ok = 0;
                     for (int n = 0; n < 200; n++) {
-                        if (Arrays.equals(KeyPackages.parseUpload(messages.get(device)).ref(), refs.get(device))) {
+                        if (Arrays.equals(
+                                KeyPackages.parseUpload(messages.get(device)).ref(), refs.get(device))) {
                             ok++;
                         }
                     }

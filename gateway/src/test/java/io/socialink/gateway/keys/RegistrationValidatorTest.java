@@ -3,11 +3,10 @@ package io.socialink.gateway.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.socialink.gateway.problem.ProblemException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-
-import io.socialink.gateway.problem.ProblemException;
 import org.junit.jupiter.api.Test;
 
 class RegistrationValidatorTest {
@@ -25,25 +24,26 @@ class RegistrationValidatorTest {
     }
 
     private static RegistrationRequest withIdentity(RegistrationRequest r, Integer registrationId, String identity) {
-        return new RegistrationRequest(registrationId, identity, r.signedPreKey(), r.pqLastResortPreKey(),
-                r.preKeys(), r.pqPreKeys());
+        return new RegistrationRequest(
+                registrationId, identity, r.signedPreKey(), r.pqLastResortPreKey(), r.preKeys(), r.pqPreKeys());
     }
 
-    private static RegistrationRequest withSigned(RegistrationRequest r, SignedPreKeyBody signed,
-                                                  SignedPreKeyBody lastResort) {
-        return new RegistrationRequest(r.registrationId(), r.identityKey(), signed, lastResort, r.preKeys(),
-                r.pqPreKeys());
+    private static RegistrationRequest withSigned(
+            RegistrationRequest r, SignedPreKeyBody signed, SignedPreKeyBody lastResort) {
+        return new RegistrationRequest(
+                r.registrationId(), r.identityKey(), signed, lastResort, r.preKeys(), r.pqPreKeys());
     }
 
-    private static RegistrationRequest withOneTime(RegistrationRequest r, List<PreKeyBody> preKeys,
-                                                   List<SignedPreKeyBody> pqPreKeys) {
-        return new RegistrationRequest(r.registrationId(), r.identityKey(), r.signedPreKey(), r.pqLastResortPreKey(),
-                preKeys, pqPreKeys);
+    private static RegistrationRequest withOneTime(
+            RegistrationRequest r, List<PreKeyBody> preKeys, List<SignedPreKeyBody> pqPreKeys) {
+        return new RegistrationRequest(
+                r.registrationId(), r.identityKey(), r.signedPreKey(), r.pqLastResortPreKey(), preKeys, pqPreKeys);
     }
 
     private static void assertProblem(String userId, RegistrationRequest request, String name) {
         assertThatThrownBy(() -> RegistrationValidator.validate(userId, request))
-                .isInstanceOfSatisfying(ProblemException.class,
+                .isInstanceOfSatisfying(
+                        ProblemException.class,
                         e -> assertThat(e.problem().name()).isEqualTo(name));
     }
 
@@ -64,8 +64,8 @@ class RegistrationValidatorTest {
     @Test
     void shouldAcceptARegistrationWithoutOneTimePreKeys() {
         // when
-        RegistrationValidator.ValidRegistration registration = RegistrationValidator.validate("bob",
-                withOneTime(valid(), null, null));
+        RegistrationValidator.ValidRegistration registration =
+                RegistrationValidator.validate("bob", withOneTime(valid(), null, null));
 
         // then
         assertThat(registration.preKeys()).isEmpty();
@@ -86,15 +86,25 @@ class RegistrationValidatorTest {
         RegistrationRequest r = valid();
         SignedPreKeyBody ec = r.signedPreKey();
         SignedPreKeyBody kyber = r.pqLastResortPreKey();
-        assertProblem("bob", withSigned(r, new SignedPreKeyBody(1, bytes(32, (byte) 5), ec.signature()), kyber),
+        assertProblem(
+                "bob",
+                withSigned(r, new SignedPreKeyBody(1, bytes(32, (byte) 5), ec.signature()), kyber),
                 "bad-request");
-        assertProblem("bob", withSigned(r, new SignedPreKeyBody(1, bytes(33, (byte) 8), ec.signature()), kyber),
+        assertProblem(
+                "bob",
+                withSigned(r, new SignedPreKeyBody(1, bytes(33, (byte) 8), ec.signature()), kyber),
                 "bad-request");
-        assertProblem("bob", withSigned(r, new SignedPreKeyBody(1, ec.publicKey(), bytes(63, (byte) 0)), kyber),
+        assertProblem(
+                "bob",
+                withSigned(r, new SignedPreKeyBody(1, ec.publicKey(), bytes(63, (byte) 0)), kyber),
                 "bad-request");
-        assertProblem("bob", withSigned(r, ec, new SignedPreKeyBody(1, bytes(1568, (byte) 8), kyber.signature())),
+        assertProblem(
+                "bob",
+                withSigned(r, ec, new SignedPreKeyBody(1, bytes(1568, (byte) 8), kyber.signature())),
                 "bad-request");
-        assertProblem("bob", withSigned(r, ec, new SignedPreKeyBody(1, bytes(1569, (byte) 5), kyber.signature())),
+        assertProblem(
+                "bob",
+                withSigned(r, ec, new SignedPreKeyBody(1, bytes(1569, (byte) 5), kyber.signature())),
                 "bad-request");
         assertProblem("bob", withSigned(r, ec, ec), "bad-request");
         assertProblem("bob", withSigned(r, null, kyber), "bad-request");
@@ -106,11 +116,19 @@ class RegistrationValidatorTest {
     @Test
     void shouldRejectKeyIdsOutOfRange() {
         RegistrationRequest r = valid();
-        assertProblem("bob", withOneTime(r, List.of(new PreKeyBody(-1, keys.oneTimePreKey(1).publicKey())), null),
+        assertProblem(
+                "bob",
+                withOneTime(r, List.of(new PreKeyBody(-1, keys.oneTimePreKey(1).publicKey())), null),
                 "bad-request");
-        assertProblem("bob", withOneTime(r, List.of(new PreKeyBody(1 << 24, keys.oneTimePreKey(1).publicKey())),
-                null), "bad-request");
-        assertProblem("bob", withOneTime(r, List.of(new PreKeyBody(null, keys.oneTimePreKey(1).publicKey())), null),
+        assertProblem(
+                "bob",
+                withOneTime(
+                        r, List.of(new PreKeyBody(1 << 24, keys.oneTimePreKey(1).publicKey())), null),
+                "bad-request");
+        assertProblem(
+                "bob",
+                withOneTime(
+                        r, List.of(new PreKeyBody(null, keys.oneTimePreKey(1).publicKey())), null),
                 "bad-request");
     }
 
@@ -131,14 +149,18 @@ class RegistrationValidatorTest {
     @Test
     void shouldRejectASignedPreKeyNotSignedByTheIdentityKey() {
         RegistrationRequest r = valid();
-        assertProblem("bob", withSigned(r, TestKeys.signedByAnother(r.signedPreKey()), r.pqLastResortPreKey()),
+        assertProblem(
+                "bob",
+                withSigned(r, TestKeys.signedByAnother(r.signedPreKey()), r.pqLastResortPreKey()),
                 "bad-signature");
     }
 
     @Test
     void shouldRejectAKyberLastResortNotSignedByTheIdentityKey() {
         RegistrationRequest r = valid();
-        assertProblem("bob", withSigned(r, r.signedPreKey(), TestKeys.signedByAnother(r.pqLastResortPreKey())),
+        assertProblem(
+                "bob",
+                withSigned(r, r.signedPreKey(), TestKeys.signedByAnother(r.pqLastResortPreKey())),
                 "bad-signature");
     }
 
@@ -166,11 +188,16 @@ class RegistrationValidatorTest {
     @Test
     void shouldRejectDuplicateKeyIds() {
         RegistrationRequest r = valid();
-        assertProblem("bob", withOneTime(r, List.of(keys.oneTimePreKey(7), keys.oneTimePreKey(7)), null),
+        assertProblem(
+                "bob",
+                withOneTime(r, List.of(keys.oneTimePreKey(7), keys.oneTimePreKey(7)), null),
                 "duplicate-prekey-id");
-        assertProblem("bob", withOneTime(r, null, List.of(keys.kyberPreKey(7), keys.kyberPreKey(7))),
-                "duplicate-prekey-id");
-        assertProblem("bob", withOneTime(r, null, List.of(keys.kyberPreKey(r.pqLastResortPreKey().keyId()))),
+        assertProblem(
+                "bob", withOneTime(r, null, List.of(keys.kyberPreKey(7), keys.kyberPreKey(7))), "duplicate-prekey-id");
+        assertProblem(
+                "bob",
+                withOneTime(
+                        r, null, List.of(keys.kyberPreKey(r.pqLastResortPreKey().keyId()))),
                 "duplicate-prekey-id");
     }
 }

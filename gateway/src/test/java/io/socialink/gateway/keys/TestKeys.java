@@ -3,7 +3,6 @@ package io.socialink.gateway.keys;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-
 import org.signal.libsignal.protocol.IdentityKeyPair;
 import org.signal.libsignal.protocol.ecc.ECKeyPair;
 import org.signal.libsignal.protocol.kem.KEMKeyPair;
@@ -38,7 +37,8 @@ public final class TestKeys {
 
     /** A Kyber-1024 prekey (one-time or last resort), signed by this identity. */
     public SignedPreKeyBody kyberPreKey(int keyId) {
-        byte[] publicKey = KEMKeyPair.generate(KEMKeyType.KYBER_1024).getPublicKey().serialize();
+        byte[] publicKey =
+                KEMKeyPair.generate(KEMKeyType.KYBER_1024).getPublicKey().serialize();
         return new SignedPreKeyBody(keyId, base64(publicKey), base64(sign(publicKey)));
     }
 
@@ -67,8 +67,13 @@ public final class TestKeys {
      * Kyber prekeys from id 2.
      */
     public RegistrationRequest registration(int registrationId, int preKeys, int pqPreKeys) {
-        return new RegistrationRequest(registrationId, identityKey(), signedPreKey(1), kyberPreKey(1),
-                oneTimePreKeys(1, preKeys), kyberPreKeys(2, pqPreKeys));
+        return new RegistrationRequest(
+                registrationId,
+                identityKey(),
+                signedPreKey(1),
+                kyberPreKey(1),
+                oneTimePreKeys(1, preKeys),
+                kyberPreKeys(2, pqPreKeys));
     }
 
     public byte[] sign(byte[] message) {

@@ -2,11 +2,10 @@ package io.socialink.gateway.messages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import java.util.Map;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DeviceSetCheckTest {
@@ -63,9 +62,10 @@ class DeviceSetCheckTest {
         // then
         assertThat(problem.name()).isEqualTo("device-mismatch");
         assertThat(problem.status().value()).isEqualTo(409);
-        assertThat(problem.body().get("mismatches")).isEqualTo(List.of(
-                Map.of("userId", "bob", "missingDevices", List.of(2), "extraDevices", List.of(7)),
-                Map.of("userId", "alice", "missingDevices", List.of(3), "extraDevices", List.of())));
+        assertThat(problem.body().get("mismatches"))
+                .isEqualTo(List.of(
+                        Map.of("userId", "bob", "missingDevices", List.of(2), "extraDevices", List.of(7)),
+                        Map.of("userId", "alice", "missingDevices", List.of(3), "extraDevices", List.of())));
     }
 
     @Test
@@ -79,8 +79,8 @@ class DeviceSetCheckTest {
 
         // then
         assertThat(problem.name()).isEqualTo("device-mismatch");
-        assertThat(problem.body().get("mismatches")).isEqualTo(List.of(
-                Map.of("userId", "alice", "missingDevices", List.of(), "extraDevices", List.of(1))));
+        assertThat(problem.body().get("mismatches"))
+                .isEqualTo(List.of(Map.of("userId", "alice", "missingDevices", List.of(), "extraDevices", List.of(1))));
     }
 
     @Test
@@ -94,8 +94,8 @@ class DeviceSetCheckTest {
 
         // then
         assertThat(accepted).isNull();
-        assertThat(missing.body().get("mismatches")).isEqualTo(List.of(
-                Map.of("userId", "alice", "missingDevices", List.of(3), "extraDevices", List.of())));
+        assertThat(missing.body().get("mismatches"))
+                .isEqualTo(List.of(Map.of("userId", "alice", "missingDevices", List.of(3), "extraDevices", List.of())));
     }
 
     @Test
@@ -124,9 +124,10 @@ class DeviceSetCheckTest {
         // then
         assertThat(problem.name()).isEqualTo("stale-devices");
         assertThat(problem.status().value()).isEqualTo(410);
-        assertThat(problem.body().get("stale")).isEqualTo(List.of(
-                Map.of("userId", "bob", "staleDevices", List.of(2)),
-                Map.of("userId", "alice", "staleDevices", List.of(2))));
+        assertThat(problem.body().get("stale"))
+                .isEqualTo(List.of(
+                        Map.of("userId", "bob", "staleDevices", List.of(2)),
+                        Map.of("userId", "alice", "staleDevices", List.of(2))));
     }
 
     @Test

@@ -2,10 +2,9 @@ package io.socialink.gateway.messages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.gateway.auth.DeviceAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-
-import io.socialink.gateway.auth.DeviceAddress;
 import org.junit.jupiter.api.Test;
 
 class MessageIdsTest {

@@ -1,11 +1,10 @@
 package io.socialink.gateway.messages;
 
-import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
 import io.socialink.gateway.auth.DeviceAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RequestHashTest {
@@ -13,8 +12,14 @@ class RequestHashTest {
     private static final DeviceAddress ALICE = new DeviceAddress("alice", 1);
 
     private static ValidSend send(String content, Long expiresIn) {
-        return new ValidSend(ALICE, "bob", "k-1", List.of(new Copy("bob", 1, 7, 3, content.getBytes(StandardCharsets.UTF_8)),
-                new Copy("bob", 2, 8, 3, content.getBytes(StandardCharsets.UTF_8))), expiresIn);
+        return new ValidSend(
+                ALICE,
+                "bob",
+                "k-1",
+                List.of(
+                        new Copy("bob", 1, 7, 3, content.getBytes(StandardCharsets.UTF_8)),
+                        new Copy("bob", 2, 8, 3, content.getBytes(StandardCharsets.UTF_8))),
+                expiresIn);
     }
 
     @Test
@@ -33,8 +38,13 @@ class RequestHashTest {
         // then
         assertThat(RequestHash.of(send("y", null))).isNotEqualTo(hash);
         assertThat(RequestHash.of(send("x", 60L))).isNotEqualTo(hash);
-        assertThat(RequestHash.of(new ValidSend(ALICE, "bob", "k-1",
-                List.of(new Copy("bob", 1, 7, 3, "x".getBytes(StandardCharsets.UTF_8))), null))).isNotEqualTo(hash);
+        assertThat(RequestHash.of(new ValidSend(
+                        ALICE,
+                        "bob",
+                        "k-1",
+                        List.of(new Copy("bob", 1, 7, 3, "x".getBytes(StandardCharsets.UTF_8))),
+                        null)))
+                .isNotEqualTo(hash);
         assertThat(RequestHash.ofGroupMessage("g", new byte[] {1, 2}, null))
                 .isNotEqualTo(RequestHash.ofGroupMessage("g", new byte[] {1, 2}, 5L))
                 .isNotEqualTo(RequestHash.ofGroupMessage("h", new byte[] {1, 2}, null));

@@ -3,14 +3,13 @@ package io.socialink.gateway.messages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.messages.SendRequest.OutgoingMessage;
 import io.socialink.gateway.problem.ProblemException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SendRequestValidatorTest {
@@ -71,12 +70,11 @@ class SendRequestValidatorTest {
         assertBadRequest(new SendRequest("bob", "k", null), "messages");
         assertBadRequest(new SendRequest("bob", "k", List.of(message("bob", 0))), "deviceId");
         assertBadRequest(new SendRequest("bob", "k", List.of(message("bob", null))), "deviceId");
-        assertBadRequest(new SendRequest("bob", "k",
-                List.of(new OutgoingMessage("bob", 1, null, 3, "aGk="))), "registrationId");
-        assertBadRequest(new SendRequest("bob", "k",
-                List.of(new OutgoingMessage("bob", 1, 100, null, "aGk="))), "type");
-        assertBadRequest(new SendRequest("bob", "k",
-                List.of(new OutgoingMessage("bob", 1, 100, 3, ""))), "content");
+        assertBadRequest(
+                new SendRequest("bob", "k", List.of(new OutgoingMessage("bob", 1, null, 3, "aGk="))), "registrationId");
+        assertBadRequest(
+                new SendRequest("bob", "k", List.of(new OutgoingMessage("bob", 1, 100, null, "aGk="))), "type");
+        assertBadRequest(new SendRequest("bob", "k", List.of(new OutgoingMessage("bob", 1, 100, 3, ""))), "content");
         assertBadRequest(new SendRequest("bob", "k", Collections.singletonList(null)), "object");
         assertBadRequest(null, "body");
     }

@@ -47,10 +47,12 @@ class ClientErrorsTest {
         }
 
         // then
-        assertThat(registry.counter(GatewayMetrics.CLIENT_ERRORS, "kind", ClientErrors.WEBSOCKET_FRAME).count())
+        assertThat(registry.counter(GatewayMetrics.CLIENT_ERRORS, "kind", ClientErrors.WEBSOCKET_FRAME)
+                        .count())
                 .isEqualTo(1000);
         long seconds = (System.nanoTime() - start) / 1_000_000_000L;
         assertThat(appender.list).hasSizeBetween(1, (int) (1 + seconds));
-        assertThat(appender.list).allSatisfy(event -> assertThat(event.getLevel()).isEqualTo(Level.DEBUG));
+        assertThat(appender.list)
+                .allSatisfy(event -> assertThat(event.getLevel()).isEqualTo(Level.DEBUG));
     }
 }

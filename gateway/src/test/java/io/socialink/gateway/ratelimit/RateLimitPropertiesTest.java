@@ -2,18 +2,18 @@ package io.socialink.gateway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.Map;
-
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 class RateLimitPropertiesTest {
 
-    private final Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
+    private final Validator validator =
+            Validation.buildDefaultValidatorFactory().getValidator();
 
     private static RateLimitProperties bind(Map<String, String> properties) {
         return new Binder(new MapConfigurationPropertySource(properties))
@@ -39,10 +39,11 @@ class RateLimitPropertiesTest {
                 "socialink.gateway.rate-limits.prekey-uploads.period", "10m"));
 
         // then
-        assertThat(limits.bundles()).isEqualTo(new RateLimitProperties.Limit(5000,
-                RateLimitProperties.DEFAULT_BUNDLES.period()));
-        assertThat(limits.prekeyUploads()).isEqualTo(new RateLimitProperties.Limit(
-                RateLimitProperties.DEFAULT_PREKEY_UPLOADS.capacity(), Duration.ofMinutes(10)));
+        assertThat(limits.bundles())
+                .isEqualTo(new RateLimitProperties.Limit(5000, RateLimitProperties.DEFAULT_BUNDLES.period()));
+        assertThat(limits.prekeyUploads())
+                .isEqualTo(new RateLimitProperties.Limit(
+                        RateLimitProperties.DEFAULT_PREKEY_UPLOADS.capacity(), Duration.ofMinutes(10)));
     }
 
     @Test

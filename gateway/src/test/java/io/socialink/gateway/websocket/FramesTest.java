@@ -2,13 +2,12 @@ package io.socialink.gateway.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.DeviceEvent;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import io.socialink.schemas.avro.Delivery;
-import io.socialink.schemas.avro.DeviceEvent;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,9 +27,20 @@ class FramesTest {
 
     @Test
     void shouldReportInvalidFramesInsteadOfFailing() {
-        for (String bad : new String[] {"", "not json", "[]", "42", "{}", "{\"type\":1}", "{\"type\":\"shout\"}",
-                "{\"type\":\"ack\"}", "{\"type\":\"ack\",\"messageIds\":[]}", "{\"type\":\"ack\",\"messageIds\":[1]}",
-                "{\"type\":\"ack\",\"messageIds\":\"a\"}", "{\"type\":\"ping\",\"id\":{}}"}) {
+        for (String bad : new String[] {
+            "",
+            "not json",
+            "[]",
+            "42",
+            "{}",
+            "{\"type\":1}",
+            "{\"type\":\"shout\"}",
+            "{\"type\":\"ack\"}",
+            "{\"type\":\"ack\",\"messageIds\":[]}",
+            "{\"type\":\"ack\",\"messageIds\":[1]}",
+            "{\"type\":\"ack\",\"messageIds\":\"a\"}",
+            "{\"type\":\"ping\",\"id\":{}}"
+        }) {
             assertThat(frames.parse(bad)).as(bad).isInstanceOf(Frames.InvalidFrame.class);
         }
     }
@@ -55,7 +65,8 @@ class FramesTest {
         Map<String, Object> frame = json.readValue(frames.envelope(delivery), Map.class);
 
         // then
-        assertThat(frame).containsEntry("type", "envelope")
+        assertThat(frame)
+                .containsEntry("type", "envelope")
                 .containsEntry("messageId", "m-1")
                 .containsEntry("sender", Map.of("userId", "alice", "deviceId", 2))
                 .containsEntry("ciphertextType", 3)
@@ -86,7 +97,8 @@ class FramesTest {
         Map<String, Object> frame = json.readValue(frames.delivery(delivery), Map.class);
 
         // then
-        assertThat(frame).containsEntry("type", "envelope")
+        assertThat(frame)
+                .containsEntry("type", "envelope")
                 .containsEntry("ciphertextType", 12)
                 .containsEntry("groupId", "Z3JvdXA");
     }
@@ -104,8 +116,10 @@ class FramesTest {
                 .setSentAt(Instant.ofEpochMilli(1_000))
                 .setCiphertextType(0)
                 .setContent(ByteBuffer.allocate(0))
-                .setEvent(DeviceEvent.newBuilder().setType("receipt")
-                        .setAttributes(Map.of("status", "delivered", "type", "ignored")).build())
+                .setEvent(DeviceEvent.newBuilder()
+                        .setType("receipt")
+                        .setAttributes(Map.of("status", "delivered", "type", "ignored"))
+                        .build())
                 .build();
 
         // when

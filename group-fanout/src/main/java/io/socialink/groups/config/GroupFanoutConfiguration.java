@@ -27,8 +27,12 @@ public class GroupFanoutConfiguration {
     }
 
     @Bean
-    GroupFanoutStreams groupFanoutStreams(KafkaSettings kafka, TopicLayout layout, GroupSettings settings,
-                                          GroupMetrics metrics, MeterRegistry registry) {
+    GroupFanoutStreams groupFanoutStreams(
+            KafkaSettings kafka,
+            TopicLayout layout,
+            GroupSettings settings,
+            GroupMetrics metrics,
+            MeterRegistry registry) {
         return new GroupFanoutStreams(kafka.bootstrapServers(), layout, settings, metrics, registry);
     }
 }

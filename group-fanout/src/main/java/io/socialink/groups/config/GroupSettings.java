@@ -1,14 +1,13 @@
 package io.socialink.groups.config;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-
 import io.socialink.streams.StreamsSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
@@ -37,11 +36,18 @@ public record GroupSettings(
         @DefaultValue("socialink-group-fanout") @NotBlank String applicationId,
         @NotBlank String stateDir,
         @DefaultValue("1") @Positive @Max(64) int streamThreads,
-        @DefaultValue("25ms") @DurationUnit(ChronoUnit.MILLIS) Duration commitInterval,
+
+        @DefaultValue("25ms") @DurationUnit(ChronoUnit.MILLIS)
+        Duration commitInterval,
+
         @DefaultValue("1500") @Positive int maxMembers,
         @DefaultValue("200000") @PositiveOrZero int stateCacheLeaves,
-        @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration sessionTimeout,
-        @DefaultValue("") String instanceId) implements StreamsSettings {
+
+        @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS)
+        Duration sessionTimeout,
+
+        @DefaultValue("") String instanceId)
+        implements StreamsSettings {
 
     public static final String DEFAULT_APPLICATION_ID = "socialink-group-fanout";
 
@@ -53,9 +59,16 @@ public record GroupSettings(
 
     /** The defaults, with the state under {@code java.io.tmpdir}. */
     public static GroupSettings defaults() {
-        return new GroupSettings(DEFAULT_APPLICATION_ID,
-                Path.of(System.getProperty("java.io.tmpdir"), "socialink-group-fanout").toString(), 1,
-                Duration.ofMillis(25), 1500, 200_000, Duration.ofSeconds(10), "");
+        return new GroupSettings(
+                DEFAULT_APPLICATION_ID,
+                Path.of(System.getProperty("java.io.tmpdir"), "socialink-group-fanout")
+                        .toString(),
+                1,
+                Duration.ofMillis(25),
+                1500,
+                200_000,
+                Duration.ofSeconds(10),
+                "");
     }
 
     /**
@@ -67,13 +80,20 @@ public record GroupSettings(
     }
 
     public GroupSettings withMaxMembers(int value) {
-        return new GroupSettings(applicationId, stateDir, streamThreads, commitInterval, value, stateCacheLeaves,
-                sessionTimeout, instanceId);
+        return new GroupSettings(
+                applicationId,
+                stateDir,
+                streamThreads,
+                commitInterval,
+                value,
+                stateCacheLeaves,
+                sessionTimeout,
+                instanceId);
     }
 
     public GroupSettings withStateCacheLeaves(int value) {
-        return new GroupSettings(applicationId, stateDir, streamThreads, commitInterval, maxMembers, value,
-                sessionTimeout, instanceId);
+        return new GroupSettings(
+                applicationId, stateDir, streamThreads, commitInterval, maxMembers, value, sessionTimeout, instanceId);
     }
 
     private static void requirePositive(String name, Duration value) {

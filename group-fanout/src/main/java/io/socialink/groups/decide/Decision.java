@@ -1,12 +1,11 @@
 package io.socialink.groups.decide;
 
-import java.util.List;
-import org.jspecify.annotations.Nullable;
-
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.GroupEvent;
 import io.socialink.schemas.avro.GroupMetadata;
 import io.socialink.schemas.avro.GroupReply;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything one command produces, written together in one Kafka transaction: the events that change (or, for a
@@ -16,8 +15,11 @@ import io.socialink.schemas.avro.GroupReply;
  *
  * @param metadata null when nothing happened (an answered retry)
  */
-public record Decision(List<GroupEvent> events, GroupReply reply, List<Delivery> deliveries,
-                       @Nullable GroupMetadata metadata) {
+public record Decision(
+        List<GroupEvent> events,
+        GroupReply reply,
+        List<Delivery> deliveries,
+        @Nullable GroupMetadata metadata) {
 
     public Decision {
         events = List.copyOf(events);

@@ -1,16 +1,15 @@
 package io.socialink.groups.decide;
 
+import io.socialink.groups.state.Leaf;
+import io.socialink.schemas.avro.Delivery;
+import io.socialink.schemas.avro.DeviceEvent;
+import io.socialink.schemas.avro.GroupCommand;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-
-import io.socialink.groups.state.Leaf;
-import io.socialink.schemas.avro.Delivery;
-import io.socialink.schemas.avro.DeviceEvent;
-import io.socialink.schemas.avro.GroupCommand;
 
 /**
  * Builds the per-device copies of group traffic ({@code device.deliveries}, key: the recipient's address), which
@@ -19,8 +18,7 @@ import io.socialink.schemas.avro.GroupCommand;
  */
 public final class FanOut {
 
-    private FanOut() {
-    }
+    private FanOut() {}
 
     /**
      * A name-based id for server-made copies (commit, welcome, member-left), so a command processed again after a
@@ -31,19 +29,44 @@ public final class FanOut {
                 .toString();
     }
 
-    static Delivery copy(GroupCommand command, Leaf recipient, String messageId, int ciphertextType,
-                         ByteBuffer content, @Nullable Instant expiresAt) {
+    static Delivery copy(
+            GroupCommand command,
+            Leaf recipient,
+            String messageId,
+            int ciphertextType,
+            ByteBuffer content,
+            @Nullable Instant expiresAt) {
         // the constructor, not the builder: a message to a large group makes thousands of copies, and the builder
         // deep-copies every defaulted field of each; the content is a view per copy over the same bytes
-        return new Delivery(messageId, command.getActorUserId(), command.getActorDeviceId(), recipient.userId(),
-                recipient.deviceId(), command.getIssuedAt(), ciphertextType, content.duplicate(), expiresAt, null,
-                false, command.getGroupId());
+        return new Delivery(
+                messageId,
+                command.getActorUserId(),
+                command.getActorDeviceId(),
+                recipient.userId(),
+                recipient.deviceId(),
+                command.getIssuedAt(),
+                ciphertextType,
+                content.duplicate(),
+                expiresAt,
+                null,
+                false,
+                command.getGroupId());
     }
 
-    static Delivery event(GroupCommand command, Leaf recipient, String messageId, String type,
-                          Map<String, String> attributes) {
-        return new Delivery(messageId, command.getActorUserId(), command.getActorDeviceId(), recipient.userId(),
-                recipient.deviceId(), command.getIssuedAt(), GroupDecider.EVENT_TYPE, GroupDecider.empty(), null,
-                new DeviceEvent(type, attributes), false, command.getGroupId());
+    static Delivery event(
+            GroupCommand command, Leaf recipient, String messageId, String type, Map<String, String> attributes) {
+        return new Delivery(
+                messageId,
+                command.getActorUserId(),
+                command.getActorDeviceId(),
+                recipient.userId(),
+                recipient.deviceId(),
+                command.getIssuedAt(),
+                GroupDecider.EVENT_TYPE,
+                GroupDecider.empty(),
+                null,
+                new DeviceEvent(type, attributes),
+                false,
+                command.getGroupId());
     }
 }

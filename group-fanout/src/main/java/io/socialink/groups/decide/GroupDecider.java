@@ -1,18 +1,5 @@
 package io.socialink.groups.decide;
 
-import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
-
 import io.socialink.groups.state.GroupState;
 import io.socialink.groups.state.LastCommit;
 import io.socialink.groups.state.Leaf;
@@ -32,6 +19,18 @@ import io.socialink.schemas.avro.LeaveGroup;
 import io.socialink.schemas.avro.MemberLeaf;
 import io.socialink.schemas.avro.MemberLeft;
 import io.socialink.schemas.avro.MessageAccepted;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code decide(command, state) -> decision}: the Delivery Service rules of docs/groups.md for one group, pure and
@@ -56,6 +55,7 @@ public final class GroupDecider {
     public static final int WELCOME_TYPE = 12;
     /** The type of server-made events, as the gateway's device events use it. */
     public static final int EVENT_TYPE = 0;
+
     public static final String MEMBER_LEFT_EVENT = "group-member-left";
     /** How many epochs behind the current one an application message may be. */
     public static final int MESSAGE_EPOCH_WINDOW = 2;
@@ -93,11 +93,11 @@ public final class GroupDecider {
     }
 
     /** Refuses the command: a CommandRejected event, the problem reply and a rejected metadata record. */
-    public Decision reject(GroupCommand command, @Nullable GroupState state, Problem problem, String detail,
-                           Instant now) {
+    public Decision reject(
+            GroupCommand command, @Nullable GroupState state, Problem problem, String detail, Instant now) {
         long epoch = state == null ? -1 : state.epoch();
-        GroupEvent event = event(command, epoch, now, new CommandRejected(commandName(command), problem.type(),
-                detail));
+        GroupEvent event =
+                event(command, epoch, now, new CommandRejected(commandName(command), problem.type(), detail));
         GroupReply reply = reply(command, problem.status(), epoch, Map.of());
         reply.setProblemType(problem.type());
         reply.setDetail(detail);
@@ -127,30 +127,38 @@ public final class GroupDecider {
         LastCommit last = state.lastCommit();
         // checked before membership and epoch: the winner's retry must get the winner's answer, not stale-epoch
         if (last != null && bundle.getEpoch() == state.epoch() - 1 && last.isRetry(hash, actor)) {
-            return new Decision(List.of(), reply(command, 200, state.epoch(), last.replyAttributes()), List.of(),
-                    null);
+            return new Decision(List.of(), reply(command, 200, state.epoch(), last.replyAttributes()), List.of(), null);
         }
         if (!state.isActive(actor)) {
             return reject(command, state, Problem.NOT_A_MEMBER, actor + " is not a member of the group", now);
         }
         if (bundle.getEpoch() < state.epoch()) {
-            return reject(command, state, Problem.STALE_EPOCH, "the commit builds on epoch " + bundle.getEpoch()
-                    + "; the group is at epoch " + state.epoch(), now);
+            return reject(
+                    command,
+                    state,
+                    Problem.STALE_EPOCH,
+                    "the commit builds on epoch " + bundle.getEpoch() + "; the group is at epoch " + state.epoch(),
+                    now);
         }
         if (bundle.getEpoch() > state.epoch()) {
-            return reject(command, state, Problem.INVALID_EPOCH, "the commit builds on epoch " + bundle.getEpoch()
-                    + "; the group is only at epoch " + state.epoch(), now);
+            return reject(
+                    command,
+                    state,
+                    Problem.INVALID_EPOCH,
+                    "the commit builds on epoch " + bundle.getEpoch() + "; the group is only at epoch " + state.epoch(),
+                    now);
         }
         Set<Integer> removed = new TreeSet<>(bundle.getRemovedLeaves());
         if (removed.size() != bundle.getRemovedLeaves().size()) {
             return reject(command, state, Problem.DEVICE_MISMATCH, "a leaf is removed twice", now);
         }
-        Refusal refusal = switch (bundle.getKind()) {
-            case ADD -> checkAdd(state, actor, bundle, removed);
-            case REMOVE -> checkRemove(state, actor, bundle, removed);
-            case UPDATE -> checkUpdate(state, bundle, removed);
-            default -> new Refusal(Problem.INVALID_MLS_MESSAGE, "unknown commit kind " + bundle.getKind());
-        };
+        Refusal refusal =
+                switch (bundle.getKind()) {
+                    case ADD -> checkAdd(state, actor, bundle, removed);
+                    case REMOVE -> checkRemove(state, actor, bundle, removed);
+                    case UPDATE -> checkUpdate(state, bundle, removed);
+                    default -> new Refusal(Problem.INVALID_MLS_MESSAGE, "unknown commit kind " + bundle.getKind());
+                };
         if (refusal != null) {
             return reject(command, state, refusal.problem(), refusal.detail(), now);
         }
@@ -188,8 +196,10 @@ public final class GroupDecider {
             usersAfter.add(leaf.userId());
         }
         if (usersAfter.size() > maxMemberUsers) {
-            return new Refusal(Problem.GROUP_FULL, "a group has at most " + maxMemberUsers
-                    + " member users; this commit would make " + usersAfter.size());
+            return new Refusal(
+                    Problem.GROUP_FULL,
+                    "a group has at most " + maxMemberUsers + " member users; this commit would make "
+                            + usersAfter.size());
         }
         return null;
     }
@@ -206,7 +216,8 @@ public final class GroupDecider {
             }
         } else {
             List<Integer> targetLeaves = state.leavesOf(target);
-            if (!targetLeaves.isEmpty() && !state.pendingLeaves().containsAll(targetLeaves)
+            if (!targetLeaves.isEmpty()
+                    && !state.pendingLeaves().containsAll(targetLeaves)
                     && !state.isAdmin(actor.userId())) {
                 return new Refusal(Problem.NOT_ADMIN, "only admins remove members");
             }
@@ -217,13 +228,18 @@ public final class GroupDecider {
         }
         int own = state.leafOf(actor);
         if (required.contains(own) || removed.contains(own)) {
-            return new Refusal(Problem.INVALID_MLS_MESSAGE,
+            return new Refusal(
+                    Problem.INVALID_MLS_MESSAGE,
                     "a committer cannot remove its own leaf (RFC 9420 12.2); leave the group instead");
         }
         if (!removed.equals(required)) {
-            return new Refusal(Problem.DEVICE_MISMATCH, "the commit must remove exactly the leaves " + required
-                    + (target == null ? " (pending removals)" : " (all of " + target + "'s plus pending removals)")
-                    + "; it removes " + removed);
+            return new Refusal(
+                    Problem.DEVICE_MISMATCH,
+                    "the commit must remove exactly the leaves " + required
+                            + (target == null
+                                    ? " (pending removals)"
+                                    : " (all of " + target + "'s plus pending removals)")
+                            + "; it removes " + removed);
         }
         return null;
     }
@@ -237,14 +253,21 @@ public final class GroupDecider {
 
     private static @Nullable Refusal requirePendingOnly(GroupState state, Set<Integer> removed) {
         if (!removed.equals(state.pendingLeaves())) {
-            return new Refusal(Problem.DEVICE_MISMATCH, "the commit must remove exactly the pending leaves "
-                    + state.pendingLeaves() + "; it removes " + removed);
+            return new Refusal(
+                    Problem.DEVICE_MISMATCH,
+                    "the commit must remove exactly the pending leaves " + state.pendingLeaves() + "; it removes "
+                            + removed);
         }
         return null;
     }
 
-    private Decision acceptCommit(GroupCommand command, CommitBundle bundle, GroupState state, Leaf actor,
-                                  Set<Integer> removed, Instant now) {
+    private Decision acceptCommit(
+            GroupCommand command,
+            CommitBundle bundle,
+            GroupState state,
+            Leaf actor,
+            Set<Integer> removed,
+            Instant now) {
         // RFC 9420 12.3: Removes first (blank leaves), then each Add takes the leftmost blank leaf or extends
         List<Leaf> tree = new ArrayList<>(state.leaves());
         List<MemberLeaf> removedLeaves = new ArrayList<>();
@@ -269,8 +292,8 @@ public final class GroupDecider {
         }
         int bundleBytes = bundle.getCommit().remaining() + size(bundle.getWelcome()) + size(bundle.getGroupInfo());
         long epoch = state.epoch() + 1;
-        CommitAccepted accepted = new CommitAccepted(bundle.getKind(), bundle.getCommitHash(), addedLeaves,
-                removedLeaves, bundleBytes);
+        CommitAccepted accepted =
+                new CommitAccepted(bundle.getKind(), bundle.getCommitHash(), addedLeaves, removedLeaves, bundleBytes);
         GroupEvent event = event(command, epoch, now, accepted);
         GroupState after = GroupEvolver.evolve(state, event);
 
@@ -286,15 +309,21 @@ public final class GroupDecider {
         if (bundle.getWelcome() != null) {
             String welcomeId = FanOut.messageId(command.getGroupId(), epoch, "welcome");
             for (MemberLeaf added : addedLeaves) {
-                deliveries.add(FanOut.copy(command, new Leaf(added.getUserId(), added.getDeviceId()), welcomeId,
-                        WELCOME_TYPE, bundle.getWelcome(), null));
+                deliveries.add(FanOut.copy(
+                        command,
+                        new Leaf(added.getUserId(), added.getDeviceId()),
+                        welcomeId,
+                        WELCOME_TYPE,
+                        bundle.getWelcome(),
+                        null));
             }
         }
-        String kind = switch (bundle.getKind()) {
-            case ADD -> "members-added";
-            case REMOVE -> "members-removed";
-            default -> "epoch-updated";
-        };
+        String kind =
+                switch (bundle.getKind()) {
+                    case ADD -> "members-added";
+                    case REMOVE -> "members-removed";
+                    default -> "epoch-updated";
+                };
         GroupMetadata metadata = metadata(command, kind, epoch, after, now);
         metadata.setChangedDevices(addedLeaves.size() + removedLeaves.size());
         metadata.setSize(bundleBytes);
@@ -312,29 +341,49 @@ public final class GroupDecider {
             return reject(command, state, Problem.NOT_A_MEMBER, sender + " is not a member of the group", now);
         }
         if (message.getEpoch() < state.epoch() - MESSAGE_EPOCH_WINDOW) {
-            return reject(command, state, Problem.STALE_EPOCH, "the message is of epoch " + message.getEpoch()
-                    + "; the group is at epoch " + state.epoch() + " and takes messages of the last "
-                    + (MESSAGE_EPOCH_WINDOW + 1) + " epochs", now);
+            return reject(
+                    command,
+                    state,
+                    Problem.STALE_EPOCH,
+                    "the message is of epoch " + message.getEpoch()
+                            + "; the group is at epoch " + state.epoch() + " and takes messages of the last "
+                            + (MESSAGE_EPOCH_WINDOW + 1) + " epochs",
+                    now);
         }
         if (message.getEpoch() > state.epoch()) {
-            return reject(command, state, Problem.INVALID_EPOCH, "the message is of epoch " + message.getEpoch()
-                    + "; the group is only at epoch " + state.epoch(), now);
+            return reject(
+                    command,
+                    state,
+                    Problem.INVALID_EPOCH,
+                    "the message is of epoch " + message.getEpoch() + "; the group is only at epoch " + state.epoch(),
+                    now);
         }
         List<Delivery> deliveries = new ArrayList<>(state.memberDevices());
         for (Leaf recipient : state.activeDevices()) {
             if (!recipient.equals(sender)) {
-                deliveries.add(FanOut.copy(command, recipient, message.getMessageId(), MESSAGE_TYPE,
-                        message.getContent(), message.getExpiresAt()));
+                deliveries.add(FanOut.copy(
+                        command,
+                        recipient,
+                        message.getMessageId(),
+                        MESSAGE_TYPE,
+                        message.getContent(),
+                        message.getExpiresAt()));
             }
         }
         int size = message.getContent().remaining();
-        GroupEvent event = event(command, state.epoch(), now, new MessageAccepted(message.getMessageId(),
-                message.getEpoch(), size, deliveries.size()));
+        GroupEvent event = event(
+                command,
+                state.epoch(),
+                now,
+                new MessageAccepted(message.getMessageId(), message.getEpoch(), size, deliveries.size()));
         GroupMetadata metadata = metadata(command, "message", state.epoch(), state, now);
         metadata.setSize(size);
         metadata.setRecipientDevices(deliveries.size());
-        GroupReply reply = reply(command, 201, state.epoch(), Map.of("messageId", message.getMessageId(),
-                "recipientDevices", Integer.toString(deliveries.size())));
+        GroupReply reply = reply(
+                command,
+                201,
+                state.epoch(),
+                Map.of("messageId", message.getMessageId(), "recipientDevices", Integer.toString(deliveries.size())));
         return new Decision(List.of(event), reply, deliveries, metadata);
     }
 
@@ -350,8 +399,8 @@ public final class GroupDecider {
         String leafList = leaves.stream().map(String::valueOf).collect(Collectors.joining(","));
         if (state.pendingLeaves().containsAll(leaves)) {
             // a retried leave: the user is already on its way out
-            return new Decision(List.of(), reply(command, 200, state.epoch(), Map.of("leaves", leafList)), List.of(),
-                    null);
+            return new Decision(
+                    List.of(), reply(command, 200, state.epoch(), Map.of("leaves", leafList)), List.of(), null);
         }
         List<MemberLeaf> memberLeaves = new ArrayList<>(leaves.size());
         for (int index : leaves) {
@@ -381,8 +430,8 @@ public final class GroupDecider {
         GroupMetadata metadata = metadata(command, "member-left", state.epoch(), after, now);
         metadata.setChangedDevices(leaves.size());
         metadata.setRecipientDevices(deliveries.size());
-        return new Decision(List.of(event), reply(command, 200, state.epoch(), Map.of("leaves", leafList)),
-                deliveries, metadata);
+        return new Decision(
+                List.of(event), reply(command, 200, state.epoch(), Map.of("leaves", leafList)), deliveries, metadata);
     }
 
     private static Leaf actor(GroupCommand command) {
@@ -411,8 +460,8 @@ public final class GroupDecider {
                 .build();
     }
 
-    private static GroupMetadata metadata(GroupCommand command, String kind, long epoch, @Nullable GroupState state,
-                                          Instant now) {
+    private static GroupMetadata metadata(
+            GroupCommand command, String kind, long epoch, @Nullable GroupState state, Instant now) {
         return GroupMetadata.newBuilder()
                 .setGroupId(command.getGroupId())
                 .setKind(kind)
@@ -457,8 +506,7 @@ public final class GroupDecider {
         return buffer == null ? 0 : buffer.remaining();
     }
 
-    private record Refusal(Problem problem, String detail) {
-    }
+    private record Refusal(Problem problem, String detail) {}
 
     static ByteBuffer empty() {
         return EMPTY.duplicate();

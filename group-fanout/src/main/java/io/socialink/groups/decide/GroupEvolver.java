@@ -1,5 +1,15 @@
 package io.socialink.groups.decide;
 
+import io.socialink.groups.state.GroupState;
+import io.socialink.groups.state.LastCommit;
+import io.socialink.groups.state.Leaf;
+import io.socialink.schemas.avro.CommandRejected;
+import io.socialink.schemas.avro.CommitAccepted;
+import io.socialink.schemas.avro.GroupCreated;
+import io.socialink.schemas.avro.GroupEvent;
+import io.socialink.schemas.avro.MemberLeaf;
+import io.socialink.schemas.avro.MemberLeft;
+import io.socialink.schemas.avro.MessageAccepted;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,17 +21,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
-import io.socialink.groups.state.GroupState;
-import io.socialink.groups.state.LastCommit;
-import io.socialink.groups.state.Leaf;
-import io.socialink.schemas.avro.CommandRejected;
-import io.socialink.schemas.avro.CommitAccepted;
-import io.socialink.schemas.avro.GroupCreated;
-import io.socialink.schemas.avro.GroupEvent;
-import io.socialink.schemas.avro.MemberLeaf;
-import io.socialink.schemas.avro.MemberLeft;
-import io.socialink.schemas.avro.MessageAccepted;
-
 /**
  * {@code evolve(state, event) -> state}: the group's state is the left fold of its {@code group.events}. Pure and
  * deterministic; it trusts the events (they are facts {@link GroupDecider} already checked), so replaying the
@@ -29,8 +28,7 @@ import io.socialink.schemas.avro.MessageAccepted;
  */
 public final class GroupEvolver {
 
-    private GroupEvolver() {
-    }
+    private GroupEvolver() {}
 
     /** Folds the events into the state; {@code state} is null before the group exists. */
     public static @Nullable GroupState evolve(@Nullable GroupState state, List<GroupEvent> events) {
@@ -44,7 +42,10 @@ public final class GroupEvolver {
     public static @Nullable GroupState evolve(@Nullable GroupState state, GroupEvent event) {
         Object body = event.getEvent();
         if (body instanceof GroupCreated created) {
-            return GroupState.created(event.getGroupId(), created.getCipherSuite(), event.getAt(),
+            return GroupState.created(
+                    event.getGroupId(),
+                    created.getCipherSuite(),
+                    event.getAt(),
                     new Leaf(event.getActorUserId(), event.getActorDeviceId()));
         }
         if (body instanceof MessageAccepted || body instanceof CommandRejected) {
@@ -60,7 +61,8 @@ public final class GroupEvolver {
         if (body instanceof MemberLeft left) {
             return left(state, left);
         }
-        throw new IllegalArgumentException("unknown group event " + body.getClass().getName());
+        throw new IllegalArgumentException(
+                "unknown group event " + body.getClass().getName());
     }
 
     private static GroupState commit(GroupState state, GroupEvent event, CommitAccepted commit) {
@@ -84,10 +86,19 @@ public final class GroupEvolver {
         }
         Set<String> admins = new LinkedHashSet<>(state.admins());
         admins.retainAll(remainingUsers);
-        LastCommit last = new LastCommit(bytes(commit.getCommitHash()),
-                new Leaf(event.getActorUserId(), event.getActorDeviceId()), replyAttributes(commit));
-        return new GroupState(state.groupId(), state.cipherSuite(), event.getEpoch(), state.createdAt(), leaves,
-                admins, pending, last);
+        LastCommit last = new LastCommit(
+                bytes(commit.getCommitHash()),
+                new Leaf(event.getActorUserId(), event.getActorDeviceId()),
+                replyAttributes(commit));
+        return new GroupState(
+                state.groupId(),
+                state.cipherSuite(),
+                event.getEpoch(),
+                state.createdAt(),
+                leaves,
+                admins,
+                pending,
+                last);
     }
 
     /**
@@ -102,8 +113,15 @@ public final class GroupEvolver {
         }
         Set<String> admins = new LinkedHashSet<>(state.admins());
         admins.remove(left.getUserId());
-        return new GroupState(state.groupId(), state.cipherSuite(), state.epoch(), state.createdAt(),
-                state.leaves(), admins, pending, state.lastCommit());
+        return new GroupState(
+                state.groupId(),
+                state.cipherSuite(),
+                state.epoch(),
+                state.createdAt(),
+                state.leaves(),
+                admins,
+                pending,
+                state.lastCommit());
     }
 
     /**

@@ -1,13 +1,12 @@
 package io.socialink.groups.runtime;
 
-import java.util.Properties;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.socialink.groups.config.GroupSettings;
 import io.socialink.groups.metrics.GroupMetrics;
 import io.socialink.groups.topology.GroupFanoutTopology;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.streams.ManagedStreams;
+import java.util.Properties;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +23,17 @@ public class GroupFanoutStreams extends ManagedStreams {
     private final GroupSettings settings;
     private final GroupMetrics metrics;
 
-    public GroupFanoutStreams(String bootstrapServers, TopicLayout layout, GroupSettings settings,
-                              GroupMetrics metrics, MeterRegistry registry) {
-        super(bootstrapServers, layout, StreamsConfigFactory.create(bootstrapServers, layout, settings), registry,
+    public GroupFanoutStreams(
+            String bootstrapServers,
+            TopicLayout layout,
+            GroupSettings settings,
+            GroupMetrics metrics,
+            MeterRegistry registry) {
+        super(
+                bootstrapServers,
+                layout,
+                StreamsConfigFactory.create(bootstrapServers, layout, settings),
+                registry,
                 "group stream thread failed; stopping group-fanout");
         this.settings = settings;
         this.metrics = metrics;
@@ -39,7 +46,10 @@ public class GroupFanoutStreams extends ManagedStreams {
 
     @Override
     protected void logStarted(Properties properties) {
-        log.info("group-fanout started: application.id={}, topics prefix '{}', max members {}",
-                properties.get("application.id"), layout().prefix(), settings.maxMembers());
+        log.info(
+                "group-fanout started: application.id={}, topics prefix '{}', max members {}",
+                properties.get("application.id"),
+                layout().prefix(),
+                settings.maxMembers());
     }
 }

@@ -1,10 +1,9 @@
 package io.socialink.groups.runtime;
 
-import java.util.Properties;
-
 import io.socialink.groups.config.GroupSettings;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.streams.CommonStreamsConfig;
+import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -15,15 +14,14 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class StreamsConfigFactory {
 
-    private StreamsConfigFactory() {
-    }
+    private StreamsConfigFactory() {}
 
     public static Properties create(String bootstrapServers, TopicLayout layout, GroupSettings settings) {
         // the commit interval is the reply's added latency: it becomes visible to the gateway's read_committed
         // consumer at the commit. An undecodable command is skipped (common configuration): its gateway request
         // times out (503) and the client re-reads the group.
-        Properties properties = CommonStreamsConfig.create(settings.streamsApplicationId(layout.prefix()),
-                bootstrapServers, layout, settings);
+        Properties properties = CommonStreamsConfig.create(
+                settings.streamsApplicationId(layout.prefix()), bootstrapServers, layout, settings);
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // One command's copies share one transaction: a Welcome to 1,500 new devices is ~0.4 GB of deliveries,
         // more than Streams' 10 s default transaction timeout may allow on a small machine.

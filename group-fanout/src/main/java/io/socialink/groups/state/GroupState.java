@@ -44,8 +44,15 @@ public final class GroupState {
      * @param pendingLeaves leaves awaiting removal; each must hold a device
      * @param lastCommit    the Commit that made {@code epoch}, null at epoch 0
      */
-    public GroupState(String groupId, int cipherSuite, long epoch, Instant createdAt, List<Leaf> leaves,
-                      Set<String> admins, Set<Integer> pendingLeaves, @Nullable LastCommit lastCommit) {
+    public GroupState(
+            String groupId,
+            int cipherSuite,
+            long epoch,
+            Instant createdAt,
+            List<Leaf> leaves,
+            Set<String> admins,
+            Set<Integer> pendingLeaves,
+            @Nullable LastCommit lastCommit) {
         this.groupId = Objects.requireNonNull(groupId, "groupId");
         this.cipherSuite = cipherSuite;
         this.epoch = epoch;
@@ -91,8 +98,8 @@ public final class GroupState {
 
     /** A new group at epoch 0: the creating device on leaf 0, its user the only admin. */
     public static GroupState created(String groupId, int cipherSuite, Instant createdAt, Leaf creator) {
-        return new GroupState(groupId, cipherSuite, 0, createdAt, List.of(creator), Set.of(creator.userId()),
-                Set.of(), null);
+        return new GroupState(
+                groupId, cipherSuite, 0, createdAt, List.of(creator), Set.of(creator.userId()), Set.of(), null);
     }
 
     public String groupId() {
@@ -175,9 +182,14 @@ public final class GroupState {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof GroupState that && epoch == that.epoch && cipherSuite == that.cipherSuite
-                && groupId.equals(that.groupId) && createdAt.equals(that.createdAt) && leaves.equals(that.leaves)
-                && admins.equals(that.admins) && pendingLeaves.equals(that.pendingLeaves)
+        return other instanceof GroupState that
+                && epoch == that.epoch
+                && cipherSuite == that.cipherSuite
+                && groupId.equals(that.groupId)
+                && createdAt.equals(that.createdAt)
+                && leaves.equals(that.leaves)
+                && admins.equals(that.admins)
+                && pendingLeaves.equals(that.pendingLeaves)
                 && Objects.equals(lastCommit, that.lastCommit);
     }
 
@@ -188,7 +200,7 @@ public final class GroupState {
 
     @Override
     public String toString() {
-        return "GroupState[" + groupId + " epoch " + epoch + ", leaves " + leaves + ", admins " + admins
-                + ", pending " + pendingLeaves + "]";
+        return "GroupState[" + groupId + " epoch " + epoch + ", leaves " + leaves + ", admins " + admins + ", pending "
+                + pendingLeaves + "]";
     }
 }

@@ -1,15 +1,14 @@
 package io.socialink.groups.state;
 
+import io.socialink.groups.state.avro.GroupStateRecord;
+import io.socialink.groups.state.avro.LastCommitRecord;
+import io.socialink.groups.state.avro.LeafRecord;
+import io.socialink.schemas.serde.AvroSerde;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-
-import io.socialink.groups.state.avro.GroupStateRecord;
-import io.socialink.groups.state.avro.LastCommitRecord;
-import io.socialink.groups.state.avro.LeafRecord;
-import io.socialink.schemas.serde.AvroSerde;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -54,12 +53,15 @@ public final class GroupStateSerde implements Serde<GroupState> {
                 .setLeaves(leaves)
                 .setAdmins(List.copyOf(state.admins()))
                 .setPendingLeaves(List.copyOf(state.pendingLeaves()))
-                .setLastCommit(last == null ? null : LastCommitRecord.newBuilder()
-                        .setCommitHash(ByteBuffer.wrap(last.commitHash()))
-                        .setCommitterUserId(last.committer().userId())
-                        .setCommitterDeviceId(last.committer().deviceId())
-                        .setReplyAttributes(last.replyAttributes())
-                        .build())
+                .setLastCommit(
+                        last == null
+                                ? null
+                                : LastCommitRecord.newBuilder()
+                                        .setCommitHash(ByteBuffer.wrap(last.commitHash()))
+                                        .setCommitterUserId(last.committer().userId())
+                                        .setCommitterDeviceId(last.committer().deviceId())
+                                        .setReplyAttributes(last.replyAttributes())
+                                        .build())
                 .build();
     }
 
@@ -74,11 +76,17 @@ public final class GroupStateSerde implements Serde<GroupState> {
             ByteBuffer hash = last.getCommitHash().duplicate();
             byte[] bytes = new byte[hash.remaining()];
             hash.get(bytes);
-            lastCommit = new LastCommit(bytes, new Leaf(last.getCommitterUserId(), last.getCommitterDeviceId()),
-                    last.getReplyAttributes());
+            lastCommit = new LastCommit(
+                    bytes, new Leaf(last.getCommitterUserId(), last.getCommitterDeviceId()), last.getReplyAttributes());
         }
-        return new GroupState(record.getGroupId(), record.getCipherSuite(), record.getEpoch(),
-                Instant.ofEpochMilli(record.getCreatedAt()), leaves, new LinkedHashSet<>(record.getAdmins()),
-                new LinkedHashSet<>(record.getPendingLeaves()), lastCommit);
+        return new GroupState(
+                record.getGroupId(),
+                record.getCipherSuite(),
+                record.getEpoch(),
+                Instant.ofEpochMilli(record.getCreatedAt()),
+                leaves,
+                new LinkedHashSet<>(record.getAdmins()),
+                new LinkedHashSet<>(record.getPendingLeaves()),
+                lastCommit);
     }
 }

@@ -27,8 +27,10 @@ public record LastCommit(byte[] commitHash, Leaf committer, Map<String, String> 
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof LastCommit that && Arrays.equals(commitHash, that.commitHash)
-                && committer.equals(that.committer) && replyAttributes.equals(that.replyAttributes);
+        return other instanceof LastCommit that
+                && Arrays.equals(commitHash, that.commitHash)
+                && committer.equals(that.committer)
+                && replyAttributes.equals(that.replyAttributes);
     }
 
     @Override

@@ -1,10 +1,5 @@
 package io.socialink.groups.topology;
 
-import java.time.Instant;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.socialink.groups.decide.Decision;
 import io.socialink.groups.decide.GroupDecider;
 import io.socialink.groups.decide.GroupEvolver;
@@ -18,6 +13,10 @@ import io.socialink.schemas.avro.GroupCommand;
 import io.socialink.schemas.avro.GroupEvent;
 import io.socialink.schemas.avro.GroupMessage;
 import io.socialink.schemas.avro.LeaveGroup;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -73,8 +72,8 @@ public final class GroupCommandProcessor implements Processor<String, GroupComma
         if (!groupId.equals(record.key())) {
             // on another key it may sit on another partition than its group: this task is not the group's writer
             state = null;
-            decision = decider.reject(command, null, Problem.INVALID_MLS_MESSAGE,
-                    "the command's Kafka key is not its groupId", now);
+            decision = decider.reject(
+                    command, null, Problem.INVALID_MLS_MESSAGE, "the command's Kafka key is not its groupId", now);
         } else {
             state = load(groupId);
             decision = decider.decide(command, state, now);
@@ -85,8 +84,10 @@ public final class GroupCommandProcessor implements Processor<String, GroupComma
             }
         }
         forward(command, decision);
-        metrics.decided(commandName(command), decision.accepted() ? (decision.events().isEmpty() ? "retry"
-                : "accepted") : "rejected", decision.reply().getProblemType());
+        metrics.decided(
+                commandName(command),
+                decision.accepted() ? (decision.events().isEmpty() ? "retry" : "accepted") : "rejected",
+                decision.reply().getProblemType());
         metrics.fannedOut(decision.deliveries().size());
     }
 
@@ -115,11 +116,12 @@ public final class GroupCommandProcessor implements Processor<String, GroupComma
             context.forward(new Record<>(address, delivery, timestamp), GroupFanoutTopology.DELIVERIES_SINK);
         }
         if (decision.metadata() != null) {
-            context.forward(new Record<>(groupId, decision.metadata(), timestamp),
-                    GroupFanoutTopology.METADATA_SINK);
+            context.forward(new Record<>(groupId, decision.metadata(), timestamp), GroupFanoutTopology.METADATA_SINK);
         }
-        context.forward(new Record<>(new ReplyKey(command.getRequestId(), command.getReplyPartition()),
-                decision.reply(), timestamp), GroupFanoutTopology.REPLIES_SINK);
+        context.forward(
+                new Record<>(
+                        new ReplyKey(command.getRequestId(), command.getReplyPartition()), decision.reply(), timestamp),
+                GroupFanoutTopology.REPLIES_SINK);
     }
 
     private static String commandName(GroupCommand command) {
@@ -152,7 +154,8 @@ public final class GroupCommandProcessor implements Processor<String, GroupComma
             this.maxLeaves = maxLeaves;
         }
 
-        @Nullable GroupState get(String groupId) {
+        @Nullable
+        GroupState get(String groupId) {
             return states.get(groupId);
         }
 

@@ -1,7 +1,5 @@
 package io.socialink.groups.topology;
 
-import java.util.Map;
-
 import io.socialink.groups.config.GroupSettings;
 import io.socialink.groups.decide.GroupDecider;
 import io.socialink.groups.metrics.GroupMetrics;
@@ -10,6 +8,7 @@ import io.socialink.schemas.avro.GroupReply;
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
+import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -38,36 +37,59 @@ public final class GroupFanoutTopology {
     static final String DELIVERIES_SINK = "to-device.deliveries";
     static final String METADATA_SINK = "to-metadata.groups";
 
-    private GroupFanoutTopology() {
-    }
+    private GroupFanoutTopology() {}
 
     public static Topology build(TopicLayout layout, GroupSettings settings, GroupMetrics metrics) {
         return build(new Topology(), layout, settings, metrics, new ReplyPartitioner());
     }
 
     /** With another reply partitioner: TopologyTestDriver models every topic with a single partition. */
-    public static Topology build(Topology topology, TopicLayout layout, GroupSettings settings, GroupMetrics metrics,
-                                 StreamPartitioner<ReplyKey, GroupReply> replyPartitioner) {
+    public static Topology build(
+            Topology topology,
+            TopicLayout layout,
+            GroupSettings settings,
+            GroupMetrics metrics,
+            StreamPartitioner<ReplyKey, GroupReply> replyPartitioner) {
         GroupDecider decider = new GroupDecider(settings.maxMembers());
-        topology.addSource(SOURCE, Topics.GROUP_COMMANDS.keySerde().deserializer(),
-                Topics.GROUP_COMMANDS.valueSerde().deserializer(), layout.name(Topics.GROUP_COMMANDS));
-        topology.addProcessor(PROCESSOR,
-                () -> new GroupCommandProcessor(decider, metrics, settings.stateCacheLeaves()), SOURCE);
+        topology.addSource(
+                SOURCE,
+                Topics.GROUP_COMMANDS.keySerde().deserializer(),
+                Topics.GROUP_COMMANDS.valueSerde().deserializer(),
+                layout.name(Topics.GROUP_COMMANDS));
+        topology.addProcessor(
+                PROCESSOR, () -> new GroupCommandProcessor(decider, metrics, settings.stateCacheLeaves()), SOURCE);
         // a group of 1,500 users with several devices each is a few hundred KiB: above the broker's 1 MB default
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
-                        Serdes.String(), new GroupStateSerde())
-                .withCachingEnabled()
-                .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                        Integer.toString(Topic.LARGE_MESSAGE_BYTES))), PROCESSOR);
-        topology.addSink(EVENTS_SINK, layout.name(Topics.GROUP_EVENTS), Topics.GROUP_EVENTS.keySerde().serializer(),
-                Topics.GROUP_EVENTS.valueSerde().serializer(), PROCESSOR);
-        topology.addSink(REPLIES_SINK, layout.name(Topics.GROUP_REPLIES), ReplyKey.SERIALIZER,
-                Topics.GROUP_REPLIES.valueSerde().serializer(), replyPartitioner, PROCESSOR);
-        topology.addSink(DELIVERIES_SINK, layout.name(Topics.DEVICE_DELIVERIES),
-                Topics.DEVICE_DELIVERIES.keySerde().serializer(), Topics.DEVICE_DELIVERIES.valueSerde().serializer(),
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), new GroupStateSerde())
+                        .withCachingEnabled()
+                        .withLoggingEnabled(Map.of(
+                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topic.LARGE_MESSAGE_BYTES))),
                 PROCESSOR);
-        topology.addSink(METADATA_SINK, layout.name(Topics.METADATA_GROUPS),
-                Topics.METADATA_GROUPS.keySerde().serializer(), Topics.METADATA_GROUPS.valueSerde().serializer(),
+        topology.addSink(
+                EVENTS_SINK,
+                layout.name(Topics.GROUP_EVENTS),
+                Topics.GROUP_EVENTS.keySerde().serializer(),
+                Topics.GROUP_EVENTS.valueSerde().serializer(),
+                PROCESSOR);
+        topology.addSink(
+                REPLIES_SINK,
+                layout.name(Topics.GROUP_REPLIES),
+                ReplyKey.SERIALIZER,
+                Topics.GROUP_REPLIES.valueSerde().serializer(),
+                replyPartitioner,
+                PROCESSOR);
+        topology.addSink(
+                DELIVERIES_SINK,
+                layout.name(Topics.DEVICE_DELIVERIES),
+                Topics.DEVICE_DELIVERIES.keySerde().serializer(),
+                Topics.DEVICE_DELIVERIES.valueSerde().serializer(),
+                PROCESSOR);
+        topology.addSink(
+                METADATA_SINK,
+                layout.name(Topics.METADATA_GROUPS),
+                Topics.METADATA_GROUPS.keySerde().serializer(),
+                Topics.METADATA_GROUPS.valueSerde().serializer(),
                 PROCESSOR);
         return topology;
     }

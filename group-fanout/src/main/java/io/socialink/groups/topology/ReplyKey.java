@@ -1,7 +1,6 @@
 package io.socialink.groups.topology;
 
 import java.nio.charset.StandardCharsets;
-
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -11,6 +10,6 @@ import org.apache.kafka.common.serialization.Serializer;
 public record ReplyKey(String requestId, int replyPartition) {
 
     /** Writes the requestId only, as the gateway reads it. */
-    public static final Serializer<ReplyKey> SERIALIZER = (topic, key) ->
-            key == null ? null : key.requestId().getBytes(StandardCharsets.UTF_8);
+    public static final Serializer<ReplyKey> SERIALIZER =
+            (topic, key) -> key == null ? null : key.requestId().getBytes(StandardCharsets.UTF_8);
 }

@@ -1,9 +1,8 @@
 package io.socialink.groups.topology;
 
+import io.socialink.schemas.avro.GroupReply;
 import java.util.Optional;
 import java.util.Set;
-
-import io.socialink.schemas.avro.GroupReply;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +21,12 @@ public final class ReplyPartitioner implements StreamPartitioner<ReplyKey, Group
     public Optional<Set<Integer>> partitions(String topic, ReplyKey key, GroupReply reply, int numPartitions) {
         int partition = key.replyPartition();
         if (partition < 0 || partition >= numPartitions) {
-            log.warn("dropping the reply to {} for partition {}: {} has {} partitions", key.requestId(), partition,
-                    topic, numPartitions);
+            log.warn(
+                    "dropping the reply to {} for partition {}: {} has {} partitions",
+                    key.requestId(),
+                    partition,
+                    topic,
+                    numPartitions);
             return Optional.of(Set.of());
         }
         return Optional.of(Set.of(partition));

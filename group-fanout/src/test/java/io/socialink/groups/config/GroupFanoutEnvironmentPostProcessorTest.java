@@ -2,10 +2,9 @@ package io.socialink.groups.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.streams.TopicsProperties;
 import java.time.Duration;
 import java.util.Map;
-
-import io.socialink.streams.TopicsProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -41,10 +40,21 @@ class GroupFanoutEnvironmentPostProcessorTest {
     @Test
     void shouldReadTheDocumentedEnvironmentVariables() {
         // given
-        StandardEnvironment environment = environment(Map.of("SOCIALINK_GROUPS_MAX_MEMBERS", "100",
-                "SOCIALINK_GROUPS_COMMIT_INTERVAL", "10", "SOCIALINK_GROUPS_STREAM_THREADS", "2",
-                "SOCIALINK_GROUPS_STATE_DIR", "/var/lib/group-fanout", "KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
-                "SOCIALINK_TOPICS_GROUP_PARTITIONS", "24", "SERVER_PORT", "9000"));
+        StandardEnvironment environment = environment(Map.of(
+                "SOCIALINK_GROUPS_MAX_MEMBERS",
+                "100",
+                "SOCIALINK_GROUPS_COMMIT_INTERVAL",
+                "10",
+                "SOCIALINK_GROUPS_STREAM_THREADS",
+                "2",
+                "SOCIALINK_GROUPS_STATE_DIR",
+                "/var/lib/group-fanout",
+                "KAFKA_BOOTSTRAP_SERVERS",
+                "kafka:9092",
+                "SOCIALINK_TOPICS_GROUP_PARTITIONS",
+                "24",
+                "SERVER_PORT",
+                "9000"));
 
         // when
         processor.postProcessEnvironment(environment, new SpringApplication());
@@ -56,16 +66,22 @@ class GroupFanoutEnvironmentPostProcessorTest {
         assertThat(settings.streamThreads()).isEqualTo(2);
         assertThat(settings.stateDir()).isEqualTo("/var/lib/group-fanout");
         assertThat(environment.getProperty("socialink.kafka.bootstrap-servers")).isEqualTo("kafka:9092");
-        assertThat(Binder.get(environment).bindOrCreate("socialink.topics", TopicsProperties.class)
-                .toLayout().groupPartitions()).isEqualTo(24);
+        assertThat(Binder.get(environment)
+                        .bindOrCreate("socialink.topics", TopicsProperties.class)
+                        .toLayout()
+                        .groupPartitions())
+                .isEqualTo(24);
         assertThat(environment.getProperty("server.port")).isEqualTo("9000");
     }
 
     private static StandardEnvironment environment(Map<String, Object> variables) {
         StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                new SystemEnvironmentPropertySource(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+        environment
+                .getPropertySources()
+                .replace(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
         return environment;
     }
 

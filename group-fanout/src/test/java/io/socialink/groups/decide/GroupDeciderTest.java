@@ -9,10 +9,6 @@ import static io.socialink.groups.GroupCommands.retried;
 import static io.socialink.groups.GroupCommands.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.IntStream;
-
 import io.socialink.groups.state.GroupState;
 import io.socialink.groups.state.Leaf;
 import io.socialink.schemas.avro.CommandRejected;
@@ -22,6 +18,9 @@ import io.socialink.schemas.avro.GroupCreated;
 import io.socialink.schemas.avro.MemberLeaf;
 import io.socialink.schemas.avro.MemberLeft;
 import io.socialink.schemas.avro.MessageAccepted;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class GroupDeciderTest {
@@ -47,8 +46,8 @@ class GroupDeciderTest {
         // then
         assertThat(decision.reply().getStatus()).isEqualTo(201);
         assertThat(decision.reply().getEpoch()).isZero();
-        assertThat(decision.events()).singleElement()
-                .satisfies(event -> assertThat(event.getEvent()).isInstanceOf(GroupCreated.class));
+        assertThat(decision.events()).singleElement().satisfies(event -> assertThat(event.getEvent())
+                .isInstanceOf(GroupCreated.class));
         assertThat(decision.deliveries()).isEmpty();
         assertThat(decision.metadata().getKind()).isEqualTo("created");
         assertThat(group.state().leaves()).containsExactly(new Leaf("alice", 1));
@@ -72,8 +71,8 @@ class GroupDeciderTest {
     @Test
     void shouldAnswerUnknownGroupToEveryCommandButCreate() {
         // given
-        List<GroupCommand> commands = List.of(update(G, "alice.1", 0), message(G, "alice.1", 0, "m1"),
-                leave(G, "alice.1"));
+        List<GroupCommand> commands =
+                List.of(update(G, "alice.1", 0), message(G, "alice.1", 0, "m1"), leave(G, "alice.1"));
 
         // when
         List<Decision> decisions = commands.stream().map(group::run).toList();
@@ -132,8 +131,11 @@ class GroupDeciderTest {
         // then
         assertThat(retry.reply().getStatus()).isEqualTo(200);
         assertThat(retry.reply().getEpoch()).isEqualTo(1);
-        assertThat(retry.reply().getAttributes()).isEqualTo(accepted.reply().getAttributes())
-                .containsEntry("kind", "ADD").containsEntry("addedDevices", "1").containsEntry("removedDevices", "0");
+        assertThat(retry.reply().getAttributes())
+                .isEqualTo(accepted.reply().getAttributes())
+                .containsEntry("kind", "ADD")
+                .containsEntry("addedDevices", "1")
+                .containsEntry("removedDevices", "0");
         assertThat(retry.events()).isEmpty();
         assertThat(retry.deliveries()).isEmpty();
         assertThat(retry.metadata()).isNull();
@@ -225,8 +227,14 @@ class GroupDeciderTest {
         CommitAccepted accepted = (CommitAccepted) decision.events().get(0).getEvent();
         assertThat(accepted.getRemoved()).extracting(MemberLeaf::getLeafIndex).containsExactly(4);
         assertThat(addedLeaves(decision)).containsExactly("erin.1@1", "frank.1@2", "erin.2@4", "gina.1@5");
-        assertThat(group.state().leaves()).containsExactly(new Leaf("alice", 1), new Leaf("erin", 1),
-                new Leaf("frank", 1), new Leaf("carol", 1), new Leaf("erin", 2), new Leaf("gina", 1));
+        assertThat(group.state().leaves())
+                .containsExactly(
+                        new Leaf("alice", 1),
+                        new Leaf("erin", 1),
+                        new Leaf("frank", 1),
+                        new Leaf("carol", 1),
+                        new Leaf("erin", 2),
+                        new Leaf("gina", 1));
         assertThat(group.state().pendingLeaves()).isEmpty();
         assertThat(group.state().epoch()).isEqualTo(4);
     }
@@ -259,7 +267,8 @@ class GroupDeciderTest {
         assertThat(left.reply().getStatus()).isEqualTo(200);
         assertThat(left.reply().getEpoch()).isEqualTo(1);
         assertThat(left.reply().getAttributes()).containsEntry("leaves", "1,2");
-        assertThat(((MemberLeft) left.events().get(0).getEvent()).getLeaves()).extracting(MemberLeaf::getLeafIndex)
+        assertThat(((MemberLeft) left.events().get(0).getEvent()).getLeaves())
+                .extracting(MemberLeaf::getLeafIndex)
                 .containsExactly(1, 2);
         assertRejected(ignoringPending, 409, "device-mismatch");
         assertRejected(addIgnoringPending, 409, "device-mismatch");
@@ -336,7 +345,8 @@ class GroupDeciderTest {
     void shouldRefuseAnAddThatMakesTheGroupLargerThan1500MemberUsers() {
         // given: alice and 1,499 others are 1,500 member users
         group.accept(create(G, "alice.1"));
-        List<String> others = IntStream.range(0, 1_499).mapToObj(i -> "user" + i + ".1").toList();
+        List<String> others =
+                IntStream.range(0, 1_499).mapToObj(i -> "user" + i + ".1").toList();
         group.accept(add(G, "alice.1", 0, others));
         assertThat(group.state().memberUsers()).isEqualTo(1_500);
 
@@ -367,7 +377,8 @@ class GroupDeciderTest {
         assertThat(current.reply().getStatus()).isEqualTo(201);
         assertThat(twoBehind.reply().getStatus()).isEqualTo(201);
         assertThat(twoBehind.reply().getEpoch()).isEqualTo(4);
-        assertThat(((MessageAccepted) twoBehind.events().get(0).getEvent()).getMessageEpoch()).isEqualTo(2);
+        assertThat(((MessageAccepted) twoBehind.events().get(0).getEvent()).getMessageEpoch())
+                .isEqualTo(2);
         assertRejected(threeBehind, 409, "stale-epoch");
         assertRejected(ahead, 422, "invalid-epoch");
     }
@@ -389,7 +400,8 @@ class GroupDeciderTest {
             assertThat(delivery.getSenderUserId()).isEqualTo("bob");
             assertThat(delivery.getSenderDeviceId()).isEqualTo(1);
         });
-        assertThat(decision.reply().getAttributes()).containsEntry("messageId", "m1")
+        assertThat(decision.reply().getAttributes())
+                .containsEntry("messageId", "m1")
                 .containsEntry("recipientDevices", "3");
     }
 
@@ -398,9 +410,15 @@ class GroupDeciderTest {
         // given
         aliceBobCarol();
         GroupState before = group.state();
-        List<GroupCommand> refused = List.of(create(G, "bob.1"), update(G, "bob.1", 0), update(G, "bob.1", 5),
-                add(G, "bob.1", 1, List.of("dave.1")), add(G, "alice.1", 1, List.of("bob.1")),
-                remove(G, "alice.1", 1, "bob", 1), message(G, "mallory.1", 1, "m"), leave(G, "mallory.1"));
+        List<GroupCommand> refused = List.of(
+                create(G, "bob.1"),
+                update(G, "bob.1", 0),
+                update(G, "bob.1", 5),
+                add(G, "bob.1", 1, List.of("dave.1")),
+                add(G, "alice.1", 1, List.of("bob.1")),
+                remove(G, "alice.1", 1, "bob", 1),
+                message(G, "mallory.1", 1, "m"),
+                leave(G, "mallory.1"));
 
         // when
         List<Decision> decisions = new ArrayList<>();
@@ -409,11 +427,12 @@ class GroupDeciderTest {
         // then
         assertThat(decisions).allSatisfy(decision -> {
             assertThat(decision.accepted()).isFalse();
-            assertThat(decision.events()).singleElement()
-                    .satisfies(event -> assertThat(event.getEvent()).isInstanceOf(CommandRejected.class));
+            assertThat(decision.events()).singleElement().satisfies(event -> assertThat(event.getEvent())
+                    .isInstanceOf(CommandRejected.class));
             assertThat(decision.deliveries()).isEmpty();
             assertThat(decision.metadata().getKind()).isEqualTo("rejected");
-            assertThat(decision.metadata().getReason()).isEqualTo(decision.reply().getProblemType());
+            assertThat(decision.metadata().getReason())
+                    .isEqualTo(decision.reply().getProblemType());
         });
         assertThat(group.state()).isSameAs(before);
     }
@@ -461,8 +480,10 @@ class GroupDeciderTest {
         assertThat(recipients(decision)).containsExactly("alice.1", "carol.1", "bob.1");
         assertThat(decision.deliveries()).allSatisfy(delivery -> {
             assertThat(delivery.getEvent().getType()).isEqualTo("group-member-left");
-            assertThat(delivery.getEvent().getAttributes()).containsEntry("groupId", G)
-                    .containsEntry("userId", "bob").containsEntry("leaves", "1,2");
+            assertThat(delivery.getEvent().getAttributes())
+                    .containsEntry("groupId", G)
+                    .containsEntry("userId", "bob")
+                    .containsEntry("leaves", "1,2");
             assertThat(delivery.getContent().remaining()).isZero();
         });
     }
@@ -492,13 +513,15 @@ class GroupDeciderTest {
     }
 
     private static List<String> described(List<MemberLeaf> leaves) {
-        return leaves.stream().map(leaf -> leaf.getUserId() + "." + leaf.getDeviceId() + "@" + leaf.getLeafIndex())
+        return leaves.stream()
+                .map(leaf -> leaf.getUserId() + "." + leaf.getDeviceId() + "@" + leaf.getLeafIndex())
                 .toList();
     }
 
     private static List<String> recipients(Decision decision) {
         return decision.deliveries().stream()
-                .map(delivery -> delivery.getRecipientUserId() + "." + delivery.getRecipientDeviceId()).toList();
+                .map(delivery -> delivery.getRecipientUserId() + "." + delivery.getRecipientDeviceId())
+                .toList();
     }
 
     private static void assertRejected(Decision decision, int status, String problemType) {

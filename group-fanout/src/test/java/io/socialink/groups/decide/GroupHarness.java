@@ -2,13 +2,12 @@ package io.socialink.groups.decide;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-
 import io.socialink.groups.state.GroupState;
 import io.socialink.schemas.avro.GroupCommand;
 import io.socialink.schemas.avro.GroupEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** One group run through decide and evolve, as the processor does, keeping every event like the event store. */
 final class GroupHarness {
@@ -37,7 +36,9 @@ final class GroupHarness {
     /** Runs a command that must be accepted. */
     Decision accept(GroupCommand command) {
         Decision decision = run(command);
-        assertThat(decision.reply().getProblemType()).as("problem of " + command.getCommand()).isNull();
+        assertThat(decision.reply().getProblemType())
+                .as("problem of " + command.getCommand())
+                .isNull();
         return decision;
     }
 

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 class GroupStateSerdeTest {
@@ -16,9 +15,14 @@ class GroupStateSerdeTest {
     @Test
     void shouldReadBackEveryPartOfAState() {
         // given
-        GroupState state = new GroupState("g1", 1, 7, Instant.ofEpochMilli(1_893_456_000_123L),
+        GroupState state = new GroupState(
+                "g1",
+                1,
+                7,
+                Instant.ofEpochMilli(1_893_456_000_123L),
                 Arrays.asList(new Leaf("alice", 1), null, new Leaf("bob", 2), new Leaf("carol", 1)),
-                Set.of("alice"), Set.of(3),
+                Set.of("alice"),
+                Set.of(3),
                 new LastCommit(new byte[] {1, 2, 3}, new Leaf("alice", 1), Map.of("added", "bob.2")));
 
         // when
@@ -28,6 +32,7 @@ class GroupStateSerdeTest {
         assertThat(read).isEqualTo(state);
         assertThat(read.leafOf(new Leaf("bob", 2))).isEqualTo(2);
         assertThat(read.activeDevices()).containsExactly(new Leaf("alice", 1), new Leaf("bob", 2));
-        assertThat(read.lastCommit().isRetry(new byte[] {1, 2, 3}, new Leaf("alice", 1))).isTrue();
+        assertThat(read.lastCommit().isRetry(new byte[] {1, 2, 3}, new Leaf("alice", 1)))
+                .isTrue();
     }
 }

@@ -6,15 +6,14 @@ import static io.socialink.groups.GroupCommands.message;
 import static io.socialink.groups.GroupCommands.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.socialink.groups.decide.GroupDecider;
 import io.socialink.groups.metrics.GroupMetrics;
 import io.socialink.groups.state.GroupState;
 import io.socialink.groups.state.GroupStateSerde;
 import io.socialink.schemas.avro.GroupCommand;
 import io.socialink.schemas.avro.GroupReply;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -41,8 +40,12 @@ class GroupCommandProcessorTest {
     void setUp() {
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(GroupFanoutDriver.START.toEpochMilli());
-        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GroupFanoutTopology.STATE_STORE),
-                Serdes.String(), new GroupStateSerde()).withLoggingDisabled().build();
+        store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(GroupFanoutTopology.STATE_STORE),
+                        Serdes.String(),
+                        new GroupStateSerde())
+                .withLoggingDisabled()
+                .build();
         store.init(context.getStateStoreContext(), store);
     }
 
@@ -66,9 +69,13 @@ class GroupCommandProcessorTest {
         process(processor, send);
 
         // then
-        assertThat(context.forwarded()).extracting(forward -> forward.childName().orElseThrow())
-                .containsExactly(GroupFanoutTopology.EVENTS_SINK, GroupFanoutTopology.DELIVERIES_SINK,
-                        GroupFanoutTopology.METADATA_SINK, GroupFanoutTopology.REPLIES_SINK);
+        assertThat(context.forwarded())
+                .extracting(forward -> forward.childName().orElseThrow())
+                .containsExactly(
+                        GroupFanoutTopology.EVENTS_SINK,
+                        GroupFanoutTopology.DELIVERIES_SINK,
+                        GroupFanoutTopology.METADATA_SINK,
+                        GroupFanoutTopology.REPLIES_SINK);
         CapturedForward<?, ?> reply = context.forwarded().get(3);
         assertThat(reply.record().key()).isEqualTo(new ReplyKey(send.getRequestId(), 5));
         assertThat(((GroupReply) reply.record().value()).getStatus()).isEqualTo(201);
@@ -94,7 +101,8 @@ class GroupCommandProcessorTest {
 
         // then
         assertThat(lookups).containsExactly(true, false, true, true);
-        assertThat(replies()).extracting(reply -> reply.getStatus() + " " + reply.getEpoch())
+        assertThat(replies())
+                .extracting(reply -> reply.getStatus() + " " + reply.getEpoch())
                 .containsExactly("201 1", "201 1", "200 2", "201 2");
         assertThat(store.get("g1").epoch()).isEqualTo(2);
     }
@@ -126,6 +134,7 @@ class GroupCommandProcessorTest {
 
     private List<GroupReply> replies() {
         return context.forwarded(GroupFanoutTopology.REPLIES_SINK).stream()
-                .map(forward -> (GroupReply) forward.record().value()).toList();
+                .map(forward -> (GroupReply) forward.record().value())
+                .toList();
     }
 }

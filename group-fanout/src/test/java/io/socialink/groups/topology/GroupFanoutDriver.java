@@ -1,13 +1,5 @@
 package io.socialink.groups.topology;
 
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
-
 import io.socialink.groups.config.GroupSettings;
 import io.socialink.groups.metrics.GroupMetrics;
 import io.socialink.groups.runtime.StreamsConfigFactory;
@@ -19,6 +11,13 @@ import io.socialink.schemas.avro.GroupReply;
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -43,11 +42,13 @@ final class GroupFanoutDriver implements AutoCloseable {
     GroupFanoutDriver(GroupSettings settings, Path stateDir) {
         Properties properties = StreamsConfigFactory.create("unused:9092", LAYOUT, settings);
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        Topology topology = GroupFanoutTopology.build(new Topology(), LAYOUT, settings, GroupMetrics.NONE,
-                this::partition);
+        Topology topology =
+                GroupFanoutTopology.build(new Topology(), LAYOUT, settings, GroupMetrics.NONE, this::partition);
         driver = new TopologyTestDriver(topology, properties, START);
-        commands = driver.createInputTopic(LAYOUT.name(Topics.GROUP_COMMANDS),
-                Topics.GROUP_COMMANDS.keySerde().serializer(), Topics.GROUP_COMMANDS.valueSerde().serializer());
+        commands = driver.createInputTopic(
+                LAYOUT.name(Topics.GROUP_COMMANDS),
+                Topics.GROUP_COMMANDS.keySerde().serializer(),
+                Topics.GROUP_COMMANDS.valueSerde().serializer());
         events = output(Topics.GROUP_EVENTS);
         replies = output(Topics.GROUP_REPLIES);
         deliveries = output(Topics.DEVICE_DELIVERIES);
@@ -96,14 +97,16 @@ final class GroupFanoutDriver implements AutoCloseable {
 
     /** What the real partitioner chooses for the layout's reply partitions; the driver itself has only one. */
     private Optional<Set<Integer>> partition(String topic, ReplyKey key, GroupReply reply, int numPartitions) {
-        Optional<Set<Integer>> chosen = new ReplyPartitioner().partitions(topic, key, reply,
-                LAYOUT.partitions(Topics.GROUP_REPLIES));
+        Optional<Set<Integer>> chosen =
+                new ReplyPartitioner().partitions(topic, key, reply, LAYOUT.partitions(Topics.GROUP_REPLIES));
         replyPartitions.addAll(chosen.orElseThrow());
         return chosen.orElseThrow().isEmpty() ? chosen : Optional.of(Set.of(0));
     }
 
     private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
-        return driver.createOutputTopic(LAYOUT.name(topic), topic.keySerde().deserializer(),
+        return driver.createOutputTopic(
+                LAYOUT.name(topic),
+                topic.keySerde().deserializer(),
                 topic.valueSerde().deserializer());
     }
 

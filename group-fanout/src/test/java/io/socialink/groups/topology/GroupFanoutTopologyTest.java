@@ -8,19 +8,18 @@ import static io.socialink.groups.GroupCommands.remove;
 import static io.socialink.groups.GroupCommands.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.stream.Collectors;
-
 import io.socialink.groups.config.GroupSettings;
 import io.socialink.schemas.avro.CommandRejected;
 import io.socialink.schemas.avro.CommitAccepted;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.GroupCommand;
 import io.socialink.schemas.avro.GroupReply;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -97,12 +96,15 @@ class GroupFanoutTopologyTest {
         groups.send(add(G, "alice.1", 1, List.of("dave.1", "dave.2")));
 
         // then
-        Map<Integer, List<String>> byType = groups.deliveries().stream().collect(Collectors.groupingBy(
-                copy -> copy.value().getCiphertextType(), Collectors.mapping(TestRecord::key, Collectors.toList())));
+        Map<Integer, List<String>> byType = groups.deliveries().stream()
+                .collect(Collectors.groupingBy(
+                        copy -> copy.value().getCiphertextType(),
+                        Collectors.mapping(TestRecord::key, Collectors.toList())));
         assertThat(byType).containsOnlyKeys(11, 12);
         assertThat(byType.get(11)).containsExactly("bob.1", "bob.2", "carol.1");
         assertThat(byType.get(12)).containsExactly("dave.1", "dave.2");
-        assertThat(groups.replies()).singleElement()
+        assertThat(groups.replies())
+                .singleElement()
                 .satisfies(reply -> assertThat(reply.value().getEpoch()).isEqualTo(2));
         assertThat(groups.events()).singleElement().satisfies(event -> {
             assertThat(event.key()).isEqualTo(G);
@@ -125,8 +127,10 @@ class GroupFanoutTopologyTest {
         List<TestRecord<String, Delivery>> copies = groups.deliveries();
         assertThat(copies).extracting(TestRecord::key).containsExactly("bob.1", "bob.2");
         assertThat(copies).extracting(copy -> copy.value().getCiphertextType()).containsOnly(11);
-        assertThat(copies).extracting(copy -> copy.value().getMessageId()).containsOnly(
-                UUID.nameUUIDFromBytes((G + ":2:commit").getBytes(StandardCharsets.UTF_8)).toString());
+        assertThat(copies)
+                .extracting(copy -> copy.value().getMessageId())
+                .containsOnly(UUID.nameUUIDFromBytes((G + ":2:commit").getBytes(StandardCharsets.UTF_8))
+                        .toString());
     }
 
     @Test
@@ -142,7 +146,9 @@ class GroupFanoutTopologyTest {
 
         // then
         assertThat(notices).extracting(TestRecord::key).containsExactly("alice.1", "carol.1", "bob.2");
-        assertThat(notices).extracting(copy -> copy.value().getEvent().getType()).containsOnly("group-member-left");
+        assertThat(notices)
+                .extracting(copy -> copy.value().getEvent().getType())
+                .containsOnly("group-member-left");
         assertThat(groups.deliveries()).extracting(TestRecord::key).containsExactly("carol.1");
     }
 
@@ -164,7 +170,8 @@ class GroupFanoutTopologyTest {
             assertThat(reply.value().getProblemType()).isEqualTo("stale-epoch");
             assertThat(reply.value().getEpoch()).isEqualTo(2);
         });
-        assertThat(groups.events()).singleElement()
+        assertThat(groups.events())
+                .singleElement()
                 .satisfies(event -> assertThat(event.value().getEvent()).isInstanceOf(CommandRejected.class));
         assertThat(groups.metadata()).singleElement().satisfies(metadata -> {
             assertThat(metadata.getKind()).isEqualTo("rejected");
@@ -187,7 +194,8 @@ class GroupFanoutTopologyTest {
 
         // then
         assertThat(groups.replyPartitions()).containsExactly(3, 1);
-        assertThat(groups.replies()).extracting(TestRecord::key)
+        assertThat(groups.replies())
+                .extracting(TestRecord::key)
                 .containsExactly(toNodeThree.getRequestId(), toNodeOne.getRequestId());
     }
 
@@ -215,10 +223,14 @@ class GroupFanoutTopologyTest {
         groups.send("another-group", create(G, "alice.1"));
 
         // then
-        assertThat(groups.replies()).extracting(TestRecord::value).extracting(GroupReply::getProblemType)
+        assertThat(groups.replies())
+                .extracting(TestRecord::value)
+                .extracting(GroupReply::getProblemType)
                 .containsExactly("invalid-mls-message");
         groups.send(create(G, "alice.1"));
-        assertThat(groups.replies()).extracting(reply -> reply.value().getStatus()).containsExactly(201);
+        assertThat(groups.replies())
+                .extracting(reply -> reply.value().getStatus())
+                .containsExactly(201);
     }
 
     @Test
@@ -233,9 +245,12 @@ class GroupFanoutTopologyTest {
         groups.send(message(G, "bob.2", 2, "m1"));
 
         // then
-        assertThat(groups.replies()).extracting(reply -> reply.value().getStatus() + " " + reply.value().getEpoch())
+        assertThat(groups.replies())
+                .extracting(
+                        reply -> reply.value().getStatus() + " " + reply.value().getEpoch())
                 .containsExactly("200 2", "409 2", "201 2");
-        assertThat(groups.deliveries()).extracting(TestRecord::key)
+        assertThat(groups.deliveries())
+                .extracting(TestRecord::key)
                 .containsExactly("alice.1", "bob.1", "bob.2", "alice.1", "bob.1", "carol.1");
     }
 

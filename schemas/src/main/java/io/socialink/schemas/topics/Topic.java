@@ -1,7 +1,6 @@
 package io.socialink.schemas.topics;
 
 import java.time.Duration;
-
 import org.apache.kafka.common.serialization.Serde;
 import org.jspecify.annotations.Nullable;
 
@@ -14,8 +13,14 @@ import org.jspecify.annotations.Nullable;
  * @param maxMessageBytes the largest record batch the topic takes ({@code max.message.bytes}); 0 keeps the
  *                        broker's default
  */
-public record Topic<K, V>(String baseName, Serde<K> keySerde, Serde<V> valueSerde, PartitionGroup partitionGroup,
-                          @Nullable Duration retention, boolean compacted, int maxMessageBytes) {
+public record Topic<K, V>(
+        String baseName,
+        Serde<K> keySerde,
+        Serde<V> valueSerde,
+        PartitionGroup partitionGroup,
+        @Nullable Duration retention,
+        boolean compacted,
+        int maxMessageBytes) {
 
     /**
      * Records that carry MLS commit bundles or Welcomes: a bundle is at most 2 MiB, plus framing and the other
@@ -23,8 +28,13 @@ public record Topic<K, V>(String baseName, Serde<K> keySerde, Serde<V> valueSerd
      */
     public static final int LARGE_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-    public Topic(String baseName, Serde<K> keySerde, Serde<V> valueSerde, PartitionGroup partitionGroup,
-                 @Nullable Duration retention, boolean compacted) {
+    public Topic(
+            String baseName,
+            Serde<K> keySerde,
+            Serde<V> valueSerde,
+            PartitionGroup partitionGroup,
+            @Nullable Duration retention,
+            boolean compacted) {
         this(baseName, keySerde, valueSerde, partitionGroup, retention, compacted, 0);
     }
 }

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -29,8 +28,7 @@ public final class TopicAdmin {
 
     private static final long TIMEOUT_SECONDS = 30;
 
-    private TopicAdmin() {
-    }
+    private TopicAdmin() {}
 
     /** Creates every missing topic of the catalog, then verifies all of them. Idempotent. */
     public static void ensure(Admin admin, TopicLayout layout) {
@@ -73,7 +71,7 @@ public final class TopicAdmin {
                 return;
             } catch (IllegalStateException e) {
                 if (!(e.getCause() instanceof ExecutionException execution
-                        && execution.getCause() instanceof UnknownTopicOrPartitionException)
+                                && execution.getCause() instanceof UnknownTopicOrPartitionException)
                         || System.nanoTime() > deadline) {
                     throw e;
                 }
@@ -95,8 +93,10 @@ public final class TopicAdmin {
         try {
             described = admin.describeTopics(byName.keySet()).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("topics missing or Kafka unreachable (" + e.getMessage()
-                    + "); create them with infra/socialink topics", e);
+            throw new IllegalStateException(
+                    "topics missing or Kafka unreachable (" + e.getMessage()
+                            + "); create them with infra/socialink topics",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -115,11 +115,13 @@ public final class TopicAdmin {
 
     static NewTopic newTopic(Topic<?, ?> topic, TopicLayout layout) {
         Map<String, String> configs = new HashMap<>();
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
+        configs.put(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
                 topic.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
         Duration retention = topic.retention();
         if (!topic.compacted()) {
-            configs.put(TopicConfig.RETENTION_MS_CONFIG, retention == null ? "-1" : Long.toString(retention.toMillis()));
+            configs.put(
+                    TopicConfig.RETENTION_MS_CONFIG, retention == null ? "-1" : Long.toString(retention.toMillis()));
         }
         if (topic.maxMessageBytes() > 0) {
             configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(topic.maxMessageBytes()));
@@ -152,7 +154,6 @@ public final class TopicAdmin {
             System.err.println(e.getMessage());
             System.exit(1);
         }
-        Topics.ALL.forEach(topic -> System.out.println(
-                layout.name(topic) + " partitions=" + layout.partitions(topic)));
+        Topics.ALL.forEach(topic -> System.out.println(layout.name(topic) + " partitions=" + layout.partitions(topic)));
     }
 }

@@ -8,8 +8,13 @@ import java.util.Map;
  * {@code SOCIALINK_TOPICS_*} environment variables (Spring apps bind the same names as
  * {@code socialink.topics.*}).
  */
-public record TopicLayout(String prefix, int devicePartitions, int pushPartitions, int metadataPartitions,
-                          int groupPartitions, short replicationFactor) {
+public record TopicLayout(
+        String prefix,
+        int devicePartitions,
+        int pushPartitions,
+        int metadataPartitions,
+        int groupPartitions,
+        short replicationFactor) {
 
     public static final int DEFAULT_DEVICE_PARTITIONS = 12;
     public static final int DEFAULT_PUSH_PARTITIONS = 8;
@@ -21,15 +26,23 @@ public record TopicLayout(String prefix, int devicePartitions, int pushPartition
         if (!prefix.matches("[A-Za-z0-9._-]*")) {
             throw new IllegalArgumentException("topic prefix may use only [A-Za-z0-9._-]: " + prefix);
         }
-        if (devicePartitions < 1 || pushPartitions < 1 || metadataPartitions < 1 || groupPartitions < 1
+        if (devicePartitions < 1
+                || pushPartitions < 1
+                || metadataPartitions < 1
+                || groupPartitions < 1
                 || replicationFactor < 1) {
             throw new IllegalArgumentException("partition counts and replication factor must be positive");
         }
     }
 
     public static TopicLayout defaults() {
-        return new TopicLayout("", DEFAULT_DEVICE_PARTITIONS, DEFAULT_PUSH_PARTITIONS, DEFAULT_METADATA_PARTITIONS,
-                DEFAULT_GROUP_PARTITIONS, (short) 1);
+        return new TopicLayout(
+                "",
+                DEFAULT_DEVICE_PARTITIONS,
+                DEFAULT_PUSH_PARTITIONS,
+                DEFAULT_METADATA_PARTITIONS,
+                DEFAULT_GROUP_PARTITIONS,
+                (short) 1);
     }
 
     public static TopicLayout fromEnv(Map<String, String> env) {

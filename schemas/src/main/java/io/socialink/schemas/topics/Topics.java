@@ -1,8 +1,5 @@
 package io.socialink.schemas.topics;
 
-import java.time.Duration;
-import java.util.List;
-
 import io.socialink.schemas.avro.Ack;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.Delivery;
@@ -13,6 +10,8 @@ import io.socialink.schemas.avro.GroupReply;
 import io.socialink.schemas.avro.MessageMetadata;
 import io.socialink.schemas.avro.Push;
 import io.socialink.schemas.serde.AvroSerde;
+import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -22,47 +21,84 @@ public final class Topics {
     private static final Serde<String> STRING = Serdes.String();
 
     /** Ciphertext copies, one per recipient device; the delivery-worker's input. */
-    public static final Topic<String, Delivery> DEVICE_DELIVERIES = new Topic<>("device.deliveries", STRING,
-            new AvroSerde<>(Delivery.class), PartitionGroup.DEVICE, Duration.ofDays(30), false,
+    public static final Topic<String, Delivery> DEVICE_DELIVERIES = new Topic<>(
+            "device.deliveries",
+            STRING,
+            new AvroSerde<>(Delivery.class),
+            PartitionGroup.DEVICE,
+            Duration.ofDays(30),
+            false,
             Topic.LARGE_MESSAGE_BYTES);
 
     /** Socket connected / disconnected / heartbeat per device; compacted to the latest state. */
-    public static final Topic<String, ConnectionEvent> DEVICE_CONNECTIONS = new Topic<>("device.connections", STRING,
-            new AvroSerde<>(ConnectionEvent.class), PartitionGroup.DEVICE, null, true);
+    public static final Topic<String, ConnectionEvent> DEVICE_CONNECTIONS = new Topic<>(
+            "device.connections", STRING, new AvroSerde<>(ConnectionEvent.class), PartitionGroup.DEVICE, null, true);
 
     /** Envelope acknowledgements from devices. */
-    public static final Topic<String, Ack> DEVICE_ACKS = new Topic<>("device.acks", STRING,
-            new AvroSerde<>(Ack.class), PartitionGroup.DEVICE, Duration.ofDays(7), false);
+    public static final Topic<String, Ack> DEVICE_ACKS = new Topic<>(
+            "device.acks", STRING, new AvroSerde<>(Ack.class), PartitionGroup.DEVICE, Duration.ofDays(7), false);
 
     /** Frames for live sockets; the partition is the gateway node that holds the socket. */
-    public static final Topic<String, Push> GATEWAY_PUSH = new Topic<>("gateway.push", STRING,
-            new AvroSerde<>(Push.class), PartitionGroup.GATEWAY_PUSH, Duration.ofHours(1), false,
+    public static final Topic<String, Push> GATEWAY_PUSH = new Topic<>(
+            "gateway.push",
+            STRING,
+            new AvroSerde<>(Push.class),
+            PartitionGroup.GATEWAY_PUSH,
+            Duration.ofHours(1),
+            false,
             Topic.LARGE_MESSAGE_BYTES);
 
     /** Message metadata for analytics, never ciphertext. Key: messageId. */
-    public static final Topic<String, MessageMetadata> METADATA_MESSAGES = new Topic<>("metadata.messages", STRING,
-            new AvroSerde<>(MessageMetadata.class), PartitionGroup.METADATA, Duration.ofDays(7), false);
+    public static final Topic<String, MessageMetadata> METADATA_MESSAGES = new Topic<>(
+            "metadata.messages",
+            STRING,
+            new AvroSerde<>(MessageMetadata.class),
+            PartitionGroup.METADATA,
+            Duration.ofDays(7),
+            false);
 
     /** Requests to group-fanout, the single writer of each group: create, commit bundle, message, leave. */
-    public static final Topic<String, GroupCommand> GROUP_COMMANDS = new Topic<>("group.commands", STRING,
-            new AvroSerde<>(GroupCommand.class), PartitionGroup.GROUP, Duration.ofDays(30), false,
+    public static final Topic<String, GroupCommand> GROUP_COMMANDS = new Topic<>(
+            "group.commands",
+            STRING,
+            new AvroSerde<>(GroupCommand.class),
+            PartitionGroup.GROUP,
+            Duration.ofDays(30),
+            false,
             Topic.LARGE_MESSAGE_BYTES);
 
     /** The groups' event store: the state of a group is the fold of its events. Kept forever, no ciphertext. */
-    public static final Topic<String, GroupEvent> GROUP_EVENTS = new Topic<>("group.events", STRING,
-            new AvroSerde<>(GroupEvent.class), PartitionGroup.GROUP, null, false);
+    public static final Topic<String, GroupEvent> GROUP_EVENTS =
+            new Topic<>("group.events", STRING, new AvroSerde<>(GroupEvent.class), PartitionGroup.GROUP, null, false);
 
     /** group-fanout's verdicts; the partition is the gateway node waiting for it. Key: requestId. */
-    public static final Topic<String, GroupReply> GROUP_REPLIES = new Topic<>("group.replies", STRING,
-            new AvroSerde<>(GroupReply.class), PartitionGroup.GATEWAY_PUSH, Duration.ofHours(1), false);
+    public static final Topic<String, GroupReply> GROUP_REPLIES = new Topic<>(
+            "group.replies",
+            STRING,
+            new AvroSerde<>(GroupReply.class),
+            PartitionGroup.GATEWAY_PUSH,
+            Duration.ofHours(1),
+            false);
 
     /** Group activity for analytics, never ciphertext. Key: groupId. */
-    public static final Topic<String, GroupMetadata> METADATA_GROUPS = new Topic<>("metadata.groups", STRING,
-            new AvroSerde<>(GroupMetadata.class), PartitionGroup.METADATA, Duration.ofDays(7), false);
+    public static final Topic<String, GroupMetadata> METADATA_GROUPS = new Topic<>(
+            "metadata.groups",
+            STRING,
+            new AvroSerde<>(GroupMetadata.class),
+            PartitionGroup.METADATA,
+            Duration.ofDays(7),
+            false);
 
-    public static final List<Topic<?, ?>> ALL = List.of(DEVICE_DELIVERIES, DEVICE_CONNECTIONS, DEVICE_ACKS,
-            GATEWAY_PUSH, METADATA_MESSAGES, GROUP_COMMANDS, GROUP_EVENTS, GROUP_REPLIES, METADATA_GROUPS);
+    public static final List<Topic<?, ?>> ALL = List.of(
+            DEVICE_DELIVERIES,
+            DEVICE_CONNECTIONS,
+            DEVICE_ACKS,
+            GATEWAY_PUSH,
+            METADATA_MESSAGES,
+            GROUP_COMMANDS,
+            GROUP_EVENTS,
+            GROUP_REPLIES,
+            METADATA_GROUPS);
 
-    private Topics() {
-    }
+    private Topics() {}
 }

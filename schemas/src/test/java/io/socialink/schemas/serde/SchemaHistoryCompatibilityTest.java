@@ -2,11 +2,6 @@ package io.socialink.schemas.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
-
 import io.socialink.schemas.avro.Ack;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.Delivery;
@@ -16,6 +11,10 @@ import io.socialink.schemas.avro.GroupMetadata;
 import io.socialink.schemas.avro.GroupReply;
 import io.socialink.schemas.avro.MessageMetadata;
 import io.socialink.schemas.avro.Push;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
@@ -36,8 +35,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SchemaHistoryCompatibilityTest {
 
     static Stream<Class<? extends SpecificRecordBase>> recordTypes() {
-        return Stream.of(Delivery.class, ConnectionEvent.class, Ack.class, Push.class, MessageMetadata.class,
-                GroupCommand.class, GroupEvent.class, GroupReply.class, GroupMetadata.class);
+        return Stream.of(
+                Delivery.class,
+                ConnectionEvent.class,
+                Ack.class,
+                Push.class,
+                MessageMetadata.class,
+                GroupCommand.class,
+                GroupEvent.class,
+                GroupReply.class,
+                GroupMetadata.class);
     }
 
     @ParameterizedTest
@@ -47,10 +54,13 @@ class SchemaHistoryCompatibilityTest {
         List<Schema> history = AvroSerde.history(type);
 
         // then
-        assertThat(history).as("schema-history/%s must have v1..vN", type.getSimpleName()).isNotEmpty();
+        assertThat(history)
+                .as("schema-history/%s must have v1..vN", type.getSimpleName())
+                .isNotEmpty();
         assertThat(history.get(history.size() - 1))
-                .as("%s changed: add it as schema-history/%s/v%d.avsc", type.getSimpleName(), type.getSimpleName(),
-                        history.size() + 1)
+                .as(
+                        "%s changed: add it as schema-history/%s/v%d.avsc",
+                        type.getSimpleName(), type.getSimpleName(), history.size() + 1)
                 .isEqualTo(SpecificData.get().getSchema(type));
     }
 
@@ -62,7 +72,9 @@ class SchemaHistoryCompatibilityTest {
 
         // then
         for (Schema previous : AvroSerde.history(type)) {
-            assertThat(incompatibilities(current, previous)).as("%s versus an earlier version", type).isEmpty();
+            assertThat(incompatibilities(current, previous))
+                    .as("%s versus an earlier version", type)
+                    .isEmpty();
         }
     }
 

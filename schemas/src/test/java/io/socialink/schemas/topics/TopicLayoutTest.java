@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +12,13 @@ class TopicLayoutTest {
     @Test
     void shouldPrefixNamesAndGivePerDeviceTopicsOnePartitionCount() {
         // given
-        TopicLayout layout = TopicLayout.fromEnv(Map.of("SOCIALINK_TOPICS_PREFIX", "t1.",
-                "SOCIALINK_TOPICS_DEVICE_PARTITIONS", "6", "SOCIALINK_TOPICS_PUSH_PARTITIONS", "4"));
+        TopicLayout layout = TopicLayout.fromEnv(Map.of(
+                "SOCIALINK_TOPICS_PREFIX",
+                "t1.",
+                "SOCIALINK_TOPICS_DEVICE_PARTITIONS",
+                "6",
+                "SOCIALINK_TOPICS_PUSH_PARTITIONS",
+                "4"));
 
         // then
         assertThat(layout.name(Topics.DEVICE_DELIVERIES)).isEqualTo("t1.device.deliveries");

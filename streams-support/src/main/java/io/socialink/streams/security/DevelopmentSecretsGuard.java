@@ -26,11 +26,14 @@ public class DevelopmentSecretsGuard implements EnvironmentPostProcessor {
         }
         String value = environment.getProperty(PROPERTY, InternalProperties.DEVELOPMENT_SECRET);
         if (value.equals(InternalProperties.DEVELOPMENT_SECRET)) {
-            throw new InsecureConfigurationException(VARIABLE + " (" + PROPERTY + ") is the development secret"
-                    + " published in the repository; the app refuses it outside the '" + LOCAL_PROFILE + "' profile.",
+            throw new InsecureConfigurationException(
+                    VARIABLE + " (" + PROPERTY + ") is the development secret"
+                            + " published in the repository; the app refuses it outside the '" + LOCAL_PROFILE
+                            + "' profile.",
                     "Set " + VARIABLE + " to a secret of your own (at least 32 bytes, the same for every app), or"
-                    + " activate the local profile (SPRING_PROFILES_ACTIVE=" + LOCAL_PROFILE + ") on a development"
-                    + " machine.");
+                            + " activate the local profile (SPRING_PROFILES_ACTIVE=" + LOCAL_PROFILE
+                            + ") on a development"
+                            + " machine.");
         }
     }
 }

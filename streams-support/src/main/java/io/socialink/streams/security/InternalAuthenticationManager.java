@@ -3,7 +3,6 @@ package io.socialink.streams.security;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
-
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -35,7 +34,7 @@ public final class InternalAuthenticationManager implements ReactiveAuthenticati
         if (!(userMatches & secretMatches)) {
             return Mono.error(new BadCredentialsException("bad internal credentials"));
         }
-        return Mono.just(UsernamePasswordAuthenticationToken.authenticated(InternalProperties.USER, null,
-                List.of(new SimpleGrantedAuthority(ROLE))));
+        return Mono.just(UsernamePasswordAuthenticationToken.authenticated(
+                InternalProperties.USER, null, List.of(new SimpleGrantedAuthority(ROLE))));
     }
 }

@@ -26,20 +26,19 @@ public class InternalSecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain internalChain(ServerHttpSecurity http, InternalAuthenticationManager manager) {
-        return http
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .httpBasic(basic -> basic
-                        .authenticationManager(manager)
+                .httpBasic(basic -> basic.authenticationManager(manager)
                         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance()))
                 .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers(HttpMethod.GET, "/livez", "/readyz", "/actuator/health",
-                                "/actuator/health/**").permitAll()
-                        .anyExchange().hasAuthority(InternalAuthenticationManager.ROLE))
+                        .pathMatchers(HttpMethod.GET, "/livez", "/readyz", "/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        .anyExchange()
+                        .hasAuthority(InternalAuthenticationManager.ROLE))
                 .build();
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.MapPropertySource;
@@ -28,8 +27,9 @@ class DevelopmentSecretsGuardTest {
         assertThatThrownBy(() -> guard.postProcessEnvironment(environment(Map.of()), new SpringApplication()))
                 .isInstanceOf(InsecureConfigurationException.class)
                 .hasMessageContaining("SOCIALINK_INTERNAL_SECRET");
-        assertThatThrownBy(() -> guard.postProcessEnvironment(environment(Map.of("socialink.internal.secret",
-                InternalProperties.DEVELOPMENT_SECRET)), new SpringApplication()))
+        assertThatThrownBy(() -> guard.postProcessEnvironment(
+                        environment(Map.of("socialink.internal.secret", InternalProperties.DEVELOPMENT_SECRET)),
+                        new SpringApplication()))
                 .isInstanceOf(InsecureConfigurationException.class);
     }
 
@@ -37,8 +37,10 @@ class DevelopmentSecretsGuardTest {
     void shouldAcceptTheDevelopmentSecretUnderTheLocalProfileAndARealOneAnywhere() {
         assertThatCode(() -> guard.postProcessEnvironment(environment(Map.of(), "local"), new SpringApplication()))
                 .doesNotThrowAnyException();
-        assertThatCode(() -> guard.postProcessEnvironment(environment(Map.of("socialink.internal.secret",
-                "a-deployment-secret-of-at-least-32-bytes")), new SpringApplication())).doesNotThrowAnyException();
+        assertThatCode(() -> guard.postProcessEnvironment(
+                        environment(Map.of("socialink.internal.secret", "a-deployment-secret-of-at-least-32-bytes")),
+                        new SpringApplication()))
+                .doesNotThrowAnyException();
     }
 
     @Test
