@@ -153,11 +153,11 @@ class DeliveryWorkerIT {
             produce(kafka, Topics.DEVICE_DELIVERIES, "erin.1", late);
             produce(kafka, Topics.DEVICE_DELIVERIES, "erin.1", delivery("kept", "erin.1"));
             List<String> before = await().atMost(TIMEOUT)
-                    .until(() -> headIds(get(app, "/internal/queues/erin.1")), found -> found.size() == 2);
+                    .until(() -> headIds(get(app, "/actuator/queues/erin.1")), found -> found.size() == 2);
 
             // when
             await().until(() -> Instant.now().isAfter(expiresAt.plusMillis(100)));
-            List<String> after = headIds(get(app, "/internal/queues/erin.1"));
+            List<String> after = headIds(get(app, "/actuator/queues/erin.1"));
 
             // then
             assertThat(before).containsExactly("late", "kept");
