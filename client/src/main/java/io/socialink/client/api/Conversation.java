@@ -2,12 +2,13 @@ package io.socialink.client.api;
 
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One page of {@code GET /api/v1/messages/conversation}: message metadata between two users, newest first, never
  * content. {@code nextBefore} is the cursor of the next page, null on the last one.
  */
-public record Conversation(List<Message> messages, Long nextBefore) {
+public record Conversation(List<Message> messages, @Nullable Long nextBefore) {
 
     /** One message and the status of each of its device copies. */
     public record Message(
@@ -15,12 +16,12 @@ public record Conversation(List<Message> messages, Long nextBefore) {
             String senderUserId,
             int senderDeviceId,
             long sentAt,
-            Long expiresAt,
+            @Nullable Long expiresAt,
             boolean deleted,
             List<CopyStatus> recipients) {
 
         /** The status of the copy for one device, or null when the message had no copy for it. */
-        public String statusOf(String userId, int deviceId) {
+        public @Nullable String statusOf(String userId, int deviceId) {
             return recipients.stream()
                     .filter(copy -> copy.userId().equals(userId) && copy.deviceId() == deviceId)
                     .map(CopyStatus::status)
@@ -30,10 +31,15 @@ public record Conversation(List<Message> messages, Long nextBefore) {
     }
 
     /** {@code status} is {@code sent}, {@code delivered}, {@code read} or {@code dropped}. */
-    public record CopyStatus(String userId, int deviceId, String status, Long deliveredAt, Long readAt) {}
+    public record CopyStatus(
+            String userId,
+            int deviceId,
+            String status,
+            @Nullable Long deliveredAt,
+            @Nullable Long readAt) {}
 
     /** The message with this id on this page, or null. */
-    public Message find(UUID messageId) {
+    public @Nullable Message find(UUID messageId) {
         return messages.stream()
                 .filter(message -> message.messageId().equals(messageId))
                 .findFirst()

@@ -3,6 +3,7 @@ package io.socialink.client.api;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -14,7 +15,7 @@ public final class JsonTimestamps {
     private JsonTimestamps() {}
 
     /** The instant, or null when the member is absent, null or unreadable. */
-    public static Instant read(JsonNode node) {
+    public static @Nullable Instant read(@Nullable JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }

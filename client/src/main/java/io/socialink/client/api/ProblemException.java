@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An RFC 9457 problem answered by the gateway (or synthesised from a non-problem error response), with the
@@ -14,18 +15,18 @@ public class ProblemException extends RuntimeException {
     public static final String TYPE_PREFIX = "https://socialink.io/problems/";
 
     private final int status;
-    private final String type;
+    private final @Nullable String type;
     private final String title;
-    private final String detail;
+    private final @Nullable String detail;
     private final List<DeviceMismatch> mismatches;
     private final List<StaleDevices> stale;
-    private final Long epoch;
+    private final @Nullable Long epoch;
 
     public ProblemException(
             int status,
-            String type,
+            @Nullable String type,
             String title,
-            String detail,
+            @Nullable String detail,
             List<DeviceMismatch> mismatches,
             List<StaleDevices> stale) {
         this(status, type, title, detail, mismatches, stale, null);
@@ -34,12 +35,12 @@ public class ProblemException extends RuntimeException {
     /** With the {@code epoch} member of a group problem (409 {@code stale-epoch}: the group's current epoch). */
     public ProblemException(
             int status,
-            String type,
+            @Nullable String type,
             String title,
-            String detail,
+            @Nullable String detail,
             List<DeviceMismatch> mismatches,
             List<StaleDevices> stale,
-            Long epoch) {
+            @Nullable Long epoch) {
         super(status + " " + title + (detail == null || detail.isBlank() ? "" : ": " + detail));
         this.status = status;
         this.type = type;
@@ -50,7 +51,7 @@ public class ProblemException extends RuntimeException {
         this.epoch = epoch;
     }
 
-    public ProblemException(int status, String type, String title, String detail) {
+    public ProblemException(int status, @Nullable String type, String title, @Nullable String detail) {
         this(status, type, title, detail, List.of(), List.of());
     }
 
@@ -59,7 +60,7 @@ public class ProblemException extends RuntimeException {
     }
 
     /** The problem type URI, e.g. {@code https://socialink.io/problems/device-mismatch}; may be null. */
-    public String type() {
+    public @Nullable String type() {
         return type;
     }
 
@@ -72,7 +73,7 @@ public class ProblemException extends RuntimeException {
         return title;
     }
 
-    public String detail() {
+    public @Nullable String detail() {
         return detail;
     }
 

@@ -3,6 +3,7 @@ package io.socialink.client.api;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,7 +19,7 @@ final class ProblemParser {
         this.mapper = mapper;
     }
 
-    ProblemException parse(int status, byte[] body) {
+    ProblemException parse(int status, byte @Nullable [] body) {
         String text = body == null ? "" : new String(body, StandardCharsets.UTF_8);
         JsonNode json = readObject(text);
         if (json == null) {
@@ -34,7 +35,7 @@ final class ProblemParser {
                 json.path("epoch").isIntegralNumber() ? json.get("epoch").asLong() : null);
     }
 
-    private JsonNode readObject(String text) {
+    private @Nullable JsonNode readObject(String text) {
         if (text.isBlank()) {
             return null;
         }
@@ -73,11 +74,11 @@ final class ProblemParser {
         return result;
     }
 
-    private static String textOrNull(JsonNode node) {
+    private static @Nullable String textOrNull(@Nullable JsonNode node) {
         return node == null || node.isNull() ? null : node.asString();
     }
 
-    private static String abbreviate(String text) {
+    private static @Nullable String abbreviate(String text) {
         if (text.isEmpty()) {
             return null;
         }

@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -147,7 +148,7 @@ public final class SocialinkClient {
     }
 
     /** The bundle of one device of {@code userId} (all devices when {@code deviceId} is null). */
-    public PreKeyBundles bundle(DeviceCredentials as, String userId, Integer deviceId) {
+    public PreKeyBundles bundle(DeviceCredentials as, String userId, @Nullable Integer deviceId) {
         checkUserId(userId);
         String query = deviceId == null ? "" : "?deviceId=" + deviceId;
         HttpRequest request = request("/api/v1/keys/bundle/" + userId + query)
@@ -262,7 +263,7 @@ public final class SocialinkClient {
             String destination,
             String idempotencyKey,
             List<OutgoingCopy> copies,
-            Duration expiresIn) {
+            @Nullable Duration expiresIn) {
         checkUserId(destination);
         HttpRequest request = request("/api/v1/messages/send/" + as.userId())
                 .header("Authorization", as.basicAuthorization())
@@ -316,7 +317,11 @@ public final class SocialinkClient {
     }
 
     private SendResult sendToAllDevices(
-            DeviceCredentials as, String destination, String idempotencyKey, DeviceCopies copies, Duration expiresIn) {
+            DeviceCredentials as,
+            String destination,
+            String idempotencyKey,
+            DeviceCopies copies,
+            @Nullable Duration expiresIn) {
         checkUserId(destination);
         for (int attempt = 1; ; attempt++) {
             List<OutgoingCopy> outgoing =
@@ -502,7 +507,7 @@ public final class SocialinkClient {
      * last-resort KeyPackage that replaces the device's previous one. 422 {@code invalid-key-package} or
      * {@code too-many-key-packages}.
      */
-    public void uploadKeyPackages(DeviceCredentials as, List<byte[]> keyPackages, byte[] lastResort) {
+    public void uploadKeyPackages(DeviceCredentials as, List<byte[]> keyPackages, byte @Nullable [] lastResort) {
         ObjectNode body = mapper.createObjectNode();
         ArrayNode array = body.putArray("keyPackages");
         keyPackages.forEach(keyPackage -> array.add(base64(keyPackage)));
@@ -639,7 +644,11 @@ public final class SocialinkClient {
      * {@code stale-epoch} when its epoch is older than current−2; 403 {@code not-a-member}.
      */
     public GroupSendResult sendGroupMessage(
-            DeviceCredentials as, String groupId, byte[] message, String idempotencyKey, Long expiresAt) {
+            DeviceCredentials as,
+            String groupId,
+            byte[] message,
+            @Nullable String idempotencyKey,
+            @Nullable Long expiresAt) {
         ObjectNode body = mapper.createObjectNode().put("message", base64(message));
         if (idempotencyKey != null) {
             body.put("idempotencyKey", idempotencyKey);
@@ -716,7 +725,7 @@ public final class SocialinkClient {
         return devices;
     }
 
-    private static Long optionalLong(JsonNode node) {
+    private static @Nullable Long optionalLong(@Nullable JsonNode node) {
         return node == null || node.isNull() ? null : node.asLong();
     }
 
@@ -759,7 +768,8 @@ public final class SocialinkClient {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    private String sendBody(String destination, String idempotencyKey, List<OutgoingCopy> copies, Duration expiresIn) {
+    private String sendBody(
+            String destination, String idempotencyKey, List<OutgoingCopy> copies, @Nullable Duration expiresIn) {
         ObjectNode body = mapper.createObjectNode();
         body.put("destination", destination);
         body.put("idempotencyKey", idempotencyKey);

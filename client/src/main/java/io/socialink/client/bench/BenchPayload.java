@@ -1,6 +1,7 @@
 package io.socialink.client.bench;
 
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The load generator's message content: a magic number, the sequence number and the intended send time
@@ -22,7 +23,7 @@ final class BenchPayload {
     }
 
     /** The stamp, or null when the content is not a payload of this generator. */
-    static Stamp decode(byte[] content) {
+    static @Nullable Stamp decode(byte[] content) {
         if (content.length < HEADER_BYTES) {
             return null;
         }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Arrival times of group copies, per messageId (every device's copy of one group message or Welcome carries the same
@@ -96,6 +97,7 @@ final class FanoutLedger {
     }
 
     /** The slot of a Welcome, once one arrived anywhere; null otherwise. */
+    @Nullable
     Slot welcome() {
         for (Slot slot : slots.values()) {
             if (slot.ciphertextType == io.socialink.client.socket.Envelope.MLS_WELCOME) {
@@ -108,7 +110,7 @@ final class FanoutLedger {
     /**
      * Waits until every device has the message {@code find} names; throws with what is missing after {@code timeout}.
      */
-    Slot awaitComplete(String what, Supplier<Slot> find, Duration timeout) throws InterruptedException {
+    Slot awaitComplete(String what, Supplier<@Nullable Slot> find, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Slot slot = find.get();
@@ -130,6 +132,7 @@ final class FanoutLedger {
         }
     }
 
+    @Nullable
     Slot slot(UUID messageId) {
         return slots.get(messageId);
     }

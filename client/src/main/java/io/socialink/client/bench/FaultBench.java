@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -91,8 +92,10 @@ public final class FaultBench {
             }
             for (int member = 0; member < members.size(); member++) {
                 int index = member;
+                // members exist only when setUpGroup made the group
+                String group = Objects.requireNonNull(groupId, "groupId");
                 workers.add(
-                        start(new Thread(() -> sendToGroup(groupId, members, index, start), "fault-group-" + member)));
+                        start(new Thread(() -> sendToGroup(group, members, index, start), "fault-group-" + member)));
             }
             AtomicBoolean loading = new AtomicBoolean(true);
             Thread progress = new Thread(() -> progress(loading), "fault-progress");

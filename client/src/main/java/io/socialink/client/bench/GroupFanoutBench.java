@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -81,7 +83,11 @@ public final class GroupFanoutBench {
 
     /** One member device: index into the ledger, its socket, and for sampled members its real MLS groups. */
     private record Member(
-            int index, DeviceCredentials credentials, MlsGroups groups, MlsInbox inbox, DeviceSocket socket) {}
+            int index,
+            DeviceCredentials credentials,
+            @Nullable MlsGroups groups,
+            @Nullable MlsInbox inbox,
+            DeviceSocket socket) {}
 
     public GroupBenchReport run() throws InterruptedException {
         LoadGenerator.checkLoopback(options.server(), options.allowRemote());
@@ -133,7 +139,8 @@ public final class GroupFanoutBench {
             welcome(creator, timed, groupId, members, json.putObject("welcome"), text);
             List<String> expectedTexts = new ArrayList<>();
             Set<UUID> known = new HashSet<>();
-            FanoutLedger.Slot welcome = ledger.welcome();
+            // welcome(...) waited until every device had it
+            FanoutLedger.Slot welcome = Objects.requireNonNull(ledger.welcome(), "welcome");
             known.add(welcome.messageId);
             single(creator, timed, groupId, json.putObject("single"), text, expectedTexts, known);
             burst(
@@ -252,9 +259,9 @@ public final class GroupFanoutBench {
 
         private final int index;
         private final DeviceCredentials device;
-        private final DeviceSocketListener mls;
+        private final @Nullable DeviceSocketListener mls;
 
-        Arrivals(int index, DeviceCredentials device, DeviceSocketListener mls) {
+        Arrivals(int index, DeviceCredentials device, @Nullable DeviceSocketListener mls) {
             this.index = index;
             this.device = device;
             this.mls = mls;
@@ -399,7 +406,8 @@ public final class GroupFanoutBench {
                         + member.credentials().address()
                         + " did not join from the Welcome within "
                         + options.timeout().toSeconds() + " s: "
-                        + member.inbox().undecryptable() + " " + member.inbox().errors());
+                        + Objects.requireNonNull(member.inbox()).undecryptable() + " "
+                        + Objects.requireNonNull(member.inbox()).errors());
             }
         }
     }
@@ -526,7 +534,7 @@ public final class GroupFanoutBench {
                 List<Future<UUID>> posts = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
                     String key = keys[i];
-                    byte[] message = protectedMessages.get(key);
+                    byte[] message = Objects.requireNonNull(protectedMessages.get(key), key);
                     posts.add(posting.submit(() -> {
                         long start = System.nanoTime();
                         UUID id = client.sendGroupMessage(creatorDevice, groupId, message, key, null)
@@ -623,7 +631,9 @@ public final class GroupFanoutBench {
             if (member.groups() == null) {
                 continue;
             }
-            List<String> texts = member.inbox().awaitTexts(groupId, expectedTexts.size(), options.timeout());
+            // sampled members (those with groups) have an inbox too
+            List<String> texts =
+                    Objects.requireNonNull(member.inbox()).awaitTexts(groupId, expectedTexts.size(), options.timeout());
             boolean complete =
                     texts.size() == expectedTexts.size() && new HashSet<>(texts).equals(new HashSet<>(expectedTexts));
             allDecrypted &= complete && member.inbox().undecryptable().isEmpty();

@@ -3,6 +3,7 @@ package io.socialink.client.bench;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records latencies in microseconds, measured from a message's intended send time, from many threads without
@@ -14,7 +15,7 @@ final class LatencyRecorder {
 
     private final Recorder recorder = new Recorder(SIGNIFICANT_DIGITS);
     private final Histogram total = new Histogram(SIGNIFICANT_DIGITS);
-    private Histogram interval;
+    private @Nullable Histogram interval;
 
     void record(long intendedNanos, long completedNanos) {
         long micros = TimeUnit.NANOSECONDS.toMicros(Math.max(0, completedNanos - intendedNanos));

@@ -3,6 +3,7 @@ package io.socialink.client.bench;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -46,7 +47,7 @@ public record ReceiptBenchReport(
         LatencySummary sendAck,
         LatencySummary ackToFirst,
         LatencySummary ackToLast,
-        ProjectionRate projectionRate) {
+        @Nullable ProjectionRate projectionRate) {
 
     /** Growth of {@code socialink_projection_events_applied_total} between two scrapes. */
     public record ProjectionRate(double events, double seconds) {

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Open-loop benchmark of "delivered" receipts: fresh sender users with two connected devices each send, on the
@@ -312,7 +313,7 @@ public final class ReceiptLatencyBench {
         }
     }
 
-    private ReceiptBenchReport report(long unsent, ReceiptBenchReport.ProjectionRate projectionRate) {
+    private ReceiptBenchReport report(long unsent, ReceiptBenchReport.@Nullable ProjectionRate projectionRate) {
         long[] bySeen = receipts.measuredBySeen();
         long partial = 0;
         for (int seen = 1; seen < SENDER_DEVICES; seen++) {

@@ -8,7 +8,9 @@ import io.socialink.client.mls.MlsDeliveryService;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The creator's {@link MlsDeliveryService}, timing the calls {@code MlsGroups} makes: the KeyPackage claim, the
@@ -30,14 +32,14 @@ final class TimedDeliveryService implements MlsDeliveryService {
     volatile int commitBytes;
     volatile int groupInfoBytes;
     /** While set, {@link #send} keeps the message bytes instead of posting them (for posting in parallel). */
-    private volatile Map<String, byte[]> capture;
+    private volatile @Nullable Map<String, byte[]> capture;
 
     TimedDeliveryService(MlsDeliveryService delegate) {
         this.delegate = delegate;
     }
 
     @Override
-    public void uploadKeyPackages(List<byte[]> keyPackages, byte[] lastResort) {
+    public void uploadKeyPackages(List<byte[]> keyPackages, byte @Nullable [] lastResort) {
         delegate.uploadKeyPackages(keyPackages, lastResort);
     }
 
@@ -132,6 +134,6 @@ final class TimedDeliveryService implements MlsDeliveryService {
 
     /** When the accepted POST of this message answered. */
     long sendEnd(String idempotencyKey) {
-        return sendEnds.get(idempotencyKey);
+        return Objects.requireNonNull(sendEnds.get(idempotencyKey), idempotencyKey);
     }
 }

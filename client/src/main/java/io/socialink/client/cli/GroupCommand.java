@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -164,7 +165,7 @@ final class GroupCommand implements Runnable {
             return groupId;
         }
 
-        private String awaitWelcome(Printer printer, PrintWriter err) throws InterruptedException {
+        private @Nullable String awaitWelcome(Printer printer, PrintWriter err) throws InterruptedException {
             String wanted = group == null ? null : GroupIds.of(group);
             err.println("waiting for a Welcome" + (wanted == null ? "" : " into [" + wanted + "]") + " ...");
             err.flush();

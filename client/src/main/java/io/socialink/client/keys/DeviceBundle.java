@@ -1,6 +1,7 @@
 package io.socialink.client.keys;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the key directory hands out to start a session with one device: its identity key, registration id, signed
@@ -12,7 +13,7 @@ public record DeviceBundle(
         int registrationId,
         byte[] identityKey,
         PublicPreKey signedPreKey,
-        PublicPreKey preKey,
+        @Nullable PublicPreKey preKey,
         PublicPreKey pqPreKey,
         boolean pqLastResort) {
 

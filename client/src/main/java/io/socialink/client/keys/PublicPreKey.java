@@ -2,16 +2,20 @@ package io.socialink.client.keys;
 
 import java.util.Base64;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The public half of one prekey as the key directory exchanges it: key id, serialized public key (type byte
  * included) and, for signed EC and all Kyber prekeys, the identity key's signature over that serialized key.
  * {@code signature} is null for one-time EC prekeys.
  */
-public record PublicPreKey(int keyId, byte[] publicKey, byte[] signature) {
+public record PublicPreKey(int keyId, byte[] publicKey, byte @Nullable [] signature) {
 
-    public PublicPreKey {
-        Objects.requireNonNull(publicKey, "publicKey");
+    // not a compact constructor: NullAway does not see the @Nullable of an array component on its implicit parameter
+    public PublicPreKey(int keyId, byte[] publicKey, byte @Nullable [] signature) {
+        this.keyId = keyId;
+        this.publicKey = Objects.requireNonNull(publicKey, "publicKey");
+        this.signature = signature;
     }
 
     @Override

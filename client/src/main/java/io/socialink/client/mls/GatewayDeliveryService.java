@@ -9,6 +9,7 @@ import io.socialink.client.auth.DeviceCredentials;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** {@link MlsDeliveryService} over the gateway's REST API, authenticated as one device. Thread-safe. */
 public final class GatewayDeliveryService implements MlsDeliveryService {
@@ -22,7 +23,7 @@ public final class GatewayDeliveryService implements MlsDeliveryService {
     }
 
     @Override
-    public void uploadKeyPackages(List<byte[]> keyPackages, byte[] lastResort) {
+    public void uploadKeyPackages(List<byte[]> keyPackages, byte @Nullable [] lastResort) {
         client.uploadKeyPackages(device, keyPackages, lastResort);
     }
 

@@ -6,6 +6,7 @@ import io.socialink.client.api.KeyPackageClaim;
 import io.socialink.client.api.KeyPackageCount;
 import java.util.Collection;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Delivery Service as one device sees it (docs/groups.md): the KeyPackage directory and the group endpoints,
@@ -15,7 +16,7 @@ import java.util.List;
  */
 public interface MlsDeliveryService {
 
-    void uploadKeyPackages(List<byte[]> keyPackages, byte[] lastResort);
+    void uploadKeyPackages(List<byte[]> keyPackages, byte @Nullable [] lastResort);
 
     KeyPackageCount keyPackageCount();
 

@@ -6,6 +6,7 @@ import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.SeenMessageIds;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One registered device doing MLS groups against a running gateway: its {@link MlsGroups}, an {@link MlsInbox} that
@@ -33,7 +34,7 @@ public final class MlsDevice implements AutoCloseable {
     private final MlsInbox inbox;
     private final MlsGroups groups;
     private final SeenMessageIds seen = new SeenMessageIds();
-    private volatile DeviceSocket socket;
+    private volatile @Nullable DeviceSocket socket;
 
     public MlsDevice(SocialinkClient client, DeviceCredentials credentials, MlsInbox inbox) {
         this.client = Objects.requireNonNull(client, "client");
@@ -68,13 +69,14 @@ public final class MlsDevice implements AutoCloseable {
      * Connects with {@code others} (e.g. a {@code SecureMessenger} listener) receiving the non-group frames; every
      * socket of this device shares one {@link SeenMessageIds}, so copies pushed again after a reconnect are dropped.
      */
-    public DeviceSocket connect(DeviceSocketListener others) {
+    public DeviceSocket connect(@Nullable DeviceSocketListener others) {
         DeviceSocket previous = socket;
         if (previous != null) {
             previous.close();
         }
-        socket = DeviceSocket.connect(client, credentials, groups.socketListener(others), seen);
-        return socket;
+        DeviceSocket connected = DeviceSocket.connect(client, credentials, groups.socketListener(others), seen);
+        socket = connected;
+        return connected;
     }
 
     public DeviceCredentials credentials() {
@@ -94,7 +96,8 @@ public final class MlsDevice implements AutoCloseable {
         return inbox;
     }
 
-    public DeviceSocket socket() {
+    /** The current socket; null before the first {@link #connect()}. */
+    public @Nullable DeviceSocket socket() {
         return socket;
     }
 

@@ -52,6 +52,7 @@ import org.bouncycastle.mls.codec.ProposalType;
 import org.bouncycastle.mls.codec.WireFormat;
 import org.bouncycastle.mls.crypto.Secret;
 import org.bouncycastle.mls.protocol.Group;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The MLS groups (RFC 9420, bcmls) of one device, against the Delivery Service of docs/groups.md:
@@ -118,7 +119,7 @@ public final class MlsGroups implements AutoCloseable {
     private final Object joinMonitor = new Object();
     private final Object executorLock = new Object();
     private volatile boolean published;
-    private ExecutorService background;
+    private @Nullable ExecutorService background;
 
     public MlsGroups(MlsIdentity identity, MlsDeliveryService service, MlsGroupListener listener) {
         this.identity = Objects.requireNonNull(identity, "identity");
@@ -235,7 +236,12 @@ public final class MlsGroups implements AutoCloseable {
                         }
                         Built built = build(state, proposals, false);
                         long epoch = resending(() -> service.addMembers(
-                                        groupId, built.epoch, built.commit, built.welcome, built.groupInfo))
+                                        groupId,
+                                        built.epoch,
+                                        built.commit,
+                                        // a Commit with Add proposals always has a Welcome
+                                        Objects.requireNonNull(built.welcome, "welcome"),
+                                        built.groupInfo))
                                 .epoch();
                         state.install(built.next, built.removed);
                         return epoch;
@@ -376,7 +382,7 @@ public final class MlsGroups implements AutoCloseable {
         String groupId = event.attributes().get("groupId");
         String userId = event.attributes().get("userId");
         GroupState state = groupId == null ? null : groups.get(groupId);
-        if (state == null || userId == null) {
+        if (groupId == null || state == null || userId == null) {
             return;
         }
         List<Integer> leaves = parseLeaves(event.attributes().get("leaves"));
@@ -420,7 +426,7 @@ public final class MlsGroups implements AutoCloseable {
      * to {@code others} (e.g. a {@code SecureMessenger} listener for 1:1 messages), or, when null, envelopes to the
      * groups' listener as undecryptable and events to its {@code onEvent}.
      */
-    public DeviceSocketListener socketListener(DeviceSocketListener others) {
+    public DeviceSocketListener socketListener(@Nullable DeviceSocketListener others) {
         return new GroupSocketListener(others);
     }
 
@@ -604,7 +610,7 @@ public final class MlsGroups implements AutoCloseable {
         return leaves;
     }
 
-    private static LeafNode leafNode(TreeKEMPublicKey tree, int leaf) {
+    private static @Nullable LeafNode leafNode(TreeKEMPublicKey tree, int leaf) {
         if (leaf < 0 || leaf >= tree.getSize().leafCount()) {
             return null;
         }
@@ -683,7 +689,7 @@ public final class MlsGroups implements AutoCloseable {
     }
 
     private record Built(
-            long epoch, Group next, byte[] commit, byte[] welcome, byte[] groupInfo, Set<Integer> removed) {}
+            long epoch, Group next, byte[] commit, byte @Nullable [] welcome, byte[] groupInfo, Set<Integer> removed) {}
 
     @FunctionalInterface
     private interface Attempt<T> {
@@ -700,7 +706,8 @@ public final class MlsGroups implements AutoCloseable {
      * for the group to reach the server's epoch and runs it again; on 409 {@code device-mismatch} runs
      * {@code onMismatch} (when given) and again; at most {@link #MAX_COMMIT_ATTEMPTS} in all.
      */
-    private <T> T commitWithRetries(GroupState state, Attempt<T> attempt, Consumer<ProblemException> onMismatch) {
+    private <T> T commitWithRetries(
+            GroupState state, Attempt<T> attempt, @Nullable Consumer<ProblemException> onMismatch) {
         for (int i = 1; ; i++) {
             if (state.gone) {
                 throw new MlsException("this device is no longer in group " + state.groupId);
@@ -875,7 +882,7 @@ public final class MlsGroups implements AutoCloseable {
         if (departure != null) {
             listener.onRemoved(state.groupId, departure);
         } else {
-            listener.onEpoch(change);
+            listener.onEpoch(Objects.requireNonNull(change, "change")); // set whenever this device stayed
         }
     }
 
@@ -954,7 +961,7 @@ public final class MlsGroups implements AutoCloseable {
         }
     }
 
-    static List<Integer> parseLeaves(String text) {
+    static List<Integer> parseLeaves(@Nullable String text) {
         List<Integer> leaves = new ArrayList<>();
         if (text == null) {
             return leaves;
@@ -1003,6 +1010,7 @@ public final class MlsGroups implements AutoCloseable {
             changed.signalAll();
         }
 
+        @Nullable
         Group groupOfEpoch(long epoch) {
             if (current.getEpoch() == epoch) {
                 return current;
@@ -1077,9 +1085,9 @@ public final class MlsGroups implements AutoCloseable {
     /** Routes a socket's frames: groups here, the rest to {@code others}. */
     private final class GroupSocketListener implements DeviceSocketListener {
 
-        private final DeviceSocketListener others;
+        private final @Nullable DeviceSocketListener others;
 
-        GroupSocketListener(DeviceSocketListener others) {
+        GroupSocketListener(@Nullable DeviceSocketListener others) {
             this.others = others;
         }
 

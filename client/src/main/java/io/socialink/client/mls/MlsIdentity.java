@@ -11,6 +11,7 @@ import org.bouncycastle.mls.codec.Capabilities;
 import org.bouncycastle.mls.codec.Credential;
 import org.bouncycastle.mls.codec.Extension;
 import org.bouncycastle.mls.crypto.MlsCipherSuite;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One device's MLS identity: an Ed25519 signature key pair (made once per identity, kept in memory only) and a basic
@@ -92,7 +93,7 @@ public final class MlsIdentity {
     }
 
     /** The credential identity of a leaf as text, or null when the leaf is blank. */
-    static String identityOf(LeafNode leaf) {
+    static @Nullable String identityOf(@Nullable LeafNode leaf) {
         return leaf == null ? null : new String(leaf.getCredential().getIdentity(), StandardCharsets.UTF_8);
     }
 

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link MlsGroupListener} that records what one device's groups reported, in arrival order, with blocking
@@ -142,7 +143,7 @@ public class MlsInbox implements MlsGroupListener {
     }
 
     /** Waits until this device left or was removed from {@code groupId}; null on timeout. */
-    public Departure awaitDeparture(String groupId, Duration timeout) throws InterruptedException {
+    public @Nullable Departure awaitDeparture(String groupId, Duration timeout) throws InterruptedException {
         await(() -> departures().containsKey(groupId), timeout);
         return departures().get(groupId);
     }

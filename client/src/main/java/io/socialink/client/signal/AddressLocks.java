@@ -18,6 +18,12 @@ final class AddressLocks {
         T run() throws Exception;
     }
 
+    /** An operation without a result under an address's lock. */
+    @FunctionalInterface
+    interface LockedAction {
+        void run() throws Exception;
+    }
+
     private final ConcurrentMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     <T> T with(SignalProtocolAddress address, Locked<T> operation) throws Exception {
@@ -29,5 +35,12 @@ final class AddressLocks {
         } finally {
             lock.unlock();
         }
+    }
+
+    void run(SignalProtocolAddress address, LockedAction operation) throws Exception {
+        with(address, () -> {
+            operation.run();
+            return address;
+        });
     }
 }

@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.signal.libsignal.protocol.DuplicateMessageException;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.InvalidKeyException;
@@ -82,7 +83,7 @@ public final class SecureMessenger implements AutoCloseable {
                 }
             });
     private final Object executorLock = new Object();
-    private ExecutorService background;
+    private @Nullable ExecutorService background;
 
     public SecureMessenger(
             SocialinkClient client, DeviceCredentials self, SignalFileStore store, PreKeyGenerator generator) {
@@ -231,10 +232,7 @@ public final class SecureMessenger implements AutoCloseable {
                     device.pqPreKey().keyId(),
                     new KEMPublicKey(device.pqPreKey().publicKey()),
                     device.pqPreKey().signature());
-            locks.with(address, () -> {
-                new SessionBuilder(store, address).process(bundle);
-                return null;
-            });
+            locks.run(address, () -> new SessionBuilder(store, address).process(bundle));
         } catch (InvalidKeyException e) {
             throw new IllegalStateException(
                     "the bundle of " + userId + "." + device.deviceId() + " has a bad key or signature", e);
@@ -252,7 +250,7 @@ public final class SecureMessenger implements AutoCloseable {
      * Fetches bundles (of one device, or all when null) and starts sessions. A vanished device is skipped (the next
      * attempt's answer tells the truth); a user without devices is a 404 for the caller.
      */
-    private void fetchSessions(String userId, Integer deviceId) {
+    private void fetchSessions(String userId, @Nullable Integer deviceId) {
         try {
             startSessions(userId, client.bundle(self, userId, deviceId).devices());
         } catch (ProblemException problem) {

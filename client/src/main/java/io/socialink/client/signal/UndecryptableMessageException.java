@@ -1,6 +1,7 @@
 package io.socialink.client.signal;
 
 import io.socialink.client.socket.Envelope;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An envelope that the receiving device cannot decrypt: no session and no usable prekey, a corrupt or forged
@@ -11,7 +12,8 @@ public class UndecryptableMessageException extends Exception {
     private final transient Envelope envelope;
     private final boolean duplicate;
 
-    public UndecryptableMessageException(Envelope envelope, String message, Throwable cause, boolean duplicate) {
+    public UndecryptableMessageException(
+            Envelope envelope, String message, @Nullable Throwable cause, boolean duplicate) {
         super(message, cause);
         this.envelope = envelope;
         this.duplicate = duplicate;

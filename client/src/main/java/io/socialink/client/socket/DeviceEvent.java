@@ -3,6 +3,7 @@ package io.socialink.client.socket;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A server-made frame that is not an envelope: {@code low-prekeys} (ephemeral: pushed only while the device is
@@ -11,7 +12,8 @@ import java.util.UUID;
  * this client does not know yet. {@code attributes} are the frame's other members as text; {@code messageId} is
  * null when the frame has none.
  */
-public record DeviceEvent(String type, UUID messageId, Map<String, String> attributes) implements ServerFrame {
+public record DeviceEvent(String type, @Nullable UUID messageId, Map<String, String> attributes)
+        implements ServerFrame {
 
     public static final String LOW_PREKEYS = "low-prekeys";
     public static final String RECEIPT = "receipt";

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One device's live WebSocket {@code /ws/{userId}/{deviceId}}, authenticated with Basic credentials at the
@@ -61,7 +63,7 @@ public final class DeviceSocket implements AutoCloseable {
     private final AtomicLong retiredDuplicates = new AtomicLong();
     private final Object state = new Object();
     /** The open connection; null while reconnecting. Guarded by {@link #state}. */
-    private Connection current;
+    private @Nullable Connection current;
     /** Set by {@link #close()}: nothing connects any more. Guarded by {@link #state}. */
     private boolean closing;
 
@@ -240,7 +242,7 @@ public final class DeviceSocket implements AutoCloseable {
         connection.closeNormally();
     }
 
-    private Connection currentConnection() {
+    private @Nullable Connection currentConnection() {
         synchronized (state) {
             return current;
         }
@@ -352,7 +354,7 @@ public final class DeviceSocket implements AutoCloseable {
         private final StringBuilder partial = new StringBuilder();
         private final CompletableFuture<CloseStatus> ended = new CompletableFuture<>();
         private CompletableFuture<Void> lastSend = CompletableFuture.completedFuture(null);
-        private volatile WebSocket webSocket;
+        private volatile @Nullable WebSocket webSocket;
         private boolean oversized;
 
         Connection(int attempt) {
@@ -380,7 +382,7 @@ public final class DeviceSocket implements AutoCloseable {
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+        public @Nullable CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
             if (oversized || partial.length() + data.length() > MAX_INCOMING_FRAME_CHARS) {
                 partial.setLength(0);
                 oversized = !last;
@@ -403,7 +405,7 @@ public final class DeviceSocket implements AutoCloseable {
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+        public @Nullable CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
             end(new CloseStatus(statusCode, reason));
             return null;
         }
@@ -427,7 +429,8 @@ public final class DeviceSocket implements AutoCloseable {
 
         /** The user's close: the acks handed over so far are written first. */
         void closeNormally() {
-            WebSocket socket = webSocket;
+            // only the current connection is closed, and it became current in onOpen, after webSocket was set
+            WebSocket socket = Objects.requireNonNull(webSocket, "webSocket");
             dispatcher.stop();
             try {
                 acks.idle().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

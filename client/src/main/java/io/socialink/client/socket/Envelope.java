@@ -2,6 +2,7 @@ package io.socialink.client.socket;
 
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One message copy pushed to this device: opaque content from {@code senderUserId.senderDeviceId}, accepted by
@@ -16,8 +17,8 @@ public record Envelope(
         int ciphertextType,
         byte[] content,
         long sentAt,
-        Long expiresAt,
-        String groupId)
+        @Nullable Long expiresAt,
+        @Nullable String groupId)
         implements ServerFrame {
 
     /** A group application message (MLS PrivateMessage). */
@@ -41,7 +42,7 @@ public record Envelope(
             int ciphertextType,
             byte[] content,
             long sentAt,
-            Long expiresAt) {
+            @Nullable Long expiresAt) {
         this(messageId, senderUserId, senderDeviceId, ciphertextType, content, sentAt, expiresAt, null);
     }
 

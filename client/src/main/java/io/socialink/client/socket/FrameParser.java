@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -101,7 +102,7 @@ public final class FrameParser {
         return node;
     }
 
-    private static String firstText(JsonNode json, String... members) {
+    private static @Nullable String firstText(JsonNode json, String... members) {
         for (String member : members) {
             JsonNode node = json.get(member);
             if (node != null && !node.isNull()) {

@@ -1,5 +1,7 @@
 package io.socialink.client.socket;
 
+import org.jspecify.annotations.Nullable;
+
 /** A server → client WebSocket frame, as read by {@link FrameParser}. */
 public sealed interface ServerFrame
         permits Envelope, DeviceEvent, ServerFrame.QueueEmpty, ServerFrame.Pong, ServerFrame.Error {
@@ -8,11 +10,11 @@ public sealed interface ServerFrame
     record QueueEmpty() implements ServerFrame {}
 
     /** The answer to a client ping with the same id. */
-    record Pong(String id) implements ServerFrame {}
+    record Pong(@Nullable String id) implements ServerFrame {}
 
     /**
      * The server reports a problem with this socket or with a frame the client sent; {@code code} is a problem
      * name such as {@code bad-frame}.
      */
-    record Error(String code, String detail) implements ServerFrame {}
+    record Error(@Nullable String code, @Nullable String detail) implements ServerFrame {}
 }

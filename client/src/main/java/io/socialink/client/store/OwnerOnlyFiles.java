@@ -9,7 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes files only their owner can read (600 in 700 directories, on POSIX file systems), atomically: the bytes go
@@ -44,7 +46,8 @@ final class OwnerOnlyFiles {
     }
 
     static void write(Path target, byte[] bytes) throws IOException {
-        Path directory = target.toAbsolutePath().getParent();
+        // an absolute path of a file always has a parent
+        Path directory = Objects.requireNonNull(target.toAbsolutePath().getParent(), "parent");
         createDirectories(directory);
         FileAttribute<?>[] attributes = posix(directory)
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
@@ -63,7 +66,7 @@ final class OwnerOnlyFiles {
     }
 
     /** The file's bytes, or null when it does not exist. */
-    static byte[] readIfExists(Path file) throws IOException {
+    static byte @Nullable [] readIfExists(Path file) throws IOException {
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {

@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.IdentityKeyPair;
 import org.signal.libsignal.protocol.InvalidKeyException;
@@ -162,7 +163,7 @@ public final class SignalFileStore implements SignalProtocolStore {
     }
 
     @Override
-    public synchronized IdentityKey getIdentity(SignalProtocolAddress address) {
+    public synchronized @Nullable IdentityKey getIdentity(SignalProtocolAddress address) {
         byte[] known = identities.get(addressKey(address));
         try {
             return known == null ? null : new IdentityKey(known);
@@ -419,7 +420,7 @@ public final class SignalFileStore implements SignalProtocolStore {
     }
 
     @Override
-    public synchronized SenderKeyRecord loadSenderKey(SignalProtocolAddress sender, UUID distributionId) {
+    public synchronized @Nullable SenderKeyRecord loadSenderKey(SignalProtocolAddress sender, UUID distributionId) {
         byte[] bytes = senderKeys.get(addressKey(sender) + "." + distributionId);
         try {
             return bytes == null ? null : new SenderKeyRecord(bytes);
