@@ -8,7 +8,7 @@
 #   infra/bench/faults.sh [--messages N] [--rate PER_SECOND] [--interval SECONDS] [--no-broker-restart]
 #                         [--keep] [-- more bench-faults options]
 # Defaults: 100000 messages at 500/s, a fault every 30 s. Environment: FAULTS_PORT_BASE (default 18080: gateway
-# +0, delivery-worker +1, group-fanout +2), FAULTS_KAFKA_PORT (19092; the controller listens one above),
+# +0, delivery-worker +1, group-fanout +2; their internal ports 10 above), FAULTS_KAFKA_PORT (19092; the controller listens one above),
 # FAULTS_JAVA_OPTS (apps, default -Xmx512m), BENCH_JAVA_OPTS (the bench, default -Xmx2g).
 # Needs the built jars (mvn -B -ntp package -DskipTests), PostgreSQL and Redis (infra/socialink deps).
 # Everything lives in .run/faults/<time>/ (removed at the end unless --keep; the logs are kept).
@@ -38,6 +38,8 @@ BASE=${FAULTS_PORT_BASE:-18080}
 GATEWAY_PORT=$BASE
 WORKER_PORT=$((BASE + 1))
 FANOUT_PORT=$((BASE + 2))
+# each app's internal (management) port: actuator and the delivery-worker's queue API
+INTERNAL_OFFSET=10
 KAFKA_PORT=${FAULTS_KAFKA_PORT:-19092}
 CONTROLLER_PORT=$((KAFKA_PORT + 1))
 APP_OPTS=${FAULTS_JAVA_OPTS:--Xmx512m}
@@ -173,7 +175,7 @@ common_args() {
 }
 
 app_start() {
-    local app=$1 port deadline args=()
+    local app=$1 port internal deadline args=()
     case "$app" in
         delivery-worker)
             port=$WORKER_PORT
@@ -186,15 +188,18 @@ app_start() {
         gateway)
             port=$GATEWAY_PORT
             args=(-jar "$GATEWAY_JAR" "--socialink.gateway.node-id=0"
-                "--socialink.gateway.delivery-worker-url=http://localhost:$WORKER_PORT") ;;
+                "--socialink.gateway.delivery-worker-url=http://localhost:$((WORKER_PORT + INTERNAL_OFFSET))") ;;
     esac
+    internal=$((port + INTERNAL_OFFSET))
     mapfile -t common < <(common_args)
     # shellcheck disable=SC2086 # APP_OPTS is a list of JVM options
-    DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DATABASE" \
+    # the local profile: the development platform and internal secrets, as infra/socialink runs the apps
+    DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DATABASE" SPRING_PROFILES_ACTIVE=local \
         SOCIALINK_GATEWAY_RATELIMITS_SENDS_CAPACITY=100000000 \
-        start_process "$app" java $APP_OPTS "${args[@]}" "--server.port=$port" "${common[@]}"
+        start_process "$app" java $APP_OPTS "${args[@]}" "--server.port=$port" "--management.server.port=$internal" \
+        "${common[@]}"
     deadline=$((SECONDS + START_TIMEOUT))
-    until curl -fsS --max-time 3 "http://localhost:$port/actuator/health" 2>/dev/null | grep -q '"UP"'; do
+    until curl -fsS --max-time 3 "http://localhost:$port/readyz" 2>/dev/null | grep -q '"UP"'; do
         kill -0 "${PIDS[$app]}" 2>/dev/null || die "$app exited; see ${LOGS#"$ROOT"/}/$app.log"
         ((SECONDS < deadline)) || die "$app was not healthy within ${START_TIMEOUT} s"
         sleep 1
