@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -59,6 +60,7 @@ public final class DeviceSocket implements AutoCloseable {
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> queueEmpty = new CompletableFuture<>();
     private final AtomicInteger reconnects = new AtomicInteger();
+    private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicLong retiredDelivered = new AtomicLong();
     private final AtomicLong retiredDuplicates = new AtomicLong();
     private final Object state = new Object();
@@ -228,7 +230,7 @@ public final class DeviceSocket implements AutoCloseable {
     public void close() {
         Connection connection;
         synchronized (state) {
-            if (closed.isDone() || closing) {
+            if (finished.get() || closing) {
                 return;
             }
             closing = true;
@@ -270,7 +272,7 @@ public final class DeviceSocket implements AutoCloseable {
                 return;
             }
             current = null;
-            if (closed.isDone()) {
+            if (finished.get()) {
                 return;
             }
             stop = closing || !policy.reconnectsAfter(status);
@@ -299,7 +301,7 @@ public final class DeviceSocket implements AutoCloseable {
 
     private void reconnect(int attempt, CloseStatus lost) {
         synchronized (state) {
-            if (closing || closed.isDone()) {
+            if (closing || finished.get()) {
                 return;
             }
         }
@@ -317,7 +319,7 @@ public final class DeviceSocket implements AutoCloseable {
                 return;
             }
             synchronized (state) {
-                if (closing || closed.isDone()) {
+                if (closing || finished.get()) {
                     return;
                 }
             }
@@ -326,8 +328,13 @@ public final class DeviceSocket implements AutoCloseable {
     }
 
     private void finish(CloseStatus status) {
-        if (closed.complete(status)) {
-            listener.onClose(status);
+        // the listener hears of the end before closed() completes, so whoever waits on closed() sees it told
+        if (finished.compareAndSet(false, true)) {
+            try {
+                listener.onClose(status);
+            } finally {
+                closed.complete(status);
+            }
         }
     }
 
@@ -368,7 +375,7 @@ public final class DeviceSocket implements AutoCloseable {
         public void onOpen(WebSocket socket) {
             webSocket = socket;
             synchronized (state) {
-                if (closing || closed.isDone()) {
+                if (closing || finished.get()) {
                     socket.abort();
                     return;
                 }
@@ -378,7 +385,37 @@ public final class DeviceSocket implements AutoCloseable {
                 reconnects.incrementAndGet();
                 listener.onReconnected(attempt);
             }
+            scheduleKeepAlive();
             socket.request(1);
+        }
+
+        private void scheduleKeepAlive() {
+            CompletableFuture.delayedExecutor(policy.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(this::keepAlive);
+        }
+
+        /** A pong that does not come in time means the connection is gone, whether or not its end was reported. */
+        private void keepAlive() {
+            if (ended.isDone()) {
+                return;
+            }
+            ping().orTimeout(policy.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((pong, error) -> {
+                        if (ended.isDone()) {
+                            return;
+                        }
+                        if (error == null) {
+                            scheduleKeepAlive();
+                            return;
+                        }
+                        WebSocket socket = webSocket;
+                        if (socket != null) {
+                            socket.abort();
+                        }
+                        end(new CloseStatus(
+                                CloseStatus.ABNORMAL,
+                                "no pong within " + policy.keepAlive().toMillis() + " ms"));
+                    });
         }
 
         @Override
@@ -441,7 +478,7 @@ public final class DeviceSocket implements AutoCloseable {
             } catch (ExecutionException | TimeoutException e) {
                 // the close handshake did not finish; the abort below releases the connection anyway
             } finally {
-                if (!closed.isDone()) {
+                if (!finished.get()) {
                     socket.abort();
                     end(new CloseStatus(CloseStatus.NORMAL, "closed by client"));
                     finish(new CloseStatus(CloseStatus.NORMAL, "closed by client"));

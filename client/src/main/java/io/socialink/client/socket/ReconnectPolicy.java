@@ -9,12 +9,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * ceiling doubling from {@code initialDelay} per failed attempt up to {@code maxDelay}, the delay drawn uniformly
  * from the upper half of the ceiling (so many clients of a crashed gateway do not come back at the same instant),
  * at most {@code maxAttempts} attempts in a row before the socket gives up. {@link #NONE} never reconnects.
+ * Every {@code keepAlive} the open connection sends a ping; a pong that does not come within another
+ * {@code keepAlive} counts the connection as lost (a peer that vanished without a FIN, a half-open TCP connection
+ * whose end the JDK client never reports), so it is aborted and, as any lost connection, connected again.
  * Closes that say the device must not come back (4409 replaced, 4410 removed) and the user's own close never
  * reconnect, whatever the policy.
  */
-public record ReconnectPolicy(Duration initialDelay, Duration maxDelay, int maxAttempts) {
+public record ReconnectPolicy(Duration initialDelay, Duration maxDelay, int maxAttempts, Duration keepAlive) {
 
-    /** 250 ms doubling up to 15 s, without a limit on attempts: a listening device waits out any outage. */
+    /** The ping interval, and the pong deadline, of the three-argument constructor. */
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(30);
+    /**
+     * 250 ms doubling up to 15 s, without a limit on attempts: a listening device waits out any outage. A ping every
+     * 30 s.
+     */
     public static final ReconnectPolicy DEFAULT =
             new ReconnectPolicy(Duration.ofMillis(250), Duration.ofSeconds(15), Integer.MAX_VALUE);
     /** The socket ends with the first lost connection. */
@@ -32,6 +40,15 @@ public record ReconnectPolicy(Duration initialDelay, Duration maxDelay, int maxA
         if (maxAttempts < 0) {
             throw new IllegalArgumentException("maxAttempts must not be negative: " + maxAttempts);
         }
+        Objects.requireNonNull(keepAlive, "keepAlive");
+        if (keepAlive.toMillis() <= 0) {
+            throw new IllegalArgumentException("keepAlive must be at least 1 ms: " + keepAlive);
+        }
+    }
+
+    /** A policy with the {@link #DEFAULT_KEEP_ALIVE} ping interval. */
+    public ReconnectPolicy(Duration initialDelay, Duration maxDelay, int maxAttempts) {
+        this(initialDelay, maxDelay, maxAttempts, DEFAULT_KEEP_ALIVE);
     }
 
     /** True when the socket should connect again after its connection ended with {@code status}. */

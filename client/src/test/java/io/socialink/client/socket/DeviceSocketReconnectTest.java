@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DeviceSocketReconnectTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final ReconnectPolicy FAST =
-            new ReconnectPolicy(Duration.ofMillis(20), Duration.ofMillis(200), Integer.MAX_VALUE);
+    private static final ReconnectPolicy FAST = new ReconnectPolicy(
+            Duration.ofMillis(20), Duration.ofMillis(200), Integer.MAX_VALUE, Duration.ofMillis(300));
 
     private final LocalSocketServer server = new LocalSocketServer().start();
     private final SocialinkClient client = new SocialinkClient(server.baseUri());
@@ -74,6 +74,41 @@ class DeviceSocketReconnectTest {
             awaitTrue(() -> socket.reconnects() == 1);
             assertThat(recorder.texts).containsExactly("m1", "m2");
         }
+    }
+
+    @Test
+    void shouldReconnectWhenTheServerGoesSilentWithoutClosing() throws Exception {
+        // given a listening socket that got the first message
+        server.enqueue("m1");
+        try (DeviceSocket socket = DeviceSocket.connect(client, bob, recorder, new SeenMessageIds(), FAST)) {
+            recorder.await(1);
+
+            // when the server stops answering (no pong, no FIN) and a message is queued meanwhile
+            server.mute();
+            server.enqueue("m2");
+
+            // then the missing pong ends the connection and the socket connects again and gets the message
+            assertThat(recorder.await(2)).containsExactly("m1", "m2");
+            assertThat(recorder.disconnected).extracting(CloseStatus::code).containsExactly(CloseStatus.ABNORMAL);
+            assertThat(recorder.disconnected.get(0).reason()).startsWith("no pong within 300 ms");
+            awaitTrue(() -> socket.reconnects() == 1);
+            assertThat(server.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldKeepAConnectionWhoseServerAnswersPings() throws Exception {
+        // given a connected socket whose server answers pings
+        DeviceSocket socket = DeviceSocket.connect(client, bob, recorder, new SeenMessageIds(), FAST);
+        assertThat(socket.awaitQueueEmpty(WAIT)).isTrue();
+
+        // when it stays idle for several keep-alive intervals
+        Thread.sleep(FAST.keepAlive().toMillis() * 6);
+
+        // then it is still the first connection
+        assertThat(recorder.disconnected).isEmpty();
+        assertThat(server.connections()).isEqualTo(1);
+        socket.close();
     }
 
     @ParameterizedTest

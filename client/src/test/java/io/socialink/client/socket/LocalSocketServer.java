@@ -26,12 +26,16 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * A real WebSocket server on a loopback port that behaves like the gateway for one device's queue: every connection
  * is drained the queue's unacked envelopes in order, then {@code queue-empty}; acks remove entries. It can be
  * crashed ({@link #crash()}: its TCP connections are cut without a close frame and it stops listening) and started
- * again on the same port, or close the live connection with a code as the gateway does (4409, 4410).
+ * again on the same port, or close the live connection with a code as the gateway does (4409, 4410). It answers
+ * pings unless {@link #mute() muted}: then it keeps its connections open but sends nothing more, as a peer behind
+ * a dropped NAT mapping would.
  */
 final class LocalSocketServer implements AutoCloseable {
 
     private static final Pattern UUID_PATTERN =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private static final Pattern PING_PATTERN = Pattern.compile("\"type\":\"ping\",\"id\":\"([^\"]+)\"");
 
     private final int port = freePort();
     private final Map<UUID, String> queue = new LinkedHashMap<>();
@@ -39,6 +43,7 @@ final class LocalSocketServer implements AutoCloseable {
     private final List<Connection> open = new CopyOnWriteArrayList<>();
     private final List<WebsocketOutbound> outbounds = new CopyOnWriteArrayList<>();
     private volatile Sinks.Many<String> live;
+    private volatile boolean muted;
     private DisposableServer server;
 
     LocalSocketServer start() {
@@ -47,6 +52,7 @@ final class LocalSocketServer implements AutoCloseable {
                 .port(port)
                 .route(routes -> routes.ws("/ws/{user}/{device}", (in, out) -> {
                     connections.incrementAndGet();
+                    muted = false;
                     in.withConnection(open::add);
                     outbounds.add(out);
                     Sinks.Many<String> frames = Sinks.many().unicast().onBackpressureBuffer();
@@ -57,7 +63,7 @@ final class LocalSocketServer implements AutoCloseable {
                     frames.tryEmitNext("{\"type\":\"queue-empty\"}");
                     Mono<Void> acks = in.receive()
                             .asString()
-                            .doOnNext(this::onClientFrame)
+                            .doOnNext(text -> onClientFrame(text, frames))
                             .then();
                     return Mono.when(acks, out.sendString(frames.asFlux()).then());
                 }))
@@ -98,6 +104,12 @@ final class LocalSocketServer implements AutoCloseable {
         outbounds.clear();
     }
 
+    /** From now on nothing more is sent on the open connections, pongs included; they are not closed. */
+    void mute() {
+        muted = true;
+        live = null;
+    }
+
     /** Closes the live connection with a WebSocket close frame. */
     void closeWith(int code, String reason) {
         outbounds.forEach(out -> out.sendClose(code, reason).subscribe());
@@ -114,8 +126,13 @@ final class LocalSocketServer implements AutoCloseable {
         return new ArrayList<>(queue.values());
     }
 
-    private synchronized void onClientFrame(String text) {
-        if (text.contains("\"ack\"")) {
+    private synchronized void onClientFrame(String text, Sinks.Many<String> frames) {
+        Matcher ping = PING_PATTERN.matcher(text);
+        if (ping.find()) {
+            if (!muted) {
+                frames.tryEmitNext("{\"type\":\"pong\",\"id\":\"" + ping.group(1) + "\"}");
+            }
+        } else if (text.contains("\"ack\"")) {
             Matcher ids = UUID_PATTERN.matcher(text);
             while (ids.find()) {
                 queue.remove(UUID.fromString(ids.group()));

@@ -59,4 +59,13 @@ class ReconnectPolicyTest {
         assertThatThrownBy(() -> new ReconnectPolicy(Duration.ofSeconds(2), Duration.ofSeconds(1), 3))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldPingEveryThirtySecondsUnlessToldOtherwise() {
+        // when / then
+        assertThat(ReconnectPolicy.DEFAULT.keepAlive()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(policy.keepAlive()).isEqualTo(ReconnectPolicy.DEFAULT_KEEP_ALIVE);
+        assertThatThrownBy(() -> new ReconnectPolicy(Duration.ofSeconds(1), Duration.ofSeconds(2), 3, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
