@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The 1:1 pipeline benchmark of docs/benchmarks.md: the client's open-loop load generator against a running system
-# (infra/socialink up), several runs per rate, then the median of each figure over the runs.
+# (infra/socialink up), several runs per rate, then the median of each figure over the runs; around each run, the CPU
+# time of every process of the system and the records written to every topic (cost.py), divided by the messages
+# acknowledged in the run; after the runs, the machine's raw Kafka ceiling (kafka-ceiling.sh) with records of the
+# size the pipeline's device.deliveries records have on disk.
 #   infra/bench/one-to-one.sh [runs] [duration-seconds] [rates...]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -20,9 +23,12 @@ for rate in "${RATES[@]}"; do
     for run in $(seq 1 "$RUNS"); do
         echo "== rate $rate msg/s, run $run of $RUNS, ${DURATION}s"
         uptime | tee -a "$OUT/load.txt"
-        java -Xmx1g -jar "$CLI" bench --server "$SERVER" --rate "$rate" --duration "$DURATION" --warmup 10 \
+        python3 "$ROOT/infra/bench/cost.py" run "$OUT/rate-$rate-run-$run.cost.json" -- \
+            java -Xmx1g -jar "$CLI" bench --server "$SERVER" --rate "$rate" --duration "$DURATION" --warmup 10 \
             --json "$OUT/rate-$rate-run-$run.json"
     done
 done
 
-python3 "$ROOT/infra/bench/summarize.py" "$OUT"
+RECORD_BYTES=$(python3 "$ROOT/infra/bench/cost.py" record-bytes "${SOCIALINK_TOPICS_PREFIX:-}device.deliveries")
+"$ROOT/infra/bench/kafka-ceiling.sh" "$OUT" "$((RECORD_BYTES > 0 ? RECORD_BYTES : 512))"
+python3 "$ROOT/infra/bench/summarize.py" "$OUT" | tee "$OUT/summary.md"

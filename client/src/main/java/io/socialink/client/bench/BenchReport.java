@@ -11,6 +11,8 @@ import tools.jackson.databind.node.ObjectNode;
  * count every message). Rates are measured acknowledgements and receptions per second over the measured window,
  * stretched to the last of them when the system lagged behind the schedule.
  *
+ * @param ackedTotal every send acknowledged with 201 during the whole run, warm-up included (what the processes'
+ *                   CPU time and the topics' records of a run are divided by)
  * @param saturated sends that had to wait because {@code --max-in-flight} sends were outstanding
  * @param unsent    scheduled messages never sent because the run fell too far behind its schedule
  * @param lost      acknowledged with 201 but not received by the recipient's socket within the drain timeout
@@ -21,6 +23,7 @@ public record BenchReport(
         BenchOptions options,
         long sent,
         long acked,
+        long ackedTotal,
         long received,
         double sendRate,
         double receiveRate,
@@ -92,6 +95,7 @@ public record BenchReport(
                 .put("maxInFlight", options.maxInFlight());
         json.put("sent", sent)
                 .put("acked", acked)
+                .put("ackedTotal", ackedTotal)
                 .put("received", received)
                 .put("sendRate", sendRate)
                 .put("receiveRate", receiveRate)

@@ -210,6 +210,7 @@ public final class LoadGenerator {
                 options,
                 measuredSent.sum(),
                 measuredAcked.sum(),
+                ledger.acked(),
                 measuredReceived.sum(),
                 rate(measuredAcked.sum(), lastMeasuredAck.get()),
                 rate(measuredReceived.sum(), lastMeasuredReceive.get()),

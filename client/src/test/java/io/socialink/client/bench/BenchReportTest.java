@@ -70,6 +70,7 @@ class BenchReportTest {
                 options,
                 1000,
                 998,
+                1100,
                 997,
                 99.8,
                 99.7,
@@ -97,6 +98,7 @@ class BenchReportTest {
                 .contains("31.125 ms");
         assertThat(json.path("errorCount").asLong()).isEqualTo(2);
         assertThat(json.path("reconnects").asLong()).isEqualTo(2);
+        assertThat(json.path("ackedTotal").asLong()).isEqualTo(1100);
         assertThat(json.path("sendAckMillis").path("p99").asDouble()).isEqualTo(9.25);
         assertThat(json.path("sendToSocketMillis").path("max").asDouble()).isEqualTo(40);
         assertThat(json.path("options").path("rate").asInt()).isEqualTo(100);
