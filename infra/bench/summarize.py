@@ -87,4 +87,4 @@ if ceiling_path.exists():
     for rate, reports in sorted(by_rate.items()):
         achieved = median(reports, "sendRate")
         print(f"- {rate:,} msg/s target: achieved {achieved:,.0f} msg/s = "
-              f"{achieved / ceiling["producerRecordsPerSecond"]:.2%} of the raw producer ceiling")
+              f"{achieved / ceiling['producerRecordsPerSecond']:.2%} of the raw producer ceiling")
