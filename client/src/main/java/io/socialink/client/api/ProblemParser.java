@@ -9,17 +9,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Turns an error response into a {@link ProblemException}, tolerating bodies that are not problem JSON. */
-final class ProblemParser {
+public final class ProblemParser {
 
     private static final int MAX_DETAIL_CHARS = 500;
 
     private final JsonMapper mapper;
 
-    ProblemParser(JsonMapper mapper) {
+    public ProblemParser(JsonMapper mapper) {
         this.mapper = mapper;
     }
 
-    ProblemException parse(int status, byte @Nullable [] body) {
+    public ProblemException parse(int status, byte @Nullable [] body) {
         String text = body == null ? "" : new String(body, StandardCharsets.UTF_8);
         JsonNode json = readObject(text);
         if (json == null) {

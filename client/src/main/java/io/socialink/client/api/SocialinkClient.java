@@ -770,23 +770,7 @@ public final class SocialinkClient {
 
     private String sendBody(
             String destination, String idempotencyKey, List<OutgoingCopy> copies, @Nullable Duration expiresIn) {
-        ObjectNode body = mapper.createObjectNode();
-        body.put("destination", destination);
-        body.put("idempotencyKey", idempotencyKey);
-        if (expiresIn != null) {
-            body.put("expiresInSeconds", expiresIn.toSeconds());
-        }
-        ArrayNode messages = body.putArray("messages");
-        Base64.Encoder base64 = Base64.getEncoder();
-        for (OutgoingCopy copy : copies) {
-            messages.addObject()
-                    .put("userId", copy.userId())
-                    .put("deviceId", copy.deviceId())
-                    .put("registrationId", copy.registrationId())
-                    .put("type", copy.type())
-                    .put("content", base64.encodeToString(copy.content()));
-        }
-        return mapper.writeValueAsString(body);
+        return mapper.writeValueAsString(SendBody.of(destination, idempotencyKey, copies, expiresIn));
     }
 
     private HttpRequest.Builder request(String path) {

@@ -9,6 +9,7 @@ import java.time.Duration;
  * schedule and ends at most {@code drainTimeout} after the schedule, so it always stops by itself.
  *
  * @param json where to write the report as JSON as well; null for text only
+ * @param transport how sends travel: REST requests, or send frames on each sender device's WebSocket
  */
 public record BenchOptions(
         URI server,
@@ -21,9 +22,46 @@ public record BenchOptions(
         int maxInFlight,
         Duration drainTimeout,
         boolean allowRemote,
-        Path json) {
+        Path json,
+        Transport transport) {
 
     public static final long MAX_MESSAGES = 10_000_000L;
+
+    /** How a send travels to the gateway. */
+    public enum Transport {
+        /** {@code POST /api/v1/messages/send/{senderId}} */
+        REST,
+        /** a {@code send} frame on the sender device's WebSocket */
+        WS
+    }
+
+    /** Options of a run that sends over REST. */
+    public BenchOptions(
+            URI server,
+            int rate,
+            Duration duration,
+            Duration warmup,
+            int senders,
+            int recipients,
+            int size,
+            int maxInFlight,
+            Duration drainTimeout,
+            boolean allowRemote,
+            Path json) {
+        this(
+                server,
+                rate,
+                duration,
+                warmup,
+                senders,
+                recipients,
+                size,
+                maxInFlight,
+                drainTimeout,
+                allowRemote,
+                json,
+                Transport.REST);
+    }
 
     public BenchOptions {
         require(rate >= 1, "--rate must be at least 1");

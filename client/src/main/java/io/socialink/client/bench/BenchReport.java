@@ -49,14 +49,15 @@ public record BenchReport(
         StringBuilder text = new StringBuilder();
         text.append(String.format(
                 Locale.ROOT,
-                "target %d msg/s for %ds (+%ds warm-up), %d senders -> %d recipients, %d B, max %d in flight%n",
+                "target %d msg/s for %ds (+%ds warm-up), %d senders -> %d recipients, %d B, max %d in flight, %s%n",
                 options.rate(),
                 options.duration().toSeconds(),
                 options.warmup().toSeconds(),
                 options.senders(),
                 options.recipients(),
                 options.size(),
-                options.maxInFlight()));
+                options.maxInFlight(),
+                options.transport() == BenchOptions.Transport.WS ? "sends over WebSockets" : "sends over REST"));
         text.append(String.format(
                 Locale.ROOT,
                 "sent %d, acked %d (%.1f/s), received %d (%.1f/s)%n",
@@ -92,7 +93,8 @@ public record BenchReport(
                 .put("senders", options.senders())
                 .put("recipients", options.recipients())
                 .put("size", options.size())
-                .put("maxInFlight", options.maxInFlight());
+                .put("maxInFlight", options.maxInFlight())
+                .put("transport", options.transport().name().toLowerCase(Locale.ROOT));
         json.put("sent", sent)
                 .put("acked", acked)
                 .put("ackedTotal", ackedTotal)

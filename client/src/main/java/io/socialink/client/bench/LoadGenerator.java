@@ -73,6 +73,7 @@ public final class LoadGenerator {
         BenchHttp http = new BenchHttp(options.server(), BenchHttp.processorThreads(), REQUEST_TIMEOUT);
         SocialinkClient client = http.client();
         List<DeviceSocket> sockets = new ArrayList<>();
+        List<DeviceSocket> senderSockets = new ArrayList<>();
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(daemonThreads("bench-progress"));
         try {
             String run = BenchDevices.runId("bench");
@@ -80,6 +81,13 @@ public final class LoadGenerator {
             List<DeviceCredentials> recipients = BenchDevices.register(client, run + "-r", options.recipients());
             for (DeviceCredentials recipient : recipients) {
                 sockets.add(DeviceSocket.connect(client, recipient, new Receiver(recipient), new SeenMessageIds()));
+            }
+            if (options.transport() == BenchOptions.Transport.WS) {
+                for (DeviceCredentials sender : senders) {
+                    senderSockets.add(
+                            DeviceSocket.connect(client, sender, new SenderListener(sender), new SeenMessageIds()));
+                }
+                BenchDevices.awaitQueueEmpty(senderSockets, QUEUE_EMPTY_TIMEOUT);
             }
             BenchDevices.awaitQueueEmpty(sockets, QUEUE_EMPTY_TIMEOUT);
             out.printf(
@@ -89,11 +97,12 @@ public final class LoadGenerator {
                     recipients.size(),
                     run,
                     options.totalMessages());
-            return send(client, senders, recipients, progress);
+            return send(client, senders, senderSockets, recipients, progress);
         } finally {
             closedSockets.finishing();
             progress.shutdownNow();
             sockets.forEach(DeviceSocket::close);
+            senderSockets.forEach(DeviceSocket::close);
             http.shutdownNow();
         }
     }
@@ -101,6 +110,7 @@ public final class LoadGenerator {
     private BenchReport send(
             SocialinkClient client,
             List<DeviceCredentials> senders,
+            List<DeviceSocket> senderSockets,
             List<DeviceCredentials> recipients,
             ScheduledExecutorService progress)
             throws InterruptedException {
@@ -119,7 +129,8 @@ public final class LoadGenerator {
         long firedCount = scheduler.run(
                 start,
                 fireDeadline,
-                (sequence, intended) -> fire(client, senders, recipients, sequence, intended, fireDeadline));
+                (sequence, intended) ->
+                        fire(client, senders, senderSockets, recipients, sequence, intended, fireDeadline));
 
         // every send completes or times out within the request timeout
         slots.awaitIdle(REQUEST_TIMEOUT.plusSeconds(2));
@@ -134,6 +145,7 @@ public final class LoadGenerator {
     private boolean fire(
             SocialinkClient client,
             List<DeviceCredentials> senders,
+            List<DeviceSocket> senderSockets,
             List<DeviceCredentials> recipients,
             long sequence,
             long intended,
@@ -142,7 +154,8 @@ public final class LoadGenerator {
         if (!slots.acquire(deadline)) {
             return false;
         }
-        DeviceCredentials sender = senders.get((int) (sequence % senders.size()));
+        int senderIndex = (int) (sequence % senders.size());
+        DeviceCredentials sender = senders.get(senderIndex);
         DeviceCredentials recipient = recipients.get((int) (sequence % recipients.size()));
         boolean measured = intended - measureStartNanos >= 0;
         List<OutgoingCopy> copy = List.of(new OutgoingCopy(
@@ -155,15 +168,49 @@ public final class LoadGenerator {
         if (measured) {
             measuredSent.increment();
         }
-        slots.send(() -> client.sendAsync(sender, recipient.userId(), "bench-" + sequence, copy), errors, now -> {
-            ledger.acked(sequence);
-            if (measured) {
-                sendAck.record(intended, now);
-                measuredAcked.increment();
-                lastMeasuredAck.accumulate(now);
-            }
-        });
+        String key = "bench-" + sequence;
+        slots.send(
+                () -> senderSockets.isEmpty()
+                        ? client.sendAsync(sender, recipient.userId(), key, copy)
+                        : senderSockets.get(senderIndex).send(recipient.userId(), key, copy, null),
+                errors,
+                now -> {
+                    ledger.acked(sequence);
+                    if (measured) {
+                        sendAck.record(intended, now);
+                        measuredAcked.increment();
+                        lastMeasuredAck.accumulate(now);
+                    }
+                });
         return true;
+    }
+
+    /** A sender device's socket (WS transport): it receives nothing but send results; its ending is reported. */
+    private final class SenderListener implements DeviceSocketListener {
+
+        private final DeviceCredentials device;
+
+        SenderListener(DeviceCredentials device) {
+            this.device = device;
+        }
+
+        @Override
+        public void onEnvelope(Envelope envelope) {}
+
+        @Override
+        public void onClose(CloseStatus status) {
+            closedSockets.closed(device, status);
+        }
+
+        @Override
+        public void onDisconnected(CloseStatus status) {
+            closedSockets.disconnected(device, status);
+        }
+
+        @Override
+        public void onReconnected(int attempt) {
+            closedSockets.reconnected();
+        }
     }
 
     /** One recipient device: records receptions; a socket ending before the run does is reported. */

@@ -69,6 +69,9 @@ public final class ReceiptLatencyBench {
 
     public ReceiptBenchReport run() throws InterruptedException {
         LoadGenerator.checkLoopback(options.server(), options.allowRemote());
+        if (options.transport() != BenchOptions.Transport.REST) {
+            throw new IllegalArgumentException("bench-receipts sends over REST only (--transport rest)");
+        }
         BenchHttp http = new BenchHttp(options.server(), BenchHttp.processorThreads(), REQUEST_TIMEOUT);
         SocialinkClient client = http.client();
         PrometheusCounter projection = PrometheusCounter.fromEnvironment(http.http(), PROJECTION_COUNTER);

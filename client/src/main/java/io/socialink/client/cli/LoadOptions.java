@@ -71,6 +71,26 @@ final class LoadOptions {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
     Path json;
 
+    @Option(
+            names = "--transport",
+            defaultValue = "rest",
+            paramLabel = "rest|ws",
+            converter = TransportConverter.class,
+            description = "How bench sends travel: REST requests, or send frames on each sender's WebSocket "
+                    + "(default: ${DEFAULT-VALUE}; bench-receipts sends over REST only).")
+    BenchOptions.Transport transport;
+
+    static final class TransportConverter implements picocli.CommandLine.ITypeConverter<BenchOptions.Transport> {
+        @Override
+        public BenchOptions.Transport convert(String value) {
+            return switch (value) {
+                case "rest" -> BenchOptions.Transport.REST;
+                case "ws" -> BenchOptions.Transport.WS;
+                default -> throw new picocli.CommandLine.TypeConversionException("rest or ws, not " + value);
+            };
+        }
+    }
+
     BenchOptions toBenchOptions() {
         return new BenchOptions(
                 target.server,
@@ -83,6 +103,7 @@ final class LoadOptions {
                 maxInFlight,
                 Duration.ofSeconds(drainTimeoutSeconds),
                 target.allowRemote,
-                json);
+                json,
+                transport);
     }
 }

@@ -1,6 +1,11 @@
 package io.socialink.client.socket;
 
+import io.socialink.client.api.JsonTimestamps;
+import io.socialink.client.api.OutgoingCopy;
 import io.socialink.client.api.ProblemException;
+import io.socialink.client.api.ProblemParser;
+import io.socialink.client.api.SendBody;
+import io.socialink.client.api.SendResult;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
 import java.io.IOException;
@@ -10,7 +15,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One device's live WebSocket {@code /ws/{userId}/{deviceId}}, authenticated with Basic credentials at the
@@ -42,6 +52,11 @@ public final class DeviceSocket implements AutoCloseable {
 
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a send waits for its result before it fails with a timeout (then retry with the same key). */
+    public static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final ProblemParser PROBLEMS =
+            new ProblemParser(JsonMapper.builder().build());
     private static final int MAX_ACK_BATCH = 256;
     /**
      * The largest incoming text frame, in chars, that is handled (8 Mi chars, so at least 4 MiB): a 2 MiB MLS commit
@@ -184,6 +199,22 @@ public final class DeviceSocket implements AutoCloseable {
             return CompletableFuture.failedFuture(new IOException("not connected"));
         }
         return connection.ping();
+    }
+
+    /**
+     * Sends a message over the current connection as a {@code send} frame: the REST send's rules and answers, so
+     * it completes with the {@link SendResult} or exceptionally with the {@link ProblemException} the REST send would
+     * have answered (409 device-mismatch with its lists, 429 with retryAfter, ...), or with an {@link IOException}
+     * when the connection ended before the result came (or none is open): then retry with the same idempotencyKey.
+     * A socket's sends are produced in the order they were written.
+     */
+    public CompletableFuture<SendResult> send(
+            String destination, String idempotencyKey, List<OutgoingCopy> copies, @Nullable Duration expiresIn) {
+        Connection connection = currentConnection();
+        if (connection == null) {
+            return CompletableFuture.failedFuture(new IOException("not connected"));
+        }
+        return connection.send(SendBody.of(destination, idempotencyKey, copies, expiresIn));
     }
 
     /**
@@ -338,6 +369,19 @@ public final class DeviceSocket implements AutoCloseable {
         }
     }
 
+    private static SendResult sendResult(ServerFrame.SendResult result) {
+        JsonNode frame = result.frame();
+        if (result.status() == 201) {
+            return new SendResult(
+                    UUID.fromString(frame.path("messageId").asString()),
+                    JsonTimestamps.read(frame.get("sentAt")),
+                    frame.path("deviceCount").asInt());
+        }
+        JsonNode problem = frame.path("problem");
+        throw PROBLEMS.parse(
+                result.status(), problem.isObject() ? problem.toString().getBytes(StandardCharsets.UTF_8) : null);
+    }
+
     private static Throwable upgradeFailure(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof WebSocketHandshakeException handshake) {
@@ -451,6 +495,18 @@ public final class DeviceSocket implements AutoCloseable {
         public void onError(WebSocket socket, Throwable error) {
             listener.onError(error);
             end(new CloseStatus(CloseStatus.ABNORMAL, String.valueOf(error.getMessage())));
+        }
+
+        CompletableFuture<SendResult> send(ObjectNode body) {
+            String requestId = UUID.randomUUID().toString();
+            CompletableFuture<ServerFrame.SendResult> result = dispatcher.expectSendResult(requestId);
+            sendText(parser.send(requestId, body)).whenComplete((ignored, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                }
+            });
+            return result.orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .thenApply(DeviceSocket::sendResult);
         }
 
         CompletableFuture<Void> ping() {

@@ -1,5 +1,6 @@
 package io.socialink.client.socket;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +25,7 @@ final class FrameDispatcher {
     private final Runnable onListenerFailure;
     private final CompletableFuture<Void> queueEmpty = new CompletableFuture<>();
     private final Map<String, CompletableFuture<Void>> pings = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<ServerFrame.SendResult>> sends = new ConcurrentHashMap<>();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private boolean stopped;
@@ -65,6 +67,11 @@ final class FrameDispatcher {
             CompletableFuture<Void> waiting = pong.id() == null ? null : pings.remove(pong.id());
             if (waiting != null) {
                 waiting.complete(null);
+            }
+        } else if (frame instanceof ServerFrame.SendResult result) {
+            CompletableFuture<ServerFrame.SendResult> waiting = sends.remove(result.requestId());
+            if (waiting != null) {
+                waiting.complete(result);
             }
         } else if (frame instanceof ServerFrame.Error error) {
             listener.onError(new ServerErrorException(error.code(), error.detail()));
@@ -118,9 +125,19 @@ final class FrameDispatcher {
         return pings.computeIfAbsent(id, ignored -> new CompletableFuture<>());
     }
 
+    /** Completes with the send-result of {@code requestId}; removed from the pending ones when it completes. */
+    CompletableFuture<ServerFrame.SendResult> expectSendResult(String requestId) {
+        CompletableFuture<ServerFrame.SendResult> result = new CompletableFuture<>();
+        sends.put(requestId, result);
+        result.whenComplete((done, error) -> sends.remove(requestId, result));
+        return result;
+    }
+
     void failPending(Throwable cause) {
         pings.values().forEach(ping -> ping.completeExceptionally(cause));
         pings.clear();
+        List.copyOf(sends.values()).forEach(send -> send.completeExceptionally(cause));
+        sends.clear();
     }
 
     CompletableFuture<Void> queueEmpty() {

@@ -32,6 +32,11 @@ public final class FrameParser {
             case "envelope" -> envelope(json);
             case "queue-empty" -> new ServerFrame.QueueEmpty();
             case "pong" -> new ServerFrame.Pong(json.path("id").asString(null));
+            case "send-result" ->
+                new ServerFrame.SendResult(
+                        required(json, "requestId").asString(),
+                        required(json, "status").asInt(),
+                        json);
             case "error" ->
                 new ServerFrame.Error(firstText(json, "code", "title", "error"), firstText(json, "detail", "message"));
             default -> event(type, json);
@@ -41,6 +46,13 @@ public final class FrameParser {
     public String ack(Collection<String> messageIds) {
         ObjectNode frame = mapper.createObjectNode().put("type", "ack");
         messageIds.forEach(frame.putArray("messageIds")::add);
+        return mapper.writeValueAsString(frame);
+    }
+
+    /** A {@code send} frame: the REST send's body ({@code sendBody}, a JSON object) with a type and requestId. */
+    public String send(String requestId, ObjectNode sendBody) {
+        ObjectNode frame = mapper.createObjectNode().put("type", "send").put("requestId", requestId);
+        frame.setAll(sendBody);
         return mapper.writeValueAsString(frame);
     }
 

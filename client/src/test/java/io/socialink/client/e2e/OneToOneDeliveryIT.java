@@ -2,6 +2,8 @@ package io.socialink.client.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.client.api.OutgoingCopy;
+import io.socialink.client.api.ProblemException;
 import io.socialink.client.api.SendResult;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
@@ -15,8 +17,12 @@ import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,6 +94,64 @@ class OneToOneDeliveryIT {
     }
 
     @Test
+    void shouldDeliverMessagesSentOverTheSendersSocketInOrder() throws Exception {
+        // given alice and bob, both connected
+        String alice = unique("alice");
+        String bob = unique("bob");
+        DeviceCredentials aliceDevice = register(alice);
+        DeviceCredentials bobDevice = register(bob);
+        Inbox bobInbox = new Inbox();
+        try (DeviceSocket aliceSocket = DeviceSocket.connect(client, aliceDevice, new Inbox());
+                DeviceSocket bobSocket = DeviceSocket.connect(client, bobDevice, bobInbox)) {
+            assertThat(bobSocket.awaitQueueEmpty(WAIT)).isTrue();
+
+            // when alice writes 20 send frames without waiting, a retry of the first, and one with a wrong device
+            List<String> sent = Inbox.texts("over-socket-", 20);
+            List<CompletableFuture<SendResult>> results = new ArrayList<>();
+            for (int i = 0; i < sent.size(); i++) {
+                results.add(aliceSocket.send(bob, "ws-" + i, List.of(copyFor(bobDevice, sent.get(i))), null));
+            }
+            SendResult retry = aliceSocket
+                    .send(bob, "ws-0", List.of(copyFor(bobDevice, sent.get(0))), null)
+                    .get(30, TimeUnit.SECONDS);
+            CompletableFuture<SendResult> wrongDevice = aliceSocket.send(
+                    bob,
+                    "ws-wrong",
+                    List.of(new OutgoingCopy(bob, 7, 1, OutgoingCopy.DEFAULT_TYPE, new byte[] {1})),
+                    null);
+
+            // then each got its result, the retry the first one's, the wrong device a 409 with bob's lists, and bob
+            // received each message once, in the order written
+            for (CompletableFuture<SendResult> result : results) {
+                assertThat(result.get(30, TimeUnit.SECONDS).deviceCount()).isEqualTo(1);
+            }
+            assertThat(retry.messageId()).isEqualTo(results.get(0).join().messageId());
+            assertThat(wrongDevice)
+                    .failsWithin(WAIT)
+                    .withThrowableOfType(ExecutionException.class)
+                    .havingCause()
+                    .isInstanceOfSatisfying(ProblemException.class, problem -> {
+                        assertThat(problem.status()).isEqualTo(409);
+                        assertThat(problem.mismatches()).singleElement().satisfies(mismatch -> {
+                            assertThat(mismatch.missingDevices()).containsExactly(bobDevice.deviceId());
+                            assertThat(mismatch.extraDevices()).containsExactly(7);
+                        });
+                    });
+            assertThat(bobInbox.awaitTexts(sent.size(), WAIT)).containsExactlyElementsOf(sent);
+            assertThat(distinctIds(bobInbox)).isEqualTo(sent.size());
+        }
+    }
+
+    private static OutgoingCopy copyFor(DeviceCredentials device, String text) {
+        return new OutgoingCopy(
+                device.userId(),
+                device.deviceId(),
+                device.registrationId(),
+                OutgoingCopy.DEFAULT_TYPE,
+                text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void shouldRedeliverUnackedEnvelopesAfterAReconnectAndKeepOrder() throws Exception {
         // given bob is offline while alice sends
         String alice = unique("alice");
@@ -152,9 +216,7 @@ class OneToOneDeliveryIT {
         // when
         try (DeviceSocket newer = DeviceSocket.connect(client, device, new Inbox())) {
             // then
-            assertThat(older.closed()
-                            .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
-                            .code())
+            assertThat(older.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
                     .isEqualTo(4409);
             assertThat(newer.isOpen()).isTrue();
         }

@@ -1,11 +1,6 @@
 package io.socialink.gateway.messages;
 
-import io.micrometer.core.instrument.Timer;
 import io.socialink.gateway.auth.DeviceAddress;
-import io.socialink.gateway.metrics.GatewayMetrics;
-import io.socialink.gateway.problem.ProblemException;
-import io.socialink.gateway.ratelimit.RateLimitProperties;
-import io.socialink.gateway.ratelimit.RateLimiter;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -17,24 +12,17 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code POST /api/v1/messages/send/{senderId}}; security has checked that the sender is the path's user. Sends are
- * rate-limited per sender device (Redis token bucket {@code send}, 429 {@code rate-limited} with Retry-After) after
- * validation, so malformed requests do not spend tokens.
+ * {@code POST /api/v1/messages/send/{senderId}}; security has checked that the sender is the path's user. The send
+ * itself (validation, rate limit, idempotency, device-set check, produce) is {@link SendService#accept}, as for a
+ * {@code send} frame on the device's WebSocket.
  */
 @RestController
 public class MessagesController {
 
     private final SendService sends;
-    private final GatewayMetrics metrics;
-    private final RateLimiter rateLimiter;
-    private final RateLimitProperties.Limit limit;
 
-    public MessagesController(
-            SendService sends, GatewayMetrics metrics, RateLimiter rateLimiter, RateLimitProperties limits) {
+    public MessagesController(SendService sends) {
         this.sends = sends;
-        this.metrics = metrics;
-        this.rateLimiter = rateLimiter;
-        this.limit = limits.sends();
     }
 
     @PostMapping(
@@ -46,18 +34,6 @@ public class MessagesController {
             @PathVariable String senderId,
             @RequestBody SendRequest request,
             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress sender) {
-        ValidSend send;
-        try {
-            send = SendRequestValidator.validate(sender, request);
-        } catch (ProblemException e) {
-            metrics.send("rejected");
-            throw e;
-        }
-        Timer.Sample started = Timer.start();
-        return rateLimiter
-                .acquire("send", sender.toString(), limit, "sends from this device")
-                .doOnError(error -> metrics.send("rate-limited"))
-                .then(Mono.defer(() -> sends.send(send)))
-                .doOnSuccess(receipt -> started.stop(metrics.sendLatency()));
+        return sends.accept(sender, request);
     }
 }

@@ -1,11 +1,14 @@
 package io.socialink.gateway.messages;
 
+import io.micrometer.core.instrument.Timer;
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.keys.DeviceDirectory;
 import io.socialink.gateway.metrics.GatewayMetrics;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
+import io.socialink.gateway.ratelimit.RateLimitProperties;
+import io.socialink.gateway.ratelimit.RateLimiter;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.MessageEventType;
 import io.socialink.schemas.avro.MessageMetadata;
@@ -29,6 +32,7 @@ import reactor.core.publisher.Mono;
  * produced unless every check passed; if producing fails the client gets 503 and retries with the same key.
  * A disappearing message carries its {@code expiresAt} in every copy and in its SENT metadata. A Note to Self from
  * a user's only device has no copy: it is recorded as SENT to and DELIVERED on the sending device.
+ * {@link #accept} is the one entry of a send, whichever transport carried it (REST, the device's WebSocket).
  */
 @Service
 public class SendService {
@@ -37,13 +41,43 @@ public class SendService {
     private final EventPublisher publisher;
     private final IdempotencyStore idempotency;
     private final GatewayMetrics metrics;
+    private final RateLimiter rateLimiter;
+    private final RateLimitProperties.Limit limit;
 
     public SendService(
-            DeviceDirectory directory, EventPublisher publisher, IdempotencyStore idempotency, GatewayMetrics metrics) {
+            DeviceDirectory directory,
+            EventPublisher publisher,
+            IdempotencyStore idempotency,
+            GatewayMetrics metrics,
+            RateLimiter rateLimiter,
+            RateLimitProperties limits) {
         this.directory = directory;
         this.publisher = publisher;
         this.idempotency = idempotency;
         this.metrics = metrics;
+        this.rateLimiter = rateLimiter;
+        this.limit = limits.sends();
+    }
+
+    /**
+     * A send of {@code sender}'s: validated (400 {@code bad-request}), then rate-limited per sender device (Redis
+     * token bucket {@code send}, 429 {@code rate-limited} with Retry-After; after validation, so malformed requests do
+     * not spend tokens), then {@link #send}. Errors are {@link ProblemException}s or a backing service's failure.
+     */
+    public Mono<SendReceipt> accept(DeviceAddress sender, SendRequest request) {
+        ValidSend send;
+        try {
+            send = SendRequestValidator.validate(sender, request);
+        } catch (ProblemException e) {
+            metrics.send("rejected");
+            return Mono.error(e);
+        }
+        Timer.Sample started = Timer.start();
+        return rateLimiter
+                .acquire("send", sender.toString(), limit, "sends from this device")
+                .doOnError(error -> metrics.send("rate-limited"))
+                .then(Mono.defer(() -> send(send)))
+                .doOnSuccess(receipt -> started.stop(metrics.sendLatency()));
     }
 
     public Mono<SendReceipt> send(ValidSend send) {

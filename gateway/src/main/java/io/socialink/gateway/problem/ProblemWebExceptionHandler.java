@@ -70,7 +70,7 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
         return writer.write(exchange.getResponse(), problem);
     }
 
-    static Problem toProblem(Throwable error) {
+    public static Problem toProblem(Throwable error) {
         if (error instanceof ProblemException problemException) {
             return problemException.problem();
         }

@@ -3,6 +3,7 @@ package io.socialink.gateway.websocket;
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.config.GatewayProperties;
 import io.socialink.gateway.kafka.EventPublisher;
+import io.socialink.gateway.messages.SendService;
 import io.socialink.gateway.metrics.GatewayMetrics;
 import io.socialink.gateway.problem.ClientErrors;
 import io.socialink.schemas.avro.Ack;
@@ -28,7 +29,8 @@ import reactor.core.publisher.Mono;
  * path is the authenticated device. On connect it registers the socket (closing an older one of the same device on
  * this node with 4409) and produces CONNECTED with a fresh connectionId, then HEARTBEAT every interval and
  * DISCONNECTED when the socket ends; right after CONNECTED it writes the {@link ConnectEvents} of the device (e.g.
- * low-prekeys). Acks from the client go to {@code device.acks}; pings are answered with pongs.
+ * low-prekeys). Acks from the client go to {@code device.acks}; pings are answered with pongs; sends go to the
+ * {@link SendService} as REST sends do, one after another per socket ({@link SocketSends}).
  */
 @Component
 public class DeviceSocketHandler implements WebSocketHandler {
@@ -43,6 +45,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
     private final int bufferFrames;
     private final List<ConnectEvents> connectEvents;
     private final ClientErrors clientErrors;
+    private final SendService sends;
 
     public DeviceSocketHandler(
             SocketRegistry registry,
@@ -51,8 +54,10 @@ public class DeviceSocketHandler implements WebSocketHandler {
             GatewayProperties properties,
             GatewayMetrics metrics,
             List<ConnectEvents> connectEvents,
-            ClientErrors clientErrors) {
+            ClientErrors clientErrors,
+            SendService sends) {
         this.registry = registry;
+        this.sends = sends;
         this.clientErrors = clientErrors;
         this.connectEvents = List.copyOf(connectEvents);
         this.publisher = publisher;
@@ -78,8 +83,9 @@ public class DeviceSocketHandler implements WebSocketHandler {
                 .concatMap(tick ->
                         connectionEvent(socket, ConnectionEventType.HEARTBEAT).onErrorResume(error -> Mono.empty()))
                 .then();
+        SocketSends socketSends = new SocketSends(socket, sends, frames);
         Mono<Void> inbound = session.receive()
-                .doOnNext(message -> onFrame(socket, message))
+                .doOnNext(message -> onFrame(socket, socketSends, message))
                 .then()
                 .doFinally(signal -> socket.complete());
         Mono<Void> outbound = session.send(socket.frames().map(session::textMessage));
@@ -92,6 +98,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
                     return Mono.empty();
                 })
                 .doFinally(signal -> {
+                    socketSends.close();
                     registry.unregister(socket);
                     connectionEvent(socket, ConnectionEventType.DISCONNECTED).subscribe(null, error -> {});
                 });
@@ -106,7 +113,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
                         error -> log.debug("connect events of {} not written: {}", socket.address(), error.toString()));
     }
 
-    private void onFrame(LiveSocket socket, WebSocketMessage message) {
+    private void onFrame(LiveSocket socket, SocketSends socketSends, WebSocketMessage message) {
         if (message.getType() != WebSocketMessage.Type.TEXT) {
             if (message.getType() == WebSocketMessage.Type.BINARY) {
                 clientErrors.record(ClientErrors.WEBSOCKET_FRAME, "binary frame");
@@ -119,6 +126,8 @@ public class DeviceSocketHandler implements WebSocketHandler {
             publishAck(socket, ack);
         } else if (frame instanceof Frames.PingFrame ping) {
             socket.offer(frames.pong(ping.id()));
+        } else if (frame instanceof Frames.SendFrame || frame instanceof Frames.BadSendFrame) {
+            socketSends.offer(frame);
         } else if (frame instanceof Frames.InvalidFrame invalid) {
             clientErrors.record(ClientErrors.WEBSOCKET_FRAME, invalid.reason());
             socket.offer(frames.error("bad-frame", invalid.reason()));

@@ -1,5 +1,8 @@
 package io.socialink.gateway.websocket;
 
+import io.socialink.gateway.messages.SendReceipt;
+import io.socialink.gateway.messages.SendRequest;
+import io.socialink.gateway.problem.Problem;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.DeviceEvent;
 import java.nio.ByteBuffer;
@@ -13,10 +16,12 @@ import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The JSON text frames of {@code /ws/{userId}/{deviceId}} (docs/architecture.md). Server → client: envelope or
- * device event, queue-empty, pong and error; client → server: ack and ping. Unknown members of client frames are ignored so
+ * device event, queue-empty, pong, send-result and error; client → server: ack, ping and send. Unknown members of
+ * client frames are ignored so
  * clients may add fields; anything else malformed is reported to the client as an error frame.
  */
 @Component
@@ -42,6 +47,15 @@ public final class Frames {
     /** A liveness probe; answered with a pong carrying the same id (null when the ping had none). */
     public record PingFrame(@Nullable String id) implements ClientFrame {}
 
+    /**
+     * A message send, the body of {@code POST /api/v1/messages/send/{senderId}} with a {@code requestId} that its
+     * {@code send-result} carries back.
+     */
+    public record SendFrame(String requestId, SendRequest request) implements ClientFrame {}
+
+    /** A send frame with a usable requestId whose body could not be read: answered with a 400 send-result. */
+    public record BadSendFrame(String requestId, String detail) implements ClientFrame {}
+
     /** A frame that could not be understood, with the reason sent back in an error frame. */
     public record InvalidFrame(String reason) implements ClientFrame {}
 
@@ -62,6 +76,7 @@ public final class Frames {
         return switch (type.asString()) {
             case "ack" -> parseAck(frame.get("messageIds"));
             case "ping" -> parsePing(frame.get("id"));
+            case "send" -> parseSend((ObjectNode) frame);
             default -> new InvalidFrame("unknown frame type");
         };
     }
@@ -78,6 +93,25 @@ public final class Frames {
             messageIds.add(id.asString());
         }
         return new AckFrame(List.copyOf(messageIds));
+    }
+
+    private ClientFrame parseSend(ObjectNode frame) {
+        JsonNode requestId = frame.get("requestId");
+        if (requestId == null
+                || !requestId.isString()
+                || requestId.asString().isEmpty()
+                || requestId.asString().length() > MAX_ID_LENGTH) {
+            return new InvalidFrame("send needs a 'requestId': a string of 1.." + MAX_ID_LENGTH + " characters");
+        }
+        ObjectNode body = frame.deepCopy();
+        body.remove("type");
+        body.remove("requestId");
+        try {
+            return new SendFrame(requestId.asString(), json.treeToValue(body, SendRequest.class));
+        } catch (JacksonException e) {
+            // the same strict binding as the REST body: a scalar of the wrong JSON type is refused, not coerced
+            return new BadSendFrame(requestId.asString(), "malformed request body");
+        }
     }
 
     private static ClientFrame parsePing(JsonNode id) {
@@ -137,6 +171,34 @@ public final class Frames {
         Map<String, Object> frame = new LinkedHashMap<>();
         frame.put("type", "pong");
         frame.put("id", id);
+        return json.writeValueAsString(frame);
+    }
+
+    /** An accepted send: {@code status} 201 and the members of the REST send's 201 body. */
+    public String sendResult(String requestId, SendReceipt receipt) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "send-result");
+        frame.put("requestId", requestId);
+        frame.put("status", 201);
+        frame.put("messageId", receipt.messageId());
+        frame.put("sentAt", receipt.sentAt());
+        frame.put("deviceCount", receipt.deviceCount());
+        return json.writeValueAsString(frame);
+    }
+
+    /**
+     * A refused or failed send: {@code status} and the problem+json body the REST send would have answered, plus
+     * {@code retryAfter} (seconds) where REST sends a Retry-After header.
+     */
+    public String sendResult(String requestId, Problem problem, @Nullable Long retryAfterSeconds) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "send-result");
+        frame.put("requestId", requestId);
+        frame.put("status", problem.status().value());
+        frame.put("problem", problem.body());
+        if (retryAfterSeconds != null) {
+            frame.put("retryAfter", retryAfterSeconds);
+        }
         return json.writeValueAsString(frame);
     }
 
