@@ -46,6 +46,35 @@ class FramesTest {
     }
 
     @Test
+    void shouldParseSendFramesIntoTheRestSendBody() {
+        // when
+        Frames.ClientFrame frame = frames.parse("{\"type\":\"send\",\"requestId\":\"r1\",\"destination\":\"bob\","
+                + "\"idempotencyKey\":\"k\",\"expiresInSeconds\":60,\"messages\":[{\"userId\":\"bob\","
+                + "\"deviceId\":1,\"registrationId\":7,\"type\":3,\"content\":\"eA==\"}]}");
+
+        // then
+        assertThat(frame).isInstanceOfSatisfying(Frames.SendFrame.class, send -> {
+            assertThat(send.requestId()).isEqualTo("r1");
+            assertThat(send.request().destination()).isEqualTo("bob");
+            assertThat(send.request().idempotencyKey()).isEqualTo("k");
+            assertThat(send.request().expiresInSeconds()).isEqualTo(60L);
+            assertThat(send.request().messages()).singleElement().satisfies(copy -> {
+                assertThat(copy.deviceId()).isEqualTo(1);
+                assertThat(copy.content()).isEqualTo("eA==");
+            });
+        });
+    }
+
+    @Test
+    void shouldAnswerSendsWithoutARequestIdWithAnErrorAndUnbindableOnesWith400() {
+        assertThat(frames.parse("{\"type\":\"send\",\"destination\":\"bob\"}")).isInstanceOf(Frames.InvalidFrame.class);
+        assertThat(frames.parse("{\"type\":\"send\",\"requestId\":7}")).isInstanceOf(Frames.InvalidFrame.class);
+        assertThat(frames.parse("{\"type\":\"send\",\"requestId\":\"\"}")).isInstanceOf(Frames.InvalidFrame.class);
+        assertThat(frames.parse("{\"type\":\"send\",\"requestId\":\"r\",\"messages\":\"x\"}"))
+                .isEqualTo(new Frames.BadSendFrame("r", "malformed request body"));
+    }
+
+    @Test
     void shouldWriteEnvelopesWithEpochMillisAndBase64Content() {
         // given
         Delivery delivery = Delivery.newBuilder()
