@@ -3,10 +3,14 @@ package io.socialink.gateway.messages;
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
+import io.socialink.gateway.ratelimit.RateLimitProperties;
+import io.socialink.gateway.ratelimit.RateLimiter;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -16,9 +20,10 @@ import reactor.core.publisher.Mono;
  * of the body) and remembers the answer of a send that was accepted (Redis, 24 h), so a retry of the same request
  * answers the same and produces nothing, while a different request under a used key is refused with 422
  * {@code idempotency-key-reused} before anything is produced: its message would otherwise be dropped silently, as
- * it gets the same messageId. The key is bound ({@link #bind}, SET NX) only after the request passed its checks and
- * just before it is produced, and unbound when producing fails or the send is refused, so a client may correct a
- * refused send (a device list, an epoch) and retry it with the same key. The first answer stored wins (SET NX) when
+ * it gets the same messageId. A 1:1 send binds its key in the round trip that also checks its rate limit
+ * ({@link #admitSend}), a group send just before its command ({@link #bind}); either is unbound when the send is
+ * refused or producing fails, before the refusal is answered, so a client may correct a refused send (a device list,
+ * an epoch) and retry it with the same key. The first answer stored wins (SET NX) when
  * two attempts race. Redis trouble does not fail sends: without it a retry is produced again with the same
  * messageId, which the delivery-worker de-duplicates per device queue.
  */
@@ -29,6 +34,29 @@ public class IdempotencyStore {
     public static final String KEY_REUSED = "idempotency-key-reused";
 
     private static final Logger log = LoggerFactory.getLogger(IdempotencyStore.class);
+
+    /**
+     * A 1:1 send's whole check in one round trip: the sender device's send bucket ({@link RateLimiter#BUCKET_LUA}),
+     * then the key's binding (another request's: reused), then the stored answer (a retry: replay), else the key is
+     * bound to this request. KEYS: bucket, binding, answer; ARGV: capacity, refill per ms, request hash, TTL ms.
+     */
+    private static final RedisScript<String> ADMIT_SEND = RedisScript.of(RateLimiter.BUCKET_LUA + """
+            if wait > 0 then
+              return 'L:' .. wait
+            end
+            local bound = redis.call('GET', KEYS[2])
+            if bound and bound ~= ARGV[3] then
+              return 'R'
+            end
+            local answer = redis.call('GET', KEYS[3])
+            if answer then
+              return 'A:' .. answer
+            end
+            if not bound then
+              redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+            end
+            return 'B'
+            """, String.class);
 
     private final ReactiveStringRedisTemplate redis;
 
@@ -60,9 +88,41 @@ public class IdempotencyStore {
                 .toException();
     }
 
-    /** The answer already given for this key; empty when there is none (or Redis cannot tell). */
-    public Mono<SendReceipt> find(DeviceAddress sender, String idempotencyKey) {
-        return findAnswer(key(sender, idempotencyKey)).mapNotNull(SendReceipt::decode);
+    /**
+     * Admits a 1:1 send in one Redis round trip: fails with 429 {@code rate-limited} when the sender's send bucket
+     * is empty, with {@link #keyReused()} when the key is bound to another request; completes with the answer
+     * already given when this is a retry; otherwise binds the key to this request and completes empty (go on, and
+     * {@link #unbind} if the send is then refused or fails). When Redis cannot answer, it completes empty: limits
+     * protect against abuse, and a retry produced again keeps its messageId, which the worker de-duplicates.
+     */
+    public Mono<SendReceipt> admitSend(
+            DeviceAddress sender, String idempotencyKey, String requestHash, RateLimitProperties.Limit limit) {
+        List<String> keys = List.of(
+                RateLimiter.bucketKey("send", sender.toString()),
+                requestKey(sender, idempotencyKey),
+                key(sender, idempotencyKey));
+        List<String> bucket = RateLimiter.bucketArgs(limit);
+        List<String> args = List.of(bucket.get(0), bucket.get(1), requestHash, Long.toString(TTL.toMillis()));
+        return redis.execute(ADMIT_SEND, keys, args)
+                .next()
+                .onErrorResume(error -> {
+                    log.warn(
+                            "send not checked against its rate limit and idempotency key, Redis failed: {}",
+                            error.toString());
+                    return Mono.empty();
+                })
+                .flatMap(outcome -> {
+                    if (outcome.startsWith("L:")) {
+                        return Mono.error(RateLimiter.rateLimited(
+                                Long.parseLong(outcome.substring(2)), "sends from this device"));
+                    }
+                    if (outcome.equals("R")) {
+                        return Mono.error(keyReused());
+                    }
+                    return outcome.startsWith("A:")
+                            ? Mono.justOrEmpty(SendReceipt.decode(outcome.substring(2)))
+                            : Mono.empty();
+                });
     }
 
     /** The answer stored under {@code answerKey} ({@link #key} or {@link #groupKey}); empty when there is none. */

@@ -8,7 +8,6 @@ import io.socialink.gateway.metrics.GatewayMetrics;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
 import io.socialink.gateway.ratelimit.RateLimitProperties;
-import io.socialink.gateway.ratelimit.RateLimiter;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.MessageEventType;
 import io.socialink.schemas.avro.MessageMetadata;
@@ -41,7 +40,6 @@ public class SendService {
     private final EventPublisher publisher;
     private final IdempotencyStore idempotency;
     private final GatewayMetrics metrics;
-    private final RateLimiter rateLimiter;
     private final RateLimitProperties.Limit limit;
 
     public SendService(
@@ -49,20 +47,20 @@ public class SendService {
             EventPublisher publisher,
             IdempotencyStore idempotency,
             GatewayMetrics metrics,
-            RateLimiter rateLimiter,
             RateLimitProperties limits) {
         this.directory = directory;
         this.publisher = publisher;
         this.idempotency = idempotency;
         this.metrics = metrics;
-        this.rateLimiter = rateLimiter;
         this.limit = limits.sends();
     }
 
     /**
-     * A send of {@code sender}'s: validated (400 {@code bad-request}), then rate-limited per sender device (Redis
-     * token bucket {@code send}, 429 {@code rate-limited} with Retry-After; after validation, so malformed requests do
-     * not spend tokens), then {@link #send}. Errors are {@link ProblemException}s or a backing service's failure.
+     * A send of {@code sender}'s: validated (400 {@code bad-request}), then, in one Redis round trip, rate-limited per
+     * sender device (token bucket {@code send}, 429 {@code rate-limited} with Retry-After; after validation, so
+     * malformed requests do not spend tokens) and checked against its idempotency key (a retry is answered as before,
+     * another request under the key is refused, else the key is bound), then checked against the device directory
+     * and produced. Errors are {@link ProblemException}s or a backing service's failure.
      */
     public Mono<SendReceipt> accept(DeviceAddress sender, SendRequest request) {
         ValidSend send;
@@ -73,21 +71,13 @@ public class SendService {
             return Mono.error(e);
         }
         Timer.Sample started = Timer.start();
-        return rateLimiter
-                .acquire("send", sender.toString(), limit, "sends from this device")
-                .doOnError(error -> metrics.send("rate-limited"))
-                .then(Mono.defer(() -> send(send)))
-                .doOnSuccess(receipt -> started.stop(metrics.sendLatency()));
-    }
-
-    public Mono<SendReceipt> send(ValidSend send) {
         String requestHash = RequestHash.of(send);
         return idempotency
-                .checkRequest(send.sender(), send.idempotencyKey(), requestHash)
-                .then(idempotency.find(send.sender(), send.idempotencyKey()))
+                .admitSend(sender, send.idempotencyKey(), requestHash, limit)
+                .doOnError(error -> metrics.send(isKeyReused(error) ? "rejected" : "rate-limited"))
                 .doOnNext(replayed -> metrics.send("replayed"))
                 .switchIfEmpty(Mono.defer(() -> checkAndProduce(send, requestHash)))
-                .doOnError(SendService::isKeyReused, error -> metrics.send("rejected"));
+                .doOnSuccess(receipt -> started.stop(metrics.sendLatency()));
     }
 
     private static boolean isKeyReused(Throwable error) {
@@ -95,6 +85,7 @@ public class SendService {
                 && IdempotencyStore.KEY_REUSED.equals(problem.problem().name());
     }
 
+    /** The key is bound to this request: refused or failed, it is freed again before the error is answered. */
     private Mono<SendReceipt> checkAndProduce(ValidSend send, String requestHash) {
         Set<String> users =
                 new LinkedHashSet<>(List.of(send.destination(), send.sender().userId()));
@@ -110,19 +101,18 @@ public class SendService {
                         metrics.send("rejected");
                         return Mono.error(problem.toException());
                     }
-                    // bound only now: a refused send may be corrected and retried with the same key
-                    return idempotency
-                            .bind(send.sender(), send.idempotencyKey(), requestHash)
-                            .then(Mono.defer(() -> produce(send)))
-                            .onErrorResume(error -> !isKeyReused(error), error -> idempotency
-                                    .unbind(
-                                            send.sender(),
-                                            send.idempotencyKey(),
-                                            requestHash,
-                                            IdempotencyStore.key(send.sender(), send.idempotencyKey()))
-                                    .then(Mono.<SendReceipt>error(error)));
+                    return produce(send);
                 })
+                .onErrorResume(error -> unbind(send, requestHash).then(Mono.<SendReceipt>error(error)))
                 .flatMap(receipt -> idempotency.remember(send.sender(), send.idempotencyKey(), receipt));
+    }
+
+    private Mono<Void> unbind(ValidSend send, String requestHash) {
+        return idempotency.unbind(
+                send.sender(),
+                send.idempotencyKey(),
+                requestHash,
+                IdempotencyStore.key(send.sender(), send.idempotencyKey()));
     }
 
     /** SENT then DELIVERED, in this order on the message's partition, for the sending device itself. */

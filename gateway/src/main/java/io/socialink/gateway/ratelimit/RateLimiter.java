@@ -24,7 +24,12 @@ public class RateLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
 
-    private static final RedisScript<Long> TOKEN_BUCKET = RedisScript.of("""
+    /**
+     * The token bucket of {@code KEYS[1]} with capacity {@code ARGV[1]} and refill {@code ARGV[2]} tokens per ms:
+     * takes a token if there is one and leaves in {@code wait} the milliseconds until one is back (0 when taken).
+     * Other scripts that must rate-limit in the same round trip start with it.
+     */
+    public static final String BUCKET_LUA = """
             local capacity = tonumber(ARGV[1])
             local per_ms = tonumber(ARGV[2])
             local time = redis.call('TIME')
@@ -41,8 +46,9 @@ public class RateLimiter {
             end
             redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
             redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / per_ms))
-            return wait
-            """, Long.class);
+            """;
+
+    private static final RedisScript<Long> TOKEN_BUCKET = RedisScript.of(BUCKET_LUA + "return wait\n", Long.class);
 
     private final ReactiveStringRedisTemplate redis;
 
@@ -55,19 +61,30 @@ public class RateLimiter {
      * {@link ProblemException} carrying Retry-After otherwise. {@code what} names the requests in the problem detail.
      */
     public Mono<Void> acquire(String bucket, String key, RateLimitProperties.Limit limit, String what) {
-        return redis.execute(
-                        TOKEN_BUCKET,
-                        List.of("socialink:ratelimit:" + bucket + ":" + key),
-                        List.of(Integer.toString(limit.capacity()), Double.toString(limit.perMillisecond())))
+        return redis.execute(TOKEN_BUCKET, List.of(bucketKey(bucket, key)), bucketArgs(limit))
                 .next()
                 .onErrorResume(error -> {
                     log.warn("{} rate limit not checked, Redis failed: {}", bucket, error.toString());
                     return Mono.empty();
                 })
-                .flatMap(waitMillis -> waitMillis <= 0
-                        ? Mono.<Void>empty()
-                        : Mono.error(new ProblemException(
-                                Problem.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "too many " + what),
-                                Duration.ofMillis(waitMillis))));
+                .flatMap(
+                        waitMillis -> waitMillis <= 0 ? Mono.<Void>empty() : Mono.error(rateLimited(waitMillis, what)));
+    }
+
+    /** The Redis key of the bucket of {@code key} in {@code bucket}: {@code KEYS[1]} of {@link #BUCKET_LUA}. */
+    public static String bucketKey(String bucket, String key) {
+        return "socialink:ratelimit:" + bucket + ":" + key;
+    }
+
+    /** {@code ARGV[1]} and {@code ARGV[2]} of {@link #BUCKET_LUA}. */
+    public static List<String> bucketArgs(RateLimitProperties.Limit limit) {
+        return List.of(Integer.toString(limit.capacity()), Double.toString(limit.perMillisecond()));
+    }
+
+    /** The 429 {@code rate-limited} answer with Retry-After; {@code what} names the requests in the detail. */
+    public static ProblemException rateLimited(long waitMillis, String what) {
+        return new ProblemException(
+                Problem.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "too many " + what),
+                Duration.ofMillis(waitMillis));
     }
 }
