@@ -80,7 +80,7 @@ class OpenApiFuzzIT {
                         // no group-fanout here: every group command waits this long, then its documented 503
                         "socialink.gateway.groups.reply-timeout", "100ms",
                         // every receipt for a message the caller never got waits this long before its 404 (2 s by
-                        // default took most of a run's time); the projection is idle here, nothing to wait for
+                        // default took most of a run's time); no invariant depends on a receipt finding its copy
                         "socialink.projection.lag-wait", "100ms",
                         // the caller may deactivate its own device any number of times and registers anew each time
                         "socialink.gateway.rate-limits.registrations.capacity", "1000000",
