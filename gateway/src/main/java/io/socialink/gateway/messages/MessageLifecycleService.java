@@ -5,6 +5,7 @@ import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.keys.Device;
 import io.socialink.gateway.keys.DeviceRepository;
 import io.socialink.gateway.problem.Problem;
+import io.socialink.gateway.status.ProjectionProperties;
 import io.socialink.gateway.status.StatusRepository;
 import io.socialink.gateway.status.StatusRow;
 import io.socialink.schemas.avro.Ack;
@@ -34,19 +35,27 @@ public class MessageLifecycleService {
 
     static final String FOR_EVERYONE = "for-everyone";
     static final String FOR_ME = "for-me";
+    private static final int LAG_RETRIES = 10;
 
     private final StatusRepository status;
     private final DeviceRepository devices;
     private final EventPublisher publisher;
+    private final int lagRetries;
+    private final Duration lagPause;
 
-    public MessageLifecycleService(StatusRepository status, DeviceRepository devices, EventPublisher publisher) {
+    public MessageLifecycleService(
+            StatusRepository status,
+            DeviceRepository devices,
+            EventPublisher publisher,
+            ProjectionProperties projection) {
         this.status = status;
         this.devices = devices;
         this.publisher = publisher;
+        // ten more looks spread over the wait (2 s: every 200 ms); none when the wait is zero
+        Duration wait = projection.lagWait();
+        this.lagRetries = wait.isZero() ? 0 : LAG_RETRIES;
+        this.lagPause = wait.dividedBy(LAG_RETRIES);
     }
-
-    private static final int PROJECTION_LAG_RETRIES = 10;
-    private static final Duration PROJECTION_LAG_PAUSE = Duration.ofMillis(200);
 
     static Problem unknownMessage(String messageId) {
         return Problem.of(HttpStatus.NOT_FOUND, "unknown-message", "no message " + messageId + " for this device");
@@ -174,12 +183,11 @@ public class MessageLifecycleService {
     /**
      * The device's copy in the projection. The projection follows {@code metadata.messages} a moment behind the
      * delivery, so a receipt sent right on receipt may come before the copy's row: look again for a short while
-     * before answering 404.
+     * ({@code socialink.projection.lag-wait}) before answering 404.
      */
     private Mono<StatusRow> ownCopy(DeviceAddress device, String messageId) {
         return Mono.defer(() -> status.copy(messageId, device.userId(), device.deviceId()))
-                .repeatWhenEmpty(
-                        attempts -> attempts.take(PROJECTION_LAG_RETRIES).delayElements(PROJECTION_LAG_PAUSE))
+                .repeatWhenEmpty(attempts -> attempts.take(lagRetries).delayElements(lagPause))
                 .switchIfEmpty(Mono.error(() -> unknownMessage(messageId).toException()));
     }
 

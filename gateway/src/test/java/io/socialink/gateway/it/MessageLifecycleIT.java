@@ -33,6 +33,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,6 +54,8 @@ import tools.jackson.databind.JsonNode;
 class MessageLifecycleIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** socialink.projection.lag-wait of this gateway: longer than the 2 s default, so the tests see it applied. */
+    private static final Duration LAG_WAIT = Duration.ofMillis(2500);
 
     private static GatewayApp app;
     private static KafkaTestEnv kafka;
@@ -87,6 +91,8 @@ class MessageLifecycleIT {
                 Map.of(
                         "socialink.projection.sweep-interval",
                         "1s",
+                        "socialink.projection.lag-wait",
+                        LAG_WAIT.toMillis() + "ms",
                         "socialink.gateway.delivery-worker-url",
                         "http://127.0.0.1:" + fakeWorker.getAddress().getPort()));
     }
@@ -434,6 +440,53 @@ class MessageLifecycleIT {
                         record -> record.key().equals(bob1.address())
                                 || record.key().equals(carol1.address())))
                 .isEmpty();
+    }
+
+    @Test
+    void shouldAcceptAReceiptWhoseCopyReachesTheProjectionWhileItWaits() throws Exception {
+        // given: a message whose SENT metadata the projection has not seen yet
+        String messageId = UUID.randomUUID().toString();
+        CompletableFuture<Response> receipt = CompletableFuture.supplyAsync(
+                () -> put(bob1, "/api/v1/messages/delivered/" + bob1.userId() + "/" + messageId, null));
+        sleep(LAG_WAIT.toMillis() / 5);
+
+        // when: the copy's row arrives within the lag wait
+        produce(
+                Topics.METADATA_MESSAGES,
+                messageId,
+                MessageMetadata.newBuilder()
+                        .setMessageId(messageId)
+                        .setEvent(MessageEventType.SENT)
+                        .setSenderUserId(alice1.userId())
+                        .setSenderDeviceId(alice1.deviceId())
+                        .setRecipientUserId(bob1.userId())
+                        .setRecipientDeviceId(bob1.deviceId())
+                        .setCiphertextBytes(6)
+                        .setAt(Instant.now())
+                        .build());
+
+        // then
+        Response response = receipt.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(response.status()).as(response.body()).isEqualTo(204);
+        assertThat(KafkaRecords.await(
+                        kafka, Topics.DEVICE_ACKS, record -> record.key().equals(bob1.address()), 1))
+                .singleElement()
+                .satisfies(record -> assertThat(record.value().getMessageIds()).containsExactly(messageId));
+    }
+
+    @Test
+    void shouldAnswerAReceiptForAnUnknownMessageOnlyAfterTheLagWait() {
+        // given
+        String unknown = UUID.randomUUID().toString();
+
+        // when
+        long start = System.nanoTime();
+        Response response = put(bob1, "/api/v1/messages/read/" + bob1.userId() + "/" + unknown, null);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        // then: the configured wait, not the default, ran out first
+        assertProblem(response, 404, "unknown-message");
+        assertThat(took).isGreaterThanOrEqualTo(LAG_WAIT);
     }
 
     // ---- delete

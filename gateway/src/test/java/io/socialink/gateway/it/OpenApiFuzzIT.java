@@ -62,6 +62,9 @@ class OpenApiFuzzIT {
     private static final AtomicLong sendNanos = new AtomicLong();
     private static final AtomicLong checkNanos = new AtomicLong();
     private static final Map<String, Long> slowest = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per operation: {cases, nanoseconds in requests}; where a run's time goes, for docs/benchmarks.md. */
+    private static final Map<String, long[]> perOperation = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static final Map<String, Long> violationCounts = new LinkedHashMap<>();
     private static final Map<String, String> violationExamples = new LinkedHashMap<>();
     private static long startedAt;
@@ -74,7 +77,11 @@ class OpenApiFuzzIT {
                 services.postgres(),
                 services.redis(),
                 Map.of(
-                        "socialink.gateway.groups.reply-timeout", "300ms",
+                        // no group-fanout here: every group command waits this long, then its documented 503
+                        "socialink.gateway.groups.reply-timeout", "100ms",
+                        // every receipt for a message the caller never got waits this long before its 404 (2 s by
+                        // default took most of a run's time); no invariant depends on a receipt finding its copy
+                        "socialink.projection.lag-wait", "100ms",
                         // the caller may deactivate its own device any number of times and registers anew each time
                         "socialink.gateway.rate-limits.registrations.capacity", "1000000",
                         // no delivery-worker here: the queue API answers its documented 503 at once
@@ -135,6 +142,8 @@ class OpenApiFuzzIT {
         long sent = System.nanoTime() - sendStart;
         sendNanos.addAndGet(sent);
         slowest.merge(request.operation().key() + " " + request.labels(), sent, Math::max);
+        perOperation.merge(
+                request.operation().key(), new long[] {1, sent}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
 
         // then
         long checkStart = System.nanoTime();
@@ -297,6 +306,17 @@ class OpenApiFuzzIT {
                         .append("  ")
                         .append(entry.getKey())
                         .append("\n"));
+        report.append("time per operation (s in requests, cases, ms per case):\n");
+        perOperation.entrySet().stream()
+                .sorted(Map.Entry.<String, long[]>comparingByValue(
+                                java.util.Comparator.comparingLong(totals -> totals[1]))
+                        .reversed())
+                .forEach(entry -> report.append(String.format(
+                        "  %6.1f  %6d  %7.1f  %s%n",
+                        entry.getValue()[1] / 1e9,
+                        entry.getValue()[0],
+                        entry.getValue()[1] / 1e6 / entry.getValue()[0],
+                        entry.getKey())));
         report.append("\n");
         violationCounts.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
