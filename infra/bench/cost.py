@@ -7,7 +7,8 @@
                                          local broker's data directory), batch overhead included
 
 A snapshot holds the CPU time (user + system, from /proc/<pid>/stat) of the processes of a system started with
-infra/socialink (gateway, delivery-worker, group-fanout and the Kafka broker, by their pid files under .run/), of
+infra/socialink from any checkout (gateway, delivery-worker, group-fanout and the Kafka broker: the Java processes
+whose -Dsocialink.run marker is <checkout>/.run/<name>), of
 PostgreSQL (every process named postgres) and of Redis (redis-server), and the end offset of every partition of
 every topic on the local broker (Kafka's GetOffsetShell), changelog topics included. PostgreSQL backends that end
 between two snapshots take their CPU time with them, so its figure is a lower bound.
@@ -36,14 +37,6 @@ def cpu_millis(pid):
     return (int(fields[11]) + int(fields[12])) * 1000 // TICKS
 
 
-def pid_from(path):
-    try:
-        pid = int(path.read_text().strip())
-    except (FileNotFoundError, ValueError):
-        return None
-    return pid if pathlib.Path(f"/proc/{pid}").exists() else None
-
-
 def pids_named(name):
     pids = []
     for proc in pathlib.Path("/proc").iterdir():
@@ -56,15 +49,26 @@ def pids_named(name):
     return pids
 
 
+def marked_processes():
+    """name -> pid of the processes infra/socialink started, by their -Dsocialink.run=<checkout>/.run/<name> marker."""
+    found = {}
+    for proc in pathlib.Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        for arg in args:
+            if arg.startswith(b"-Dsocialink.run="):
+                run_dir = pathlib.PurePath(arg.split(b"=", 1)[1].decode())
+                if run_dir.parent.name == ".run" and run_dir.name in APPS + ("kafka",):
+                    found[run_dir.name] = int(proc.name)
+    return found
+
+
 def processes():
-    cpu = {}
-    for app in APPS:
-        pid = pid_from(RUN / app / f"{app}.pid")
-        if pid is not None:
-            cpu[app] = cpu_millis(pid)
-    pid = pid_from(RUN / "kafka" / "kafka.pid")
-    if pid is not None:
-        cpu["kafka"] = cpu_millis(pid)
+    cpu = {name: cpu_millis(pid) for name, pid in marked_processes().items()}
     for name, label in (("postgres", "postgres"), ("redis-server", "redis")):
         values = [value for value in map(cpu_millis, pids_named(name)) if value is not None]
         if values:

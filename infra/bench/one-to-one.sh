@@ -5,6 +5,8 @@
 # acknowledged in the run; after the runs, the machine's raw Kafka ceiling (kafka-ceiling.sh) with records of the
 # size the pipeline's device.deliveries records have on disk.
 #   infra/bench/one-to-one.sh [runs] [duration-seconds] [rates...]
+# Environment: SOCIALINK_SERVER (default http://localhost:8080), BENCH_ARGS (more bench options, e.g.
+# "--transport ws --senders 40").
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RUNS=${1:-3}
@@ -18,14 +20,17 @@ CLI=$(ls "$ROOT"/client/target/client-*-cli.jar 2>/dev/null | head -n 1)
 [ -n "$CLI" ] || { echo "no client CLI jar: run infra/socialink build" >&2; exit 1; }
 OUT="$ROOT/.run/bench/one-to-one-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
+git -C "$ROOT" rev-parse --short HEAD >"$OUT/commit.txt" 2>/dev/null || true
+printf '%s\n' "${BENCH_ARGS:-}" >"$OUT/bench-args.txt"
 
 for rate in "${RATES[@]}"; do
     for run in $(seq 1 "$RUNS"); do
         echo "== rate $rate msg/s, run $run of $RUNS, ${DURATION}s"
         uptime | tee -a "$OUT/load.txt"
+        # shellcheck disable=SC2086 # BENCH_ARGS is a list of options
         python3 "$ROOT/infra/bench/cost.py" run "$OUT/rate-$rate-run-$run.cost.json" -- \
             java -Xmx1g -jar "$CLI" bench --server "$SERVER" --rate "$rate" --duration "$DURATION" --warmup 10 \
-            --json "$OUT/rate-$rate-run-$run.json"
+            --json "$OUT/rate-$rate-run-$run.json" ${BENCH_ARGS:-}
     done
 done
 
