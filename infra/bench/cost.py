@@ -68,12 +68,18 @@ def marked_processes():
 
 
 def processes():
-    cpu = {name: cpu_millis(pid) for name, pid in marked_processes().items()}
+    """name -> {pid: CPU ms}: one pid per app; every process of PostgreSQL and Redis."""
+    cpu = {name: {pid: cpu_millis(pid)} for name, pid in marked_processes().items()}
     for name, label in (("postgres", "postgres"), ("redis-server", "redis")):
-        values = [value for value in map(cpu_millis, pids_named(name)) if value is not None]
-        if values:
-            cpu[label] = sum(values)
-    return {name: value for name, value in cpu.items() if value is not None}
+        cpu[label] = {pid: cpu_millis(pid) for pid in pids_named(name)}
+    return {name: {str(pid): ms for pid, ms in pids.items() if ms is not None} for name, pids in cpu.items()}
+
+
+def cpu_delta(before, after):
+    """CPU ms per name between two snapshots: per process, counting a process that started in between from zero
+    (one that ended in between is missing: its time is lost)."""
+    return {name: sum(ms - before.get(name, {}).get(pid, 0) for pid, ms in pids.items())
+            for name, pids in after.items()}
 
 
 def end_offsets():
@@ -116,6 +122,7 @@ def run(out, command):
         "exitStatus": status,
         "wallSeconds": wall,
         "commandCpuMillis": command_cpu,
+        "cpuDeltaMillis": cpu_delta(before["cpuMillis"], after["cpuMillis"]),
         "before": before,
         "after": after,
     }, indent=2))

@@ -45,8 +45,7 @@ for path in sorted(folder.glob("rate-*-run-*.cost.json")):
     if messages == 0:
         continue
     before, after = cost["before"], cost["after"]
-    cpu = {name: (after["cpuMillis"][name] - before["cpuMillis"].get(name, 0)) * 1000 / messages
-           for name in after["cpuMillis"]}
+    cpu = {name: millis * 1000 / messages for name, millis in cost["cpuDeltaMillis"].items()}
     records = {topic: (after["endOffsets"][topic] - before["endOffsets"].get(topic, 0)) / messages
                for topic in after["endOffsets"]}
     costs.setdefault(report["options"]["rate"], []).append({
