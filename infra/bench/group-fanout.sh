@@ -5,8 +5,9 @@
 #   infra/bench/group-fanout.sh [runs] [members]
 # Environment: SOCIALINK_SERVER (default http://localhost:8080), BENCH_JAVA_OPTS (default -Xmx4g),
 # BENCH_GROUP_ARGS (more bench-group options, e.g. "--messages-runs 5 --burst 50 --timeout 300").
-# Each run's JSON report, its console output, the load average before it and the CPU seconds each Java process used
-# during it are kept in .run/bench/group-fanout-<time>/.
+# Each run's JSON report, its console output, the load average before it and its cost (cost.py: CPU time of every
+# process of the system and records written to every topic, per delivery in the summary) are kept in
+# .run/bench/group-fanout-<time>/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RUNS=${1:-3}
@@ -25,31 +26,16 @@ fi
 OUT="$ROOT/.run/bench/group-fanout-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 
-# CPU seconds (user+system) of every Java process, by the name of its jar
-java_cpu() {
-    local pid ticks jar
-    for pid in $(pgrep -x java || true); do
-        [ -r "/proc/$pid/stat" ] || continue
-        ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || continue
-        jar=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -oE '[^ /]+\.jar' | tail -n 1 || true)
-        if [ -z "$jar" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka'; then
-            jar=kafka
-        fi
-        printf '%s %s %s\n' "$pid" "${jar:-java}" "$ticks"
-    done
-}
-
 for run in $(seq 1 "$RUNS"); do
     echo "== group fan-out, $MEMBERS members, run $run of $RUNS"
     { printf 'run %s: ' "$run"; uptime; } | tee -a "$OUT/load.txt"
-    java_cpu >"$OUT/run-$run-cpu-before.txt"
     # shellcheck disable=SC2086 # JAVA_OPTS_BENCH and EXTRA are lists of options
-    if ! java $JAVA_OPTS_BENCH -jar "$CLI" bench-group --server "$SERVER" --members "$MEMBERS" $EXTRA \
+    if ! python3 "$ROOT/infra/bench/cost.py" run "$OUT/cost-run-$run.json" -- \
+        java $JAVA_OPTS_BENCH -jar "$CLI" bench-group --server "$SERVER" --members "$MEMBERS" $EXTRA \
         --json "$OUT/run-$run.json" 2>&1 | tee "$OUT/run-$run.txt"; then
         # a failed run (e.g. a phase timed out) is kept in the folder and listed; the other runs go on
         echo "run $run failed: $(tail -n 1 "$OUT/run-$run.txt")" | tee -a "$OUT/failures.txt"
     fi
-    java_cpu >"$OUT/run-$run-cpu-after.txt"
     { printf 'run %s done: ' "$run"; uptime; } | tee -a "$OUT/load.txt"
 done
 

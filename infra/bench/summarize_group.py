@@ -86,19 +86,25 @@ for name, report in runs:
     lasts = ", ".join(f"{r['lastMillis']:.0f}" for r in report["single"]["runs"])
     print(f"{name}: single-message last device ms per repetition: {lasts}")
 
-# CPU seconds per Java process during each run (from /proc/<pid>/stat, clock ticks of 1/100 s)
+# What each delivery cost (cost.py around each run): every process's CPU and the records written to every topic,
+# divided by the deliveries of the run (each recipient device gets the Welcome, every single message and every burst
+# message once; setup such as registration and KeyPackage uploads is in the figures too)
 print()
-for name, _ in runs:
-    before, after = folder / f"{name}-cpu-before.txt", folder / f"{name}-cpu-after.txt"
-    if not (before.exists() and after.exists()):
+for name, report in runs:
+    cost_path = folder / f"cost-{name}.json"
+    if not cost_path.exists():
         continue
-    start = {line.split()[0]: (line.split()[1], int(line.split()[2])) for line in before.read_text().splitlines()}
-    used = []
-    for line in after.read_text().splitlines():
-        pid, jar, ticks = line.split()
-        used.append((jar, (int(ticks) - start.get(pid, (jar, 0))[1]) / 100))
-    bench = get(dict(runs)[name], "benchCpuSeconds")
-    if bench is not None:
-        used.append(("bench-group (client)", bench))
-    used.sort(key=lambda item: -item[1])
-    print(f"{name}: CPU s during the run: " + ", ".join(f"{jar} {seconds:.0f}" for jar, seconds in used if seconds >= 1))
+    cost = json.loads(cost_path.read_text())
+    options = report["options"]
+    bursts = options["burst"] * (2 if options["burstParallel"] > 1 else 1)
+    deliveries = options["recipientDevices"] * (1 + options["messageRuns"] + bursts)
+    cpu = {name: millis * 1000 / deliveries for name, millis in cost["cpuDeltaMillis"].items()}
+    cpu["bench-group (client)"] = cost["commandCpuMillis"] * 1000 / deliveries
+    before, after = cost["before"]["endOffsets"], cost["after"]["endOffsets"]
+    records = {topic: (count - before.get(topic, 0)) / deliveries for topic, count in after.items()}
+    system = sum(value for key, value in cpu.items() if key != "bench-group (client)")
+    print(f"{name}: {deliveries:,} deliveries; CPU µs per delivery: system {system:,.0f} ("
+          + ", ".join(f"{key} {value:,.0f}" for key, value in sorted(cpu.items(), key=lambda item: -item[1]))
+          + f"); Kafka records per delivery {sum(records.values()):.2f} ("
+          + ", ".join(f"{topic} {value:.2f}" for topic, value in sorted(records.items(), key=lambda item: -item[1])
+                      if value >= 0.005) + ")")
