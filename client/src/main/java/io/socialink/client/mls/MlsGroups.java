@@ -17,10 +17,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,6 +100,9 @@ public final class MlsGroups implements AutoCloseable {
     public static final int MAX_COMMIT_ATTEMPTS = 5;
     /** Posts of the same Commit or message bytes when the answer was lost or the gateway answered 503. */
     public static final int MAX_RESENDS = 3;
+
+    /** Unanswered sends whose bytes a group keeps for a retry under the same idempotency key; the oldest go first. */
+    static final int MAX_UNANSWERED_SENDS = 256;
     /** How long a stale Commit waits for the received Commits to bring the group to the server's epoch. */
     public static final Duration EPOCH_WAIT = Duration.ofSeconds(15);
     /** How long a Commit refused for pending removals this device has not heard of waits for the event. */
@@ -330,6 +336,11 @@ public final class MlsGroups implements AutoCloseable {
      * Encrypts {@code plaintext} as a PrivateMessage of the current epoch and sends it to every other member device;
      * on 409 {@code stale-epoch} waits for the group to catch up, encrypts again and retries with the same
      * idempotency key.
+     *
+     * <p>A send that ends without an answer (the gateway unreachable, or 503 {@code group-service-unavailable}
+     * {@link #MAX_RESENDS} times) leaves its key bound on the server to those exact bytes: the command may still be
+     * applied. A later call with the same key and plaintext therefore posts the same bytes again instead of a fresh
+     * encryption, which the server would refuse for good as 422 {@code idempotency-key-reused}.
      */
     public GroupSendResult send(String groupId, byte[] plaintext, String idempotencyKey) {
         Objects.requireNonNull(plaintext, "plaintext");
@@ -338,9 +349,22 @@ public final class MlsGroups implements AutoCloseable {
                 state -> commitWithRetries(
                         state,
                         () -> {
-                            byte[] message = Bcmls.call(
-                                    () -> MLSOutputStream.encode(state.current.protect(new byte[0], plaintext, 0)));
-                            return resending(() -> service.send(groupId, message, idempotencyKey));
+                            byte[] message = state.unanswered(
+                                    idempotencyKey,
+                                    plaintext,
+                                    () -> Bcmls.call(() ->
+                                            MLSOutputStream.encode(state.current.protect(new byte[0], plaintext, 0))));
+                            try {
+                                GroupSendResult sent = resending(() -> service.send(groupId, message, idempotencyKey));
+                                state.answered(idempotencyKey);
+                                return sent;
+                            } catch (ProblemException problem) {
+                                // any refusal but 503 frees the key on the server (a stale epoch is encrypted anew)
+                                if (problem.status() != 503) {
+                                    state.answered(idempotencyKey);
+                                }
+                                throw problem;
+                            }
                         },
                         null));
     }
@@ -979,6 +1003,9 @@ public final class MlsGroups implements AutoCloseable {
     }
 
     /** One group on this device: the current epoch's group, the previous epochs' ones, pending removals. */
+    /** A message posted under an idempotency key without an answer, and the plaintext it encrypts. */
+    private record UnansweredSend(byte[] plaintext, byte[] message) {}
+
     private static final class GroupState {
 
         final String groupId;
@@ -986,6 +1013,13 @@ public final class MlsGroups implements AutoCloseable {
         final Condition changed = lock.newCondition();
         final Deque<Group> previous = new ArrayDeque<>();
         final Set<Integer> pending = new TreeSet<>();
+        // sends that ended without an answer, by idempotency key: their bytes are posted again on a retry (lock held)
+        final Map<String, UnansweredSend> unanswered = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, UnansweredSend> eldest) {
+                return size() > MAX_UNANSWERED_SENDS;
+            }
+        };
         Group current;
         volatile boolean gone;
 
@@ -1008,6 +1042,25 @@ public final class MlsGroups implements AutoCloseable {
             pending.removeAll(removed);
             pending.removeIf(leaf -> leafNode(tree, leaf) == null);
             changed.signalAll();
+        }
+
+        /**
+         * The bytes last posted under {@code idempotencyKey} for this same plaintext when that send got no answer,
+         * else a fresh encryption, kept until {@link #answered} (lock held).
+         */
+        byte[] unanswered(String idempotencyKey, byte[] plaintext, Callable<byte[]> encrypt) throws Exception {
+            UnansweredSend previousSend = unanswered.get(idempotencyKey);
+            if (previousSend != null && Arrays.equals(previousSend.plaintext(), plaintext)) {
+                return previousSend.message();
+            }
+            byte[] message = encrypt.call();
+            unanswered.put(idempotencyKey, new UnansweredSend(plaintext.clone(), message));
+            return message;
+        }
+
+        /** The send under {@code idempotencyKey} got an answer: a retry of it is answered by the server (lock held). */
+        void answered(String idempotencyKey) {
+            unanswered.remove(idempotencyKey);
         }
 
         @Nullable

@@ -281,6 +281,14 @@ final class FakeGroupServer implements AutoCloseable {
                 if (epoch > roster.epoch) {
                     throw problem(422, "invalid-epoch", roster.epoch);
                 }
+                // the gateway keeps a key bound to its bytes through a 503; other bytes under it are refused
+                byte[] bound = sendBindings.putIfAbsent(address() + "/" + idempotencyKey, message);
+                if (bound != null && !java.util.Arrays.equals(bound, message)) {
+                    throw problem(422, "idempotency-key-reused", null);
+                }
+                if (unavailableSends.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                    throw problem(503, "group-service-unavailable", null);
+                }
                 List<Device> receivers = roster.receivers(this);
                 UUID messageId = UUID.randomUUID();
                 for (Device device : receivers) {
@@ -394,6 +402,10 @@ final class FakeGroupServer implements AutoCloseable {
     final AtomicInteger claims = new AtomicInteger();
     /** Every Welcome copy handed out, in order. */
     final List<Envelope> welcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Group sends answered 503 {@code group-service-unavailable} (not applied) before the next one goes through. */
+    final AtomicInteger unavailableSends = new AtomicInteger();
+    /** The bytes each idempotency key of a group send was first posted with, by sender address and key. */
+    private final Map<String, byte[]> sendBindings = new java.util.concurrent.ConcurrentHashMap<>();
     /** The next accepted update Commit is answered 503 although applied, as a gateway timing out would. */
     final java.util.concurrent.atomic.AtomicBoolean loseNextAnswer = new java.util.concurrent.atomic.AtomicBoolean();
 

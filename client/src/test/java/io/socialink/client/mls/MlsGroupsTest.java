@@ -3,6 +3,7 @@ package io.socialink.client.mls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.socialink.client.api.ProblemException;
 import io.socialink.client.mls.FakeGroupServer.Device;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -380,6 +381,31 @@ class MlsGroupsTest {
         awaitEpoch(2, bob);
         bob.groups.send(GROUP, bytes("same epoch"));
         assertThat(alice.inbox.awaitText(GROUP, "same epoch", WAIT)).isTrue();
+    }
+
+    @Test
+    void shouldPostTheSameBytesWhenASendWithoutAnAnswerIsRetriedUnderItsKey() throws Exception {
+        // given
+        Device alice = server.device("alice", 3);
+        Device bob = server.device("bob", 3);
+        alice.groups.create(GROUP);
+        alice.groups.add(GROUP, List.of("bob"));
+        awaitEpoch(1, bob);
+
+        // when every post of a send is answered 503, as while group-fanout or the broker restarts
+        server.unavailableSends.set(MlsGroups.MAX_RESENDS);
+        assertThatThrownBy(() -> alice.groups.send(GROUP, bytes("after the outage"), "key-1"))
+                .isInstanceOfSatisfying(ProblemException.class, problem -> assertThat(problem.status())
+                        .isEqualTo(503));
+        // and the caller retries under the same key
+        alice.groups.send(GROUP, bytes("after the outage"), "key-1");
+
+        // then the retry carried the bytes the key is bound to (a fresh encryption is refused 422 for good)
+        assertThat(bob.inbox.awaitText(GROUP, "after the outage", WAIT)).isTrue();
+        // and another message under that key is still a new encryption, which the server refuses
+        assertThatThrownBy(() -> alice.groups.send(GROUP, bytes("something else"), "key-1"))
+                .isInstanceOfSatisfying(ProblemException.class, problem -> assertThat(problem.status())
+                        .isEqualTo(422));
     }
 
     @Test
