@@ -225,7 +225,8 @@ class PrivacyIT {
         String key = "privacy-control:" + UUID.randomUUID();
         RedisClient redisClient = RedisClient.create(redis.url());
         try (StatefulRedisConnection<String, String> connection = redisClient.connect()) {
-            connection.sync().set(key, "leaked " + marker, SetArgs.Builder.ex(120));
+            // long enough to outlive the scan of a Redis full of other keys (a developer's machine after benchmarks)
+            connection.sync().set(key, "leaked " + marker, SetArgs.Builder.ex(3600));
         } finally {
             redisClient.shutdown();
         }
