@@ -85,7 +85,7 @@ public final class LoadGenerator {
             if (options.transport() == BenchOptions.Transport.WS) {
                 for (DeviceCredentials sender : senders) {
                     senderSockets.add(
-                            DeviceSocket.connect(client, sender, new SenderListener(sender), new SeenMessageIds()));
+                            DeviceSocket.connect(client, sender, new TrackedSocket(sender), new SeenMessageIds()));
                 }
                 BenchDevices.awaitQueueEmpty(senderSockets, QUEUE_EMPTY_TIMEOUT);
             }
@@ -185,12 +185,15 @@ public final class LoadGenerator {
         return true;
     }
 
-    /** A sender device's socket (WS transport): it receives nothing but send results; its ending is reported. */
-    private final class SenderListener implements DeviceSocketListener {
+    /**
+     * A socket of the run: a sender's (WS transport), which receives nothing but send results, or a recipient's
+     * ({@link Receiver}); a socket ending before the run does, and its reconnects, are reported.
+     */
+    private class TrackedSocket implements DeviceSocketListener {
 
         private final DeviceCredentials device;
 
-        SenderListener(DeviceCredentials device) {
+        TrackedSocket(DeviceCredentials device) {
             this.device = device;
         }
 
@@ -198,28 +201,26 @@ public final class LoadGenerator {
         public void onEnvelope(Envelope envelope) {}
 
         @Override
-        public void onClose(CloseStatus status) {
+        public final void onClose(CloseStatus status) {
             closedSockets.closed(device, status);
         }
 
         @Override
-        public void onDisconnected(CloseStatus status) {
+        public final void onDisconnected(CloseStatus status) {
             closedSockets.disconnected(device, status);
         }
 
         @Override
-        public void onReconnected(int attempt) {
+        public final void onReconnected(int attempt) {
             closedSockets.reconnected();
         }
     }
 
-    /** One recipient device: records receptions; a socket ending before the run does is reported. */
-    private final class Receiver implements DeviceSocketListener {
-
-        private final DeviceCredentials device;
+    /** One recipient device: records receptions. */
+    private final class Receiver extends TrackedSocket {
 
         Receiver(DeviceCredentials device) {
-            this.device = device;
+            super(device);
         }
 
         @Override
@@ -234,21 +235,6 @@ public final class LoadGenerator {
                 measuredReceived.increment();
                 lastMeasuredReceive.accumulate(now);
             }
-        }
-
-        @Override
-        public void onClose(CloseStatus status) {
-            closedSockets.closed(device, status);
-        }
-
-        @Override
-        public void onDisconnected(CloseStatus status) {
-            closedSockets.disconnected(device, status);
-        }
-
-        @Override
-        public void onReconnected(int attempt) {
-            closedSockets.reconnected();
         }
     }
 
