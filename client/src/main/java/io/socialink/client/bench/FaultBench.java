@@ -138,7 +138,8 @@ public final class FaultBench {
                     closedSockets.count(),
                     loadSeconds,
                     drainSeconds,
-                    errors.snapshot());
+                    errors.snapshot(),
+                    ledger.missingCopies(FaultReport.MISSING_LISTED));
             return report;
         } finally {
             closedSockets.finishing();

@@ -57,6 +57,26 @@ final class FaultLedger {
         return missing;
     }
 
+    /**
+     * Up to {@code limit} acknowledged copies that have not arrived (yet), as {@code sender>recipient#sequence}
+     * in stream and sequence order: which streams lost what, to match against the apps' logs.
+     */
+    synchronized List<String> missingCopies(int limit) {
+        List<String> missing = new ArrayList<>();
+        for (String stream : new TreeSet<>(acked.keySet())) {
+            Set<Long> arrived = new HashSet<>(arrivals.getOrDefault(stream, List.of()));
+            for (Long sequence : new TreeSet<>(acked.get(stream))) {
+                if (missing.size() == limit) {
+                    return missing;
+                }
+                if (!arrived.contains(sequence)) {
+                    missing.add(stream + "#" + sequence);
+                }
+            }
+        }
+        return missing;
+    }
+
     /** Arrivals, at the listener, of a copy that had arrived there already. */
     synchronized long duplicates() {
         long duplicates = 0;

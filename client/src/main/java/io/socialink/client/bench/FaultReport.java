@@ -1,5 +1,6 @@
 package io.socialink.client.bench;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param droppedBySockets re-pushed copies the sockets dropped by messageId (expected after crashes)
  * @param orderGaps      copies that reached a recipient while an acknowledged earlier copy of the same sender
  *                       device was still missing
+ * @param missingCopies  the first lost copies (at most {@link #MISSING_LISTED}), {@code sender>recipient#sequence}
  */
 public record FaultReport(
         FaultBenchOptions options,
@@ -35,10 +37,15 @@ public record FaultReport(
         long socketsClosed,
         double loadSeconds,
         double drainSeconds,
-        Map<String, Long> errors) {
+        Map<String, Long> errors,
+        List<String> missingCopies) {
+
+    /** How many lost copies a report names. */
+    public static final int MISSING_LISTED = 50;
 
     public FaultReport {
         errors = Map.copyOf(new TreeMap<>(errors));
+        missingCopies = List.copyOf(missingCopies);
     }
 
     public boolean passed() {
@@ -82,6 +89,10 @@ public record FaultReport(
                 duplicates,
                 orderGaps,
                 passed() ? "PASS" : "FAIL"));
+        if (!missingCopies.isEmpty()) {
+            text.append("lost copies (first ").append(missingCopies.size()).append("): ");
+            text.append(String.join(" ", missingCopies)).append(System.lineSeparator());
+        }
         return text.toString();
     }
 
@@ -115,6 +126,7 @@ public record FaultReport(
                 .put("passed", passed());
         ObjectNode errorNode = json.putObject("errors");
         new TreeMap<>(errors).forEach(errorNode::put);
+        missingCopies.forEach(json.putArray("missingCopies")::add);
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json);
     }
 }

@@ -38,6 +38,23 @@ class FaultLedgerTest {
 
         // then
         assertThat(ledger.missing()).isEqualTo(1);
+        assertThat(ledger.missingCopies(10)).containsExactly("a.1>c.1#0");
+    }
+
+    @Test
+    void shouldNameTheFirstMissingCopiesInStreamAndSequenceOrder() {
+        // given
+        ledger.acked("b.1", List.of("c.1"), 7);
+        ledger.acked("a.1", List.of("c.1"), 3);
+        ledger.acked("a.1", List.of("c.1"), 1);
+        ledger.acked("a.1", List.of("c.1"), 2);
+
+        // when
+        ledger.arrived("a.1", "c.1", 2);
+
+        // then
+        assertThat(ledger.missingCopies(2)).containsExactly("a.1>c.1#1", "a.1>c.1#3");
+        assertThat(ledger.missingCopies(10)).containsExactly("a.1>c.1#1", "a.1>c.1#3", "b.1>c.1#7");
     }
 
     @Test

@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeatInterval the gateway's heartbeat interval; a route expires after three without one
  * @param expiryInterval    how often due entries, tombstones and routes are looked for
  * @param streamThreads     Kafka Streams threads
- * @param commitInterval    Kafka Streams commit interval; bounds the re-pushes after a crash
+ * @param commitInterval    Kafka Streams (exactly-once) commit interval; bounds the work a crash redoes
  * @param sessionTimeout    how long a crashed instance keeps its queues before another instance takes them over
  * @param maxPushes         pushes of one entry without an ack at most; past it the entry is dropped as undeliverable
  *                          (DROPPED, reason redelivery-limit) instead of being pushed forever

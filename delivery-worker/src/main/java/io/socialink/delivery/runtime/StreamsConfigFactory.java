@@ -8,8 +8,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The Kafka Streams configuration of the delivery-worker, tuned for low push latency: the common configuration,
- * at-least-once (a re-push after a crash is acceptable: devices drop duplicates by messageId).
+ * The Kafka Streams configuration of the delivery-worker: the common configuration and exactly-once processing.
+ *
+ * <p>Exactly-once is what keeps the queues whole across a crash, not what makes a push unique (pushes may still
+ * repeat, and devices drop duplicates by messageId). A device's queue lives in several stores (entries, the
+ * messageId index, the queue state, ...); under at-least-once each store's changelog is flushed on its own, so a
+ * {@code kill -9} in the middle of a commit restored, for example, a messageId index entry without its queue entry
+ * and the replayed delivery was then taken for a duplicate and lost. Under exactly-once every changelog write, every
+ * output and the input offsets of one commit are one transaction: a restarted task sees the stores exactly as they
+ * were at the last commit and replays its input from there. The gateway reads {@code gateway.push} uncommitted,
+ * so pushes are not delayed to the commit; a push of an aborted transaction is simply pushed again.
  */
 public final class StreamsConfigFactory {
 
@@ -18,8 +26,12 @@ public final class StreamsConfigFactory {
     public static Properties create(String bootstrapServers, TopicLayout layout, DeliverySettings settings) {
         Properties properties =
                 CommonStreamsConfig.create(settings.applicationId(), bootstrapServers, layout, settings);
-        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        // a commit interval's worth of queued MLS Welcomes (up to 2 MiB a copy) may be one transaction: more than
+        // Streams' 10 s default transaction timeout allows on a small machine
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 120_000);
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), 120_000);
         return properties;
     }
 }

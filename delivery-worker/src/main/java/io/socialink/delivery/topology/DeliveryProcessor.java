@@ -65,9 +65,10 @@ import org.slf4j.LoggerFactory;
  * messages and leave the queue silently; MLS group copies (groupId set) are reported by group-fanout on
  * metadata.groups and counted in this worker's metrics.
  *
- * <p>Entries leave a queue only on ack, expiry or overflow, so delivery is at least once: after a crash, the
- * re-processed input and the re-push of every inherited route's window (once, when the task starts) may push
- * an entry twice, and clients drop duplicates by messageId. Queue order is arrival order in the device's
+ * <p>Entries leave a queue only on ack, expiry or overflow, so delivery is at least once: after a crash the task
+ * restarts from its last exactly-once commit (stores and input offsets together), and the re-processed input and
+ * the re-push of every inherited route's window (once, when the task starts) may push an entry twice; clients drop
+ * duplicates by messageId. Queue order is arrival order in the device's
  * partition, which keeps the order of each sender device's sends.
  */
 final class DeliveryProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {

@@ -32,8 +32,9 @@ import org.apache.kafka.streams.state.Stores;
  * {@code gateway.push} (partition = gateway node, see {@link GatewayNodePartitioner}) and
  * {@code metadata.messages} (key: messageId).
  *
- * <p>Guarantees, given {@code processing.guarantee=at_least_once}: every queued entry reaches its device at least
- * once while the device connects before the entry expires (entries leave the queue only on ack, on expiry at
+ * <p>Guarantees, given {@code processing.guarantee=exactly_once_v2} (the stores of a queue change together, see
+ * {@code StreamsConfigFactory}): every queued entry reaches its device at least once while the device connects
+ * before the entry expires (entries leave the queue only on ack, on expiry at
  * {@code expiresAt} or the queue TTL, or when the queue overflows), including across worker crashes; entries of
  * one sender device to one recipient device are pushed in send order.
  */

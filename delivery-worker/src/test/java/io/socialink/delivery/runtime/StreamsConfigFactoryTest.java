@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class StreamsConfigFactoryTest {
 
     @Test
-    void shouldRunAtLeastOnceUnderTheApplicationId() {
+    void shouldRunExactlyOnceUnderTheApplicationId() {
         // given
         DeliverySettings settings = DeliverySettings.defaults();
 
@@ -24,7 +24,7 @@ class StreamsConfigFactoryTest {
         assertThat(properties)
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "delivery-worker")
                 .containsEntry(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir())
-                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE)
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                 .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all")
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000L);
         new StreamsConfig(properties);
