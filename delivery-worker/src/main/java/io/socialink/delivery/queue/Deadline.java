@@ -8,14 +8,24 @@ import org.apache.kafka.common.utils.Bytes;
  * One key of the deadline index: when something about a device falls due. Keys start with the deadline
  * (big-endian, clamped to zero) so the punctuator reads only what is due instead of scanning every queue.
  *
- * @param kind      an undelivered queue entry that expires, or an acknowledged-message tombstone to purge
- * @param reference the entry's sequence number ({@link Kind#ENTRY}) or the messageId ({@link Kind#ACKED})
+ * <p>A queue is indexed once ({@link Kind#QUEUE}), no later than the queue-TTL deadline of its oldest entry, and not
+ * per entry: most entries are acknowledged within milliseconds, and indexing each of them cost two changelog
+ * writes. Only an entry with an {@code expiresAt} before its queue-TTL deadline (a disappearing message) has its own
+ * key ({@link Kind#ENTRY}).
+ *
+ * @param kind      what falls due
+ * @param reference the entry's sequence number ({@link Kind#ENTRY}), empty ({@link Kind#QUEUE}), or a messageId
+ *                  ({@link Kind#ACKED}, written by earlier versions only)
  */
 public record Deadline(long at, Kind kind, String address, String reference) {
 
     /** What falls due. */
     public enum Kind {
+        /** An entry that expires at its {@code expiresAt}. */
         ENTRY((byte) 'E'),
+        /** A queue whose oldest entries may have reached the queue TTL. */
+        QUEUE((byte) 'Q'),
+        /** An acknowledged messageId's tombstone in the deadline index of earlier versions: only removed. */
         ACKED((byte) 'A');
 
         private final byte code;
@@ -38,8 +48,8 @@ public record Deadline(long at, Kind kind, String address, String reference) {
         return new Deadline(at, Kind.ENTRY, address, Long.toString(seq));
     }
 
-    public static Deadline acked(long at, String address, String messageId) {
-        return new Deadline(at, Kind.ACKED, address, messageId);
+    public static Deadline queue(long at, String address) {
+        return new Deadline(at, Kind.QUEUE, address, "");
     }
 
     /** The smallest possible index key. */

@@ -8,13 +8,20 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The per-device queues of one Streams task over its state stores: entries in arrival order, a messageId index
- * for idempotency and acks, tombstones of recently acknowledged messageIds, and a deadline index in time order.
- * Every method keeps the stores consistent with each other; {@link QueueState} is passed in and returned so the
- * caller stores it once per event.
+ * for idempotency and acks, the recently acknowledged messageIds (a window store whose old segments drop by
+ * themselves), a deadline index in time order, the queue states and the counts of repeated pushes. Every method
+ * keeps the stores consistent with each other; {@link QueueState} is passed in and returned so the caller stores
+ * it once per event.
+ *
+ * <p>Each write is a changelog record, so the common case writes little: an entry that is pushed once and acked
+ * costs its entry, its index entry and its acked messageId, nothing in the deadline index (a queue is indexed once,
+ * see {@link Deadline}) and no push count (only a push after the first is counted).
  */
 public final class DeviceQueues {
 
@@ -22,7 +29,7 @@ public final class DeviceQueues {
     public static final String ENTRIES = "delivery-queue-entries";
 
     public static final String IDS = "delivery-queue-ids";
-    public static final String ACKED = "delivery-acked-ids";
+    public static final String ACKED = "delivery-acked";
     public static final String DEADLINES = "delivery-deadlines";
     public static final String STATES = "delivery-queue-states";
     public static final String PUSH_COUNTS = "delivery-push-counts";
@@ -31,7 +38,7 @@ public final class DeviceQueues {
 
     private final KeyValueStore<Bytes, Delivery> entries;
     private final KeyValueStore<Bytes, Long> ids;
-    private final KeyValueStore<Bytes, Long> acked;
+    private final WindowStore<Bytes, Long> acked;
     private final KeyValueStore<Bytes, byte[]> deadlines;
     private final KeyValueStore<String, QueueState> states;
     private final KeyValueStore<Bytes, Integer> pushCounts;
@@ -41,7 +48,7 @@ public final class DeviceQueues {
     public DeviceQueues(
             KeyValueStore<Bytes, Delivery> entries,
             KeyValueStore<Bytes, Long> ids,
-            KeyValueStore<Bytes, Long> acked,
+            WindowStore<Bytes, Long> acked,
             KeyValueStore<Bytes, byte[]> deadlines,
             KeyValueStore<String, QueueState> states,
             KeyValueStore<Bytes, Integer> pushCounts,
@@ -60,6 +67,9 @@ public final class DeviceQueues {
     /** A removed entry and the queue state after its removal. */
     public record Removed(long seq, Delivery delivery, QueueState state) {}
 
+    /** The entries a queue sweep removed and the queue state after it. */
+    public record Swept(List<Delivery> expired, QueueState state) {}
+
     public QueueState state(String address) {
         QueueState state = states.get(address);
         return state == null ? QueueState.EMPTY : state;
@@ -75,9 +85,15 @@ public final class DeviceQueues {
     }
 
     /** Whether the messageId is queued for the device or was acknowledged within the retention window. */
-    public boolean isKnown(String address, String messageId) {
+    public boolean isKnown(String address, String messageId, long now) {
         Bytes key = StoreKeys.messageId(address, messageId);
-        return ids.get(key) != null || acked.get(key) != null;
+        if (ids.get(key) != null) {
+            return true;
+        }
+        try (WindowStoreIterator<Long> ackedAt = acked.fetch(
+                key, Math.max(0, now - ackedRetentionMillis + 1), saturatedAdd(now, ackedRetentionMillis))) {
+            return ackedAt.hasNext();
+        }
     }
 
     /** When an entry expires: its {@code expiresAt} or the queue TTL after {@code sentAt}, whichever is first. */
@@ -87,18 +103,45 @@ public final class DeviceQueues {
 
     /** {@link #deadlineOf(Delivery)} under a queue TTL of {@code ttlMillis}, for readers without the stores. */
     public static long deadlineOf(Delivery delivery, long ttlMillis) {
-        long byTtl = saturatedAdd(delivery.getSentAt().toEpochMilli(), ttlMillis);
+        long byTtl = ttlDeadlineOf(delivery, ttlMillis);
         return delivery.getExpiresAt() == null
                 ? byTtl
                 : Math.min(byTtl, delivery.getExpiresAt().toEpochMilli());
+    }
+
+    private static long ttlDeadlineOf(Delivery delivery, long ttlMillis) {
+        return saturatedAdd(delivery.getSentAt().toEpochMilli(), ttlMillis);
+    }
+
+    /** Whether the entry has a key of its own in the deadline index: it expires before the queue TTL. */
+    private boolean expiresEarly(Delivery delivery) {
+        return delivery.getExpiresAt() != null
+                && delivery.getExpiresAt().toEpochMilli() < ttlDeadlineOf(delivery, ttlMillis);
     }
 
     public QueueState append(String address, QueueState state, Delivery delivery) {
         long seq = state.nextSeq();
         entries.put(StoreKeys.entry(address, seq), delivery);
         ids.put(StoreKeys.messageId(address, delivery.getMessageId()), seq);
-        deadlines.put(Deadline.entry(deadlineOf(delivery), address, seq).toKey(), PRESENT);
-        return state.appended();
+        if (expiresEarly(delivery)) {
+            deadlines.put(
+                    Deadline.entry(delivery.getExpiresAt().toEpochMilli(), address, seq)
+                            .toKey(),
+                    PRESENT);
+        }
+        return indexQueue(address, state.appended(), ttlDeadlineOf(delivery, ttlMillis));
+    }
+
+    /** Keeps the queue indexed no later than {@code ttlDeadline}; a queue indexed earlier already stays as it is. */
+    private QueueState indexQueue(String address, QueueState state, long ttlDeadline) {
+        if (state.indexedAt() >= 0 && state.indexedAt() <= ttlDeadline) {
+            return state;
+        }
+        if (state.indexedAt() >= 0) {
+            deadlines.delete(Deadline.queue(state.indexedAt(), address).toKey());
+        }
+        deadlines.put(Deadline.queue(ttlDeadline, address).toKey(), PRESENT);
+        return state.indexed(ttlDeadline);
     }
 
     /** Removes the entry queued under {@code messageId}; null when there is none. */
@@ -123,29 +166,40 @@ public final class DeviceQueues {
         }
         entries.delete(key);
         ids.delete(StoreKeys.messageId(address, delivery.getMessageId()));
-        deadlines.delete(Deadline.entry(deadlineOf(delivery), address, seq).toKey());
-        pushCounts.delete(key);
+        if (expiresEarly(delivery)) {
+            deadlines.delete(Deadline.entry(delivery.getExpiresAt().toEpochMilli(), address, seq)
+                    .toKey());
+        }
+        // a delete is a changelog record even for a key that is not there: look first
+        if (pushCounts.get(key) != null) {
+            pushCounts.delete(key);
+        }
         return new Removed(seq, delivery, state.removed(seq));
     }
 
     /** How often entry {@code seq} was pushed without being acknowledged, across connections and restarts. */
-    public int pushCount(String address, long seq) {
+    public int pushCount(String address, QueueState state, long seq) {
         Integer count = pushCounts.get(StoreKeys.entry(address, seq));
-        return count == null ? 0 : count;
+        if (count != null) {
+            return count;
+        }
+        return state.wasPushed(seq) ? 1 : 0;
     }
 
-    /** Counts one more push of entry {@code seq}. */
-    public void countPush(String address, long seq) {
-        Bytes key = StoreKeys.entry(address, seq);
-        Integer count = pushCounts.get(key);
-        pushCounts.put(key, count == null ? 1 : count + 1);
+    /**
+     * Counts one more push of entry {@code seq}, given the state before it; the first push is known from the state
+     * alone ({@link QueueState#wasPushed}), so only a repeated one writes.
+     */
+    public void countPush(String address, QueueState state, long seq) {
+        int count = pushCount(address, state, seq);
+        if (count > 0) {
+            pushCounts.put(StoreKeys.entry(address, seq), count + 1);
+        }
     }
 
     /** Keeps an acknowledged messageId for the retention window, so a late duplicate is not queued again. */
     public void rememberAcked(String address, String messageId, long now) {
-        acked.put(StoreKeys.messageId(address, messageId), now);
-        deadlines.put(
-                Deadline.acked(now + ackedRetentionMillis, address, messageId).toKey(), PRESENT);
+        acked.put(StoreKeys.messageId(address, messageId), now, now);
     }
 
     /** Up to {@code limit} queued entries from {@code fromSeq} on, in queue order. */
@@ -181,17 +235,45 @@ public final class DeviceQueues {
         return due;
     }
 
-    /** Forgets an acknowledged messageId whose retention is over. */
-    public void forgetAcked(Deadline deadline) {
-        deadlines.delete(deadline.toKey());
-        Bytes key = StoreKeys.messageId(deadline.address(), deadline.reference());
-        Long ackedAt = acked.get(key);
-        if (ackedAt != null && ackedAt + ackedRetentionMillis <= deadline.at()) {
-            acked.delete(key);
+    /**
+     * The queue's deadline {@code due} fell due: removes every entry due at {@code now} (the whole queue is read,
+     * which happens about once per queue TTL) and indexes the queue again at the earliest queue-TTL deadline left,
+     * or takes it out of the index when it is empty. A key the queue is no longer indexed under is only dropped.
+     */
+    public Swept sweepQueue(Deadline due, QueueState state, long now) {
+        deadlines.delete(due.toKey());
+        if (state.indexedAt() != due.at()) {
+            return new Swept(List.of(), state);
         }
+        String address = due.address();
+        List<Entry> expired = new ArrayList<>();
+        long earliest = Long.MAX_VALUE;
+        try (KeyValueIterator<Bytes, Delivery> iterator = range(address, 0, Long.MAX_VALUE)) {
+            while (iterator.hasNext()) {
+                KeyValue<Bytes, Delivery> entry = iterator.next();
+                if (deadlineOf(entry.value) <= now) {
+                    expired.add(new Entry(StoreKeys.seqOf(entry.key), entry.value));
+                } else {
+                    earliest = Math.min(earliest, ttlDeadlineOf(entry.value, ttlMillis));
+                }
+            }
+        }
+        List<Delivery> removed = new ArrayList<>();
+        QueueState after = state.indexed(-1);
+        for (Entry entry : expired) {
+            Removed gone = remove(address, after, entry.seq());
+            if (gone != null) {
+                after = gone.state();
+                removed.add(gone.delivery());
+            }
+        }
+        if (earliest != Long.MAX_VALUE) {
+            after = indexQueue(address, after, earliest);
+        }
+        return new Swept(removed, after);
     }
 
-    /** Drops a due deadline of an entry that is gone already. */
+    /** Drops a due deadline whose entry is gone already, or one of a kind only earlier versions wrote. */
     public void forget(Deadline deadline) {
         deadlines.delete(deadline.toKey());
     }

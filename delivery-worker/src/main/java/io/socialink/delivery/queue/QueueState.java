@@ -18,21 +18,38 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param awaitingEmpty a connection waits for its QUEUE_EMPTY
  * @param drainUntil    the last sequence number queued when that connection came; QUEUE_EMPTY goes once no
  *                      entry up to it is left
+ * @param pushedBefore  the highest sequence number ever pushed, to any connection, -1 when none: an entry up to
+ *                      it was pushed at least once, so only a push beyond its first is counted in a store
+ * @param indexedAt     the deadline under which the queue is in the deadline index ({@link Deadline.Kind#QUEUE}),
+ *                      -1 when it is not; while entries are queued it is at most their earliest queue-TTL deadline
  */
 public record QueueState(
-        long nextSeq, int count, long pushedThrough, int inFlight, boolean awaitingEmpty, long drainUntil) {
+        long nextSeq,
+        int count,
+        long pushedThrough,
+        int inFlight,
+        boolean awaitingEmpty,
+        long drainUntil,
+        long pushedBefore,
+        long indexedAt) {
 
-    private static final byte FORMAT = 1;
+    /** Format 1 lacked pushedBefore and indexedAt; it is still read. */
+    private static final byte FORMAT_1 = 1;
 
-    public static final QueueState EMPTY = new QueueState(0, 0, -1, 0, false, -1);
+    private static final byte FORMAT = 2;
+
+    public static final QueueState EMPTY = new QueueState(0, 0, -1, 0, false, -1, -1, -1);
 
     public static final Serde<QueueState> SERDE = Serdes.serdeFrom(
             (topic, state) -> state == null ? null : state.toBytes(),
             (topic, bytes) -> bytes == null ? null : fromBytes(bytes));
 
-    /** Nothing worth storing: an empty queue that no connection waits on behaves like no record at all. */
+    /**
+     * Nothing worth storing: an empty queue that no connection waits on and that is not in the deadline index
+     * behaves like no record at all.
+     */
     public boolean isIdle() {
-        return count == 0 && !awaitingEmpty;
+        return count == 0 && !awaitingEmpty && indexedAt < 0;
     }
 
     public boolean windowFull(int window) {
@@ -40,38 +57,51 @@ public record QueueState(
     }
 
     public QueueState appended() {
-        return new QueueState(nextSeq + 1, count + 1, pushedThrough, inFlight, awaitingEmpty, drainUntil);
+        return new QueueState(
+                nextSeq + 1, count + 1, pushedThrough, inFlight, awaitingEmpty, drainUntil, pushedBefore, indexedAt);
     }
 
     public QueueState removed(long seq) {
         int stillInFlight = seq <= pushedThrough ? inFlight - 1 : inFlight;
-        return new QueueState(nextSeq, count - 1, pushedThrough, stillInFlight, awaitingEmpty, drainUntil);
+        return new QueueState(
+                nextSeq, count - 1, pushedThrough, stillInFlight, awaitingEmpty, drainUntil, pushedBefore, indexedAt);
     }
 
     public QueueState pushed(long seq) {
-        return new QueueState(nextSeq, count, seq, inFlight + 1, awaitingEmpty, drainUntil);
+        return new QueueState(
+                nextSeq, count, seq, inFlight + 1, awaitingEmpty, drainUntil, Math.max(pushedBefore, seq), indexedAt);
+    }
+
+    /** Whether entry {@code seq} was pushed at least once. */
+    public boolean wasPushed(long seq) {
+        return seq <= pushedBefore;
     }
 
     /** A new connection: push again from the head, and report when what is queued now is gone. */
     public QueueState connected() {
-        return new QueueState(nextSeq, count, -1, 0, true, nextSeq - 1);
+        return new QueueState(nextSeq, count, -1, 0, true, nextSeq - 1, pushedBefore, indexedAt);
     }
 
     /** The same connection again (worker restart, task moved): push again from the head. */
     public QueueState windowRestarted() {
-        return new QueueState(nextSeq, count, -1, 0, awaitingEmpty, drainUntil);
+        return new QueueState(nextSeq, count, -1, 0, awaitingEmpty, drainUntil, pushedBefore, indexedAt);
     }
 
     public QueueState disconnected() {
-        return new QueueState(nextSeq, count, -1, 0, false, -1);
+        return new QueueState(nextSeq, count, -1, 0, false, -1, pushedBefore, indexedAt);
     }
 
     public QueueState drained() {
-        return new QueueState(nextSeq, count, pushedThrough, inFlight, false, -1);
+        return new QueueState(nextSeq, count, pushedThrough, inFlight, false, -1, pushedBefore, indexedAt);
+    }
+
+    /** In the deadline index under {@code at}, or out of it with -1. */
+    public QueueState indexed(long at) {
+        return new QueueState(nextSeq, count, pushedThrough, inFlight, awaitingEmpty, drainUntil, pushedBefore, at);
     }
 
     byte[] toBytes() {
-        return ByteBuffer.allocate(1 + 3 * Long.BYTES + 2 * Integer.BYTES + 1)
+        return ByteBuffer.allocate(1 + 5 * Long.BYTES + 2 * Integer.BYTES + 1)
                 .put(FORMAT)
                 .putLong(nextSeq)
                 .putInt(count)
@@ -79,21 +109,29 @@ public record QueueState(
                 .putInt(inFlight)
                 .put((byte) (awaitingEmpty ? 1 : 0))
                 .putLong(drainUntil)
+                .putLong(pushedBefore)
+                .putLong(indexedAt)
                 .array();
     }
 
     static QueueState fromBytes(byte[] bytes) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         byte format = buffer.get();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_1) {
             throw new SerializationException("unknown queue state format " + format);
         }
+        long nextSeq = buffer.getLong();
+        int count = buffer.getInt();
+        long pushedThrough = buffer.getLong();
+        int inFlight = buffer.getInt();
+        boolean awaitingEmpty = buffer.get() != 0;
+        long drainUntil = buffer.getLong();
+        if (format == FORMAT_1) {
+            // format 1 counted every push in the push-count store, so nothing is inferred from pushedBefore; its
+            // entries each had their own deadline, so the queue is indexed again at its next append
+            return new QueueState(nextSeq, count, pushedThrough, inFlight, awaitingEmpty, drainUntil, -1, -1);
+        }
         return new QueueState(
-                buffer.getLong(),
-                buffer.getInt(),
-                buffer.getLong(),
-                buffer.getInt(),
-                buffer.get() != 0,
-                buffer.getLong());
+                nextSeq, count, pushedThrough, inFlight, awaitingEmpty, drainUntil, buffer.getLong(), buffer.getLong());
     }
 }

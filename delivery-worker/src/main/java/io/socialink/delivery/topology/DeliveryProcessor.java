@@ -155,7 +155,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
             onEphemeral(address, delivery, now);
             return;
         }
-        if (queues.isKnown(address, delivery.getMessageId())) {
+        if (queues.isKnown(address, delivery.getMessageId(), now)) {
             metrics.duplicate();
             return;
         }
@@ -298,28 +298,38 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     private void expireDue(long now) {
         Map<String, QueueState> touched = new LinkedHashMap<>();
         for (Deadline due : queues.due(now, DUE_BATCH)) {
-            if (due.kind() == Deadline.Kind.ACKED) {
-                queues.forgetAcked(due);
-                continue;
-            }
             String address = due.address();
             QueueState state = touched.containsKey(address) ? touched.get(address) : queues.state(address);
-            List<DeviceQueues.Entry> entry = queues.entriesFrom(address, due.seq(), 1);
-            boolean stillDue = !entry.isEmpty()
-                    && entry.get(0).seq() == due.seq()
-                    && queues.deadlineOf(entry.get(0).delivery()) <= now;
-            if (!stillDue) {
-                // left over from an entry removed under another TTL setting
-                queues.forget(due);
-                continue;
+            switch (due.kind()) {
+                case QUEUE -> {
+                    DeviceQueues.Swept swept = queues.sweepQueue(due, state, now);
+                    swept.expired().forEach(delivery -> expired(delivery, now));
+                    touched.put(address, swept.state());
+                }
+                case ENTRY -> {
+                    List<DeviceQueues.Entry> entry = queues.entriesFrom(address, due.seq(), 1);
+                    boolean stillDue = !entry.isEmpty()
+                            && entry.get(0).seq() == due.seq()
+                            && queues.deadlineOf(entry.get(0).delivery()) <= now;
+                    if (!stillDue) {
+                        // left over from an entry removed under another TTL setting or by an earlier version
+                        queues.forget(due);
+                        continue;
+                    }
+                    // the entry was read just above, so it is there to remove
+                    DeviceQueues.Removed removed = Objects.requireNonNull(queues.remove(address, state, due.seq()));
+                    touched.put(address, removed.state());
+                    expired(removed.delivery(), now);
+                }
+                case ACKED -> queues.forget(due);
             }
-            // the entry was read just above, so it is there to remove
-            DeviceQueues.Removed removed = Objects.requireNonNull(queues.remove(address, state, due.seq()));
-            touched.put(address, removed.state());
-            emitMetadata(removed.delivery(), MessageEventType.EXPIRED, null, now);
-            metrics.expired();
         }
         touched.forEach((address, state) -> settle(address, state, routes.get(address), now));
+    }
+
+    private void expired(Delivery delivery, long now) {
+        emitMetadata(delivery, MessageEventType.EXPIRED, null, now);
+        metrics.expired();
     }
 
     private void expireRoutes(long now) {
@@ -381,11 +391,10 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                     // the sweep does not report it a second time
                     state = Objects.requireNonNull(queues.remove(address, state, entry.seq()))
                             .state();
-                    emitMetadata(entry.delivery(), MessageEventType.EXPIRED, null, now);
-                    metrics.expired();
+                    expired(entry.delivery(), now);
                     continue;
                 }
-                if (queues.pushCount(address, entry.seq()) >= settings.maxPushes()) {
+                if (queues.pushCount(address, state, entry.seq()) >= settings.maxPushes()) {
                     // removed from the store, so the next look-up after pushedThrough skips it
                     state = Objects.requireNonNull(queues.remove(address, state, entry.seq()))
                             .state();
@@ -400,7 +409,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                     continue;
                 }
                 push(address, route, PushKind.ENVELOPE, entry.delivery(), now);
-                queues.countPush(address, entry.seq());
+                queues.countPush(address, state, entry.seq());
                 state = state.pushed(entry.seq());
                 metrics.pushed();
             }

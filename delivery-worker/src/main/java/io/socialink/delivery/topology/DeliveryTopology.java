@@ -13,6 +13,7 @@ import io.socialink.schemas.serde.AvroSerde;
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.TopicConfig;
@@ -60,7 +61,7 @@ public final class DeliveryTopology {
             DeliverySettings settings,
             DeliveryMetrics metrics,
             StreamPartitioner<String, Push> pushPartitioner) {
-        addStores(builder);
+        addStores(builder, settings);
         KStream<String, SpecificRecord> inputs = source(builder, layout, Topics.DEVICE_DELIVERIES)
                 .merge(source(builder, layout, Topics.DEVICE_CONNECTIONS), Named.as("merge-connections"))
                 .merge(source(builder, layout, Topics.DEVICE_ACKS), Named.as("merge-acks"));
@@ -100,7 +101,7 @@ public final class DeliveryTopology {
                 .<SpecificRecord>mapValues(value -> value, Named.as("input-" + topic.baseName()));
     }
 
-    private static void addStores(StreamsBuilder builder) {
+    private static void addStores(StreamsBuilder builder, DeliverySettings settings) {
         Serde<Delivery> deliveries = new AvroSerde<>(Delivery.class);
         // queued copies include MLS Welcomes and commits (up to a 2 MiB bundle): the changelog takes them too
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -111,8 +112,13 @@ public final class DeliveryTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(DeviceQueues.IDS), Serdes.Bytes(), Serdes.Long())
                 .withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(DeviceQueues.ACKED), Serdes.Bytes(), Serdes.Long())
+        // acknowledged messageIds are only ever added: whole segments older than the retention drop by themselves
+        // (and the changelog by time), instead of a delete and a deadline per messageId
+        Duration ackedRetention = settings.ackedRetention();
+        builder.addStateStore(Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(DeviceQueues.ACKED, ackedRetention, Duration.ofMillis(1), false),
+                        Serdes.Bytes(),
+                        Serdes.Long())
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(DeviceQueues.DEADLINES), Serdes.Bytes(), Serdes.ByteArray())

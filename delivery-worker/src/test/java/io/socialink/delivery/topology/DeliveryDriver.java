@@ -2,6 +2,7 @@ package io.socialink.delivery.topology;
 
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.delivery.metrics.DeliveryMetrics;
+import io.socialink.delivery.queue.Deadline;
 import io.socialink.delivery.queue.DeviceQueues;
 import io.socialink.delivery.queue.QueueHead;
 import io.socialink.schemas.avro.Ack;
@@ -29,6 +30,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.test.TestRecord;
 
 /** The topology in a {@link TopologyTestDriver} with a controlled wall clock, and the protocol's moves. */
@@ -162,6 +164,29 @@ final class DeliveryDriver implements AutoCloseable {
                 limit,
                 now().toEpochMilli(),
                 settings.queueTtl());
+    }
+
+    /** Every key of the deadline index, in index order. */
+    List<Deadline> deadlines() {
+        List<Deadline> all = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> keys =
+                driver.<Bytes, byte[]>getKeyValueStore(DeviceQueues.DEADLINES).all()) {
+            keys.forEachRemaining(key -> all.add(Deadline.fromKey(key.key)));
+        }
+        return all;
+    }
+
+    /** How many entries have a push count stored. */
+    long storedPushCounts() {
+        try (KeyValueIterator<Bytes, Integer> counts = driver.<Bytes, Integer>getKeyValueStore(DeviceQueues.PUSH_COUNTS)
+                .all()) {
+            long stored = 0;
+            while (counts.hasNext()) {
+                counts.next();
+                stored++;
+            }
+            return stored;
+        }
     }
 
     List<MessageMetadata> metadata() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.socialink.delivery.config.DeliverySettings;
+import io.socialink.delivery.queue.Deadline;
 import io.socialink.schemas.avro.CloseReason;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.DeviceEvent;
@@ -415,6 +416,59 @@ class DeliveryTopologyTest {
                 .extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
                 .containsExactly(tuple(MessageEventType.EXPIRED, "old"));
         assertThat(worker.pushes()).extracting(DeliveryTopologyTest::messageId).containsExactly("new");
+    }
+
+    @Test
+    void shouldIndexAQueueOnceAndStoreNoPushCountForEntriesPushedOnce() {
+        // given
+        DeliveryDriver worker = start();
+        worker.connect(BOB, 0, "c1");
+
+        // when three messages are pushed once and acknowledged
+        for (String messageId : List.of("m1", "m2", "m3")) {
+            worker.deliver(delivery(messageId, ALICE, BOB));
+            worker.ack(BOB, "c1", messageId);
+        }
+
+        // then the queue is in the deadline index once, at the queue TTL of its first entry, and nothing else is
+        assertThat(worker.deadlines())
+                .containsExactly(Deadline.queue(START.plus(Duration.ofDays(30)).toEpochMilli(), BOB));
+        assertThat(worker.storedPushCounts()).isZero();
+    }
+
+    @Test
+    void shouldExpireTheOldestEntryOfAnOfflineQueueAtItsTtlEvenWhenItArrivedLast() {
+        // given an entry sent 29 days ago that arrives after a new one, bob offline throughout
+        DeliveryDriver worker = start();
+        worker.deliver(delivery("new", ALICE, BOB, START, null));
+        worker.deliver(delivery("old", ALICE, BOB, START.minus(Duration.ofDays(29)), null));
+
+        // when a day and a sweep pass
+        worker.advance(Duration.ofDays(1).plusMinutes(1));
+
+        // then the sweep alone expired it, and the queue is indexed again at the TTL of what is left
+        assertThat(worker.metadata())
+                .extracting(MessageMetadata::getEvent, MessageMetadata::getMessageId)
+                .containsExactly(tuple(MessageEventType.EXPIRED, "old"));
+        assertThat(worker.queueHead(BOB, 10)).extracting(Delivery::getMessageId).containsExactly("new");
+        assertThat(worker.deadlines())
+                .containsExactly(Deadline.queue(START.plus(Duration.ofDays(30)).toEpochMilli(), BOB));
+    }
+
+    @Test
+    void shouldTakeAnEmptiedQueueOutOfTheDeadlineIndexWhenItsDeadlineComes() {
+        // given
+        DeliveryDriver worker = start();
+        worker.connect(BOB, 0, "c1");
+        worker.deliver(delivery("m1", ALICE, BOB));
+        worker.ack(BOB, "c1", "m1");
+
+        // when
+        worker.advance(Duration.ofDays(30).plusMinutes(1));
+
+        // then
+        assertThat(worker.deadlines()).isEmpty();
+        assertThat(worker.metadata()).extracting(MessageMetadata::getEvent).containsExactly(MessageEventType.DELIVERED);
     }
 
     @Test
