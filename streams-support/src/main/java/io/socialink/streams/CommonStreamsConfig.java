@@ -1,5 +1,6 @@
 package io.socialink.streams;
 
+import io.socialink.schemas.topics.Batching;
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import java.util.Properties;
@@ -34,9 +35,9 @@ public final class CommonStreamsConfig {
         // an undecodable input record is logged and skipped rather than stopping every key of its task
         properties.put(
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        // the output is latency-bound (pushes, replies the gateway waits for): send it at once instead of
-        // waiting to fill batches
-        properties.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
+        // the output is latency-bound (pushes, replies the gateway waits for), yet a request per record cost more
+        // than the records: batch as the whole pipeline does
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), Batching.LINGER_MS);
         // MLS commit bundles, Welcomes and commits travel as single records, in and out
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topic.LARGE_MESSAGE_BYTES);
         properties.put(

@@ -2,6 +2,7 @@ package io.socialink.gateway.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.socialink.schemas.topics.Batching;
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Produces the gateway's events with one idempotent producer (acks=all, 1 ms linger): a returned future or mono
+ * Produces the gateway's events with one idempotent producer (acks=all, 5 ms linger, so that sends of many sockets
+ * share produce requests: a request per record cost the gateway and the broker more than the records): a returned
+ * future or mono
  * completes only once the broker has acknowledged the record, so callers answer clients only after Kafka has
  * their data. Records with one key go to one partition in send order.
  *
@@ -66,7 +69,7 @@ public class EventPublisher implements AutoCloseable {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
                 true,
                 ProducerConfig.LINGER_MS_CONFIG,
-                1,
+                Batching.LINGER_MS,
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
                 5,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
