@@ -119,6 +119,7 @@ public final class DeviceQueues {
                 && delivery.getExpiresAt().toEpochMilli() < ttlDeadlineOf(delivery, ttlMillis);
     }
 
+    /** Appends the delivery; the new entry's sequence number is the given state's {@code nextSeq}. */
     public QueueState append(String address, QueueState state, Delivery delivery) {
         long seq = state.nextSeq();
         entries.put(StoreKeys.entry(address, seq), delivery);
@@ -179,21 +180,23 @@ public final class DeviceQueues {
 
     /** How often entry {@code seq} was pushed without being acknowledged, across connections and restarts. */
     public int pushCount(String address, QueueState state, long seq) {
-        Integer count = pushCounts.get(StoreKeys.entry(address, seq));
-        if (count != null) {
-            return count;
+        if (!state.wasPushed(seq)) {
+            // the common case, an entry on its first push, needs no look-up: counts are only stored for pushes
+            // after the first (a format-1 state predates pushedBefore, and its entries' first repeat goes uncounted)
+            return 0;
         }
-        return state.wasPushed(seq) ? 1 : 0;
+        Integer count = pushCounts.get(StoreKeys.entry(address, seq));
+        return count != null ? count : 1;
     }
 
     /**
-     * Counts one more push of entry {@code seq}, given the state before it; the first push is known from the state
-     * alone ({@link QueueState#wasPushed}), so only a repeated one writes.
+     * Counts one more push of entry {@code seq}, which had been pushed {@code pushesBefore} times
+     * ({@link #pushCount}); the first push is known from the state alone ({@link QueueState#wasPushed}), so only a
+     * repeated one writes.
      */
-    public void countPush(String address, QueueState state, long seq) {
-        int count = pushCount(address, state, seq);
-        if (count > 0) {
-            pushCounts.put(StoreKeys.entry(address, seq), count + 1);
+    public void countPush(String address, long seq, int pushesBefore) {
+        if (pushesBefore > 0) {
+            pushCounts.put(StoreKeys.entry(address, seq), pushesBefore + 1);
         }
     }
 
@@ -215,8 +218,8 @@ public final class DeviceQueues {
     }
 
     /** Whether an entry with a sequence number up to {@code seq} is still queued. */
-    public boolean hasEntryUpTo(String address, long seq) {
-        if (seq < 0) {
+    public boolean hasEntryUpTo(String address, QueueState state, long seq) {
+        if (seq < 0 || state.count() == 0) {
             return false;
         }
         try (KeyValueIterator<Bytes, Delivery> iterator = range(address, 0, seq)) {

@@ -177,9 +177,10 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
             emitMetadata(dropped.delivery(), MessageEventType.DROPPED, REASON_QUEUE_FULL, now);
             metrics.dropped();
         }
+        DeviceQueues.Entry appended = new DeviceQueues.Entry(state.nextSeq(), delivery);
         state = queues.append(address, state, delivery);
         metrics.queued();
-        settle(address, state, routes.get(address), now);
+        settle(address, state, routes.get(address), now, appended);
     }
 
     /** Pushed to the connection the device has now, if any; a device that is offline simply misses it. */
@@ -363,9 +364,15 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
 
     /** Pushes what the window allows, reports an emptied queue, and stores the queue state. */
     private void settle(String address, QueueState state, Route route, long now) {
+        settle(address, state, route, now, null);
+    }
+
+    /** As above; {@code appended} is the entry this event just appended, which the window then need not read back. */
+    private void settle(
+            String address, QueueState state, Route route, long now, DeviceQueues.@Nullable Entry appended) {
         if (route != null) {
-            state = fillWindow(address, state, route, now);
-            if (state.awaitingEmpty() && !queues.hasEntryUpTo(address, state.drainUntil())) {
+            state = fillWindow(address, state, route, now, appended);
+            if (state.awaitingEmpty() && !queues.hasEntryUpTo(address, state, state.drainUntil())) {
                 push(address, route, PushKind.QUEUE_EMPTY, null, now);
                 state = state.drained();
             }
@@ -378,10 +385,20 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
      * deadline (EXPIRED, as the sweep would: the sweep runs only every {@code expiry-interval}) and those pushed
      * {@code max-pushes} times already: a client that never acks them would otherwise get them on every connect.
      */
-    private QueueState fillWindow(String address, QueueState state, Route route, long now) {
+    private QueueState fillWindow(
+            String address, QueueState state, Route route, long now, DeviceQueues.@Nullable Entry appended) {
         while (!state.windowFull(settings.inFlight())) {
+            if (state.pushedThrough() >= state.nextSeq() - 1) {
+                // every entry there is was pushed to this connection: nothing to read
+                break;
+            }
             int room = settings.inFlight() - state.inFlight();
-            List<DeviceQueues.Entry> next = queues.entriesFrom(address, state.pushedThrough() + 1, room);
+            // the usual case: the window waits on nothing but the entry just appended, which is known already
+            // (once: it may be removed below without moving pushedThrough)
+            List<DeviceQueues.Entry> next = appended != null && appended.seq() == state.pushedThrough() + 1
+                    ? List.of(appended)
+                    : queues.entriesFrom(address, state.pushedThrough() + 1, room);
+            appended = null;
             if (next.isEmpty()) {
                 break;
             }
@@ -394,7 +411,8 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                     expired(entry.delivery(), now);
                     continue;
                 }
-                if (queues.pushCount(address, state, entry.seq()) >= settings.maxPushes()) {
+                int pushes = queues.pushCount(address, state, entry.seq());
+                if (pushes >= settings.maxPushes()) {
                     // removed from the store, so the next look-up after pushedThrough skips it
                     state = Objects.requireNonNull(queues.remove(address, state, entry.seq()))
                             .state();
@@ -409,7 +427,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                     continue;
                 }
                 push(address, route, PushKind.ENVELOPE, entry.delivery(), now);
-                queues.countPush(address, state, entry.seq());
+                queues.countPush(address, entry.seq(), pushes);
                 state = state.pushed(entry.seq());
                 metrics.pushed();
             }
