@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.gateway.status.ProjectionRebuild;
+import io.socialink.gateway.status.StatusProjector;
 import io.socialink.gateway.status.StatusRepository;
 import io.socialink.gateway.status.StatusRow;
 import io.socialink.schemas.avro.Ack;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.r2dbc.core.DatabaseClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -718,8 +720,122 @@ class MessageLifecycleIT {
         assertThat(hiddenRows()).isEqualTo(hiddenBefore).isNotEmpty();
     }
 
+    @Test
+    void shouldProjectAPollOfEventsAsTheSameEventsAppliedOneByOne() {
+        // given: every kind of event, with repeats, out-of-order times and orders that split a batch
+        StatusProjector projector = app.bean(StatusProjector.class);
+        String run = UUID.randomUUID().toString();
+        String batched = "batched-" + run + "-";
+        String oneByOne = "one-by-one-" + run + "-";
+
+        // when
+        List<StatusRow> rows;
+        List<Map<String, Object>> hidden;
+        try {
+            projector.applyAll(projectionEvents(batched)).block(WAIT);
+            projectionEvents(oneByOne)
+                    .forEach(event -> projector.applyAll(List.of(event)).block(WAIT));
+            rows = app.bean(StatusRepository.class).all().block(WAIT);
+            hidden = hiddenRows();
+        } finally {
+            // these rows are not on the metadata topic: the rebuild test must not find them
+            DatabaseClient db = app.bean(DatabaseClient.class);
+            for (String table : List.of("message_status", "message_hidden")) {
+                db.sql("DELETE FROM " + table + " WHERE message_id LIKE $1")
+                        .bind(0, "%-" + run + "-%")
+                        .then()
+                        .block(WAIT);
+            }
+        }
+
+        // then
+        List<StatusRow> fromBatch = withoutPrefix(rows, batched);
+        assertThat(fromBatch)
+                .isEqualTo(withoutPrefix(rows, oneByOne))
+                .extracting(StatusRow::messageId)
+                .containsExactly("m1", "m1", "m2", "m4");
+        StatusRow first = fromBatch.get(0);
+        assertThat(first.deliveredAt()).isEqualTo(Instant.ofEpochMilli(5_000_005));
+        assertThat(first.readAt()).isEqualTo(Instant.ofEpochMilli(5_000_007));
+        assertThat(fromBatch.get(1).droppedAt()).isEqualTo(Instant.ofEpochMilli(5_000_004));
+        assertThat(fromBatch.get(1).dropReason()).isEqualTo("queue-full");
+        assertThat(fromBatch.get(2).deletedAt()).isEqualTo(Instant.ofEpochMilli(5_000_009));
+        assertThat(hidden.stream()
+                        .filter(row -> row.get("message_id").toString().startsWith(batched)))
+                .extracting(row -> row.get("user_id") + ":"
+                        + row.get("message_id").toString().substring(batched.length()))
+                .containsExactly("carol:m2");
+        assertThat(hidden.stream()
+                        .filter(row -> row.get("message_id").toString().startsWith(oneByOne)))
+                .hasSize(1);
+    }
+
+    /** m1 to two devices (delivered twice, read, one copy dropped twice), m2 deleted, m3 expired, m4 sent late. */
+    private static List<MessageMetadata> projectionEvents(String prefix) {
+        List<MessageMetadata> events = new ArrayList<>();
+        events.add(projectionEvent(prefix + "m1", MessageEventType.SENT, 1, 0, null));
+        events.add(projectionEvent(prefix + "m1", MessageEventType.SENT, 2, 0, null));
+        events.add(projectionEvent(prefix + "m2", MessageEventType.SENT, 1, 1, null));
+        events.add(projectionEvent(prefix + "m3", MessageEventType.SENT, 1, 1, null));
+        events.add(projectionEvent(prefix + "m1", MessageEventType.DELIVERED, 1, 8, null));
+        events.add(projectionEvent(prefix + "m1", MessageEventType.DELIVERED, 1, 5, null));
+        events.add(projectionEvent(prefix + "m1", MessageEventType.SENT, 1, 0, null));
+        events.add(projectionEvent(prefix + "m1", MessageEventType.READ, 1, 7, null));
+        events.add(projectionEvent(prefix + "m1", MessageEventType.DROPPED, 2, 6, "queue-full"));
+        events.add(projectionEvent(prefix + "m1", MessageEventType.DROPPED, 2, 4, "redelivery-limit"));
+        events.add(projectionEvent(prefix + "m4", MessageEventType.DELIVERED, 1, 3, null));
+        events.add(projectionEvent(prefix + "m2", MessageEventType.DELETED, 1, 9, "for-everyone"));
+        events.add(MessageMetadata.newBuilder(projectionEvent(prefix + "m2", MessageEventType.DELETED, 1, 10, "for-me"))
+                .setActorUserId("carol")
+                .build());
+        events.add(projectionEvent(prefix + "m3", MessageEventType.DELETED, 1, 9, "for-me"));
+        events.add(projectionEvent(prefix + "m3", MessageEventType.EXPIRED, 1, 11, null));
+        events.add(projectionEvent(prefix + "m4", MessageEventType.SENT, 1, 2, null));
+        // a disappearing message whose timer ran out before its SENT was applied leaves no row
+        events.add(MessageMetadata.newBuilder(projectionEvent(prefix + "m5", MessageEventType.SENT, 1, 2, null))
+                .setExpiresAt(Instant.now().minusSeconds(1))
+                .build());
+        return events;
+    }
+
+    private static MessageMetadata projectionEvent(
+            String messageId, MessageEventType type, int device, int millis, String reason) {
+        return MessageMetadata.newBuilder()
+                .setMessageId(messageId)
+                .setEvent(type)
+                .setSenderUserId("alice")
+                .setSenderDeviceId(1)
+                .setRecipientUserId("bob")
+                .setRecipientDeviceId(device)
+                .setCiphertextBytes(10)
+                .setAt(Instant.ofEpochMilli(5_000_000 + millis))
+                .setReason(reason)
+                .build();
+    }
+
+    private static List<StatusRow> withoutPrefix(List<StatusRow> rows, String prefix) {
+        return rows.stream()
+                .filter(row -> row.messageId().startsWith(prefix))
+                .map(row -> new StatusRow(
+                        row.messageId().substring(prefix.length()),
+                        row.senderUserId(),
+                        row.senderDeviceId(),
+                        row.recipientUserId(),
+                        row.recipientDeviceId(),
+                        row.destinationUserId(),
+                        row.ciphertextBytes(),
+                        row.sentAt(),
+                        row.expiresAt(),
+                        row.deliveredAt(),
+                        row.readAt(),
+                        row.deletedAt(),
+                        row.droppedAt(),
+                        row.dropReason()))
+                .toList();
+    }
+
     private static List<Map<String, Object>> hiddenRows() {
-        return new ArrayList<>(app.bean(org.springframework.r2dbc.core.DatabaseClient.class)
+        return new ArrayList<>(app.bean(DatabaseClient.class)
                 .sql("SELECT user_id, message_id, hidden_at FROM message_hidden ORDER BY user_id, message_id")
                 .fetch()
                 .all()
