@@ -171,8 +171,8 @@ public final class DeviceQueues {
             deadlines.delete(Deadline.entry(delivery.getExpiresAt().toEpochMilli(), address, seq)
                     .toKey());
         }
-        // a delete is a changelog record even for a key that is not there: look first
-        if (pushCounts.get(key) != null) {
+        // a delete is a changelog record even for a key that is not there: look first, where there may be one
+        if (state.mayBeCounted(seq) && pushCounts.get(key) != null) {
             pushCounts.delete(key);
         }
         return new Removed(seq, delivery, state.removed(seq));
@@ -185,19 +185,21 @@ public final class DeviceQueues {
             // after the first (a format-1 state predates pushedBefore, and its entries' first repeat goes uncounted)
             return 0;
         }
-        Integer count = pushCounts.get(StoreKeys.entry(address, seq));
+        Integer count = state.mayBeCounted(seq) ? pushCounts.get(StoreKeys.entry(address, seq)) : null;
         return count != null ? count : 1;
     }
 
     /**
      * Counts one more push of entry {@code seq}, which had been pushed {@code pushesBefore} times
      * ({@link #pushCount}); the first push is known from the state alone ({@link QueueState#wasPushed}), so only a
-     * repeated one writes.
+     * repeated one writes, and the returned state says so.
      */
-    public void countPush(String address, long seq, int pushesBefore) {
-        if (pushesBefore > 0) {
-            pushCounts.put(StoreKeys.entry(address, seq), pushesBefore + 1);
+    public QueueState countPush(String address, QueueState state, long seq, int pushesBefore) {
+        if (pushesBefore == 0) {
+            return state;
         }
+        pushCounts.put(StoreKeys.entry(address, seq), pushesBefore + 1);
+        return state.counted(seq);
     }
 
     /** Keeps an acknowledged messageId for the retention window, so a late duplicate is not queued again. */

@@ -427,8 +427,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                     continue;
                 }
                 push(address, route, PushKind.ENVELOPE, entry.delivery(), now);
-                queues.countPush(address, entry.seq(), pushes);
-                state = state.pushed(entry.seq());
+                state = queues.countPush(address, state, entry.seq(), pushes).pushed(entry.seq());
                 metrics.pushed();
             }
         }
