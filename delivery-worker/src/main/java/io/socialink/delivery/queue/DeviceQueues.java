@@ -158,14 +158,16 @@ public final class DeviceQueues {
         }
     }
 
-    /** Removes entry {@code seq}; null when it is gone already. */
+    /**
+     * Removes entry {@code seq}, which the caller knows is queued (it just read it, or the messageId index names it):
+     * the delete itself returns the entry, so it is not looked up first. Null when it was gone after all.
+     */
     public @Nullable Removed remove(String address, QueueState state, long seq) {
         Bytes key = StoreKeys.entry(address, seq);
-        Delivery delivery = entries.get(key);
+        Delivery delivery = entries.delete(key);
         if (delivery == null) {
             return null;
         }
-        entries.delete(key);
         ids.delete(StoreKeys.messageId(address, delivery.getMessageId()));
         if (expiresEarly(delivery)) {
             deadlines.delete(Deadline.entry(delivery.getExpiresAt().toEpochMilli(), address, seq)
