@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The events of one poll regrouped into one statement per kind of change ({@link StatusProjector} renders them):
@@ -41,7 +42,7 @@ final class StatusBatch {
     record Hidden(String userId, String messageId) {}
 
     /** A fill of one column of one copy: the earliest time, and for a drop the first reason. */
-    record Fill(Instant at, String reason) {}
+    record Fill(Instant at, @Nullable String reason) {}
 
     /** One segment's changes, each applied as one statement. */
     static final class Segment {
