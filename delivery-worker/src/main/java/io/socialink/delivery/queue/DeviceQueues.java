@@ -36,6 +36,9 @@ public final class DeviceQueues {
 
     private static final byte[] PRESENT = new byte[0];
 
+    /** How far the worker's clock may step back and still find an ack it stored just before. */
+    static final long CLOCK_STEP_BACK_MILLIS = 60_000;
+
     private final KeyValueStore<Bytes, Delivery> entries;
     private final KeyValueStore<Bytes, Long> ids;
     private final WindowStore<Bytes, Long> acked;
@@ -90,8 +93,10 @@ public final class DeviceQueues {
         if (ids.get(key) != null) {
             return true;
         }
+        // every segment the time range touches is a look-up of its own: acks are stored at the worker's clock, so
+        // the range ends a little after now (a clock stepped back) rather than a whole retention later
         try (WindowStoreIterator<Long> ackedAt = acked.fetch(
-                key, Math.max(0, now - ackedRetentionMillis + 1), saturatedAdd(now, ackedRetentionMillis))) {
+                key, Math.max(0, now - ackedRetentionMillis + 1), saturatedAdd(now, CLOCK_STEP_BACK_MILLIS))) {
             return ackedAt.hasNext();
         }
     }
@@ -209,16 +214,31 @@ public final class DeviceQueues {
         acked.put(StoreKeys.messageId(address, messageId), now, now);
     }
 
-    /** Up to {@code limit} queued entries from {@code fromSeq} on, in queue order. */
-    public List<Entry> entriesFrom(String address, long fromSeq, int limit) {
+    /**
+     * Up to {@code limit} queued entries from {@code fromSeq} on, in queue order. Read in ranges of {@code limit}
+     * sequence numbers: a range read copies every key it spans out of the record cache, so a range open to the end
+     * of a long queue cost as much as the whole queue for every window top-up. Sequence numbers have gaps only where
+     * entries left out of order, so the first range is nearly always enough.
+     */
+    public List<Entry> entriesFrom(String address, QueueState state, long fromSeq, int limit) {
         List<Entry> found = new ArrayList<>();
-        try (KeyValueIterator<Bytes, Delivery> iterator = range(address, fromSeq, Long.MAX_VALUE)) {
-            while (iterator.hasNext() && found.size() < limit) {
-                KeyValue<Bytes, Delivery> entry = iterator.next();
-                found.add(new Entry(StoreKeys.seqOf(entry.key), entry.value));
+        long last = state.nextSeq() - 1;
+        for (long from = fromSeq; from <= last && found.size() < limit; ) {
+            long to = Math.min(last, saturatedAdd(from, limit - found.size() - 1));
+            try (KeyValueIterator<Bytes, Delivery> iterator = range(address, from, to)) {
+                while (iterator.hasNext()) {
+                    KeyValue<Bytes, Delivery> entry = iterator.next();
+                    found.add(new Entry(StoreKeys.seqOf(entry.key), entry.value));
+                }
             }
+            from = to + 1;
         }
         return found;
+    }
+
+    /** Entry {@code seq}, if it is queued. */
+    public @Nullable Delivery entry(String address, long seq) {
+        return entries.get(StoreKeys.entry(address, seq));
     }
 
     /** Whether an entry with a sequence number up to {@code seq} is still queued. */

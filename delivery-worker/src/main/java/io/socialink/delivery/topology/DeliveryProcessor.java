@@ -308,10 +308,8 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                     touched.put(address, swept.state());
                 }
                 case ENTRY -> {
-                    List<DeviceQueues.Entry> entry = queues.entriesFrom(address, due.seq(), 1);
-                    boolean stillDue = !entry.isEmpty()
-                            && entry.get(0).seq() == due.seq()
-                            && queues.deadlineOf(entry.get(0).delivery()) <= now;
+                    Delivery entry = queues.entry(address, due.seq());
+                    boolean stillDue = entry != null && queues.deadlineOf(entry) <= now;
                     if (!stillDue) {
                         // left over from an entry removed under another TTL setting or by an earlier version
                         queues.forget(due);
@@ -397,7 +395,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
             // (once: it may be removed below without moving pushedThrough)
             List<DeviceQueues.Entry> next = appended != null && appended.seq() == state.pushedThrough() + 1
                     ? List.of(appended)
-                    : queues.entriesFrom(address, state.pushedThrough() + 1, room);
+                    : queues.entriesFrom(address, state, state.pushedThrough() + 1, room);
             appended = null;
             if (next.isEmpty()) {
                 break;

@@ -113,13 +113,15 @@ public final class DeliveryTopology {
                         Stores.persistentKeyValueStore(DeviceQueues.IDS), Serdes.Bytes(), Serdes.Long())
                 .withCachingEnabled());
         // acknowledged messageIds are only ever added: whole segments older than the retention drop by themselves
-        // (and the changelog by time), instead of a delete and a deadline per messageId
+        // (and the changelog by time), instead of a delete and a deadline per messageId. Not cached: each id is
+        // written once and looked up about once, so the record cache saved no write, and its per-segment range
+        // copies for every look-up were a fifth of the worker's profile.
         Duration ackedRetention = settings.ackedRetention();
         builder.addStateStore(Stores.windowStoreBuilder(
                         Stores.persistentWindowStore(DeviceQueues.ACKED, ackedRetention, Duration.ofMillis(1), false),
                         Serdes.Bytes(),
                         Serdes.Long())
-                .withCachingEnabled());
+                .withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(DeviceQueues.DEADLINES), Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingEnabled());

@@ -157,6 +157,36 @@ class MessageLifecycleRulesTest {
     }
 
     @Test
+    void shouldFillTheWindowAcrossEntriesRemovedBeforeTheirPush() {
+        // given: m2 and m3 leave the queue unpushed, so the sequence numbers the window reads next have a gap
+        DeliveryDriver worker = start(DeliveryDriver.settings().withInFlight(2));
+        for (String id : List.of("m1", "m2", "m3", "m4", "m5")) {
+            worker.deliver(delivery(id, ALICE, BOB));
+        }
+        worker.deliver(deleteEvent("d2", "m2", BOB));
+        worker.deliver(deleteEvent("d3", "m3", BOB));
+
+        // when
+        worker.connect(BOB, 0, "c1");
+        List<String> first = worker.pushes().stream()
+                .map(MessageLifecycleRulesTest::messageId)
+                .toList();
+        worker.ack(BOB, "c1", "m1", "m4");
+        List<String> second = worker.pushes().stream()
+                .map(MessageLifecycleRulesTest::messageId)
+                .toList();
+        worker.ack(BOB, "c1", "m5", "d2");
+        List<String> third = worker.pushes().stream()
+                .map(MessageLifecycleRulesTest::messageId)
+                .toList();
+
+        // then
+        assertThat(first).containsExactly("m1", "m4");
+        assertThat(second).containsExactly("m5", "d2");
+        assertThat(third).containsExactly("d3");
+    }
+
+    @Test
     void shouldKeepTheQueuedCopyOnADeleteForMeEvent() {
         // given
         DeliveryDriver worker = start(DeliveryDriver.settings());
