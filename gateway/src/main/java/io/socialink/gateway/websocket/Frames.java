@@ -5,15 +5,18 @@ import io.socialink.gateway.messages.SendRequest;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.DeviceEvent;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -29,6 +32,9 @@ public final class Frames {
 
     public static final int MAX_ACK_IDS = 1024;
     public static final int MAX_ID_LENGTH = 128;
+
+    /** Members of a device event's frame that its attributes cannot replace. */
+    private static final Set<String> RESERVED_EVENT_MEMBERS = Set.of("type", "messageId");
 
     private final JsonMapper json;
     private final String queueEmpty;
@@ -126,41 +132,53 @@ public final class Frames {
 
     /**
      * The frame of a pushed delivery: client ciphertext as an {@code envelope}, a server-made device event as
-     * {@code {"type": <event type>, "messageId", <attributes>...}} (attributes cannot replace type or messageId);
-     * a group delivery also carries {@code "groupId"}.
+     * {@code {"type": <event type>, "messageId", <attributes>...}} (attributes cannot replace type, messageId or
+     * groupId); a group delivery also carries {@code "groupId"}. Server frames are written member by member with
+     * Jackson's generator, the ciphertext base64-encoded from the record's own buffer: no map and no copy per frame.
      */
     public String delivery(Delivery delivery) {
         DeviceEvent event = delivery.getEvent();
         if (event == null) {
             return envelope(delivery);
         }
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", event.getType());
-        frame.put("messageId", delivery.getMessageId());
-        if (delivery.getGroupId() != null) {
-            frame.put("groupId", delivery.getGroupId());
-        }
-        if (event.getAttributes() != null) {
-            event.getAttributes().forEach(frame::putIfAbsent);
-        }
-        return json.writeValueAsString(frame);
+        return write(frame -> {
+            frame.writeStringProperty("type", event.getType());
+            frame.writeStringProperty("messageId", delivery.getMessageId());
+            if (delivery.getGroupId() != null) {
+                frame.writeStringProperty("groupId", delivery.getGroupId());
+            }
+            if (event.getAttributes() != null) {
+                event.getAttributes().forEach((name, value) -> {
+                    if (!RESERVED_EVENT_MEMBERS.contains(name)
+                            && (delivery.getGroupId() == null || !"groupId".equals(name))) {
+                        frame.writeStringProperty(name, value);
+                    }
+                });
+            }
+        });
     }
 
     public String envelope(Delivery delivery) {
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "envelope");
-        frame.put("messageId", delivery.getMessageId());
-        frame.put("sender", Map.of("userId", delivery.getSenderUserId(), "deviceId", delivery.getSenderDeviceId()));
-        frame.put("ciphertextType", delivery.getCiphertextType());
-        frame.put("content", base64(delivery.getContent()));
-        frame.put("sentAt", delivery.getSentAt().toEpochMilli());
-        frame.put(
-                "expiresAt",
-                delivery.getExpiresAt() == null ? null : delivery.getExpiresAt().toEpochMilli());
-        if (delivery.getGroupId() != null) {
-            frame.put("groupId", delivery.getGroupId());
-        }
-        return json.writeValueAsString(frame);
+        return write(delivery.getContent().remaining() / 3 * 4 + 256, frame -> {
+            frame.writeStringProperty("type", "envelope");
+            frame.writeStringProperty("messageId", delivery.getMessageId());
+            frame.writeObjectPropertyStart("sender");
+            frame.writeStringProperty("userId", delivery.getSenderUserId());
+            frame.writeNumberProperty("deviceId", delivery.getSenderDeviceId());
+            frame.writeEndObject();
+            frame.writeNumberProperty("ciphertextType", delivery.getCiphertextType());
+            frame.writeName("content");
+            writeBase64(frame, delivery.getContent());
+            frame.writeNumberProperty("sentAt", delivery.getSentAt().toEpochMilli());
+            if (delivery.getExpiresAt() == null) {
+                frame.writeNullProperty("expiresAt");
+            } else {
+                frame.writeNumberProperty("expiresAt", delivery.getExpiresAt().toEpochMilli());
+            }
+            if (delivery.getGroupId() != null) {
+                frame.writeStringProperty("groupId", delivery.getGroupId());
+            }
+        });
     }
 
     public String queueEmpty() {
@@ -168,22 +186,22 @@ public final class Frames {
     }
 
     public String pong(@Nullable String id) {
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "pong");
-        frame.put("id", id);
-        return json.writeValueAsString(frame);
+        return write(frame -> {
+            frame.writeStringProperty("type", "pong");
+            frame.writeStringProperty("id", id);
+        });
     }
 
     /** An accepted send: {@code status} 201 and the members of the REST send's 201 body. */
     public String sendResult(String requestId, SendReceipt receipt) {
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "send-result");
-        frame.put("requestId", requestId);
-        frame.put("status", 201);
-        frame.put("messageId", receipt.messageId());
-        frame.put("sentAt", receipt.sentAt());
-        frame.put("deviceCount", receipt.deviceCount());
-        return json.writeValueAsString(frame);
+        return write(frame -> {
+            frame.writeStringProperty("type", "send-result");
+            frame.writeStringProperty("requestId", requestId);
+            frame.writeNumberProperty("status", 201);
+            frame.writeStringProperty("messageId", receipt.messageId());
+            frame.writeNumberProperty("sentAt", receipt.sentAt());
+            frame.writeNumberProperty("deviceCount", receipt.deviceCount());
+        });
     }
 
     /**
@@ -204,17 +222,37 @@ public final class Frames {
 
     /** {@code {"type":"error","code":...,"detail":...}}; {@code code} is a problem name such as {@code bad-frame}. */
     public String error(String code, String detail) {
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "error");
-        frame.put("code", code);
-        frame.put("detail", detail);
-        return json.writeValueAsString(frame);
+        return write(frame -> {
+            frame.writeStringProperty("type", "error");
+            frame.writeStringProperty("code", code);
+            frame.writeStringProperty("detail", detail);
+        });
     }
 
-    private static String base64(ByteBuffer content) {
+    /** One JSON object, its members written by {@code members}. */
+    private String write(Consumer<JsonGenerator> members) {
+        return write(128, members);
+    }
+
+    private String write(int sizeHint, Consumer<JsonGenerator> members) {
+        StringWriter out = new StringWriter(sizeHint);
+        try (JsonGenerator frame = json.createGenerator(out)) {
+            frame.writeStartObject();
+            members.accept(frame);
+            frame.writeEndObject();
+        }
+        return out.toString();
+    }
+
+    /** Base64 of the buffer's remaining bytes, read from its backing array where it has one; its position stays. */
+    private static void writeBase64(JsonGenerator frame, ByteBuffer content) {
+        if (content.hasArray()) {
+            frame.writeBinary(content.array(), content.arrayOffset() + content.position(), content.remaining());
+            return;
+        }
         ByteBuffer view = content.duplicate();
         byte[] bytes = new byte[view.remaining()];
         view.get(bytes);
-        return Base64.getEncoder().encodeToString(bytes);
+        frame.writeBinary(bytes);
     }
 }

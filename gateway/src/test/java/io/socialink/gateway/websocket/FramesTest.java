@@ -107,6 +107,34 @@ class FramesTest {
     }
 
     @Test
+    void shouldEncodeOnlyTheRemainingBytesOfASlicedContentBuffer() {
+        // given: content that is a slice in the middle of a larger array, as a decoder may hand it over
+        ByteBuffer backing = ByteBuffer.wrap(new byte[] {9, 9, 1, 2, 3, 9});
+        backing.position(1);
+        ByteBuffer slice = backing.slice();
+        slice.position(1).limit(4);
+        Delivery delivery = Delivery.newBuilder()
+                .setMessageId("m-4")
+                .setSenderUserId("alice")
+                .setSenderDeviceId(2)
+                .setRecipientUserId("bob")
+                .setRecipientDeviceId(1)
+                .setSentAt(Instant.ofEpochMilli(1_000))
+                .setCiphertextType(3)
+                .setContent(slice)
+                .setExpiresAt(Instant.ofEpochMilli(5_000))
+                .build();
+
+        // when
+        @SuppressWarnings("unchecked")
+        Map<String, Object> frame = json.readValue(frames.envelope(delivery), Map.class);
+
+        // then
+        assertThat(frame).containsEntry("content", "AQID").containsEntry("expiresAt", 5_000);
+        assertThat(slice.position()).isEqualTo(1);
+    }
+
+    @Test
     void shouldNameTheGroupOfAGroupEnvelope() {
         // given: a Welcome (MLS type 12) of a group
         Delivery delivery = Delivery.newBuilder()
@@ -156,6 +184,7 @@ class FramesTest {
 
         // then
         assertThat(frame).isEqualTo(Map.of("type", "receipt", "messageId", "m-2", "status", "delivered"));
+        assertThat(frames.delivery(delivery)).startsWith("{\"type\":\"receipt\",\"messageId\":\"m-2\"");
     }
 
     @Test
