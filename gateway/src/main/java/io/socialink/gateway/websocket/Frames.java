@@ -109,14 +109,15 @@ public final class Frames {
                 || requestId.asString().length() > MAX_ID_LENGTH) {
             return new InvalidFrame("send needs a 'requestId': a string of 1.." + MAX_ID_LENGTH + " characters");
         }
-        ObjectNode body = frame.deepCopy();
-        body.remove("type");
-        body.remove("requestId");
+        String id = requestId.asString();
+        // the tree was parsed for this call alone: what is left without the frame's own members is the body
+        frame.remove("type");
+        frame.remove("requestId");
         try {
-            return new SendFrame(requestId.asString(), json.treeToValue(body, SendRequest.class));
+            return new SendFrame(id, json.treeToValue(frame, SendRequest.class));
         } catch (JacksonException e) {
             // the same strict binding as the REST body: a scalar of the wrong JSON type is refused, not coerced
-            return new BadSendFrame(requestId.asString(), "malformed request body");
+            return new BadSendFrame(id, "malformed request body");
         }
     }
 
