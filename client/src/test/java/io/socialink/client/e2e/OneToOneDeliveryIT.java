@@ -7,6 +7,7 @@ import io.socialink.client.api.ProblemException;
 import io.socialink.client.api.SendResult;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
+import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.Envelope;
 import io.socialink.testing.KafkaTestEnv;
@@ -18,11 +19,18 @@ import io.socialink.testing.RedisTestEnv;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,10 +46,12 @@ class OneToOneDeliveryIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static LocalSystem system;
+    private static KafkaTestEnv kafkaEnv;
     private static SocialinkClient client;
 
     @BeforeAll
     static void startSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
+        kafkaEnv = kafka;
         system = new LocalSystem(kafka, postgres, redis).start();
         client = system.client();
     }
@@ -139,6 +149,83 @@ class OneToOneDeliveryIT {
                     });
             assertThat(bobInbox.awaitTexts(sent.size(), WAIT)).containsExactlyElementsOf(sent);
             assertThat(distinctIds(bobInbox)).isEqualTo(sent.size());
+        }
+    }
+
+    @Test
+    void shouldKeepEntriesAckedBeforeTheNextCommitOutOfTheQueueChangelogs() throws Exception {
+        // given alice and bob connected, alice counting the receipts her socket gets (each one a queue entry too)
+        String alice = unique("alice");
+        String bob = unique("bob");
+        DeviceCredentials aliceDevice = register(alice);
+        DeviceCredentials bobDevice = register(bob);
+        Inbox bobInbox = new Inbox();
+        AtomicInteger receipts = new AtomicInteger();
+        Inbox aliceInbox = new Inbox() {
+            @Override
+            public void onEvent(DeviceEvent event) {
+                if ("receipt".equals(event.type())) {
+                    receipts.incrementAndGet();
+                }
+            }
+        };
+        int messages = 50;
+        try (DeviceSocket aliceSocket = DeviceSocket.connect(client, aliceDevice, aliceInbox);
+                DeviceSocket bobSocket = DeviceSocket.connect(client, bobDevice, bobInbox)) {
+            assertThat(bobSocket.awaitQueueEmpty(WAIT)).isTrue();
+            assertThat(aliceSocket.awaitQueueEmpty(WAIT)).isTrue();
+            Map<String, Long> before = queueChangelogEnds();
+
+            // when alice sends 50 messages, bob receives and acks them, alice receives and acks their receipts,
+            // and the worker commits (every second)
+            List<String> sent = Inbox.texts("changelog-", messages);
+            for (int i = 0; i < messages; i++) {
+                aliceSocket
+                        .send(bob, "cl-" + i, List.of(copyFor(bobDevice, sent.get(i))), null)
+                        .get(30, TimeUnit.SECONDS);
+            }
+            assertThat(bobInbox.awaitTexts(messages, WAIT)).containsExactlyElementsOf(sent);
+            await(() -> receipts.get() >= messages);
+            Thread.sleep(3_000);
+            Map<String, Long> after = queueChangelogEnds();
+
+            // then the 100 entries (messages and receipts), each pushed and acked within moments, left next to
+            // nothing in the entries and messageId index changelogs: a tombstone each would be 100 records per store
+            for (String store : List.of("delivery-queue-entries", "delivery-queue-ids")) {
+                assertThat(after.get(store) - before.get(store))
+                        .as("records written to the %s changelog", store)
+                        .isLessThan(messages);
+            }
+        }
+    }
+
+    /** The summed end offsets of the worker's queue entries and messageId index changelogs, by store. */
+    private static Map<String, Long> queueChangelogEnds() {
+        Map<String, Long> ends = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                kafkaEnv.consumerProperties("changelog-ends-" + UUID.randomUUID()),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            for (String store : List.of("delivery-queue-entries", "delivery-queue-ids")) {
+                String topic = system.workerApplicationId + "-" + store + "-changelog";
+                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                        .map(info -> new TopicPartition(topic, info.partition()))
+                        .toList();
+                ends.put(
+                        store,
+                        consumer.endOffsets(partitions).values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum());
+            }
+        }
+        return ends;
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition met within %s", WAIT).isLessThan(deadline);
+            Thread.sleep(50);
         }
     }
 

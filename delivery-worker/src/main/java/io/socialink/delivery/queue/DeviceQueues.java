@@ -19,9 +19,11 @@ import org.jspecify.annotations.Nullable;
  * keeps the stores consistent with each other; {@link QueueState} is passed in and returned so the caller stores
  * it once per event.
  *
- * <p>Each write is a changelog record, so the common case writes little: an entry that is pushed once and acked
- * costs its entry, its index entry and its acked messageId, nothing in the deadline index (a queue is indexed once,
- * see {@link Deadline}) and no push count (only a push after the first is counted).
+ * <p>Each write that reaches a commit is a changelog record, so the common case writes little: an entry that is
+ * pushed and acked before the next commit leaves nothing in the entries and index stores (the record cache drops a
+ * key written and deleted in between, see {@code UnflushedDeletes}), only its acked messageId; nothing goes to
+ * the deadline index (a queue is indexed once, see {@link Deadline}) and no push count (only a push after the
+ * first is counted).
  */
 public final class DeviceQueues {
 

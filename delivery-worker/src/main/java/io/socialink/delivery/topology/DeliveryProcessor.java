@@ -90,6 +90,15 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     static final String REASON_FOR_EVERYONE = "for-everyone";
     static final String REASON_DEVICE_REMOVED = "device-removed";
 
+    /** The key-value stores, all with a record cache (the acked-id window store has none). */
+    static final List<String> KEY_VALUE_STORES = List.of(
+            DeviceQueues.ENTRIES,
+            DeviceQueues.IDS,
+            DeviceQueues.DEADLINES,
+            DeviceQueues.STATES,
+            DeviceQueues.PUSH_COUNTS,
+            Routes.STORE);
+
     private final DeliverySettings settings;
     private final int pushPartitions;
     private final DeliveryMetrics metrics;
@@ -119,6 +128,13 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
                 settings.queueTtl(),
                 settings.ackedRetention());
         this.routes = new Routes(context.getStateStore(Routes.STORE));
+        for (String store : KEY_VALUE_STORES) {
+            if (!UnflushedDeletes.skipIn(context.getStateStore(store))) {
+                log.warn(
+                        "store {} has no record cache: a key deleted before the commit still writes a tombstone",
+                        store);
+            }
+        }
         context.schedule(settings.expiryInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireDue);
         context.schedule(settings.heartbeatInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireRoutes);
 
