@@ -14,6 +14,9 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * message. The cache skips such a flush only for a store that has a flush listener (it is how Streams avoids
  * forwarding deletes of keys a table never had), so a listener that does nothing is installed on the cache layer:
  * a tombstone is then flushed only when the store holds the key, which the cache checks with one local get.
+ *
+ * <p>The cache layer is an internal class of Kafka Streams, so an upgrade of Streams may move it:
+ * {@code OneToOneDeliveryIT} counts the changelog records of acked entries and fails if the tombstones come back.
  */
 final class UnflushedDeletes {
 
