@@ -8,9 +8,7 @@ import io.socialink.schemas.avro.DeviceEvent;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -41,7 +39,7 @@ public final class Frames {
 
     public Frames(JsonMapper json) {
         this.json = json;
-        this.queueEmpty = json.writeValueAsString(Map.of("type", "queue-empty"));
+        this.queueEmpty = write(frame -> frame.writeStringProperty("type", "queue-empty"));
     }
 
     /** A frame the client sent, already validated. */
@@ -210,15 +208,15 @@ public final class Frames {
      * {@code retryAfter} (seconds) where REST sends a Retry-After header.
      */
     public String sendResult(String requestId, Problem problem, @Nullable Long retryAfterSeconds) {
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "send-result");
-        frame.put("requestId", requestId);
-        frame.put("status", problem.status().value());
-        frame.put("problem", problem.body());
-        if (retryAfterSeconds != null) {
-            frame.put("retryAfter", retryAfterSeconds);
-        }
-        return json.writeValueAsString(frame);
+        return write(frame -> {
+            frame.writeStringProperty("type", "send-result");
+            frame.writeStringProperty("requestId", requestId);
+            frame.writeNumberProperty("status", problem.status().value());
+            frame.writePOJOProperty("problem", problem.body());
+            if (retryAfterSeconds != null) {
+                frame.writeNumberProperty("retryAfter", retryAfterSeconds);
+            }
+        });
     }
 
     /** {@code {"type":"error","code":...,"detail":...}}; {@code code} is a problem name such as {@code bad-frame}. */

@@ -2,6 +2,7 @@ package io.socialink.gateway.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.gateway.problem.Problem;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.DeviceEvent;
 import java.nio.ByteBuffer;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
 import tools.jackson.databind.json.JsonMapper;
 
 class FramesTest {
@@ -185,6 +187,27 @@ class FramesTest {
         // then
         assertThat(frame).isEqualTo(Map.of("type", "receipt", "messageId", "m-2", "status", "delivered"));
         assertThat(frames.delivery(delivery)).startsWith("{\"type\":\"receipt\",\"messageId\":\"m-2\"");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldWriteARefusedSendAsItsStatusAndProblemBody() {
+        // given
+        Problem problem = Problem.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "slow down");
+
+        // when
+        Map<String, Object> frame = json.readValue(frames.sendResult("r-1", problem, 3L), Map.class);
+        Map<String, Object> withoutRetry = json.readValue(frames.sendResult("r-2", problem, null), Map.class);
+
+        // then
+        assertThat(frame)
+                .containsEntry("type", "send-result")
+                .containsEntry("requestId", "r-1")
+                .containsEntry("status", 429)
+                .containsEntry("retryAfter", 3)
+                .containsEntry("problem", json.readValue(json.writeValueAsString(problem.body()), Map.class));
+        assertThat((Map<String, Object>) frame.get("problem")).containsEntry("detail", "slow down");
+        assertThat(withoutRetry).doesNotContainKey("retryAfter").containsEntry("requestId", "r-2");
     }
 
     @Test
