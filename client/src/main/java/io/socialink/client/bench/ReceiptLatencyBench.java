@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -273,13 +274,19 @@ public final class ReceiptLatencyBench {
         @Override
         public void onEvent(DeviceEvent event) {
             long now = System.nanoTime();
-            if (!DeviceEvent.RECEIPT.equals(event.type())
-                    || !DELIVERED.equals(event.attributes().get("status"))) {
+            if (!DeviceEvent.RECEIPT.equals(event.type())) {
                 return;
             }
-            String target = event.attributes().get("targetMessageId");
-            String about =
-                    event.attributes().get("userId") + "." + event.attributes().get("deviceId");
+            for (Map<String, String> entry : event.entries()) {
+                if (DELIVERED.equals(entry.get("status"))) {
+                    receipt(entry, now);
+                }
+            }
+        }
+
+        private void receipt(Map<String, String> entry, long now) {
+            String target = entry.get("targetMessageId");
+            String about = entry.get("userId") + "." + entry.get("deviceId");
             UUID targetId;
             try {
                 targetId = UUID.fromString(String.valueOf(target));

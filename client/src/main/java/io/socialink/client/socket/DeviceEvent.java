@@ -1,5 +1,6 @@
 package io.socialink.client.socket;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -9,10 +10,12 @@ import org.jspecify.annotations.Nullable;
  * A server-made frame that is not an envelope: {@code low-prekeys} (ephemeral: pushed only while the device is
  * online, never queued, not acked), {@code receipt}, {@code delete} and {@code group-member-left} (acked like
  * envelopes when they carry a messageId), or a type
- * this client does not know yet. {@code attributes} are the frame's other members as text; {@code messageId} is
+ * this client does not know yet. {@code attributes} are the frame's other members as text; {@code entries} the
+ * objects of its {@code entries} array (a receipt event's receipts), their members as text; {@code messageId} is
  * null when the frame has none.
  */
-public record DeviceEvent(String type, @Nullable UUID messageId, Map<String, String> attributes)
+public record DeviceEvent(
+        String type, @Nullable UUID messageId, Map<String, String> attributes, List<Map<String, String>> entries)
         implements ServerFrame {
 
     public static final String LOW_PREKEYS = "low-prekeys";
@@ -28,6 +31,12 @@ public record DeviceEvent(String type, @Nullable UUID messageId, Map<String, Str
 
     public DeviceEvent {
         attributes = Map.copyOf(attributes);
+        entries = entries.stream().map(Map::copyOf).toList();
+    }
+
+    /** An event without entries. */
+    public DeviceEvent(String type, @Nullable UUID messageId, Map<String, String> attributes) {
+        this(type, messageId, attributes, List.of());
     }
 
     /** Whether the server never queues this kind of event, so it needs no ack. */

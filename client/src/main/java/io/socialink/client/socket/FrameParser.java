@@ -1,8 +1,10 @@
 package io.socialink.client.socket;
 
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -87,10 +89,27 @@ public final class FrameParser {
     private static DeviceEvent event(String type, JsonNode json) {
         UUID messageId = null;
         Map<String, String> attributes = new LinkedHashMap<>();
+        List<Map<String, String>> entries = new ArrayList<>();
         for (Map.Entry<String, JsonNode> member : json.properties()) {
             String name = member.getKey();
             JsonNode value = member.getValue();
             if (name.equals("type")) {
+                continue;
+            }
+            if (name.equals("entries") && value.isArray()) {
+                for (JsonNode item : value) {
+                    if (!item.isObject()) {
+                        throw new MalformedFrameException("an entry of a " + type + " frame is not an object");
+                    }
+                    Map<String, String> entry = new LinkedHashMap<>();
+                    item.properties()
+                            .forEach(field -> entry.put(
+                                    field.getKey(),
+                                    field.getValue().isValueNode()
+                                            ? field.getValue().asString()
+                                            : field.getValue().toString()));
+                    entries.add(entry);
+                }
                 continue;
             }
             if (name.equals("messageId")) {
@@ -103,7 +122,7 @@ public final class FrameParser {
             }
             attributes.put(name, value.isValueNode() ? value.asString() : value.toString());
         }
-        return new DeviceEvent(type, messageId, attributes);
+        return new DeviceEvent(type, messageId, attributes, entries);
     }
 
     private static JsonNode required(JsonNode parent, String member) {

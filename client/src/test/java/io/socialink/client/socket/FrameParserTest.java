@@ -70,6 +70,26 @@ class FrameParserTest {
     }
 
     @Test
+    void shouldParseTheEntriesOfAReceiptEvent() {
+        // when
+        ServerFrame frame = parser.parse("{\"type\": \"receipt\", \"messageId\": \"" + MESSAGE_ID
+                + "\", \"entries\": [{\"targetMessageId\": \"m1\", \"status\": \"delivered\", \"deviceId\": \"2\"},"
+                + " {\"targetMessageId\": \"m2\", \"status\": \"read\", \"at\": 5}]}");
+
+        // then
+        assertThat(frame)
+                .isEqualTo(new DeviceEvent(
+                        "receipt",
+                        UUID.fromString(MESSAGE_ID),
+                        Map.of(),
+                        List.of(
+                                Map.of("targetMessageId", "m1", "status", "delivered", "deviceId", "2"),
+                                Map.of("targetMessageId", "m2", "status", "read", "at", "5"))));
+        assertThatThrownBy(() -> parser.parse("{\"type\": \"receipt\", \"entries\": [1]}"))
+                .isInstanceOf(MalformedFrameException.class);
+    }
+
+    @Test
     void shouldParseDeviceEventsWithTheirAttributes() {
         // when
         ServerFrame frame = parser.parse("{\"type\": \"low-prekeys\", \"messageId\": \"" + MESSAGE_ID

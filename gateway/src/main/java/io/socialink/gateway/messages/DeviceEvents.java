@@ -5,6 +5,7 @@ import io.socialink.schemas.avro.DeviceEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -38,6 +39,20 @@ public final class DeviceEvents {
             String toUser,
             int toDevice,
             Instant at) {
+        return event(eventId, type, attributes, List.of(), fromUser, fromDevice, toUser, toDevice, at);
+    }
+
+    /** An event with {@code entries}, each rendered as an object of strings in the frame's {@code entries} array. */
+    public static Delivery event(
+            String eventId,
+            String type,
+            Map<String, String> attributes,
+            List<Map<String, String>> entries,
+            String fromUser,
+            int fromDevice,
+            String toUser,
+            int toDevice,
+            Instant at) {
         return Delivery.newBuilder()
                 .setMessageId(eventId)
                 .setSenderUserId(fromUser)
@@ -50,6 +65,7 @@ public final class DeviceEvents {
                 .setEvent(DeviceEvent.newBuilder()
                         .setType(type)
                         .setAttributes(Map.copyOf(attributes))
+                        .setEntries(List.copyOf(entries))
                         .build())
                 .build();
     }

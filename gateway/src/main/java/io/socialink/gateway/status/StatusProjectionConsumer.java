@@ -10,12 +10,12 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Consumes {@code metadata.messages} on a dedicated thread in the consumer group shared by all gateway nodes: the
  * events of each poll are applied to the projection in one transaction and, for DELIVERED and READ, fanned out as
- * receipts, then offsets are committed.
+ * receipts (one receipt event per sender device and poll, {@link ReceiptFanout}), then offsets are committed.
  * At least once: a crash re-applies events since the last commit, which the projection and the receipt event ids
  * make harmless. A failing batch (Postgres or Kafka down) is retried from the same offsets after a pause, never
  * skipped; only undecodable records are skipped.
@@ -24,7 +24,6 @@ public class StatusProjectionConsumer extends PollLoop<String, MessageMetadata> 
 
     private static final Logger log = LoggerFactory.getLogger(StatusProjectionConsumer.class);
     private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
-    private static final int FANOUT_CONCURRENCY = 64;
     public static final String APPLIED = "socialink.projection.events.applied";
 
     private final StatusProjector projector;
@@ -56,9 +55,7 @@ public class StatusProjectionConsumer extends PollLoop<String, MessageMetadata> 
             // receipts only after the rows are committed, all of a poll's receipts in flight at once
             projector
                     .applyAll(events)
-                    .then(Flux.fromIterable(events)
-                            .flatMap(receipts::fanOut, FANOUT_CONCURRENCY)
-                            .then())
+                    .then(Mono.defer(() -> receipts.fanOut(events)))
                     .block(APPLY_TIMEOUT);
             applied.increment(events.size());
         });

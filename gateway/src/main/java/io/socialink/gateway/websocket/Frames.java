@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -32,7 +33,7 @@ public final class Frames {
     public static final int MAX_ID_LENGTH = 128;
 
     /** Members of a device event's frame that its attributes cannot replace. */
-    private static final Set<String> RESERVED_EVENT_MEMBERS = Set.of("type", "messageId");
+    private static final Set<String> RESERVED_EVENT_MEMBERS = Set.of("type", "messageId", "entries");
 
     private final JsonMapper json;
     private final String queueEmpty;
@@ -131,8 +132,9 @@ public final class Frames {
 
     /**
      * The frame of a pushed delivery: client ciphertext as an {@code envelope}, a server-made device event as
-     * {@code {"type": <event type>, "messageId", <attributes>...}} (attributes cannot replace type, messageId or
-     * groupId); a group delivery also carries {@code "groupId"}. Server frames are written member by member with
+     * {@code {"type": <event type>, "messageId", <attributes>..., "entries"?: [{...}]}} (attributes cannot replace
+     * type, messageId, entries or groupId; {@code entries} only when the event has some, e.g. a receipt event's
+     * receipts); a group delivery also carries {@code "groupId"}. Server frames are written member by member with
      * Jackson's generator, the ciphertext base64-encoded from the record's own buffer: no map and no copy per frame.
      */
     public String delivery(Delivery delivery) {
@@ -153,6 +155,15 @@ public final class Frames {
                         frame.writeStringProperty(name, value);
                     }
                 });
+            }
+            if (event.getEntries() != null && !event.getEntries().isEmpty()) {
+                frame.writeArrayPropertyStart("entries");
+                for (Map<String, String> entry : event.getEntries()) {
+                    frame.writeStartObject();
+                    entry.forEach(frame::writeStringProperty);
+                    frame.writeEndObject();
+                }
+                frame.writeEndArray();
             }
         });
     }

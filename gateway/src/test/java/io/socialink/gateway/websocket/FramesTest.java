@@ -166,20 +166,12 @@ class FramesTest {
     @SuppressWarnings("unchecked")
     void shouldWriteDeviceEventsAsTheirOwnFrameType() {
         // given
-        Delivery delivery = Delivery.newBuilder()
-                .setMessageId("m-2")
-                .setSenderUserId("alice")
-                .setSenderDeviceId(2)
-                .setRecipientUserId("bob")
-                .setRecipientDeviceId(1)
-                .setSentAt(Instant.ofEpochMilli(1_000))
-                .setCiphertextType(0)
-                .setContent(ByteBuffer.allocate(0))
-                .setEvent(DeviceEvent.newBuilder()
+        Delivery delivery = event(
+                "m-2",
+                DeviceEvent.newBuilder()
                         .setType("receipt")
                         .setAttributes(Map.of("status", "delivered", "type", "ignored"))
-                        .build())
-                .build();
+                        .build());
 
         // when
         Map<String, Object> frame = json.readValue(frames.delivery(delivery), Map.class);
@@ -187,6 +179,36 @@ class FramesTest {
         // then
         assertThat(frame).isEqualTo(Map.of("type", "receipt", "messageId", "m-2", "status", "delivered"));
         assertThat(frames.delivery(delivery)).startsWith("{\"type\":\"receipt\",\"messageId\":\"m-2\"");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldWriteAnEventsEntriesAsAnArrayOfObjectsThatAttributesCannotReplace() {
+        // given
+        Delivery delivery = event(
+                "r-1",
+                DeviceEvent.newBuilder()
+                        .setType("receipt")
+                        .setAttributes(Map.of("entries", "ignored"))
+                        .setEntries(List.of(
+                                Map.of("targetMessageId", "m-1", "status", "delivered"),
+                                Map.of("targetMessageId", "m-2", "status", "read")))
+                        .build());
+
+        // when
+        Map<String, Object> frame = json.readValue(frames.delivery(delivery), Map.class);
+
+        // then
+        assertThat(frame)
+                .isEqualTo(Map.of(
+                        "type",
+                        "receipt",
+                        "messageId",
+                        "r-1",
+                        "entries",
+                        List.of(
+                                Map.of("targetMessageId", "m-1", "status", "delivered"),
+                                Map.of("targetMessageId", "m-2", "status", "read"))));
     }
 
     @Test
@@ -216,5 +238,19 @@ class FramesTest {
         assertThat(json.readValue(frames.pong("7"), Map.class)).isEqualTo(Map.of("type", "pong", "id", "7"));
         assertThat(json.readValue(frames.error("bad-frame", "why"), Map.class))
                 .isEqualTo(Map.of("type", "error", "code", "bad-frame", "detail", "why"));
+    }
+
+    private static Delivery event(String messageId, DeviceEvent event) {
+        return Delivery.newBuilder()
+                .setMessageId(messageId)
+                .setSenderUserId("alice")
+                .setSenderDeviceId(2)
+                .setRecipientUserId("bob")
+                .setRecipientDeviceId(1)
+                .setSentAt(Instant.ofEpochMilli(1_000))
+                .setCiphertextType(0)
+                .setContent(ByteBuffer.allocate(0))
+                .setEvent(event)
+                .build();
     }
 }

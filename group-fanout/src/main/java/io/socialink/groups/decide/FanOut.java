@@ -7,6 +7,7 @@ import io.socialink.schemas.avro.GroupCommand;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -65,7 +66,7 @@ public final class FanOut {
                 GroupDecider.EVENT_TYPE,
                 GroupDecider.empty(),
                 null,
-                new DeviceEvent(type, attributes),
+                new DeviceEvent(type, attributes, List.of()),
                 false,
                 command.getGroupId());
     }
