@@ -47,6 +47,18 @@ class SchemaHistoryCompatibilityTest {
                 GroupMetadata.class);
     }
 
+    @Test
+    void shouldEmbedTheCurrentDeliveryInAPush() {
+        // Push.avsc imports Delivery.avsc; an incremental build that regenerates only Delivery leaves Push with the
+        // old Delivery, which would silently drop the new fields of every pushed envelope (mvn clean fixes it)
+        Schema embedded = Push.getClassSchema().getField("envelope").schema().getTypes().stream()
+                .filter(type -> type.getType() == Schema.Type.RECORD)
+                .findFirst()
+                .orElseThrow();
+
+        assertThat(embedded).as("Push's Delivery, regenerate with mvn clean").isEqualTo(Delivery.getClassSchema());
+    }
+
     @ParameterizedTest
     @MethodSource("recordTypes")
     void shouldKeepTheCurrentSchemaAsTheLatestHistoryVersion(Class<? extends SpecificRecordBase> type) {
