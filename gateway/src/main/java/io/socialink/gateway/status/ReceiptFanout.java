@@ -34,7 +34,7 @@ import reactor.core.publisher.Mono;
 @Component
 public class ReceiptFanout {
 
-    /** Receipts per event, which bounds a receipt frame to about 40 KB. */
+    /** Receipts per event, which bounds a receipt frame to about 50 KB (an entry is at most ~200 characters). */
     public static final int MAX_ENTRIES = 256;
 
     private final DeviceDirectory devices;
