@@ -9,6 +9,7 @@ import io.socialink.schemas.avro.MessageMetadata;
 import io.socialink.schemas.topics.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,13 +75,16 @@ public class ReceiptFanout {
      */
     static List<Delivery> receipts(List<MessageMetadata> events, Map<String, Map<Integer, Integer>> bySender) {
         Map<SenderDevice, List<MessageMetadata>> byDevice = new LinkedHashMap<>();
+        Map<String, Set<Integer>> sortedDevices = new HashMap<>();
         for (MessageMetadata event : events) {
             if (status(event) == null) {
                 continue;
             }
             String sender = event.getSenderUserId();
-            for (int deviceId :
-                    new TreeSet<>(bySender.getOrDefault(sender, Map.of()).keySet())) {
+            Set<Integer> deviceIds = sortedDevices.computeIfAbsent(
+                    sender,
+                    user -> new TreeSet<>(bySender.getOrDefault(user, Map.of()).keySet()));
+            for (int deviceId : deviceIds) {
                 if (sender.equals(event.getRecipientUserId()) && deviceId == event.getRecipientDeviceId()) {
                     continue;
                 }
