@@ -10,9 +10,14 @@ import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.mls.GroupIds;
 import io.socialink.client.mls.GroupMessage;
 import io.socialink.client.mls.MlsDevice;
+import io.socialink.client.mls.MlsInbox;
+import io.socialink.client.socket.Envelope;
+import io.socialink.client.socket.ServerFrame;
 import io.socialink.schemas.avro.CommandRejected;
 import io.socialink.schemas.avro.CommitAccepted;
+import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.GroupEvent;
+import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.Topics;
 import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.LocalKafka;
@@ -30,6 +35,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -114,6 +120,49 @@ class GroupMessagingIT {
         List<GroupMember> members = awaitMembers(alice1, group, 3);
         assertThat(members).extracting(GroupMember::userId).containsExactlyInAnyOrder(alice, bob, carol);
         assertThat(members).allSatisfy(member -> assertThat(member.devices()).hasSize(2));
+    }
+
+    @Test
+    void shouldSendTheWelcomeByReferenceAndLetAnOfflineDeviceJoinFromItThroughTheQueueApi() throws Exception {
+        // given: bob's device has KeyPackages but no socket
+        String alice = user("alice");
+        String bob = user("bob");
+        MlsDevice alice1 = device(alice);
+        MlsDevice bob1 = new MlsDevice(client, client.register(bob, 1), new MlsInbox());
+        devices.add(bob1);
+        bob1.groups().publishKeyPackages(1);
+        String group = GroupIds.random();
+        alice1.groups().create(group);
+
+        // when alice adds him, and he reads his queue through the REST API
+        alice1.groups().add(group, List.of(bob));
+        List<ServerFrame> head = List.of();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (head.isEmpty() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(250);
+            head = client.queue(bob1.credentials(), 10);
+        }
+        for (ServerFrame frame : head) {
+            if (frame instanceof Envelope envelope) {
+                bob1.groups().handle(envelope);
+            }
+        }
+
+        // then the Welcome the gateway rendered from its payload store lets him join at the commit's epoch
+        assertThat(head).singleElement().isInstanceOf(Envelope.class);
+        assertThat(bob1.groups().awaitGroup(group, WAIT)).isTrue();
+        assertThat(bob1.groups().epoch(group)).hasValue(1);
+        // and the copy in device.deliveries carried the payload's key, not its bytes
+        List<Delivery> copies = records(
+                Topics.DEVICE_DELIVERIES,
+                delivery -> group.equals(delivery.getGroupId())
+                        && delivery.getRecipientUserId().equals(bob),
+                1);
+        assertThat(copies).singleElement().satisfies(copy -> {
+            assertThat(copy.getCiphertextType()).isEqualTo(12);
+            assertThat(copy.getContentRef()).hasSize(43);
+            assertThat(copy.getContent().remaining()).isZero();
+        });
     }
 
     @Test
@@ -362,32 +411,37 @@ class GroupMessagingIT {
 
     /** The group's events from its event store, once at least {@code atLeast} of them are there. */
     private static List<GroupEvent> groupEvents(String group, int atLeast) throws InterruptedException {
-        String topic = kafka.layout().name(Topics.GROUP_EVENTS);
-        List<GroupEvent> events = new ArrayList<>();
+        return records(Topics.GROUP_EVENTS, event -> event.getGroupId().equals(group), atLeast);
+    }
+
+    /** The values of {@code topic} that {@code match}, read from its beginning, once there are {@code atLeast}. */
+    private static <V> List<V> records(Topic<String, V> topic, Predicate<V> match, int atLeast)
+            throws InterruptedException {
+        String name = kafka.layout().name(topic);
+        List<V> values = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(kafka.consumerProperties("group-events-" + UUID.randomUUID()))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
+                new KafkaConsumer<>(kafka.consumerProperties("group-it-" + UUID.randomUUID()))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(name).stream()
+                    .map(info -> new TopicPartition(name, info.partition()))
                     .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    GroupEvent event =
-                            Topics.GROUP_EVENTS.valueSerde().deserializer().deserialize(topic, record.value());
-                    if (event.getGroupId().equals(group)) {
-                        events.add(event);
+                    V value = topic.valueSerde().deserializer().deserialize(name, record.value());
+                    if (match.test(value)) {
+                        values.add(value);
                     }
                 }
                 Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
                 boolean atEnd = partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
-                if (atEnd && events.size() >= atLeast) {
-                    return events;
+                if (atEnd && values.size() >= atLeast) {
+                    return values;
                 }
             }
         }
-        return events;
+        return values;
     }
 
     /**

@@ -2,16 +2,20 @@ package io.socialink.gateway.groups;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.socialink.gateway.kafka.Periodic;
 import io.socialink.gateway.kafka.PollLoop;
 import io.socialink.schemas.avro.GroupEvent;
 import io.socialink.schemas.topics.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Consumes {@code group.events} (committed records only) on a dedicated thread in the consumer group shared by all
@@ -22,16 +26,30 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 public class GroupProjectionConsumer extends PollLoop<String, GroupEvent> {
 
+    private static final Logger log = LoggerFactory.getLogger(GroupProjectionConsumer.class);
     private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
     public static final String APPLIED = "socialink.groups.projection.events.applied";
 
     private final GroupProjector projector;
+    private final Periodic sweep;
     private final Counter applied;
 
     public GroupProjectionConsumer(
-            Consumer<String, GroupEvent> consumer, String topic, GroupProjector projector, MeterRegistry registry) {
+            Consumer<String, GroupEvent> consumer,
+            String topic,
+            GroupProjector projector,
+            GroupPayloads payloads,
+            Duration sweepInterval,
+            MeterRegistry registry) {
         super(consumer, "group-projection", "group projection consumer", "group event");
         this.projector = projector;
+        // every node that runs the projection sweeps; the deletes of two nodes do not conflict
+        this.sweep = new Periodic("sweeping group payloads", sweepInterval, () -> {
+            Long swept = payloads.sweep(Instant.now()).block(APPLY_TIMEOUT);
+            if (swept != null && swept > 0) {
+                log.info("swept {} group payloads past their retention", swept);
+            }
+        });
         this.applied = Counter.builder(APPLIED)
                 .description("group events applied to the group projection")
                 .register(registry);
@@ -57,5 +75,10 @@ public class GroupProjectionConsumer extends PollLoop<String, GroupEvent> {
             projector.applyAll(events).block(APPLY_TIMEOUT);
             applied.increment(events.size());
         });
+    }
+
+    @Override
+    protected void afterEachPoll() {
+        sweep.runIfDue();
     }
 }

@@ -66,13 +66,16 @@ public class GroupService {
     private final DeviceDirectory directory;
     private final GroupRepository groups;
     private final IdempotencyStore idempotency;
+    private final GroupPayloads payloads;
 
     public GroupService(
             GroupRequests requests,
             KeyPackageRepository keyPackages,
             DeviceDirectory directory,
             GroupRepository groups,
-            IdempotencyStore idempotency) {
+            IdempotencyStore idempotency,
+            GroupPayloads payloads) {
+        this.payloads = payloads;
         this.requests = requests;
         this.keyPackages = keyPackages;
         this.directory = directory;
@@ -155,7 +158,7 @@ public class GroupService {
                                     "deviceId",
                                     addedDevice(add).deviceId()))
                             .toList();
-                    return requests.request(id, actor, bundle)
+                    return requestCommit(id, actor, bundle)
                             .map(reply ->
                                     GroupReplies.answer(reply, ok -> body("epoch", ok.getEpoch(), "added", addedView)));
                 }));
@@ -188,7 +191,7 @@ public class GroupService {
         CommitBundle bundle = bundle(CommitKind.REMOVE, epoch, commit, null, groupInfo, info)
                 .setRemovedUserId(userId)
                 .build();
-        return requests.request(id, actor, bundle)
+        return requestCommit(id, actor, bundle)
                 .map(reply -> GroupReplies.answer(reply, ok -> body("epoch", ok.getEpoch())));
     }
 
@@ -210,8 +213,13 @@ public class GroupService {
         }
         CommitBundle bundle =
                 bundle(CommitKind.UPDATE, epoch, commit, null, groupInfo, info).build();
-        return requests.request(encode(groupId), actor, bundle)
+        return requestCommit(encode(groupId), actor, bundle)
                 .map(reply -> GroupReplies.answer(reply, ok -> body("epoch", ok.getEpoch())));
+    }
+
+    /** The bundle's Commit and Welcome go to the payload store first, so that its copies carry only their keys. */
+    private Mono<GroupReply> requestCommit(String groupId, DeviceAddress actor, CommitBundle bundle) {
+        return payloads.store(bundle).flatMap(stored -> requests.request(groupId, actor, stored));
     }
 
     public Mono<ResponseEntity<Map<String, Object>>> send(

@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
  * MLS groups in the gateway: request/reply with group-fanout (this node's {@code group.replies} partition) and the
@@ -46,8 +47,14 @@ public class GroupsConfig {
             KeyPackageRepository keyPackages,
             DeviceDirectory directory,
             GroupRepository groups,
-            IdempotencyStore idempotency) {
-        return new GroupService(requests, keyPackages, directory, groups, idempotency);
+            IdempotencyStore idempotency,
+            GroupPayloads payloads) {
+        return new GroupService(requests, keyPackages, directory, groups, idempotency, payloads);
+    }
+
+    @Bean
+    public GroupPayloads groupPayloads(DatabaseClient db, GroupProperties groups) {
+        return new GroupPayloads(db, groups.payloadRetention());
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
@@ -58,6 +65,8 @@ public class GroupsConfig {
             TopicLayout layout,
             GatewayProperties gateway,
             GroupProjector projector,
+            GroupPayloads payloads,
+            GroupProperties groups,
             MeterRegistry registry) {
         return new GroupProjectionConsumer(
                 GroupProjectionConsumer.consumer(
@@ -66,6 +75,8 @@ public class GroupsConfig {
                         "gateway-" + gateway.nodeId() + "-groups"),
                 layout.name(Topics.GROUP_EVENTS),
                 projector,
+                payloads,
+                groups.payloadSweepInterval(),
                 registry);
     }
 }

@@ -3,8 +3,10 @@ package io.socialink.gateway.messages;
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.problem.Problem;
+import io.socialink.gateway.websocket.DeliveryFrames;
 import io.socialink.gateway.websocket.Frames;
 import io.socialink.schemas.avro.Ack;
+import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.topics.Topics;
 import java.time.Instant;
 import java.util.List;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The queue API for clients without a socket: {@code GET} returns the head of the device's queue as the same frames
@@ -33,9 +36,9 @@ public class QueueController {
 
     private final DeliveryWorkerClient worker;
     private final EventPublisher publisher;
-    private final Frames frames;
+    private final DeliveryFrames frames;
 
-    public QueueController(DeliveryWorkerClient worker, EventPublisher publisher, Frames frames) {
+    public QueueController(DeliveryWorkerClient worker, EventPublisher publisher, DeliveryFrames frames) {
         this.worker = worker;
         this.publisher = publisher;
         this.frames = frames;
@@ -52,14 +55,28 @@ public class QueueController {
             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
         Principals.requireDevice(device, userId, deviceId);
         int pageSize = pageSize(limit);
-        return worker.queueHead(device, pageSize).map(head -> {
-            StringBuilder body = new StringBuilder("{\"envelopes\":[");
-            for (int i = 0; i < head.size(); i++) {
-                body.append(i == 0 ? "" : ",").append(frames.delivery(head.get(i)));
-            }
-            body.append("]}");
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body.toString());
-        });
+        return worker.queueHead(device, pageSize)
+                .flatMap(head -> {
+                    // a stored Commit or Welcome may have to be loaded from Postgres: off the event loop then
+                    Mono<String> body = Mono.fromCallable(() -> body(head));
+                    return head.stream().anyMatch(DeliveryFrames::refersToStoredPayload)
+                            ? body.subscribeOn(Schedulers.boundedElastic())
+                            : body;
+                })
+                .onErrorMap(DeliveryFrames.MissingPayloadException.class, error -> Problem.unavailable(
+                                "a queued group payload is missing")
+                        .toException())
+                .map(body -> ResponseEntity.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(body));
+    }
+
+    private String body(List<Delivery> head) {
+        StringBuilder body = new StringBuilder("{\"envelopes\":[");
+        for (int i = 0; i < head.size(); i++) {
+            body.append(i == 0 ? "" : ",").append(frames.frame(head.get(i)));
+        }
+        return body.append("]}").toString();
     }
 
     @DeleteMapping(path = "/api/v1/messages/queue/{userId}/{deviceId}", consumes = MediaType.APPLICATION_JSON_VALUE)

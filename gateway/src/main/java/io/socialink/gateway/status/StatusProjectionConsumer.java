@@ -2,14 +2,13 @@ package io.socialink.gateway.status;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.socialink.gateway.kafka.Periodic;
 import io.socialink.gateway.kafka.PollLoop;
 import io.socialink.schemas.avro.MessageMetadata;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -22,15 +21,13 @@ import reactor.core.publisher.Mono;
  */
 public class StatusProjectionConsumer extends PollLoop<String, MessageMetadata> {
 
-    private static final Logger log = LoggerFactory.getLogger(StatusProjectionConsumer.class);
     private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
     public static final String APPLIED = "socialink.projection.events.applied";
 
     private final StatusProjector projector;
     private final ReceiptFanout receipts;
-    private final Duration sweepInterval;
+    private final Periodic sweep;
     private final Counter applied;
-    private long lastSweep = System.nanoTime();
 
     public StatusProjectionConsumer(
             Consumer<String, MessageMetadata> consumer,
@@ -42,7 +39,9 @@ public class StatusProjectionConsumer extends PollLoop<String, MessageMetadata> 
         super(consumer, "status-projection", "status projection consumer", "metadata");
         this.projector = projector;
         this.receipts = receipts;
-        this.sweepInterval = sweepInterval;
+        this.sweep = new Periodic("sweeping expired status rows", sweepInterval, () -> projector
+                .sweepExpired()
+                .block(APPLY_TIMEOUT));
         this.applied = Counter.builder(APPLIED)
                 .description("metadata events applied to the status projection")
                 .register(registry);
@@ -63,14 +62,6 @@ public class StatusProjectionConsumer extends PollLoop<String, MessageMetadata> 
 
     @Override
     protected void afterEachPoll() {
-        if (System.nanoTime() - lastSweep < sweepInterval.toNanos()) {
-            return;
-        }
-        lastSweep = System.nanoTime();
-        try {
-            projector.sweepExpired().block(APPLY_TIMEOUT);
-        } catch (RuntimeException e) {
-            log.warn("sweeping expired status rows failed: {}", e.toString());
-        }
+        sweep.runIfDue();
     }
 }

@@ -169,7 +169,12 @@ public final class Frames {
     }
 
     public String envelope(Delivery delivery) {
-        return write(delivery.getContent().remaining() / 3 * 4 + 256, frame -> {
+        return envelope(delivery, delivery.getContent());
+    }
+
+    /** The envelope of {@code delivery} with {@code content} as its ciphertext (a copy that refers to stored bytes). */
+    public String envelope(Delivery delivery, ByteBuffer content) {
+        return write(content.remaining() / 3 * 4 + 256, frame -> {
             frame.writeStringProperty("type", "envelope");
             frame.writeStringProperty("messageId", delivery.getMessageId());
             frame.writeObjectPropertyStart("sender");
@@ -178,7 +183,7 @@ public final class Frames {
             frame.writeEndObject();
             frame.writeNumberProperty("ciphertextType", delivery.getCiphertextType());
             frame.writeName("content");
-            writeBase64(frame, delivery.getContent());
+            writeBase64(frame, content);
             frame.writeNumberProperty("sentAt", delivery.getSentAt().toEpochMilli());
             if (delivery.getExpiresAt() == null) {
                 frame.writeNullProperty("expiresAt");

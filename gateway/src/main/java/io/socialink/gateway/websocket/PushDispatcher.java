@@ -3,6 +3,8 @@ package io.socialink.gateway.websocket;
 import io.socialink.gateway.metrics.GatewayMetrics;
 import io.socialink.schemas.avro.CloseReason;
 import io.socialink.schemas.avro.Push;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
 
@@ -16,13 +18,17 @@ import org.springframework.web.reactive.socket.CloseStatus;
 @Component
 public class PushDispatcher {
 
+    private static final Logger log = LoggerFactory.getLogger(PushDispatcher.class);
+
     private final SocketRegistry registry;
     private final Frames frames;
+    private final DeliveryFrames deliveries;
     private final GatewayMetrics metrics;
 
-    public PushDispatcher(SocketRegistry registry, Frames frames, GatewayMetrics metrics) {
+    public PushDispatcher(SocketRegistry registry, Frames frames, DeliveryFrames deliveries, GatewayMetrics metrics) {
         this.registry = registry;
         this.frames = frames;
+        this.deliveries = deliveries;
         this.metrics = metrics;
     }
 
@@ -37,7 +43,7 @@ public class PushDispatcher {
         }
         boolean written =
                 switch (push.getKind()) {
-                    case ENVELOPE -> push.getEnvelope() != null && socket.offer(frames.delivery(push.getEnvelope()));
+                    case ENVELOPE -> push.getEnvelope() != null && offerEnvelope(socket, push);
                     case QUEUE_EMPTY -> socket.offer(frames.queueEmpty());
                     case CLOSE -> {
                         socket.close(closeStatus(push.getCloseReason()));
@@ -51,6 +57,22 @@ public class PushDispatcher {
             metrics.pushDropped();
         }
         return written;
+    }
+
+    private boolean offerEnvelope(LiveSocket socket, Push push) {
+        String frame;
+        try {
+            frame = deliveries.frame(push.getEnvelope());
+        } catch (DeliveryFrames.MissingPayloadException e) {
+            // the copy stays queued and is pushed again on the next connect; nothing to write now
+            log.error(
+                    "push of {} to {} dropped: {}",
+                    push.getEnvelope().getMessageId(),
+                    socket.address(),
+                    e.getMessage());
+            return false;
+        }
+        return socket.offer(frame);
     }
 
     /** A CLOSE without a reason comes from a worker older than the field, which only closed replaced sockets. */

@@ -3,6 +3,7 @@ package io.socialink.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.groups.GroupPayloads;
 import io.socialink.gateway.groups.MlsTestDevice;
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
@@ -25,6 +26,10 @@ import io.socialink.testing.RedisTestEnv;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -54,10 +59,12 @@ class GroupEndpointsIT {
 
     private static GatewayApp app;
     private static KafkaTestEnv kafka;
+    private static String jdbcUrl;
 
     @BeforeAll
     static void start(KafkaTestEnv kafkaEnv, PostgresTestEnv postgres, RedisTestEnv redis) {
         kafka = kafkaEnv;
+        jdbcUrl = postgres.jdbcUrl();
         app = GatewayApp.start(kafka, postgres, redis, Map.of("socialink.gateway.groups.reply-timeout", REPLY_TIMEOUT));
     }
 
@@ -344,6 +351,11 @@ class GroupEndpointsIT {
                 .containsExactly(bob1.device().address(), bob2.device().address());
         assertThat(commit.getAdded().get(0).getKeyPackageRef().array()).isEqualTo(KeyPackages.ref(keyPackages.get(0)));
         assertThat(commit.getWelcome().array()).isEqualTo(bundle.welcome());
+        // and the Commit and Welcome were stored once, under the keys the command names for group-fanout's copies
+        assertThat(commit.getCommitRef()).isEqualTo(GroupPayloads.ref(bundle.commit()));
+        assertThat(commit.getWelcomeRef()).isEqualTo(GroupPayloads.ref(bundle.welcome()));
+        assertThat(storedPayload(commit.getCommitRef())).isEqualTo(bundle.commit());
+        assertThat(storedPayload(commit.getWelcomeRef())).isEqualTo(bundle.welcome());
         // and the HTTP answer is the reply's
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(response.json().get("epoch").asLong()).isEqualTo(1);
@@ -674,5 +686,17 @@ class GroupEndpointsIT {
                 .allSatisfy(response -> assertThat(response.status()).isEqualTo(400));
         assertThat(suite.status()).isEqualTo(422);
         assertThat(suite.problemType()).endsWith("/unsupported-cipher-suite");
+    }
+
+    /** The bytes of the payload store's row {@code ref}; null when there is none. */
+    private static byte[] storedPayload(String ref) throws Exception {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                PreparedStatement query =
+                        connection.prepareStatement("SELECT content FROM group_payloads WHERE ref = ?")) {
+            query.setString(1, ref);
+            try (ResultSet result = query.executeQuery()) {
+                return result.next() ? result.getBytes(1) : null;
+            }
+        }
     }
 }

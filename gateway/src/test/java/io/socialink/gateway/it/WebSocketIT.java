@@ -3,6 +3,7 @@ package io.socialink.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.socialink.gateway.groups.GroupPayloads;
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.schemas.avro.Ack;
@@ -22,6 +23,9 @@ import io.socialink.testing.RedisTestEnv;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,12 +47,14 @@ class WebSocketIT {
     private static GatewayApp app;
     private static KafkaTestEnv kafka;
     private static KafkaProducer<byte[], byte[]> producer;
+    private static String jdbcUrl;
 
     private Device bob1;
 
     @BeforeAll
     static void start(KafkaTestEnv kafkaEnv, PostgresTestEnv postgres, RedisTestEnv redis) {
         kafka = kafkaEnv;
+        jdbcUrl = postgres.jdbcUrl();
         app = GatewayApp.start(
                 kafkaEnv,
                 postgres,
@@ -219,6 +225,82 @@ class WebSocketIT {
         assertThat(envelope.get("expiresAt").asLong()).isEqualTo(1_800_000_000_000L);
         assertThat(queueEmpty.get("type").asString()).isEqualTo("queue-empty");
         socket.close();
+    }
+
+    @Test
+    void shouldRenderACopyOfAStoredPayloadFromThePayloadStoreAndDropOneWhosePayloadIsGone() throws Exception {
+        // given: a Welcome-sized payload in the store, and two devices online
+        byte[] welcome = new byte[300_000];
+        new java.util.Random(7).nextBytes(welcome);
+        String ref = GroupPayloads.ref(welcome);
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO group_payloads (ref, content, stored_at) VALUES (?, ?, now())")) {
+            insert.setString(1, ref);
+            insert.setBytes(2, welcome);
+            insert.executeUpdate();
+        }
+        Device bob2 = app.register(GatewayApp.unique("bob"), 202);
+        TestSocket first = connect(bob1);
+        TestSocket second = connect(bob2);
+        String firstConnection = awaitConnectionEvents(bob1, ConnectionEventType.CONNECTED, 1)
+                .get(0)
+                .value()
+                .getConnectionId();
+        String secondConnection = awaitConnectionEvents(bob2, ConnectionEventType.CONNECTED, 1)
+                .get(0)
+                .value()
+                .getConnectionId();
+        Delivery.Builder copy = Delivery.newBuilder()
+                .setMessageId(java.util.UUID.randomUUID().toString())
+                .setSenderUserId("alice")
+                .setSenderDeviceId(1)
+                .setRecipientUserId(bob1.userId())
+                .setRecipientDeviceId(1)
+                .setSentAt(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setCiphertextType(12)
+                .setContent(ByteBuffer.allocate(0))
+                .setGroupId("Z3JvdXA")
+                .setContentRef(ref);
+
+        // when: both devices get a copy that refers to it, then bob1 one whose payload is not in the store
+        push(
+                bob1.address(),
+                pushFor(firstConnection, PushKind.ENVELOPE)
+                        .setEnvelope(copy.build())
+                        .build());
+        push(
+                bob2.address(),
+                pushFor(secondConnection, PushKind.ENVELOPE)
+                        .setEnvelope(copy.setRecipientUserId(bob2.userId()).build())
+                        .build());
+        push(
+                bob1.address(),
+                pushFor(firstConnection, PushKind.ENVELOPE)
+                        .setEnvelope(
+                                copy.setMessageId(java.util.UUID.randomUUID().toString())
+                                        .setRecipientUserId(bob1.userId())
+                                        .setContentRef(GroupPayloads.ref(new byte[] {1, 2, 3}))
+                                        .build())
+                        .build());
+        push(bob1.address(), pushFor(firstConnection, PushKind.QUEUE_EMPTY).build());
+        JsonNode firstEnvelope = first.nextFrame();
+        JsonNode secondEnvelope = second.nextFrame();
+        JsonNode afterMissing = first.nextFrame();
+
+        // then: each got the stored bytes as an ordinary envelope; the copy without a payload was not written
+        for (JsonNode envelope : List.of(firstEnvelope, secondEnvelope)) {
+            assertThat(envelope.get("type").asString()).isEqualTo("envelope");
+            assertThat(envelope.get("ciphertextType").asInt()).isEqualTo(12);
+            assertThat(envelope.get("groupId").asString()).isEqualTo("Z3JvdXA");
+            assertThat(java.util.Base64.getDecoder()
+                            .decode(envelope.get("content").asString()))
+                    .isEqualTo(welcome);
+            assertThat(envelope.has("contentRef")).isFalse();
+        }
+        assertThat(afterMissing.get("type").asString()).isEqualTo("queue-empty");
+        first.close();
+        second.close();
     }
 
     @Test

@@ -30,12 +30,17 @@ public final class FanOut {
                 .toString();
     }
 
+    /**
+     * A copy of {@code content}, or, when {@code contentRef} is set (a commit bundle's Commit or Welcome, which the
+     * gateway stored once), of the key alone: the gateway loads the bytes when it renders the frame.
+     */
     static Delivery copy(
             GroupCommand command,
             Leaf recipient,
             String messageId,
             int ciphertextType,
             ByteBuffer content,
+            @Nullable String contentRef,
             @Nullable Instant expiresAt) {
         // the constructor, not the builder: a message to a large group makes thousands of copies, and the builder
         // deep-copies every defaulted field of each; the content is a view per copy over the same bytes
@@ -47,11 +52,12 @@ public final class FanOut {
                 recipient.deviceId(),
                 command.getIssuedAt(),
                 ciphertextType,
-                content.duplicate(),
+                contentRef == null ? content.duplicate() : GroupDecider.empty(),
                 expiresAt,
                 null,
                 false,
-                command.getGroupId());
+                command.getGroupId(),
+                contentRef);
     }
 
     static Delivery event(
@@ -68,6 +74,7 @@ public final class FanOut {
                 null,
                 new DeviceEvent(type, attributes, List.of()),
                 false,
-                command.getGroupId());
+                command.getGroupId(),
+                null);
     }
 }

@@ -303,7 +303,8 @@ public final class GroupDecider {
         String commitId = FanOut.messageId(command.getGroupId(), epoch, "commit");
         for (Leaf recipient : state.activeDevices()) {
             if (!recipient.equals(actor)) {
-                deliveries.add(FanOut.copy(command, recipient, commitId, COMMIT_TYPE, bundle.getCommit(), null));
+                deliveries.add(FanOut.copy(
+                        command, recipient, commitId, COMMIT_TYPE, bundle.getCommit(), bundle.getCommitRef(), null));
             }
         }
         if (bundle.getWelcome() != null) {
@@ -315,6 +316,7 @@ public final class GroupDecider {
                         welcomeId,
                         WELCOME_TYPE,
                         bundle.getWelcome(),
+                        bundle.getWelcomeRef(),
                         null));
             }
         }
@@ -367,6 +369,7 @@ public final class GroupDecider {
                         message.getMessageId(),
                         MESSAGE_TYPE,
                         message.getContent(),
+                        null,
                         message.getExpiresAt()));
             }
         }

@@ -13,6 +13,7 @@ import io.socialink.groups.state.GroupState;
 import io.socialink.groups.state.Leaf;
 import io.socialink.schemas.avro.CommandRejected;
 import io.socialink.schemas.avro.CommitAccepted;
+import io.socialink.schemas.avro.CommitBundle;
 import io.socialink.schemas.avro.GroupCommand;
 import io.socialink.schemas.avro.GroupCreated;
 import io.socialink.schemas.avro.MemberLeaf;
@@ -381,6 +382,36 @@ class GroupDeciderTest {
                 .isEqualTo(2);
         assertRejected(threeBehind, 409, "stale-epoch");
         assertRejected(ahead, 422, "invalid-epoch");
+    }
+
+    @Test
+    void shouldSendStoredCommitsAndWelcomesByTheirKeyAndOthersWithTheirBytes() {
+        // given: alice, bob.1 and bob.2 in the group; an add of carol whose Commit and Welcome the gateway stored
+        group.accept(create(G, "alice.1"));
+        group.accept(add(G, "alice.1", 0, List.of("bob.1", "bob.2")));
+        GroupCommand stored = add(G, "alice.1", 1, List.of("carol.1"));
+        CommitBundle bundle = (CommitBundle) stored.getCommand();
+        bundle.setCommitRef("commit-key");
+        bundle.setWelcomeRef("welcome-key");
+
+        // when
+        Decision decision = group.accept(stored);
+
+        // then: every copy carries the key and no bytes
+        assertThat(decision.deliveries())
+                .extracting(delivery -> delivery.getRecipientUserId() + "." + delivery.getRecipientDeviceId()
+                        + " " + delivery.getCiphertextType() + " " + delivery.getContentRef() + " "
+                        + delivery.getContent().remaining())
+                .containsExactlyInAnyOrder(
+                        "bob.1 11 commit-key 0", "bob.2 11 commit-key 0", "carol.1 12 welcome-key 0");
+
+        // and: a bundle without keys (from a gateway older than the payload store) still sends its bytes
+        Decision inline = group.accept(update(G, "bob.1", 2));
+        assertThat(inline.deliveries()).isNotEmpty().allSatisfy(delivery -> {
+            assertThat(delivery.getContentRef()).isNull();
+            assertThat(delivery.getContent())
+                    .isEqualTo(((CommitBundle) update(G, "bob.1", 2).getCommand()).getCommit());
+        });
     }
 
     @Test

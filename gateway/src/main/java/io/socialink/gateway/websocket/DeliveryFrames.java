@@ -1,0 +1,97 @@
+package io.socialink.gateway.websocket;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.socialink.gateway.groups.GroupPayloads;
+import io.socialink.schemas.avro.Delivery;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/**
+ * Renders a queued {@link Delivery} as the frame the device gets, over the socket or the queue API. A copy whose
+ * ciphertext is in the payload store ({@code contentRef}: an MLS Commit or Welcome fanned out to many devices)
+ * is rendered once per node: the first copy loads the bytes from Postgres and base64-encodes them, the other
+ * copies of the same message get the same frame text from a cache. The frame of such a copy names nothing of its
+ * recipient, so every copy of one message renders to the same text.
+ *
+ * <p>{@link #frame} blocks on Postgres on a cache miss: call it from the push thread or a blocking scheduler, not
+ * from an event loop.
+ */
+@Component
+public class DeliveryFrames {
+
+    /** The cache holds this many characters of frames (a 1,500-member Welcome is a ~650,000-character frame). */
+    static final long CACHE_CHARS = 64L * 1024 * 1024;
+
+    static final Duration LOAD_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Frames frames;
+    private final GroupPayloads payloads;
+    private final Cache<StoredCopy, String> stored = Caffeine.newBuilder()
+            .maximumWeight(CACHE_CHARS)
+            .weigher((StoredCopy copy, String frame) -> frame.length())
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .build();
+
+    public DeliveryFrames(Frames frames, GroupPayloads payloads) {
+        this.frames = frames;
+        this.payloads = payloads;
+    }
+
+    /** A copy's ciphertext is not in the payload store (swept after its retention, or lost). */
+    public static final class MissingPayloadException extends IllegalStateException {
+        MissingPayloadException(String ref) {
+            super("no stored payload " + ref);
+        }
+    }
+
+    /** Everything an envelope frame of a stored payload is made of. */
+    private record StoredCopy(
+            String ref,
+            String messageId,
+            String senderUserId,
+            int senderDeviceId,
+            int ciphertextType,
+            long sentAt,
+            @Nullable Long expiresAt,
+            @Nullable String groupId) {
+
+        static StoredCopy of(Delivery delivery) {
+            return new StoredCopy(
+                    delivery.getContentRef(),
+                    delivery.getMessageId(),
+                    delivery.getSenderUserId(),
+                    delivery.getSenderDeviceId(),
+                    delivery.getCiphertextType(),
+                    delivery.getSentAt().toEpochMilli(),
+                    delivery.getExpiresAt() == null
+                            ? null
+                            : delivery.getExpiresAt().toEpochMilli(),
+                    delivery.getGroupId());
+        }
+    }
+
+    /** Whether rendering {@code delivery} may load from Postgres. */
+    public static boolean refersToStoredPayload(Delivery delivery) {
+        return delivery.getEvent() == null && delivery.getContentRef() != null;
+    }
+
+    /** The frame of {@code delivery}; throws {@link MissingPayloadException} when its stored payload is gone. */
+    public String frame(Delivery delivery) {
+        if (!refersToStoredPayload(delivery)) {
+            return frames.delivery(delivery);
+        }
+        return stored.get(StoredCopy.of(delivery), copy -> frames.envelope(delivery, load(copy.ref())));
+    }
+
+    private ByteBuffer load(String ref) {
+        Optional<byte[]> content = payloads.load(ref).block(LOAD_TIMEOUT);
+        if (content == null || content.isEmpty()) {
+            throw new MissingPayloadException(ref);
+        }
+        return ByteBuffer.wrap(content.get());
+    }
+}
