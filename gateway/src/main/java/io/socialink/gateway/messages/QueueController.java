@@ -63,8 +63,8 @@ public class QueueController {
                             ? body.subscribeOn(Schedulers.boundedElastic())
                             : body;
                 })
-                .onErrorMap(DeliveryFrames.MissingPayloadException.class, error -> Problem.unavailable(
-                                "a queued group payload is missing")
+                .onErrorMap(DeliveryFrames.PayloadUnavailableException.class, error -> Problem.unavailable(
+                                "a queued group payload could not be read, retry")
                         .toException())
                 .map(body -> ResponseEntity.ok()
                         .contentType(MediaType.APPLICATION_JSON)

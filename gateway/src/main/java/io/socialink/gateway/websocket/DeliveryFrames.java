@@ -26,7 +26,12 @@ public class DeliveryFrames {
     /** The cache holds this many characters of frames (a 1,500-member Welcome is a ~650,000-character frame). */
     static final long CACHE_CHARS = 64L * 1024 * 1024;
 
-    static final Duration LOAD_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * A load blocks the node's push thread, and every socket's pushes wait behind it: short, so that a Postgres
+     * outage drops those pushes (their copies stay queued, pushed again on the device's next connect) instead of
+     * stalling the node.
+     */
+    static final Duration LOAD_TIMEOUT = Duration.ofSeconds(2);
 
     private final Frames frames;
     private final GroupPayloads payloads;
@@ -41,10 +46,10 @@ public class DeliveryFrames {
         this.payloads = payloads;
     }
 
-    /** A copy's ciphertext is not in the payload store (swept after its retention, or lost). */
-    public static final class MissingPayloadException extends IllegalStateException {
-        MissingPayloadException(String ref) {
-            super("no stored payload " + ref);
+    /** A copy's ciphertext could not be read from the payload store: not there (swept, or lost), or no answer. */
+    public static final class PayloadUnavailableException extends IllegalStateException {
+        PayloadUnavailableException(String message, @Nullable Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -79,7 +84,7 @@ public class DeliveryFrames {
         return delivery.getEvent() == null && delivery.getContentRef() != null;
     }
 
-    /** The frame of {@code delivery}; throws {@link MissingPayloadException} when its stored payload is gone. */
+    /** The frame of {@code delivery}; throws {@link PayloadUnavailableException} when its stored payload cannot be read. */
     public String frame(Delivery delivery) {
         if (!refersToStoredPayload(delivery)) {
             return frames.delivery(delivery);
@@ -88,9 +93,14 @@ public class DeliveryFrames {
     }
 
     private ByteBuffer load(String ref) {
-        Optional<byte[]> content = payloads.load(ref).block(LOAD_TIMEOUT);
+        Optional<byte[]> content;
+        try {
+            content = payloads.load(ref).block(LOAD_TIMEOUT);
+        } catch (RuntimeException e) {
+            throw new PayloadUnavailableException("stored payload " + ref + " could not be read: " + e, e);
+        }
         if (content == null || content.isEmpty()) {
-            throw new MissingPayloadException(ref);
+            throw new PayloadUnavailableException("no stored payload " + ref, null);
         }
         return ByteBuffer.wrap(content.get());
     }

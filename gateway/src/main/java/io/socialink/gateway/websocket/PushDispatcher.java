@@ -63,7 +63,7 @@ public class PushDispatcher {
         String frame;
         try {
             frame = deliveries.frame(push.getEnvelope());
-        } catch (DeliveryFrames.MissingPayloadException e) {
+        } catch (DeliveryFrames.PayloadUnavailableException e) {
             // the copy stays queued and is pushed again on the next connect; nothing to write now
             log.error(
                     "push of {} to {} dropped: {}",
