@@ -33,8 +33,18 @@ public class DeliveryFrames {
      */
     static final Duration LOAD_TIMEOUT = Duration.ofSeconds(2);
 
+    /**
+     * How long a payload that could not be read is answered unavailable without asking Postgres again: the other
+     * copies of a Welcome to 1,499 devices would otherwise each wait out the timeout on the push thread.
+     */
+    static final Duration UNAVAILABLE_FOR = Duration.ofSeconds(5);
+
     private final Frames frames;
     private final GroupPayloads payloads;
+    private final Cache<String, String> unavailable = Caffeine.newBuilder()
+            .expireAfterWrite(UNAVAILABLE_FOR)
+            .maximumSize(10_000)
+            .build();
     private final Cache<StoredCopy, String> stored = Caffeine.newBuilder()
             .maximumWeight(CACHE_CHARS)
             .weigher((StoredCopy copy, String frame) -> frame.length())
@@ -93,15 +103,24 @@ public class DeliveryFrames {
     }
 
     private ByteBuffer load(String ref) {
+        String failed = unavailable.getIfPresent(ref);
+        if (failed != null) {
+            throw new PayloadUnavailableException(failed + " (not read again for " + UNAVAILABLE_FOR + ")", null);
+        }
         Optional<byte[]> content;
         try {
             content = payloads.load(ref).block(LOAD_TIMEOUT);
         } catch (RuntimeException e) {
-            throw new PayloadUnavailableException("stored payload " + ref + " could not be read: " + e, e);
+            throw unavailable(ref, "stored payload " + ref + " could not be read: " + e, e);
         }
         if (content == null || content.isEmpty()) {
-            throw new PayloadUnavailableException("no stored payload " + ref, null);
+            throw unavailable(ref, "no stored payload " + ref, null);
         }
         return ByteBuffer.wrap(content.get());
+    }
+
+    private PayloadUnavailableException unavailable(String ref, String reason, @Nullable Throwable cause) {
+        unavailable.put(ref, reason);
+        return new PayloadUnavailableException(reason, cause);
     }
 }
