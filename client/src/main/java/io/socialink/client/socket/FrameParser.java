@@ -9,7 +9,11 @@ import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -17,21 +21,44 @@ import tools.jackson.databind.node.ObjectNode;
 public final class FrameParser {
 
     private final JsonMapper mapper = JsonMapper.builder().build();
+    /** Reads one member's value of a frame: the rest of the frame follows it, which is no trailing garbage. */
+    private final ObjectReader memberValue =
+            mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** @throws MalformedFrameException when the text is not a well-formed frame */
     public ServerFrame parse(String text) {
-        JsonNode json;
-        try {
-            json = mapper.readTree(text);
+        ObjectNode json = mapper.createObjectNode();
+        byte[] content = null;
+        try (JsonParser frame = mapper.createParser(text)) {
+            if (frame.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedFrameException("frame is not an object with a type");
+            }
+            while (frame.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = frame.currentName();
+                JsonToken value = frame.nextToken();
+                if (content == null
+                        && value == JsonToken.VALUE_STRING
+                        && name.equals("content")
+                        && "envelope".equals(json.path("type").asString(null))) {
+                    // an envelope's ciphertext is decoded from the parser's buffer as it is read: a Welcome's
+                    // ~650,000 characters never become a String of their own (the server writes type first)
+                    content = base64(frame);
+                } else {
+                    json.set(name, memberValue.<JsonNode>readValue(frame));
+                }
+            }
+            if (frame.currentToken() != JsonToken.END_OBJECT || frame.nextToken() != null) {
+                throw new MalformedFrameException("frame is not JSON");
+            }
         } catch (JacksonException e) {
             throw new MalformedFrameException("frame is not JSON", e);
         }
-        if (json == null || !json.isObject() || !json.path("type").isString()) {
+        if (!json.path("type").isString()) {
             throw new MalformedFrameException("frame is not an object with a type");
         }
         String type = json.get("type").asString();
         return switch (type) {
-            case "envelope" -> envelope(json);
+            case "envelope" -> envelope(json, content);
             case "queue-empty" -> new ServerFrame.QueueEmpty();
             case "pong" -> new ServerFrame.Pong(json.path("id").asString(null));
             case "send-result" ->
@@ -43,6 +70,14 @@ public final class FrameParser {
                 new ServerFrame.Error(firstText(json, "code", "title", "error"), firstText(json, "detail", "message"));
             default -> event(type, json);
         };
+    }
+
+    private static byte[] base64(JsonParser frame) {
+        try {
+            return frame.getBinaryValue();
+        } catch (JacksonException e) {
+            throw new MalformedFrameException("bad envelope: content is not base64", e);
+        }
     }
 
     public String ack(Collection<String> messageIds) {
@@ -63,7 +98,8 @@ public final class FrameParser {
                 mapper.createObjectNode().put("type", "ping").put("id", id));
     }
 
-    private static Envelope envelope(JsonNode json) {
+    /** {@code content}: the ciphertext when it was decoded while parsing, else null (read from the tree). */
+    private static Envelope envelope(JsonNode json, byte @Nullable [] content) {
         try {
             JsonNode sender = json.path("sender");
             String senderUserId = required(sender, "userId").asString();
@@ -74,7 +110,10 @@ public final class FrameParser {
                     senderUserId,
                     required(sender, "deviceId").asInt(),
                     json.path("ciphertextType").asInt(),
-                    Base64.getDecoder().decode(required(json, "content").asString()),
+                    content != null
+                            ? content
+                            : Base64.getDecoder()
+                                    .decode(required(json, "content").asString()),
                     required(json, "sentAt").asLong(),
                     expiresAt == null || expiresAt.isNull() ? null : expiresAt.asLong(),
                     groupId == null || groupId.isNull() ? null : groupId.asString());

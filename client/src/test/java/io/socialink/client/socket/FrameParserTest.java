@@ -52,6 +52,30 @@ class FrameParserTest {
     }
 
     @Test
+    void shouldParseAnEnvelopeWhateverTheOrderOfItsMembers() {
+        // given: a Welcome-sized ciphertext, once after the type (as the server writes) and once before it
+        byte[] ciphertext = new byte[500_000];
+        new java.util.Random(3).nextBytes(ciphertext);
+        String content = java.util.Base64.getEncoder().encodeToString(ciphertext);
+        String typeFirst = """
+                {"type": "envelope", "messageId": "%s", "sender": {"userId": "alice", "deviceId": 2},
+                 "ciphertextType": 12, "content": "%s", "sentAt": 1, "expiresAt": null, "groupId": "Z3JvdXA"}""".formatted(MESSAGE_ID, content);
+        String contentFirst = """
+                {"content": "%s", "messageId": "%s", "sender": {"userId": "alice", "deviceId": 2},
+                 "ciphertextType": 12, "type": "envelope", "sentAt": 1, "expiresAt": null, "groupId": "Z3JvdXA"}""".formatted(content, MESSAGE_ID);
+
+        // when
+        Envelope first = (Envelope) parser.parse(typeFirst);
+        Envelope second = (Envelope) parser.parse(contentFirst);
+
+        // then
+        assertThat(first.content()).isEqualTo(ciphertext);
+        assertThat(second.content()).isEqualTo(ciphertext);
+        assertThat(first.groupId()).isEqualTo("Z3JvdXA");
+        assertThat(second.ciphertextType()).isEqualTo(12);
+    }
+
+    @Test
     void shouldParseControlFrames() {
         // when / then
         assertThat(parser.parse("{\"type\": \"queue-empty\"}")).isEqualTo(new ServerFrame.QueueEmpty());
@@ -111,6 +135,10 @@ class FrameParserTest {
         // when / then
         assertThatThrownBy(() -> parser.parse("not json")).isInstanceOf(MalformedFrameException.class);
         assertThatThrownBy(() -> parser.parse("[1, 2]")).isInstanceOf(MalformedFrameException.class);
+        assertThatThrownBy(() -> parser.parse("{\"type\": \"queue-empty\"} trailing"))
+                .isInstanceOf(MalformedFrameException.class);
+        assertThatThrownBy(() -> parser.parse("{\"type\": \"queue-empty\""))
+                .isInstanceOf(MalformedFrameException.class);
         assertThatThrownBy(() -> parser.parse("{\"type\": \"envelope\", \"messageId\": \"x\"}"))
                 .isInstanceOf(MalformedFrameException.class);
         assertThatThrownBy(() -> parser.parse("""
