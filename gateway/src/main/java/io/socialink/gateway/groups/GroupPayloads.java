@@ -1,10 +1,10 @@
 package io.socialink.gateway.groups;
 
+import io.socialink.gateway.messages.RequestHash;
 import io.socialink.gateway.problem.Problem;
+import io.socialink.gateway.problem.ProblemException;
 import io.socialink.schemas.avro.CommitBundle;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -36,13 +36,7 @@ public class GroupPayloads {
 
     /** The key of {@code content}: base64url (no padding) of its SHA-256. */
     public static String ref(byte[] content) {
-        try {
-            return Base64.getUrlEncoder()
-                    .withoutPadding()
-                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing", e);
-        }
+        return RequestHash.sha256(content);
     }
 
     /**
@@ -51,26 +45,22 @@ public class GroupPayloads {
      */
     public Mono<CommitBundle> store(CommitBundle bundle) {
         return Mono.defer(() -> {
-                    String commitRef = ref(bytes(bundle.getCommit()));
-                    ByteBuffer welcome = bundle.getWelcome();
+                    // the commit's SHA-256 is the bundle's commitHash already
+                    String commitRef =
+                            Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(bundle.getCommitHash()));
+                    bundle.setCommitRef(commitRef);
                     Mono<Void> stored = store(commitRef, bundle.getCommit());
-                    String welcomeRef = null;
+                    ByteBuffer welcome = bundle.getWelcome();
                     if (welcome != null) {
-                        String ref = ref(bytes(welcome));
-                        stored = stored.then(store(ref, welcome));
-                        welcomeRef = ref;
+                        String welcomeRef = ref(bytes(welcome));
+                        bundle.setWelcomeRef(welcomeRef);
+                        stored = stored.then(store(welcomeRef, welcome));
                     }
-                    String storedWelcome = welcomeRef;
-                    return stored.then(Mono.fromSupplier(() -> {
-                        bundle.setCommitRef(commitRef);
-                        bundle.setWelcomeRef(storedWelcome);
-                        return bundle;
-                    }));
+                    return stored.thenReturn(bundle);
                 })
-                .onErrorMap(
-                        error -> !(error instanceof io.socialink.gateway.problem.ProblemException),
-                        error -> Problem.unavailable("the commit bundle could not be stored, retry")
-                                .toException());
+                .onErrorMap(error -> !(error instanceof ProblemException), error -> Problem.unavailable(
+                                "the commit bundle could not be stored, retry")
+                        .toException());
     }
 
     private Mono<Void> store(String ref, ByteBuffer content) {
