@@ -688,6 +688,32 @@ class GroupEndpointsIT {
         assertThat(suite.problemType()).endsWith("/unsupported-cipher-suite");
     }
 
+    @Test
+    void shouldSweepStoredPayloadsLastStoredLongerThanTheRetentionAgo() throws Exception {
+        // given: one payload stored 40 days ago, one just now (the retention is 31 days)
+        byte[] old = ("old " + GatewayApp.unique("payload")).getBytes(StandardCharsets.UTF_8);
+        byte[] fresh = ("fresh " + GatewayApp.unique("payload")).getBytes(StandardCharsets.UTF_8);
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO group_payloads (ref, content, stored_at) VALUES (?, ?, now() - ?::interval)")) {
+            for (Object[] row : List.of(new Object[] {old, "40 days"}, new Object[] {fresh, "0 days"})) {
+                insert.setString(1, GroupPayloads.ref((byte[]) row[0]));
+                insert.setBytes(2, (byte[]) row[0]);
+                insert.setString(3, (String) row[1]);
+                insert.executeUpdate();
+            }
+        }
+
+        // when
+        Long swept =
+                app.bean(GroupPayloads.class).sweep(java.time.Instant.now()).block();
+
+        // then
+        assertThat(swept).isPositive();
+        assertThat(storedPayload(GroupPayloads.ref(old))).isNull();
+        assertThat(storedPayload(GroupPayloads.ref(fresh))).isEqualTo(fresh);
+    }
+
     /** The bytes of the payload store's row {@code ref}; null when there is none. */
     private static byte[] storedPayload(String ref) throws Exception {
         try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
