@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.presence.config;
+
+import org.jspecify.annotations.NullMarked;

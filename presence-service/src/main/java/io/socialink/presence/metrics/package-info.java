@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.presence.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.presence.runtime;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.presence.topology;
+
+import org.jspecify.annotations.NullMarked;

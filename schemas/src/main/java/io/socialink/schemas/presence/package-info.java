@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.schemas.presence;
+
+import org.jspecify.annotations.NullMarked;
