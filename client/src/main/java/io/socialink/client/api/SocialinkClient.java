@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -418,6 +419,95 @@ public final class SocialinkClient {
                         .PUT(HttpRequest.BodyPublishers.ofString("{\"readReceipts\":" + enabled + "}"))
                         .build(),
                 200);
+    }
+
+    /** Who sees this user's online state and last seen: {@code everyone} or {@code nobody}. */
+    public void setPresenceVisibility(DeviceCredentials as, String visibility) {
+        exchange(
+                request("/api/v1/settings/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .PUT(HttpRequest.BodyPublishers.ofString(
+                                mapper.writeValueAsString(Map.of("presence", visibility))))
+                        .build(),
+                200);
+    }
+
+    /** This device's app came to the front ({@code true}) or went to the background while its socket stays open. */
+    public void setActive(DeviceCredentials as, boolean active) {
+        exchange(
+                request("/api/v1/presence/" + (active ? "online/" : "offline/") + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .PUT(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                204);
+    }
+
+    /** Sets this user's status ({@code available}, {@code away}, {@code busy}, {@code invisible}); null text clears it. */
+    public void setStatus(DeviceCredentials as, String status, @Nullable String text) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        if (text != null) {
+            body.put("statusText", text);
+        }
+        exchange(
+                request("/api/v1/presence/status/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .PUT(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                        .build(),
+                200);
+    }
+
+    /** {@code userId}'s presence as this device may see it. */
+    public Presence presence(DeviceCredentials as, String userId) {
+        checkUserId(userId);
+        return presence(readJson(exchange(
+                request("/api/v1/presence/" + userId)
+                        .header("Authorization", as.basicAuthorization())
+                        .GET()
+                        .build(),
+                200)));
+    }
+
+    /** The presence of up to 1,000 users in one call, each once, in the order given. */
+    public List<Presence> presences(DeviceCredentials as, List<String> userIds) {
+        JsonNode json = readJson(exchange(
+                request("/api/v1/presence/bulk")
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                mapper.writeValueAsString(Map.of("userIds", userIds))))
+                        .build(),
+                200));
+        List<Presence> found = new ArrayList<>();
+        for (JsonNode user : json.path("users")) {
+            found.add(presence(user));
+        }
+        return List.copyOf(found);
+    }
+
+    /** Users with at least one online device now. */
+    public long onlineCount(DeviceCredentials as) {
+        return readJson(exchange(
+                        request("/api/v1/presence/online-count")
+                                .header("Authorization", as.basicAuthorization())
+                                .GET()
+                                .build(),
+                        200))
+                .path("online")
+                .asLong();
+    }
+
+    private static Presence presence(JsonNode json) {
+        JsonNode status = json.get("status");
+        JsonNode text = json.get("statusText");
+        return new Presence(
+                json.path("userId").asString(),
+                json.path("online").asBoolean(),
+                optionalLong(json.get("lastSeen")),
+                status == null || status.isNull() ? null : status.asString(),
+                text == null || text.isNull() ? null : text.asString());
     }
 
     /** Deletes a message this device's user sent, for everyone. */

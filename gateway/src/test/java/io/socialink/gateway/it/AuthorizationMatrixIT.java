@@ -144,6 +144,16 @@ class AuthorizationMatrixIT {
                 Entry.of(Access.ACTING_USER, world -> "{\"message\":\"AAAA\"}"));
         m.put("GET /api/v1/groups/{groupId}", Entry.of(Access.GROUP_MEMBERS));
         m.put("GET /api/v1/groups/{groupId}/members", Entry.of(Access.GROUP_MEMBERS));
+        m.put("PUT /api/v1/presence/online/{userId}", Entry.of(Access.ACTING_USER));
+        m.put("PUT /api/v1/presence/offline/{userId}", Entry.of(Access.ACTING_USER));
+        m.put(
+                "PUT /api/v1/presence/status/{userId}",
+                Entry.of(Access.ACTING_USER, world -> "{\"status\":\"invisible\"}"));
+        m.put("GET /api/v1/presence/online-count", Entry.of(Access.DIRECTORY));
+        m.put("GET /api/v1/presence/{userId}", Entry.of(Access.DIRECTORY));
+        m.put(
+                "POST /api/v1/presence/bulk",
+                Entry.of(Access.DIRECTORY, world -> json(Map.of("userIds", List.of(world.victim.userId())))));
         m.put("GET /api/v1/openapi.yaml", Entry.of(Access.PUBLIC));
         return Map.copyOf(m);
     }

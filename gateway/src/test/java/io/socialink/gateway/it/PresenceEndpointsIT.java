@@ -1,0 +1,207 @@
+package io.socialink.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.socialink.gateway.it.GatewayApp.Device;
+import io.socialink.gateway.it.GatewayApp.Response;
+import io.socialink.schemas.avro.ConnectionEvent;
+import io.socialink.schemas.avro.ConnectionEventType;
+import io.socialink.schemas.topics.Topics;
+import io.socialink.testing.KafkaTestEnv;
+import io.socialink.testing.LocalKafka;
+import io.socialink.testing.LocalPostgres;
+import io.socialink.testing.LocalRedis;
+import io.socialink.testing.PostgresTestEnv;
+import io.socialink.testing.RedisTestEnv;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The presence endpoints of one gateway against real Kafka, Postgres and Redis: what they record, and the bad
+ * input they refuse with a problem and nothing stored. presence-service does not run here (its derivation has its
+ * own tests; client's PresenceIT runs everything together), so everyone reads as offline.
+ */
+@ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
+class PresenceEndpointsIT {
+
+    private static final String PROBLEMS = "https://socialink.io/problems/";
+
+    private static GatewayApp app;
+    private static KafkaTestEnv kafka;
+
+    private Device alice;
+    private Device bob;
+
+    @BeforeAll
+    static void start(KafkaTestEnv kafkaEnv, PostgresTestEnv postgres, RedisTestEnv redis) {
+        kafka = kafkaEnv;
+        app = GatewayApp.start(kafka, postgres, redis, Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @BeforeEach
+    void register() {
+        alice = app.register(GatewayApp.unique("alice"), 11);
+        bob = app.register(GatewayApp.unique("bob"), 12);
+    }
+
+    @Test
+    void shouldRecordTheCallingDevicesActivityAsEventsOnItsConnectionStream() {
+        // when
+        Response background = app.put("/api/v1/presence/offline/" + alice.userId(), alice.authorization(), "");
+        Response front = app.put("/api/v1/presence/online/" + alice.userId(), alice.authorization(), "");
+
+        // then
+        assertThat(background.status()).isEqualTo(204);
+        assertThat(front.status()).isEqualTo(204);
+        List<KafkaRecords.Keyed<ConnectionEvent>> events = KafkaRecords.await(
+                kafka, Topics.DEVICE_CONNECTIONS, record -> record.key().equals(alice.address()), 2);
+        assertThat(events)
+                .extracting(record -> record.value().getType())
+                .containsExactly(ConnectionEventType.INACTIVE, ConnectionEventType.ACTIVE);
+    }
+
+    @Test
+    void shouldAnswerAUsersPresenceAndStatusAndTheBulkInTheOrderAsked() {
+        // given
+        Response status = app.put(
+                "/api/v1/presence/status/" + alice.userId(),
+                alice.authorization(),
+                "{\"status\":\"busy\",\"statusText\":\"in a meeting\"}");
+
+        // when
+        Response one = app.get("/api/v1/presence/" + alice.userId(), bob.authorization());
+        Response bulk = app.post(
+                "/api/v1/presence/bulk",
+                bob.authorization(),
+                "{\"userIds\":[\"" + bob.userId() + "\",\"" + alice.userId() + "\",\"" + bob.userId() + "\"]}");
+        Response count = app.get("/api/v1/presence/online-count", bob.authorization());
+
+        // then
+        assertThat(status.status()).isEqualTo(200);
+        assertThat(status.body()).isEqualTo("{\"status\":\"busy\",\"statusText\":\"in a meeting\"}");
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(one.body())
+                .isEqualTo("{\"userId\":\"" + alice.userId()
+                        + "\",\"online\":false,\"lastSeen\":null,\"status\":\"busy\",\"statusText\":\"in a meeting\"}");
+        assertThat(bulk.status()).isEqualTo(200);
+        assertThat(bulk.json()
+                        .get("users")
+                        .valueStream()
+                        .map(user -> user.get("userId").asString())
+                        .toList())
+                .containsExactly(bob.userId(), alice.userId());
+        assertThat(count.status()).isEqualTo(200);
+        assertThat(count.json().get("online").asLong()).isNotNegative();
+    }
+
+    @Test
+    void shouldKeepPresenceVisibilityInTheSettings() {
+        // when
+        Response nobody =
+                app.put("/api/v1/settings/" + alice.userId(), alice.authorization(), "{\"presence\":\"nobody\"}");
+        Response read = app.get("/api/v1/settings/" + alice.userId(), alice.authorization());
+
+        // then
+        assertThat(nobody.status()).isEqualTo(200);
+        assertThat(read.json().get("presence").asString()).isEqualTo("nobody");
+        assertThat(read.json().get("readReceipts").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseBadStatusesAndStoreNothing() {
+        // given
+        app.put("/api/v1/presence/status/" + alice.userId(), alice.authorization(), "{\"status\":\"away\"}");
+        String tooLong = "x".repeat(141);
+
+        // when
+        Response unknownStatus =
+                app.put("/api/v1/presence/status/" + alice.userId(), alice.authorization(), "{\"status\":\"asleep\"}");
+        Response longText = app.put(
+                "/api/v1/presence/status/" + alice.userId(),
+                alice.authorization(),
+                "{\"status\":\"busy\",\"statusText\":\"" + tooLong + "\"}");
+        Response missing = app.put("/api/v1/presence/status/" + alice.userId(), alice.authorization(), "{}");
+        Response othersStatus =
+                app.put("/api/v1/presence/status/" + alice.userId(), bob.authorization(), "{\"status\":\"busy\"}");
+        Response othersActivity = app.put("/api/v1/presence/offline/" + alice.userId(), bob.authorization(), "");
+        Response badVisibility =
+                app.put("/api/v1/settings/" + alice.userId(), alice.authorization(), "{\"presence\":\"friends\"}");
+
+        // then
+        assertProblem(unknownStatus, 400, "bad-request");
+        assertProblem(longText, 400, "bad-request");
+        assertProblem(missing, 400, "bad-request");
+        assertProblem(othersStatus, 403, "forbidden");
+        assertProblem(othersActivity, 403, "forbidden");
+        assertProblem(badVisibility, 400, "bad-request");
+        Response seen = app.get("/api/v1/presence/" + alice.userId(), alice.authorization());
+        assertThat(seen.json().get("status").asString()).isEqualTo("away");
+        assertThat(seen.json().get("statusText").isNull()).isTrue();
+        assertThat(app.get("/api/v1/settings/" + alice.userId(), alice.authorization())
+                        .json()
+                        .get("presence")
+                        .asString())
+                .isEqualTo("everyone");
+        assertThat(KafkaRecords.readAll(
+                        kafka, Topics.DEVICE_CONNECTIONS, record -> record.key().startsWith(alice.userId() + ".")))
+                .isEmpty();
+    }
+
+    @Test
+    void shouldRefuseUnknownUsersTooManyUsersAndMalformedIds() {
+        // given
+        String stranger = GatewayApp.unique("nobody");
+        List<String> tooMany =
+                new ArrayList<>(IntStream.range(0, 1001).mapToObj(i -> "u" + i).toList());
+
+        // when
+        Response unknownOne = app.get("/api/v1/presence/" + stranger, bob.authorization());
+        Response unknownInBulk = app.post(
+                "/api/v1/presence/bulk",
+                bob.authorization(),
+                "{\"userIds\":[\"" + alice.userId() + "\",\"" + stranger + "\"]}");
+        Response overLimit = app.post(
+                "/api/v1/presence/bulk",
+                bob.authorization(),
+                GatewayApp.JSON.writeValueAsString(Map.of("userIds", tooMany)));
+        Response empty = app.post("/api/v1/presence/bulk", bob.authorization(), "{\"userIds\":[]}");
+        Response malformedInBulk =
+                app.post("/api/v1/presence/bulk", bob.authorization(), "{\"userIds\":[\"not a user!\"]}");
+        Response malformedPath = app.get("/api/v1/presence/bad%21id", bob.authorization());
+
+        // then
+        assertProblem(unknownOne, 404, "unknown-user");
+        assertProblem(unknownInBulk, 404, "unknown-user");
+        assertThat(unknownInBulk
+                        .json()
+                        .get("unknownUsers")
+                        .valueStream()
+                        .map(node -> node.asString())
+                        .toList())
+                .containsExactly(stranger);
+        assertProblem(overLimit, 413, "payload-too-large");
+        assertProblem(empty, 400, "bad-request");
+        assertProblem(malformedInBulk, 400, "bad-request");
+        assertProblem(malformedPath, 400, "bad-request");
+    }
+
+    private static void assertProblem(Response response, int status, String name) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.problemType()).isEqualTo(PROBLEMS + name);
+    }
+}
