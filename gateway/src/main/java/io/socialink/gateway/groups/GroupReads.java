@@ -78,6 +78,16 @@ public class GroupReads {
                 }));
     }
 
+    /**
+     * Every member device of the group, for a caller that is a member: 400 {@code bad-request} for a malformed id,
+     * 404 {@code unknown-group}, 403 {@code not-a-member}.
+     */
+    public Mono<List<GroupRepository.MemberDevice>> memberDevices(DeviceAddress caller, String groupIdText) {
+        String groupId = GroupService.encode(GroupIds.decode(groupIdText));
+        return visibleGroup(caller, groupId)
+                .flatMap(group -> groups.members(groupId).collectList());
+    }
+
     private Mono<GroupRepository.GroupRow> visibleGroup(DeviceAddress caller, String groupId) {
         return groups.find(groupId)
                 .switchIfEmpty(Mono.error(() -> Problem.of(HttpStatus.NOT_FOUND, "unknown-group", "no group " + groupId)

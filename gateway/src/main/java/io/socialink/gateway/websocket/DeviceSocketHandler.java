@@ -6,6 +6,8 @@ import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.messages.SendService;
 import io.socialink.gateway.metrics.GatewayMetrics;
 import io.socialink.gateway.problem.ClientErrors;
+import io.socialink.gateway.problem.ProblemException;
+import io.socialink.gateway.typing.TypingService;
 import io.socialink.schemas.avro.Ack;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.ConnectionEventType;
@@ -46,6 +48,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
     private final List<ConnectEvents> connectEvents;
     private final ClientErrors clientErrors;
     private final SendService sends;
+    private final TypingService typing;
 
     public DeviceSocketHandler(
             SocketRegistry registry,
@@ -55,8 +58,10 @@ public class DeviceSocketHandler implements WebSocketHandler {
             GatewayMetrics metrics,
             List<ConnectEvents> connectEvents,
             ClientErrors clientErrors,
-            SendService sends) {
+            SendService sends,
+            TypingService typing) {
         this.registry = registry;
+        this.typing = typing;
         this.sends = sends;
         this.clientErrors = clientErrors;
         this.connectEvents = List.copyOf(connectEvents);
@@ -126,12 +131,30 @@ public class DeviceSocketHandler implements WebSocketHandler {
             publishAck(socket, ack);
         } else if (frame instanceof Frames.PingFrame ping) {
             socket.offer(frames.pong(ping.id()));
+        } else if (frame instanceof Frames.TypingFrame change) {
+            onTyping(socket, change);
         } else if (frame instanceof Frames.SendFrame || frame instanceof Frames.BadSendFrame) {
             socketSends.offer(frame);
         } else if (frame instanceof Frames.InvalidFrame invalid) {
             clientErrors.record(ClientErrors.WEBSOCKET_FRAME, invalid.reason());
             socket.offer(frames.error("bad-frame", invalid.reason()));
         }
+    }
+
+    /** As the typing endpoints; a refusal comes back as an error frame with the problem's name as its code. */
+    private void onTyping(LiveSocket socket, Frames.TypingFrame change) {
+        Mono<Void> done = change.typing()
+                ? typing.start(socket.address(), change.conversationId())
+                : typing.stop(socket.address(), change.conversationId());
+        done.subscribe(null, error -> {
+            if (error instanceof ProblemException problem) {
+                socket.offer(
+                        frames.error(problem.problem().name(), problem.problem().detail()));
+            } else {
+                log.debug("typing of {} not recorded: {}", socket.address(), error.toString());
+                socket.offer(frames.error("unavailable", "typing not recorded, try again"));
+            }
+        });
     }
 
     /** Not awaited: the producer keeps acks of one device in order, and a lost ack only means a re-push. */

@@ -32,6 +32,9 @@ public final class Frames {
     public static final int MAX_ACK_IDS = 1024;
     public static final int MAX_ID_LENGTH = 128;
 
+    /** The longest conversation id: two 64-character user ids and their separator. */
+    public static final int MAX_CONVERSATION_ID_LENGTH = 129;
+
     /** Members of a device event's frame that its attributes cannot replace. */
     private static final Set<String> RESERVED_EVENT_MEMBERS = Set.of("type", "messageId", "entries");
 
@@ -64,6 +67,9 @@ public final class Frames {
     /** A frame that could not be understood, with the reason sent back in an error frame. */
     public record InvalidFrame(String reason) implements ClientFrame {}
 
+    /** {@code {"type": "typing", "conversationId", "typing": bool}}: the device's user started or stopped typing. */
+    public record TypingFrame(String conversationId, boolean typing) implements ClientFrame {}
+
     public ClientFrame parse(String text) {
         JsonNode frame;
         try {
@@ -82,6 +88,7 @@ public final class Frames {
             case "ack" -> parseAck(frame.get("messageIds"));
             case "ping" -> parsePing(frame.get("id"));
             case "send" -> parseSend((ObjectNode) frame);
+            case "typing" -> parseTyping(frame.get("conversationId"), frame.get("typing"));
             default -> new InvalidFrame("unknown frame type");
         };
     }
@@ -118,6 +125,20 @@ public final class Frames {
             // the same strict binding as the REST body: a scalar of the wrong JSON type is refused, not coerced
             return new BadSendFrame(id, "malformed request body");
         }
+    }
+
+    private static ClientFrame parseTyping(@Nullable JsonNode conversationId, @Nullable JsonNode typing) {
+        if (conversationId == null
+                || !conversationId.isString()
+                || conversationId.asString().isEmpty()
+                || conversationId.asString().length() > MAX_CONVERSATION_ID_LENGTH) {
+            return new InvalidFrame(
+                    "typing needs a 'conversationId': a string of 1.." + MAX_CONVERSATION_ID_LENGTH + " characters");
+        }
+        if (typing == null || !typing.isBoolean()) {
+            return new InvalidFrame("typing needs a boolean 'typing'");
+        }
+        return new TypingFrame(conversationId.asString(), typing.asBoolean());
     }
 
     private static ClientFrame parsePing(JsonNode id) {

@@ -154,6 +154,9 @@ class AuthorizationMatrixIT {
         m.put(
                 "POST /api/v1/presence/bulk",
                 Entry.of(Access.DIRECTORY, world -> json(Map.of("userIds", List.of(world.victim.userId())))));
+        m.put("PUT /api/v1/typing/{conversationId}/{userId}", Entry.of(Access.ACTING_USER));
+        m.put("DELETE /api/v1/typing/{conversationId}/{userId}", Entry.of(Access.ACTING_USER));
+        m.put("GET /api/v1/typing/{conversationId}", Entry.of(Access.GROUP_MEMBERS));
         m.put("GET /api/v1/openapi.yaml", Entry.of(Access.PUBLIC));
         return Map.copyOf(m);
     }
@@ -372,7 +375,7 @@ class AuthorizationMatrixIT {
                 value = Integer.toString(deviceId);
             } else if (name.equals("messageId")) {
                 value = world.victimMessageId;
-            } else if (name.equals("groupId")) {
+            } else if (name.equals("groupId") || name.equals("conversationId")) {
                 value = world.victimGroupId;
             } else {
                 throw new IllegalStateException("the matrix cannot fill path parameter '" + name + "' of " + operation
