@@ -487,6 +487,46 @@ public final class SocialinkClient {
         return List.copyOf(found);
     }
 
+    /** The user started (or still is) typing in {@code conversationId}: a groupId or the 1:1 id {@code a~b}. */
+    public void startTyping(DeviceCredentials as, String conversationId) {
+        exchange(
+                request("/api/v1/typing/" + conversationId + "/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .PUT(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                204);
+    }
+
+    /** The user stopped typing in {@code conversationId}. */
+    public void stopTyping(DeviceCredentials as, String conversationId) {
+        exchange(
+                request("/api/v1/typing/" + conversationId + "/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .DELETE()
+                        .build(),
+                204);
+    }
+
+    /** Who is typing in {@code conversationId} now. */
+    public List<String> typing(DeviceCredentials as, String conversationId) {
+        List<String> users = new ArrayList<>();
+        for (JsonNode user : readJson(exchange(
+                        request("/api/v1/typing/" + conversationId)
+                                .header("Authorization", as.basicAuthorization())
+                                .GET()
+                                .build(),
+                        200))
+                .path("typing")) {
+            users.add(user.asString());
+        }
+        return List.copyOf(users);
+    }
+
+    /** The 1:1 conversation id of two users: their ids sorted and joined by {@code ~}. */
+    public static String conversationId(String oneUser, String otherUser) {
+        return oneUser.compareTo(otherUser) < 0 ? oneUser + "~" + otherUser : otherUser + "~" + oneUser;
+    }
+
     /** Users with at least one online device now. */
     public long onlineCount(DeviceCredentials as) {
         return readJson(exchange(

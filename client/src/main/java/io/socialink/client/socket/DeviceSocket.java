@@ -218,6 +218,28 @@ public final class DeviceSocket implements AutoCloseable {
     }
 
     /**
+     * Follows the presence of {@code userIds} (at most 1,000; replaces the list sent before, on this connection): the
+     * server answers a {@code presence-snapshot} event, then a {@code presence} event per change. A reconnect starts
+     * without a subscription: send it again then.
+     */
+    public CompletableFuture<Void> subscribePresence(List<String> userIds) {
+        Connection connection = currentConnection();
+        if (connection == null) {
+            return CompletableFuture.failedFuture(new IOException("not connected"));
+        }
+        return connection.sendText(parser.presenceSubscribe(userIds));
+    }
+
+    /** The user started ({@code true}) or stopped typing in {@code conversationId} (a groupId or {@code a~b}). */
+    public CompletableFuture<Void> typing(String conversationId, boolean typing) {
+        Connection connection = currentConnection();
+        if (connection == null) {
+            return CompletableFuture.failedFuture(new IOException("not connected"));
+        }
+        return connection.sendText(parser.typing(conversationId, typing));
+    }
+
+    /**
      * Completes once, when the socket stopped for good, with the close code: 4409 when replaced by a newer socket,
      * 4410 when the device was removed, {@link CloseStatus#RECONNECT_FAILED} when reconnecting was given up.
      */
@@ -562,7 +584,7 @@ public final class DeviceSocket implements AutoCloseable {
             }
         }
 
-        private CompletableFuture<Void> sendText(String text) {
+        CompletableFuture<Void> sendText(String text) {
             WebSocket socket = webSocket;
             if (socket == null) {
                 return CompletableFuture.failedFuture(new IllegalStateException("socket not open yet"));

@@ -93,6 +93,19 @@ public final class FrameParser {
         return mapper.writeValueAsString(frame);
     }
 
+    public String presenceSubscribe(List<String> userIds) {
+        ObjectNode frame = mapper.createObjectNode().put("type", "presence-subscribe");
+        userIds.forEach(frame.putArray("userIds")::add);
+        return mapper.writeValueAsString(frame);
+    }
+
+    public String typing(String conversationId, boolean typing) {
+        return mapper.writeValueAsString(mapper.createObjectNode()
+                .put("type", "typing")
+                .put("conversationId", conversationId)
+                .put("typing", typing));
+    }
+
     public String ping(String id) {
         return mapper.writeValueAsString(
                 mapper.createObjectNode().put("type", "ping").put("id", id));

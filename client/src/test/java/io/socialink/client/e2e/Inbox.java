@@ -1,5 +1,6 @@
 package io.socialink.client.e2e;
 
+import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
 import java.nio.charset.StandardCharsets;
@@ -7,12 +8,42 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /** What one device received, in arrival order, after the client's duplicate dropping. */
 class Inbox implements DeviceSocketListener {
 
     private final List<Envelope> envelopes = new ArrayList<>();
     private final AtomicInteger queueEmptyFrames = new AtomicInteger();
+    private final List<DeviceEvent> events = new ArrayList<>();
+
+    @Override
+    public synchronized void onEvent(DeviceEvent event) {
+        events.add(event);
+        notifyAll();
+    }
+
+    /** Waits until an event of {@code type} matching {@code wanted} arrived; null after the timeout. */
+    synchronized DeviceEvent awaitEvent(String type, Predicate<DeviceEvent> wanted, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (DeviceEvent event : events) {
+                if (event.type().equals(type) && wanted.test(event)) {
+                    return event;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    synchronized void clearEvents() {
+        events.clear();
+    }
 
     @Override
     public synchronized void onEnvelope(Envelope envelope) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.socialink.client.api.Presence;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
+import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.LocalKafka;
@@ -96,12 +97,47 @@ class PresenceIT {
         assertThat(bobNode.presence(bob, alice.userId()))
                 .isEqualTo(new Presence(alice.userId(), false, null, "available", null));
 
-        // when alice's device connects
-        DeviceSocket socket = DeviceSocket.connect(aliceNode, alice, new Inbox());
+        // when bob's device follows her over its socket
+        Inbox bobInbox = new Inbox();
+        DeviceSocket bobSocket = DeviceSocket.connect(bobNode, bob, bobInbox);
+        until(WAIT, bobSocket::isConnected);
+        bobSocket.subscribePresence(List.of(alice.userId())).get();
 
-        // then
-        until(WAIT, () -> bobNode.presence(bob, alice.userId()).online());
+        // then: a snapshot of her
+        DeviceEvent snapshot = bobInbox.awaitEvent("presence-snapshot", event -> true, WAIT);
+        assertThat(snapshot).isNotNull();
+        assertThat(snapshot.attributes().get("users"))
+                .contains("\"userId\":\"" + alice.userId() + "\"", "\"online\":false");
+
+        // when alice's device connects
+        Inbox aliceInbox = new Inbox();
+        DeviceSocket socket = DeviceSocket.connect(aliceNode, alice, aliceInbox);
+
+        // then: bob's socket is told, and a read agrees
+        assertThat(bobInbox.awaitEvent(
+                        "presence", event -> "true".equals(event.attributes().get("online")), WAIT))
+                .isNotNull();
+        assertThat(bobNode.presence(bob, alice.userId()).online()).isTrue();
         assertThat(bobNode.onlineCount(bob)).isPositive();
+
+        // when bob types to her, and stops
+        String conversation = SocialinkClient.conversationId(alice.userId(), bob.userId());
+        bobSocket.typing(conversation, true).get();
+
+        // then her device shows it, and the conversation says so
+        DeviceEvent typing = aliceInbox.awaitEvent(
+                "typing", event -> "true".equals(event.attributes().get("typing")), WAIT);
+        assertThat(typing).isNotNull();
+        assertThat(typing.attributes())
+                .containsEntry("conversationId", conversation)
+                .containsEntry("userId", bob.userId());
+        assertThat(aliceNode.typing(alice, conversation)).containsExactly(bob.userId());
+        Thread.sleep(1_100);
+        bobSocket.typing(conversation, false).get();
+        assertThat(aliceInbox.awaitEvent(
+                        "typing", event -> "false".equals(event.attributes().get("typing")), WAIT))
+                .isNotNull();
+        assertThat(aliceNode.typing(alice, conversation)).isEmpty();
 
         // when she sets a status
         aliceNode.setStatus(alice, "busy", "in a meeting");
@@ -116,11 +152,18 @@ class PresenceIT {
         // then
         assertThat(bobNode.presence(bob, alice.userId()))
                 .isEqualTo(new Presence(alice.userId(), false, null, null, null));
+        assertThat(bobInbox.awaitEvent(
+                        "presence",
+                        event -> "null".equals(event.attributes().get("status"))
+                                || "".equals(event.attributes().get("status")),
+                        WAIT))
+                .as("bob's socket is told she went offline")
+                .isNotNull();
         assertThat(aliceNode.presence(alice, alice.userId()))
                 .isEqualTo(new Presence(alice.userId(), true, null, "invisible", null));
         assertThat(bobNode.presences(bob, List.of(alice.userId(), bob.userId())))
                 .extracting(Presence::userId, Presence::online)
-                .containsExactly(tuple(alice.userId(), false), tuple(bob.userId(), false));
+                .containsExactly(tuple(alice.userId(), false), tuple(bob.userId(), true));
 
         // when she is visible again, and her app goes to the background with the socket open
         aliceNode.setStatus(alice, "available", null);
@@ -159,8 +202,13 @@ class PresenceIT {
         long killedAt = System.currentTimeMillis();
         system.gateway.kill();
 
-        // then: offline by herself within the device TTL, last seen her last sign of life before the kill
+        // then: offline by herself within the device TTL, last seen her last sign of life before the kill; bob's
+        // socket is told within the sweep's second
+        bobInbox.clearEvents();
         until(DEAD_GATEWAY_WAIT, () -> !bobNode.presence(bob, alice.userId()).online());
+        assertThat(bobInbox.awaitEvent(
+                        "presence", event -> "false".equals(event.attributes().get("online")), WAIT))
+                .isNotNull();
         assertThat(System.currentTimeMillis() - killedAt).isLessThanOrEqualTo(DEAD_GATEWAY_WAIT.toMillis());
         assertThat(bobNode.presence(bob, alice.userId()).lastSeen()).isNotNull().isLessThanOrEqualTo(killedAt);
     }

@@ -96,7 +96,9 @@ public class PresenceController {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", status.value());
         answer.put("statusText", text);
-        return stored.thenReturn(answer);
+        // best effort: a lost notice leaves followers with the old status until the next change
+        return stored.then(reads.publishChange(userId).onErrorResume(error -> Mono.empty()))
+                .thenReturn(answer);
     }
 
     @GetMapping(path = "/api/v1/presence/online-count", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -6,9 +6,11 @@ import io.socialink.gateway.problem.Problem;
 import io.socialink.schemas.presence.PresenceKeys;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.data.domain.Range;
@@ -58,6 +60,46 @@ public class PresenceReads {
                     return Mono.zip(settings.settings(all), scores, seen)
                             .map(found -> render(viewer, ordered, found.getT1(), found.getT2(), found.getT3()));
                 });
+    }
+
+    /** What each of {@code viewers} sees of {@code target} now: one Redis and one Postgres read for all of them. */
+    public Mono<Map<String, PresenceView>> viewsOf(String target, Set<String> viewers) {
+        Set<String> all = new LinkedHashSet<>(viewers);
+        all.add(target);
+        return Mono.zip(
+                        settings.settings(all),
+                        redis.opsForZSet()
+                                .score(PresenceKeys.ONLINE, target)
+                                .map(Optional::of)
+                                .defaultIfEmpty(Optional.empty()),
+                        redis.<String, String>opsForHash()
+                                .get(PresenceKeys.LAST_SEEN, target)
+                                .map(Optional::of)
+                                .defaultIfEmpty(Optional.empty()))
+                .map(found -> {
+                    long now = clock.millis();
+                    Map<String, PresenceView> views = new HashMap<>();
+                    PresenceSettings targetSettings = found.getT1().getOrDefault(target, PresenceSettings.DEFAULTS);
+                    Long lastSeen = found.getT3().map(Long::valueOf).orElse(null);
+                    for (String viewer : viewers) {
+                        views.put(
+                                viewer,
+                                PresenceView.of(
+                                        viewer,
+                                        found.getT1().getOrDefault(viewer, PresenceSettings.DEFAULTS),
+                                        target,
+                                        targetSettings,
+                                        found.getT2().orElse(null),
+                                        lastSeen,
+                                        now));
+                    }
+                    return views;
+                });
+    }
+
+    /** Tells the gateways that {@code userId}'s presence changed (status or visibility), as presence-service does. */
+    public Mono<Void> publishChange(String userId) {
+        return redis.convertAndSend(PresenceKeys.CHANGES, userId).then();
     }
 
     /** Users with at least one online device now, exactly (invisible users and hidden ones included). */

@@ -1,6 +1,7 @@
 package io.socialink.gateway.settings;
 
 import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.presence.PresenceReads;
 import io.socialink.gateway.presence.PresenceRepository;
 import io.socialink.gateway.presence.PresenceSettings;
 import io.socialink.gateway.problem.Problem;
@@ -27,10 +28,12 @@ public class SettingsController {
 
     private final StatusRepository settings;
     private final PresenceRepository presence;
+    private final PresenceReads presenceReads;
 
-    public SettingsController(StatusRepository settings, PresenceRepository presence) {
+    public SettingsController(StatusRepository settings, PresenceRepository presence, PresenceReads presenceReads) {
         this.settings = settings;
         this.presence = presence;
+        this.presenceReads = presenceReads;
     }
 
     /** Body of the settings update: at least one member. */
@@ -63,7 +66,10 @@ public class SettingsController {
         }
         Mono<Void> receipts =
                 body.readReceipts() == null ? Mono.empty() : settings.setReadReceipts(userId, body.readReceipts());
-        Mono<Void> seen = visibility == null ? Mono.empty() : presence.setVisibility(userId, visibility);
+        Mono<Void> seen = visibility == null
+                ? Mono.empty()
+                : presence.setVisibility(userId, visibility)
+                        .then(presenceReads.publishChange(userId).onErrorResume(error -> Mono.empty()));
         return receipts.then(seen).then(read(userId));
     }
 

@@ -5,6 +5,7 @@ import io.socialink.gateway.config.GatewayProperties;
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.messages.SendService;
 import io.socialink.gateway.metrics.GatewayMetrics;
+import io.socialink.gateway.presence.PresenceSubscriptions;
 import io.socialink.gateway.problem.ClientErrors;
 import io.socialink.gateway.problem.ProblemException;
 import io.socialink.gateway.typing.TypingService;
@@ -49,6 +50,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
     private final ClientErrors clientErrors;
     private final SendService sends;
     private final TypingService typing;
+    private final PresenceSubscriptions presence;
 
     public DeviceSocketHandler(
             SocketRegistry registry,
@@ -59,9 +61,11 @@ public class DeviceSocketHandler implements WebSocketHandler {
             List<ConnectEvents> connectEvents,
             ClientErrors clientErrors,
             SendService sends,
-            TypingService typing) {
+            TypingService typing,
+            PresenceSubscriptions presence) {
         this.registry = registry;
         this.typing = typing;
+        this.presence = presence;
         this.sends = sends;
         this.clientErrors = clientErrors;
         this.connectEvents = List.copyOf(connectEvents);
@@ -89,8 +93,10 @@ public class DeviceSocketHandler implements WebSocketHandler {
                         connectionEvent(socket, ConnectionEventType.HEARTBEAT).onErrorResume(error -> Mono.empty()))
                 .then();
         SocketSends socketSends = new SocketSends(socket, sends, frames);
+        PresenceSubscriptions.Subscriber follower =
+                new PresenceSubscriptions.Subscriber(address, view -> socket.offer(frames.presence(view)));
         Mono<Void> inbound = session.receive()
-                .doOnNext(message -> onFrame(socket, socketSends, message))
+                .doOnNext(message -> onFrame(socket, socketSends, follower, message))
                 .then()
                 .doFinally(signal -> socket.complete());
         Mono<Void> outbound = session.send(socket.frames().map(session::textMessage));
@@ -104,6 +110,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
                 })
                 .doFinally(signal -> {
                     socketSends.close();
+                    presence.unsubscribe(follower);
                     registry.unregister(socket);
                     connectionEvent(socket, ConnectionEventType.DISCONNECTED).subscribe(null, error -> {});
                 });
@@ -118,7 +125,11 @@ public class DeviceSocketHandler implements WebSocketHandler {
                         error -> log.debug("connect events of {} not written: {}", socket.address(), error.toString()));
     }
 
-    private void onFrame(LiveSocket socket, SocketSends socketSends, WebSocketMessage message) {
+    private void onFrame(
+            LiveSocket socket,
+            SocketSends socketSends,
+            PresenceSubscriptions.Subscriber follower,
+            WebSocketMessage message) {
         if (message.getType() != WebSocketMessage.Type.TEXT) {
             if (message.getType() == WebSocketMessage.Type.BINARY) {
                 clientErrors.record(ClientErrors.WEBSOCKET_FRAME, "binary frame");
@@ -131,6 +142,9 @@ public class DeviceSocketHandler implements WebSocketHandler {
             publishAck(socket, ack);
         } else if (frame instanceof Frames.PingFrame ping) {
             socket.offer(frames.pong(ping.id()));
+        } else if (frame instanceof Frames.PresenceSubscribeFrame subscribe) {
+            presence.subscribe(follower, subscribe.userIds())
+                    .subscribe(views -> socket.offer(frames.presenceSnapshot(views)), error -> refused(socket, error));
         } else if (frame instanceof Frames.TypingFrame change) {
             onTyping(socket, change);
         } else if (frame instanceof Frames.SendFrame || frame instanceof Frames.BadSendFrame) {
@@ -146,15 +160,18 @@ public class DeviceSocketHandler implements WebSocketHandler {
         Mono<Void> done = change.typing()
                 ? typing.start(socket.address(), change.conversationId())
                 : typing.stop(socket.address(), change.conversationId());
-        done.subscribe(null, error -> {
-            if (error instanceof ProblemException problem) {
-                socket.offer(
-                        frames.error(problem.problem().name(), problem.problem().detail()));
-            } else {
-                log.debug("typing of {} not recorded: {}", socket.address(), error.toString());
-                socket.offer(frames.error("unavailable", "typing not recorded, try again"));
-            }
-        });
+        done.subscribe(null, error -> refused(socket, error));
+    }
+
+    /** A refused typing or presence frame: an error frame with the problem's name, {@code unavailable} otherwise. */
+    private void refused(LiveSocket socket, Throwable error) {
+        if (error instanceof ProblemException problem) {
+            socket.offer(
+                    frames.error(problem.problem().name(), problem.problem().detail()));
+        } else {
+            log.debug("frame of {} not handled: {}", socket.address(), error.toString());
+            socket.offer(frames.error("unavailable", "not recorded, try again"));
+        }
     }
 
     /** Not awaited: the producer keeps acks of one device in order, and a lost ack only means a re-push. */

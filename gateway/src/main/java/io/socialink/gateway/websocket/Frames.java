@@ -2,12 +2,14 @@ package io.socialink.gateway.websocket;
 
 import io.socialink.gateway.messages.SendReceipt;
 import io.socialink.gateway.messages.SendRequest;
+import io.socialink.gateway.presence.PresenceView;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.DeviceEvent;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,6 +69,9 @@ public final class Frames {
     /** A frame that could not be understood, with the reason sent back in an error frame. */
     public record InvalidFrame(String reason) implements ClientFrame {}
 
+    /** {@code {"type": "presence-subscribe", "userIds": [...]}}: the users this socket follows from now on. */
+    public record PresenceSubscribeFrame(List<String> userIds) implements ClientFrame {}
+
     /** {@code {"type": "typing", "conversationId", "typing": bool}}: the device's user started or stopped typing. */
     public record TypingFrame(String conversationId, boolean typing) implements ClientFrame {}
 
@@ -89,6 +94,7 @@ public final class Frames {
             case "ping" -> parsePing(frame.get("id"));
             case "send" -> parseSend((ObjectNode) frame);
             case "typing" -> parseTyping(frame.get("conversationId"), frame.get("typing"));
+            case "presence-subscribe" -> parsePresenceSubscribe(frame.get("userIds"));
             default -> new InvalidFrame("unknown frame type");
         };
     }
@@ -125,6 +131,20 @@ public final class Frames {
             // the same strict binding as the REST body: a scalar of the wrong JSON type is refused, not coerced
             return new BadSendFrame(id, "malformed request body");
         }
+    }
+
+    private static ClientFrame parsePresenceSubscribe(@Nullable JsonNode ids) {
+        if (ids == null || !ids.isArray()) {
+            return new InvalidFrame("presence-subscribe needs 'userIds': an array of user ids");
+        }
+        List<String> userIds = new ArrayList<>(ids.size());
+        for (JsonNode id : ids) {
+            if (!id.isString()) {
+                return new InvalidFrame("presence-subscribe 'userIds' must be strings");
+            }
+            userIds.add(id.asString());
+        }
+        return new PresenceSubscribeFrame(List.copyOf(userIds));
     }
 
     private static ClientFrame parseTyping(@Nullable JsonNode conversationId, @Nullable JsonNode typing) {
@@ -254,6 +274,22 @@ public final class Frames {
                 frame.writeNumberProperty("retryAfter", retryAfterSeconds);
             }
         });
+    }
+
+    /** {@code {"type": "presence", "userId", "online", "lastSeen", "status", "statusText"}}: a followed user changed. */
+    public String presence(PresenceView view) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "presence");
+        frame.putAll(view.body());
+        return json.writeValueAsString(frame);
+    }
+
+    /** {@code {"type": "presence-snapshot", "users": [...]}}: the followed users now, answering a subscription. */
+    public String presenceSnapshot(List<PresenceView> views) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "presence-snapshot");
+        frame.put("users", views.stream().map(PresenceView::body).toList());
+        return json.writeValueAsString(frame);
     }
 
     /** {@code {"type":"error","code":...,"detail":...}}; {@code code} is a problem name such as {@code bad-frame}. */

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The presence endpoints of one gateway against real Kafka, Postgres and Redis: what they record, and the bad
@@ -197,6 +198,49 @@ class PresenceEndpointsIT {
         assertProblem(empty, 400, "bad-request");
         assertProblem(malformedInBulk, 400, "bad-request");
         assertProblem(malformedPath, 400, "bad-request");
+    }
+
+    @Test
+    void shouldAnswerASocketsSubscriptionWithASnapshotAndRefuseBadListsWithErrorFrames() throws Exception {
+        // given
+        TestSocket socket = TestSocket.connect(
+                app.http(), app.port, "/ws/" + bob.userId() + "/" + bob.deviceId(), bob.authorization());
+        String stranger = GatewayApp.unique("nobody");
+        List<String> tooMany = IntStream.range(0, 1001).mapToObj(i -> "u" + i).toList();
+        try {
+            // when
+            socket.sendText("{\"type\":\"presence-subscribe\",\"userIds\":[\"" + alice.userId() + "\"]}");
+            JsonNode snapshot = next(socket, "presence-snapshot");
+            socket.sendText("{\"type\":\"presence-subscribe\",\"userIds\":[\"" + stranger + "\"]}");
+            JsonNode unknown = next(socket, "error");
+            socket.sendText(
+                    GatewayApp.JSON.writeValueAsString(Map.of("type", "presence-subscribe", "userIds", tooMany)));
+            JsonNode overLimit = next(socket, "error");
+            socket.sendText("{\"type\":\"presence-subscribe\",\"userIds\":[\"bad id\"]}");
+            JsonNode malformed = next(socket, "error");
+            socket.sendText("{\"type\":\"presence-subscribe\",\"userIds\":\"" + alice.userId() + "\"}");
+            JsonNode notAList = next(socket, "error");
+
+            // then
+            assertThat(snapshot.get("users")).hasSize(1);
+            assertThat(snapshot.get("users").get(0).get("userId").asString()).isEqualTo(alice.userId());
+            assertThat(snapshot.get("users").get(0).get("online").asBoolean()).isFalse();
+            assertThat(unknown.get("code").asString()).isEqualTo("unknown-user");
+            assertThat(overLimit.get("code").asString()).isEqualTo("payload-too-large");
+            assertThat(malformed.get("code").asString()).isEqualTo("bad-request");
+            assertThat(notAList.get("code").asString()).isEqualTo("bad-frame");
+        } finally {
+            socket.close();
+        }
+    }
+
+    private static JsonNode next(TestSocket socket, String type) throws InterruptedException {
+        while (true) {
+            JsonNode frame = socket.nextFrame();
+            if (frame.get("type").asString().equals(type)) {
+                return frame;
+            }
+        }
     }
 
     private static void assertProblem(Response response, int status, String name) {

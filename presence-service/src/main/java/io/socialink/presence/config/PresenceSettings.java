@@ -25,7 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param deviceTtl      how long a device counts as connected after its last connection event: three of the
  *                       gateway's 30 s heartbeats, so a gateway that dies takes its devices offline within this
  * @param sweepInterval  how often stale users (every device past its TTL) are taken out of the online set and
- *                       given their last seen; queries do not wait for it (a score in the past is offline already)
+ *                       given their last seen; queries do not wait for it (a score in the past is offline already),
+ *                       but the change is published to the sockets that follow the user only then
  * @param sweepBatch     stale users handled per sweep at most
  */
 @Validated
@@ -48,7 +49,7 @@ public record PresenceSettings(
         @DefaultValue("90s") @DurationUnit(ChronoUnit.SECONDS)
         Duration deviceTtl,
 
-        @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS)
+        @DefaultValue("1s") @DurationUnit(ChronoUnit.SECONDS)
         Duration sweepInterval,
 
         @DefaultValue("1000") @Positive int sweepBatch)

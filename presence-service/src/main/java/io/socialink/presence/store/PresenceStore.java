@@ -37,7 +37,11 @@ public class PresenceStore {
     public boolean apply(String userId, int deviceId, String type, String connectionId, long at, long now) {
         Long online = redis.execute(
                 APPLY,
-                List.of(PresenceKeys.devices(userId), PresenceKeys.ONLINE, PresenceKeys.LAST_SEEN),
+                List.of(
+                        PresenceKeys.devices(userId),
+                        PresenceKeys.ONLINE,
+                        PresenceKeys.LAST_SEEN,
+                        PresenceKeys.CHANGES),
                 userId,
                 Integer.toString(deviceId),
                 type,

@@ -1,7 +1,9 @@
 -- Applies one connection event of a device (or none: SWEEP) to its user's presence, atomically.
--- KEYS: 1 the user's devices hash, 2 the online sorted set, 3 the last-seen hash (PresenceKeys)
+-- KEYS: 1 the user's devices hash, 2 the online sorted set, 3 the last-seen hash, 4 the changes channel (PresenceKeys)
 -- ARGV: 1 userId, 2 deviceId, 3 event type, 4 connectionId, 5 event time (ms), 6 device TTL (ms), 7 now (ms)
 -- A device entry is "<connectionId> <lastSeen ms> <active 1|0>". Returns 1 when the user is online afterwards.
+-- When the user enters or leaves the online set, its userId is published on the channel KEYS[4] (gateways push the
+-- change to the sockets that follow the user).
 local user, device, kind, conn = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local at, ttl, now = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 
@@ -63,6 +65,9 @@ local previous = tonumber(redis.call('ZSCORE', KEYS[2], user) or '0')
 local known = tonumber(redis.call('HGET', KEYS[3], user) or '0')
 if onlineUntil > 0 then
   redis.call('ZADD', KEYS[2], onlineUntil, user)
+  if previous == 0 then
+    redis.call('PUBLISH', KEYS[4], user)
+  end
   if lastSeen > known then
     redis.call('HSET', KEYS[3], user, string.format('%d', lastSeen))
   end
@@ -70,6 +75,7 @@ if onlineUntil > 0 then
 end
 if previous > 0 then
   redis.call('ZREM', KEYS[2], user)
+  redis.call('PUBLISH', KEYS[4], user)
   -- offline by this event (its time), or by a TTL that ran out (the last time a device was seen)
   local wentOffline = previous - ttl
   if previous > now then

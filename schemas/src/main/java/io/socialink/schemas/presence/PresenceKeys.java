@@ -11,6 +11,8 @@ package io.socialink.schemas.presence;
  *   (the latest {@code lastSeen + device TTL} of its active devices). A user is online while that score lies in the
  *   future, so a crashed gateway's devices go offline by themselves; the sweep only removes stale members.</li>
  *   <li>{@link #LAST_SEEN}: hash, userId → the last moment the user had an online device (epoch millis).</li>
+ *   <li>{@link #CHANGES}: pub/sub channel; a message is a userId whose presence changed (it entered or left the
+ *   online set, or changed its status or visibility), for the gateways to push to the sockets that follow it.</li>
  * </ul>
  *
  * <p>The keys of one user and the two global keys are updated together by one Lua script, so presence needs one
@@ -20,6 +22,7 @@ public final class PresenceKeys {
 
     public static final String ONLINE = "presence:online";
     public static final String LAST_SEEN = "presence:last-seen";
+    public static final String CHANGES = "presence:changes";
 
     private static final String DEVICES = "presence:devices:";
 

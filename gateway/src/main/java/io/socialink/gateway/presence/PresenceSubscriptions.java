@@ -1,0 +1,164 @@
+package io.socialink.gateway.presence;
+
+import io.socialink.gateway.auth.DeviceAddress;
+import io.socialink.gateway.problem.Problem;
+import io.socialink.schemas.presence.PresenceKeys;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * The presence subscriptions of this node's sockets: a socket follows up to {@value #MAX_USERS} users (each new
+ * list replaces the last; it ends with the socket), gets a snapshot of them, then a view of a user each time its
+ * presence changes. Changes come from Redis pub/sub ({@link PresenceKeys#CHANGES}: presence-service publishes a user
+ * entering or leaving the online set, the gateway a changed status or visibility); each change is read once per node
+ * and rendered for every following socket by {@link PresenceView#of}'s rules. Pub/sub is at most once: a change
+ * published while this node is cut off from Redis is not pushed (the next one, or a new subscription, shows the
+ * state again).
+ */
+@Component
+public class PresenceSubscriptions implements SmartLifecycle {
+
+    /** Users one socket may follow. */
+    public static final int MAX_USERS = 1000;
+
+    private static final Logger log = LoggerFactory.getLogger(PresenceSubscriptions.class);
+
+    /** One socket's subscription: its device and where its frames go. */
+    public static final class Subscriber {
+        private final DeviceAddress viewer;
+        private final Consumer<PresenceView> push;
+
+        public Subscriber(DeviceAddress viewer, Consumer<PresenceView> push) {
+            this.viewer = viewer;
+            this.push = push;
+        }
+    }
+
+    private final PresenceReads reads;
+    private final ReactiveRedisConnectionFactory connections;
+    private final Map<String, Set<Subscriber>> byUser = new ConcurrentHashMap<>();
+    private final Map<Subscriber, Set<String>> bySubscriber = new ConcurrentHashMap<>();
+    private volatile @Nullable ReactiveRedisMessageListenerContainer container;
+    private volatile @Nullable Disposable listening;
+
+    public PresenceSubscriptions(PresenceReads reads, ReactiveRedisConnectionFactory connections) {
+        this.reads = reads;
+        this.connections = connections;
+    }
+
+    /**
+     * Replaces the subscriber's list with {@code users} and answers their views now. 400 {@code bad-request} for an
+     * empty or malformed list, 413 {@code payload-too-large} beyond {@value #MAX_USERS}, 404 {@code unknown-user}:
+     * the subscription then stays as it was.
+     */
+    public Mono<List<PresenceView>> subscribe(Subscriber subscriber, List<String> users) {
+        if (users.size() > MAX_USERS) {
+            return Mono.error(
+                    Problem.payloadTooLarge("at most " + MAX_USERS + " userIds").toException());
+        }
+        for (String user : users) {
+            if (!DeviceAddress.isValidUserId(user)) {
+                return Mono.error(Problem.badRequest("userIds must match [A-Za-z0-9_-]{1,64}")
+                        .toException());
+            }
+        }
+        if (users.isEmpty()) {
+            unsubscribe(subscriber);
+            return Mono.just(List.of());
+        }
+        return reads.views(subscriber.viewer.userId(), users).doOnNext(views -> {
+            unsubscribe(subscriber);
+            Set<String> followed = new LinkedHashSet<>(users);
+            bySubscriber.put(subscriber, followed);
+            followed.forEach(user -> byUser.computeIfAbsent(user, key -> ConcurrentHashMap.newKeySet())
+                    .add(subscriber));
+        });
+    }
+
+    /** Ends the subscriber's subscription (its socket closed). */
+    public void unsubscribe(Subscriber subscriber) {
+        Set<String> followed = bySubscriber.remove(subscriber);
+        if (followed == null) {
+            return;
+        }
+        for (String user : followed) {
+            byUser.computeIfPresent(user, (key, subscribers) -> {
+                subscribers.remove(subscriber);
+                return subscribers.isEmpty() ? null : subscribers;
+            });
+        }
+    }
+
+    /** Users followed by at least one socket of this node. */
+    public int followedUsers() {
+        return byUser.size();
+    }
+
+    void onChange(String userId) {
+        Set<Subscriber> subscribers = byUser.get(userId);
+        if (subscribers == null || subscribers.isEmpty()) {
+            return;
+        }
+        List<Subscriber> now = new ArrayList<>(subscribers);
+        Set<String> viewers = new LinkedHashSet<>();
+        now.forEach(subscriber -> viewers.add(subscriber.viewer.userId()));
+        reads.viewsOf(userId, viewers)
+                .subscribe(
+                        views -> now.forEach(subscriber -> {
+                            PresenceView view = views.get(subscriber.viewer.userId());
+                            if (view != null) {
+                                subscriber.push.accept(view);
+                            }
+                        }),
+                        error -> log.warn("presence change of {} not pushed: {}", userId, error.toString()));
+    }
+
+    @Override
+    public synchronized void start() {
+        ReactiveRedisMessageListenerContainer listener = new ReactiveRedisMessageListenerContainer(connections);
+        container = listener;
+        listening = listener.receive(ChannelTopic.of(PresenceKeys.CHANGES))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500))
+                        .maxBackoff(Duration.ofSeconds(10))
+                        .doBeforeRetry(retry -> log.warn(
+                                "presence changes subscription lost, subscribing again: {}",
+                                retry.failure().toString())))
+                .subscribe(message -> onChange(message.getMessage()));
+    }
+
+    @Override
+    public synchronized void stop() {
+        Disposable subscription = listening;
+        if (subscription != null) {
+            subscription.dispose();
+        }
+        ReactiveRedisMessageListenerContainer listener = container;
+        if (listener != null) {
+            listener.destroy();
+        }
+        listening = null;
+        container = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return listening != null;
+    }
+}
