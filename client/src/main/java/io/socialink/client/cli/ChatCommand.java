@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +24,9 @@ import picocli.CommandLine.Spec;
 /**
  * A two-way end-to-end encrypted chat: each line read from stdin is sent, encrypted, to every device of the other
  * user (and to this user's other devices); every message arriving on this device's socket is decrypted and printed
- * as {@code <sentAt> <sender userId.deviceId> <messageId> <text>}. A lost connection is connected again by itself.
+ * as {@code <sentAt> <sender userId.deviceId> <messageId> <text>}. The other user's presence (online, offline with
+ * last seen, status) and typing are printed to stderr as {@code * ...} lines as they change. A lost connection is
+ * connected again by itself.
  * Ends at end of input (exit 0) or when the socket stopped for good (exit 1: replaced, device removed).
  */
 @Command(
@@ -48,11 +53,28 @@ final class ChatCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch closed = new CountDownLatch(1);
+        AtomicReference<DeviceSocket> current = new AtomicReference<>();
+        AtomicBoolean drained = new AtomicBoolean();
+        ListenCommand.Printer printer = new ListenCommand.Printer(out, err, new AtomicInteger(), closed) {
+            @Override
+            public void onQueueEmpty() {
+                super.onQueueEmpty();
+                // every connection starts without a subscription: follow the peer again once drained (or right
+                // after connect returns, when the first drain came before it did)
+                drained.set(true);
+                DeviceSocket socket = current.get();
+                if (socket != null) {
+                    socket.subscribePresence(List.of(peer));
+                }
+            }
+        };
         try (SecureMessenger messenger = profileOptions.messenger(profile);
                 DeviceSocket socket = DeviceSocket.connect(
-                        profileOptions.client(profile),
-                        profile.credentials(),
-                        messenger.listener(new ListenCommand.Printer(out, err, new AtomicInteger(), closed)))) {
+                        profileOptions.client(profile), profile.credentials(), messenger.listener(printer))) {
+            current.set(socket);
+            if (drained.get()) {
+                socket.subscribePresence(List.of(peer));
+            }
             err.println("chatting as " + profile.credentials().address() + " with " + peer
                     + "; end input (Ctrl-D) to leave");
             err.flush();

@@ -15,15 +15,19 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Connects the device's socket, decrypts each envelope and prints {@code <sentAt> <sender userId.deviceId>
@@ -147,8 +151,13 @@ final class ListenCommand implements Callable<Integer> {
                 + " " + text;
     }
 
-    /** Prints what the messenger decrypted; shared with {@code chat}. */
-    static final class Printer implements SecureMessageListener {
+    /**
+     * Prints what the messenger decrypted, and to stderr what others do: typing in a conversation with this user,
+     * and the presence of the users it follows ({@code chat}); shared with {@code chat}.
+     */
+    static class Printer implements SecureMessageListener {
+
+        private static final JsonMapper JSON = JsonMapper.builder().build();
 
         private final PrintWriter out;
         private final PrintWriter err;
@@ -180,6 +189,53 @@ final class ListenCommand implements Callable<Integer> {
         public void onQueueEmpty() {
             out.println("-- queue empty");
             out.flush();
+        }
+
+        @Override
+        public void onEvent(DeviceEvent event) {
+            Map<String, String> attributes = event.attributes();
+            switch (event.type()) {
+                case "typing" ->
+                    err.println("* " + attributes.get("userId")
+                            + ("true".equals(attributes.get("typing")) ? " is typing" : " stopped typing")
+                            + (attributes.getOrDefault("conversationId", "").contains("~")
+                                    ? ""
+                                    : " in group " + attributes.get("conversationId")));
+                case "presence" -> err.println("* " + presence(JSON.readTree(JSON.writeValueAsString(attributes))));
+                case "presence-snapshot" -> {
+                    for (JsonNode user : JSON.readTree(attributes.getOrDefault("users", "[]"))) {
+                        err.println("* " + presence(user));
+                    }
+                }
+                default -> {
+                    return;
+                }
+            }
+            err.flush();
+        }
+
+        /** {@code bob is online}, {@code bob is offline, last seen <instant>}, with the status when shown. */
+        static String presence(JsonNode user) {
+            String lastSeen = text(user.get("lastSeen"));
+            String status = text(user.get("status"));
+            String statusText = text(user.get("statusText"));
+            boolean online = "true".equals(text(user.get("online")));
+            return text(user.get("userId"))
+                    + (online ? " is online" : " is offline")
+                    + (!online && lastSeen != null
+                            ? ", last seen " + Instant.ofEpochMilli(Long.parseLong(lastSeen))
+                            : "")
+                    + (status != null && !"available".equals(status) ? " (" + status + ")" : "")
+                    + (statusText != null ? ": " + statusText : "");
+        }
+
+        /** A member as text; null for a missing, null or empty one (event attributes carry null as "null" or ""). */
+        private static @Nullable String text(@Nullable JsonNode node) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            String value = node.isValueNode() ? node.asString() : node.toString();
+            return value.isEmpty() || value.equals("null") ? null : value;
         }
 
         @Override
