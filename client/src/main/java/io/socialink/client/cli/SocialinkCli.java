@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             BenchReceiptsCommand.class,
             BenchKeysCommand.class,
+            BenchPresenceCommand.class,
             BenchGroupCommand.class,
             BenchFaultsCommand.class,
             GroupCommand.class

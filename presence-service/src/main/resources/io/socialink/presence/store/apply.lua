@@ -2,8 +2,8 @@
 -- KEYS: 1 the user's devices hash, 2 the online sorted set, 3 the last-seen hash, 4 the changes channel (PresenceKeys)
 -- ARGV: 1 userId, 2 deviceId, 3 event type, 4 connectionId, 5 event time (ms), 6 device TTL (ms), 7 now (ms)
 -- A device entry is "<connectionId> <lastSeen ms> <active 1|0>". Returns 1 when the user is online afterwards.
--- When the user enters or leaves the online set, its userId is published on the channel KEYS[4] (gateways push the
--- change to the sockets that follow the user).
+-- When the user comes online (absent from the online set, or there with a score in the past) or leaves the set, its
+-- userId is published on the channel KEYS[4] (gateways push the change to the sockets that follow the user).
 local user, device, kind, conn = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local at, ttl, now = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 
@@ -65,7 +65,8 @@ local previous = tonumber(redis.call('ZSCORE', KEYS[2], user) or '0')
 local known = tonumber(redis.call('HGET', KEYS[3], user) or '0')
 if onlineUntil > 0 then
   redis.call('ZADD', KEYS[2], onlineUntil, user)
-  if previous == 0 then
+  if previous <= now then
+    -- absent, or stale (past its TTL, not swept yet): either way readers saw the user offline until now
     redis.call('PUBLISH', KEYS[4], user)
   end
   if lastSeen > known then

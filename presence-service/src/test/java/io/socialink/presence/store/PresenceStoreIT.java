@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.socialink.schemas.presence.PresenceKeys;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.RedisTestEnv;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /** The presence rules of {@code apply.lua} against the real local Redis; each test has users of its own. */
 @ExtendWith(LocalRedis.class)
@@ -198,6 +203,42 @@ class PresenceStoreIT {
         assertThat(online).isFalse();
         assertThat(onlineUntil()).isNull();
         assertThat(lastSeen()).isEqualTo(seen);
+    }
+
+    @Test
+    void shouldPublishTheUserWhenItComesOnlineOrLeavesTheOnlineSetAndNotOnHeartbeats() throws Exception {
+        // given
+        List<String> published = new CopyOnWriteArrayList<>();
+        RedisMessageListenerContainer listener = new RedisMessageListenerContainer();
+        listener.setConnectionFactory(factory);
+        listener.addMessageListener(
+                (message, pattern) -> published.add(new String(message.getBody(), StandardCharsets.UTF_8)),
+                new ChannelTopic(PresenceKeys.CHANGES));
+        listener.afterPropertiesSet();
+        listener.start();
+        try {
+            String probe = "probe-" + user;
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!published.contains(probe) && System.nanoTime() < deadline) {
+                redis.convertAndSend(PresenceKeys.CHANGES, probe);
+                Thread.sleep(50);
+            }
+
+            // when: online, a heartbeat, offline; later the device is back after its TTL ran out unswept
+            store.apply(user, 1, "CONNECTED", "c1", T0, T0);
+            store.apply(user, 1, "HEARTBEAT", "c1", T0 + 30_000, T0 + 30_000);
+            store.apply(user, 1, "INACTIVE", "-", T0 + 31_000, T0 + 31_000);
+            store.apply(user, 1, "ACTIVE", "-", T0 + 32_000, T0 + 32_000);
+            long stale = T0 + 32_000 + TTL.toMillis() + 1;
+            store.apply(user, 1, "CONNECTED", "c2", stale, stale);
+            Thread.sleep(500);
+
+            // then: online, offline, online, and online again (the stale score read as offline)
+            assertThat(published.stream().filter(user::equals).count()).isEqualTo(4);
+        } finally {
+            listener.stop();
+            listener.destroy();
+        }
     }
 
     private @Nullable Double onlineUntil() {
