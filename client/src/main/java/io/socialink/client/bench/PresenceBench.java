@@ -67,6 +67,9 @@ public final class PresenceBench {
                 throw new IllegalStateException("no presence-snapshot within 30 s");
             }
             churn(client, subjects);
+            out.println("viewer socket: " + viewerSocket.reconnects()
+                    + " reconnects (a reconnected socket follows no one: its later changes go unseen)");
+            out.flush();
             measureOnlineCount(client, viewer);
         }
     }
