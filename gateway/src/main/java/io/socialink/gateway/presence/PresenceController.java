@@ -87,8 +87,11 @@ public class PresenceController {
                     .toException();
         }
         String text = body.statusText();
-        if (text != null && text.codePointCount(0, text.length()) > PresenceSettings.MAX_TEXT) {
-            throw Problem.badRequest("statusText must be at most " + PresenceSettings.MAX_TEXT + " characters")
+        if (text != null
+                && (text.codePointCount(0, text.length()) > PresenceSettings.MAX_TEXT
+                        || text.codePoints().anyMatch(Character::isISOControl))) {
+            throw Problem.badRequest("statusText must be at most " + PresenceSettings.MAX_TEXT
+                            + " characters, without control characters")
                     .toException();
         }
         Mono<Void> stored =

@@ -136,6 +136,10 @@ class PresenceEndpointsIT {
                 alice.authorization(),
                 "{\"status\":\"busy\",\"statusText\":\"" + tooLong + "\"}");
         Response missing = app.put("/api/v1/presence/status/" + alice.userId(), alice.authorization(), "{}");
+        Response controlCharacter = app.put(
+                "/api/v1/presence/status/" + alice.userId(),
+                alice.authorization(),
+                "{\"status\":\"busy\",\"statusText\":\"a\\u0000b\"}");
         Response othersStatus =
                 app.put("/api/v1/presence/status/" + alice.userId(), bob.authorization(), "{\"status\":\"busy\"}");
         Response othersActivity = app.put("/api/v1/presence/offline/" + alice.userId(), bob.authorization(), "");
@@ -146,6 +150,7 @@ class PresenceEndpointsIT {
         assertProblem(unknownStatus, 400, "bad-request");
         assertProblem(longText, 400, "bad-request");
         assertProblem(missing, 400, "bad-request");
+        assertProblem(controlCharacter, 400, "bad-request");
         assertProblem(othersStatus, 403, "forbidden");
         assertProblem(othersActivity, 403, "forbidden");
         assertProblem(badVisibility, 400, "bad-request");
