@@ -44,6 +44,7 @@ public class PresenceSubscriptions implements SmartLifecycle {
     public static final class Subscriber {
         private final DeviceAddress viewer;
         private final Consumer<PresenceView> push;
+        private volatile boolean ended;
 
         public Subscriber(DeviceAddress viewer, Consumer<PresenceView> push) {
             this.viewer = viewer;
@@ -80,20 +81,37 @@ public class PresenceSubscriptions implements SmartLifecycle {
             }
         }
         if (users.isEmpty()) {
-            unsubscribe(subscriber);
+            forget(subscriber);
             return Mono.just(List.of());
         }
         return reads.views(subscriber.viewer.userId(), users).doOnNext(views -> {
-            unsubscribe(subscriber);
+            forget(subscriber);
+            if (subscriber.ended) {
+                // the socket ended while the snapshot was read: nothing to keep
+                return;
+            }
             Set<String> followed = new LinkedHashSet<>(users);
             bySubscriber.put(subscriber, followed);
-            followed.forEach(user -> byUser.computeIfAbsent(user, key -> ConcurrentHashMap.newKeySet())
-                    .add(subscriber));
+            // atomically per user, so a concurrent forget of the last follower cannot drop the set being added to
+            followed.forEach(user -> byUser.compute(user, (key, subscribers) -> {
+                Set<Subscriber> set = subscribers == null ? ConcurrentHashMap.newKeySet() : subscribers;
+                set.add(subscriber);
+                return set;
+            }));
+            if (subscriber.ended) {
+                // ended between the check above and the registration
+                forget(subscriber);
+            }
         });
     }
 
-    /** Ends the subscriber's subscription (its socket closed). */
+    /** Ends the subscriber's subscription for good (its socket closed), also one whose snapshot is still read. */
     public void unsubscribe(Subscriber subscriber) {
+        subscriber.ended = true;
+        forget(subscriber);
+    }
+
+    private void forget(Subscriber subscriber) {
         Set<String> followed = bySubscriber.remove(subscriber);
         if (followed == null) {
             return;

@@ -20,8 +20,9 @@ local current = kind ~= 'SWEEP' and redis.call('HGET', KEYS[1], device) or false
 local curConn, curSeen, curActive
 if current then
   curConn, curSeen, curActive = parse(current)
-  if curSeen + ttl <= now then
-    -- a socket that was not seen for the TTL is gone, whatever this event says of it
+  if curSeen == nil or curSeen + ttl <= now then
+    -- a socket that was not seen for the TTL is gone, whatever this event says of it (an entry that does not parse
+    -- is dropped the same way)
     current = false
   end
 end
