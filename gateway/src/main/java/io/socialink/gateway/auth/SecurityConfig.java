@@ -38,7 +38,8 @@ import reactor.core.publisher.Mono;
  * platform's JWT, whose {@code sub} must be the path's user. Everything else takes device Basic credentials, except
  * the OpenAPI document and the actuator paths; the send route and the socket upgrade must name the authenticated
  * user (and device), key rotation and prekey uploads the authenticated device, deactivation and key stats a device of
- * the authenticated user, the group commands their acting user (creator, adder, remover, committer, sender). Failures are problem+json: 401 {@code unauthorized}, 403 {@code forbidden}.
+ * the authenticated user, the group commands their acting user (creator, adder, remover, committer, sender), the
+ * presence changes and typing the acting user. Failures are problem+json: 401 {@code unauthorized}, 403 {@code forbidden}.
  *
  * <p>A platform token must carry a bounded {@code exp} and is accepted once per {@code jti}
  * ({@link PlatformTokenRules}, {@link SingleUseJwtDecoder}). A third chain guards the actuator, served on the
@@ -145,6 +146,15 @@ public class SecurityConfig {
                                 "/api/v1/groups/{groupId}/send/{actorId}")
                         .access((authentication, context) -> deviceIsPath(authentication, context, "actorId", null))
                         .pathMatchers(HttpMethod.DELETE, "/api/v1/groups/{groupId}/members/{userId}/{actorId}")
+                        .access((authentication, context) -> deviceIsPath(authentication, context, "actorId", null))
+                        .pathMatchers(
+                                HttpMethod.PUT,
+                                "/api/v1/presence/online/{actorId}",
+                                "/api/v1/presence/offline/{actorId}",
+                                "/api/v1/presence/status/{actorId}",
+                                "/api/v1/typing/{conversationId}/{actorId}")
+                        .access((authentication, context) -> deviceIsPath(authentication, context, "actorId", null))
+                        .pathMatchers(HttpMethod.DELETE, "/api/v1/typing/{conversationId}/{actorId}")
                         .access((authentication, context) -> deviceIsPath(authentication, context, "actorId", null))
                         .pathMatchers("/ws/{userId}/{deviceId}")
                         .access((authentication, context) ->

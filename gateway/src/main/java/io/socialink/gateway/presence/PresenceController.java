@@ -28,7 +28,8 @@ import reactor.core.publisher.Mono;
  * The presence endpoints under {@code /api/v1/presence} (docs/architecture.md). Online state comes from the
  * devices' sockets (presence-service derives it from {@code device.connections}); {@code online}/{@code offline}
  * mark the calling device active or inactive while its socket stays open, as {@code ACTIVE}/{@code INACTIVE}
- * events on the same topic, so they are applied in order with its connection events.
+ * events on the same topic, so they are applied in order with its connection events. That the path's user of a
+ * change is the caller is checked by the security chain ({@code SecurityConfig}).
  */
 @RestController
 public class PresenceController {
@@ -61,15 +62,14 @@ public class PresenceController {
     public record BulkBody(@Nullable List<String> userIds) {}
 
     @PutMapping("/api/v1/presence/online/{userId}")
-    public Mono<ResponseEntity<Void>> online(
-            @PathVariable String userId, @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
-        return activity(userId, device, ConnectionEventType.ACTIVE);
+    public Mono<ResponseEntity<Void>> online(@AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
+        return activity(device, ConnectionEventType.ACTIVE);
     }
 
     @PutMapping("/api/v1/presence/offline/{userId}")
     public Mono<ResponseEntity<Void>> offline(
-            @PathVariable String userId, @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
-        return activity(userId, device, ConnectionEventType.INACTIVE);
+            @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
+        return activity(device, ConnectionEventType.INACTIVE);
     }
 
     @PutMapping(
@@ -80,7 +80,6 @@ public class PresenceController {
             @PathVariable String userId,
             @RequestBody(required = false) @Nullable StatusBody body,
             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
-        requireUser(device, userId);
         PresenceSettings.Status status = body == null ? null : PresenceSettings.Status.parse(body.status());
         if (body == null || status == null) {
             throw Problem.badRequest("status must be one of available, away, busy, invisible")
@@ -147,8 +146,7 @@ public class PresenceController {
                         Map.of("users", views.stream().map(PresenceView::body).toList()));
     }
 
-    private Mono<ResponseEntity<Void>> activity(String userId, DeviceAddress device, ConnectionEventType type) {
-        requireUser(device, userId);
+    private Mono<ResponseEntity<Void>> activity(DeviceAddress device, ConnectionEventType type) {
         ConnectionEvent event = ConnectionEvent.newBuilder()
                 .setType(type)
                 .setGatewayNode(nodeId)
@@ -161,11 +159,5 @@ public class PresenceController {
                                 "presence not recorded, try again")
                         .toException())
                 .thenReturn(ResponseEntity.noContent().build());
-    }
-
-    private static void requireUser(@Nullable DeviceAddress device, String userId) {
-        if (device == null || !device.userId().equals(userId)) {
-            throw Problem.forbidden("the path must name the authenticated user").toException();
-        }
     }
 }

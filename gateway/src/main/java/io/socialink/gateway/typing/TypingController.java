@@ -1,9 +1,7 @@
 package io.socialink.gateway.typing;
 
 import io.socialink.gateway.auth.DeviceAddress;
-import io.socialink.gateway.problem.Problem;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -14,7 +12,10 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** The typing endpoints under {@code /api/v1/typing} (docs/architecture.md, "Typing"). */
+/**
+ * The typing endpoints under {@code /api/v1/typing} (docs/architecture.md, "Typing"); that the path's user is the
+ * caller is checked by the security chain ({@code SecurityConfig}).
+ */
 @RestController
 public class TypingController {
 
@@ -27,9 +28,7 @@ public class TypingController {
     @PutMapping("/api/v1/typing/{conversationId}/{userId}")
     public Mono<ResponseEntity<Void>> start(
             @PathVariable String conversationId,
-            @PathVariable String userId,
             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
-        requireUser(device, userId);
         return typing.start(device, conversationId)
                 .thenReturn(ResponseEntity.noContent().build());
     }
@@ -37,9 +36,7 @@ public class TypingController {
     @DeleteMapping("/api/v1/typing/{conversationId}/{userId}")
     public Mono<ResponseEntity<Void>> stop(
             @PathVariable String conversationId,
-            @PathVariable String userId,
             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
-        requireUser(device, userId);
         return typing.stop(device, conversationId)
                 .thenReturn(ResponseEntity.noContent().build());
     }
@@ -50,11 +47,5 @@ public class TypingController {
             @AuthenticationPrincipal(errorOnInvalidType = true) DeviceAddress device) {
         return typing.typing(device, conversationId)
                 .map(users -> Map.of("conversationId", conversationId, "typing", users));
-    }
-
-    private static void requireUser(@Nullable DeviceAddress device, String userId) {
-        if (device == null || !device.userId().equals(userId)) {
-            throw Problem.forbidden("the path must name the authenticated user").toException();
-        }
     }
 }

@@ -2,10 +2,13 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.ConnectionEventType;
+import io.socialink.schemas.presence.PresenceKeys;
 import io.socialink.schemas.topics.Topics;
 import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.LocalKafka;
@@ -36,6 +39,7 @@ class PresenceEndpointsIT {
 
     private static GatewayApp app;
     private static KafkaTestEnv kafka;
+    private static String redisUrl;
 
     private Device alice;
     private Device bob;
@@ -43,6 +47,7 @@ class PresenceEndpointsIT {
     @BeforeAll
     static void start(KafkaTestEnv kafkaEnv, PostgresTestEnv postgres, RedisTestEnv redis) {
         kafka = kafkaEnv;
+        redisUrl = redis.url();
         app = GatewayApp.start(kafka, postgres, redis, Map.of());
     }
 
@@ -89,7 +94,6 @@ class PresenceEndpointsIT {
                 "/api/v1/presence/bulk",
                 bob.authorization(),
                 "{\"userIds\":[\"" + bob.userId() + "\",\"" + alice.userId() + "\",\"" + bob.userId() + "\"]}");
-        Response count = app.get("/api/v1/presence/online-count", bob.authorization());
 
         // then
         assertThat(status.status()).isEqualTo(200);
@@ -105,8 +109,37 @@ class PresenceEndpointsIT {
                         .map(user -> user.get("userId").asString())
                         .toList())
                 .containsExactly(bob.userId(), alice.userId());
-        assertThat(count.status()).isEqualTo(200);
-        assertThat(count.json().get("online").asLong()).isNotNegative();
+    }
+
+    @Test
+    void shouldCountTheUsersWhoseOnlineScoreLiesAheadOnly() {
+        // given: the online set as presence-service writes it, with one user ahead of the clock and one past it
+        String ahead = GatewayApp.unique("online");
+        String past = GatewayApp.unique("expired");
+        RedisClient client = RedisClient.create(redisUrl);
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            long before = online();
+            long now = System.currentTimeMillis();
+            redis.sync().zadd(PresenceKeys.ONLINE, now + 60_000, ahead);
+            redis.sync().zadd(PresenceKeys.ONLINE, now - 1, past);
+            try {
+                // when
+                long after = online();
+
+                // then
+                assertThat(after).isEqualTo(before + 1);
+            } finally {
+                redis.sync().zrem(PresenceKeys.ONLINE, ahead, past);
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private long online() {
+        Response count = app.get("/api/v1/presence/online-count", bob.authorization());
+        assertThat(count.status()).as(count.body()).isEqualTo(200);
+        return count.json().get("online").asLong();
     }
 
     @Test
