@@ -16,8 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
@@ -28,7 +31,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-/** presence-service against the real local Kafka broker and Redis: connection events in, presence in Redis out. */
+/**
+ * presence-service against the real local Kafka broker and Redis: connection events in, presence in Redis out; one
+ * instance, and two sharing the work.
+ */
 @ExtendWith({LocalKafka.class, LocalRedis.class})
 class PresenceServiceIT {
 
@@ -44,7 +50,7 @@ class PresenceServiceIT {
         // given: devices count as gone 4 s after their last event, swept every second
         String alice = "pr-" + UUID.randomUUID();
         String bob = "pr-" + UUID.randomUUID();
-        try (ConfigurableApplicationContext app = start(kafka, redisEnv)) {
+        try (ConfigurableApplicationContext app = start(kafka, redisEnv, stateDir)) {
             PresenceStreams streams = app.getBean(PresenceStreams.class);
             StringRedisTemplate redis = app.getBean(StringRedisTemplate.class);
             await().atMost(TIMEOUT).until(() -> streams.state() == KafkaStreams.State.RUNNING);
@@ -73,6 +79,62 @@ class PresenceServiceIT {
         }
     }
 
+    @Test
+    void shouldShareThePartitionsBetweenTwoInstancesAndCarryOnWithTheSweepWhenOneStops(
+            KafkaTestEnv kafka, RedisTestEnv redisEnv) throws Exception {
+        try (ConfigurableApplicationContext first = start(kafka, redisEnv, stateDir.resolve("first"));
+                ConfigurableApplicationContext second = start(kafka, redisEnv, stateDir.resolve("second"))) {
+            PresenceStreams one = first.getBean(PresenceStreams.class);
+            PresenceStreams two = second.getBean(PresenceStreams.class);
+            StringRedisTemplate redis = second.getBean(StringRedisTemplate.class);
+
+            // given: both instances run tasks of the one application
+            await().atMost(TIMEOUT)
+                    .until(() -> one.state() == KafkaStreams.State.RUNNING
+                            && two.state() == KafkaStreams.State.RUNNING
+                            && !one.activeTasks().isEmpty()
+                            && !two.activeTasks().isEmpty());
+            assertThat(one.activeTasks()).doesNotContainAnyElementsOf(two.activeTasks());
+
+            // when: users on every partition connect
+            List<String> before = users(24);
+            Instant at = Instant.now();
+            for (String user : before) {
+                produce(kafka, user + ".1", event(ConnectionEventType.CONNECTED, "c-" + user, at));
+            }
+
+            // then: both instances' partitions are applied
+            await().atMost(TIMEOUT).until(() -> before.stream().allMatch(user -> online(redis, user)));
+
+            // when: the instance that sweeps (the task of partition 0) stops; more users connect
+            boolean firstSweeps = one.activeTasks().stream().anyMatch(task -> task.partition() == 0);
+            PresenceStreams remaining = firstSweeps ? two : one;
+            StringRedisTemplate remainingRedis = (firstSweeps ? second : first).getBean(StringRedisTemplate.class);
+            (firstSweeps ? first : second).close();
+            await().atMost(TIMEOUT)
+                    .until(() -> remaining.state() == KafkaStreams.State.RUNNING
+                            && remaining.activeTasks().stream().anyMatch(task -> task.partition() == 0));
+            List<String> after = users(24);
+            Instant later = Instant.now();
+            for (String user : after) {
+                produce(kafka, user + ".1", event(ConnectionEventType.CONNECTED, "c-" + user, later));
+            }
+
+            // then: the other instance applies every partition, and its sweep takes all of them (no heartbeats
+            // came) out of the online set after the 4 s TTL
+            await().atMost(TIMEOUT).until(() -> after.stream()
+                    .allMatch(user -> remainingRedis.opsForZSet().score(PresenceKeys.ONLINE, user) != null));
+            await().atMost(TIMEOUT).until(() -> Stream.concat(before.stream(), after.stream())
+                    .allMatch(user -> remainingRedis.opsForZSet().score(PresenceKeys.ONLINE, user) == null));
+        }
+    }
+
+    private static List<String> users(int count) {
+        return IntStream.range(0, count)
+                .mapToObj(i -> "pr-" + UUID.randomUUID())
+                .toList();
+    }
+
     private static boolean online(StringRedisTemplate redis, String user) {
         Double until = redis.opsForZSet().score(PresenceKeys.ONLINE, user);
         return until != null && until > System.currentTimeMillis();
@@ -92,7 +154,7 @@ class PresenceServiceIT {
                 .build();
     }
 
-    private ConfigurableApplicationContext start(KafkaTestEnv kafka, RedisTestEnv redis) {
+    private static ConfigurableApplicationContext start(KafkaTestEnv kafka, RedisTestEnv redis, Path stateDir) {
         Map<String, Object> properties = new HashMap<>(kafka.springProperties());
         properties.putAll(redis.springProperties());
         properties.put("server.port", 0);

@@ -6,10 +6,13 @@ import io.socialink.schemas.topics.TopicAdmin;
 import io.socialink.schemas.topics.TopicLayout;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.processor.TaskId;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +110,18 @@ public abstract class ManagedStreams implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return streams != null;
+    }
+
+    /** The tasks this instance runs as active now (none before {@link #start()}, after {@link #stop()}). */
+    public Set<TaskId> activeTasks() {
+        KafkaStreams current = streams;
+        if (current == null) {
+            return Set.of();
+        }
+        Set<TaskId> tasks = new TreeSet<>();
+        current.metadataForLocalThreads()
+                .forEach(thread -> thread.activeTasks().forEach(task -> tasks.add(task.taskId())));
+        return tasks;
     }
 
     /** The Kafka Streams state; NOT_RUNNING before {@link #start()} and after {@link #stop()}. */

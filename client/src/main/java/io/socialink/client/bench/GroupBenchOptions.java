@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param burst         messages of the burst, sent back to back by the creator
  * @param burstParallel a second burst of as many messages, protected first and then POSTed this many at a time
  *                      (0 or 1: none)
+ * @param typing        typing changes (start, stop, start, ...) the creator sends over its socket after the
+ *                      messages, each timed to the frame on every other device (0: none)
  * @param sampleDecrypt members that really join from the Welcome and decrypt every message (the others only record
  *                      the arrival of their frames)
  * @param concurrency   registrations and socket connects in flight during the setup
@@ -22,6 +24,7 @@ public record GroupBenchOptions(
         int messageRuns,
         int burst,
         int burstParallel,
+        int typing,
         int sampleDecrypt,
         int concurrency,
         Duration timeout,
@@ -32,6 +35,7 @@ public record GroupBenchOptions(
         require(messageRuns >= 1 && messageRuns <= 1_000, "--messages-runs must be within 1..1000");
         require(burst >= 0 && burst <= 10_000, "--burst must be within 0..10000");
         require(burstParallel >= 0 && burstParallel <= 64, "--burst-parallel must be within 0..64");
+        require(typing >= 0 && typing <= 1_000, "--typing must be within 0..1000");
         require(sampleDecrypt >= 0 && sampleDecrypt <= members - 1, "--sample-decrypt must be within 0..members-1");
         require(concurrency >= 1 && concurrency <= 256, "--concurrency must be within 1..256");
         require(timeout.toSeconds() >= 1, "--timeout must be at least 1 second");

@@ -67,12 +67,19 @@ public final class GroupFanoutBench {
     private static final Duration QUEUE_EMPTY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PAUSE_BETWEEN_RUNS = Duration.ofMillis(300);
     private static final int HTTP_THREADS = 8;
+    private static final String TYPING = "typing";
+    /**
+     * Typing changes of one typer are pushed at most once a second (a change within the second waits for its end);
+     * the bench's are spaced well beyond that, so that each is timed on the push path alone.
+     */
+    private static final Duration TYPING_SPACING = Duration.ofMillis(2_000);
 
     private final GroupBenchOptions options;
     private final PrintWriter out;
     private final FanoutLedger ledger;
     private final ClosedSockets closedSockets;
     private final LongAdder listenerErrors = new LongAdder();
+    private volatile @Nullable TypingRound typingRound;
 
     public GroupFanoutBench(GroupBenchOptions options, PrintWriter out) {
         this.options = options;
@@ -111,6 +118,7 @@ public final class GroupFanoutBench {
                     .put("messageRuns", options.messageRuns())
                     .put("burst", options.burst())
                     .put("burstParallel", options.burstParallel())
+                    .put("typing", options.typing())
                     .put("sampleDecrypt", options.sampleDecrypt())
                     .put("concurrency", options.concurrency())
                     .put("timeoutSeconds", options.timeout().toSeconds())
@@ -166,6 +174,9 @@ public final class GroupFanoutBench {
                         text,
                         expectedTexts,
                         known);
+            }
+            if (options.typing() > 0) {
+                typing(creatorSocket, groupId, json.putObject("typing"), text);
             }
             checks(members, groupId, expectedTexts, known, json.putObject("checks"), text);
             double cpu = processCpuSeconds();
@@ -280,6 +291,10 @@ public final class GroupFanoutBench {
 
         @Override
         public void onEvent(DeviceEvent event) {
+            TypingRound round = typingRound;
+            if (round != null && TYPING.equals(event.type())) {
+                round.arrived(index, event, System.nanoTime());
+            }
             if (mls != null) {
                 mls.onEvent(event);
             }
@@ -604,6 +619,111 @@ public final class GroupFanoutBench {
                 deliveries / seconds);
         raw(text, BenchReport.line(tag.replace("parallel ", "par.") + " send->201", acks));
         raw(text, BenchReport.line(tag.replace("parallel ", "par.") + " delivery", delivered));
+    }
+
+    /** One typing change: the value every device must see, and when each device saw it (0: not yet). */
+    private static final class TypingRound {
+        final String value;
+        final long[] arrivals;
+        final AtomicInteger seen = new AtomicInteger();
+        final AtomicInteger unexpected = new AtomicInteger();
+
+        TypingRound(boolean typing, int devices) {
+            this.value = Boolean.toString(typing);
+            this.arrivals = new long[devices];
+        }
+
+        void arrived(int device, DeviceEvent event, long now) {
+            synchronized (arrivals) {
+                if (!value.equals(event.attributes().get(TYPING)) || arrivals[device] != 0) {
+                    unexpected.incrementAndGet();
+                    return;
+                }
+                arrivals[device] = now;
+            }
+            seen.incrementAndGet();
+        }
+    }
+
+    /**
+     * {@code typing} changes (start, stop, start, ...) sent by the creator's socket {@link #TYPING_SPACING} apart
+     * (beyond the server's one-per-second coalescing, so that each is pushed); each is timed from just before its
+     * frame is sent to the typing frame's arrival on every other member device, and waited for on all of them
+     * before the next.
+     */
+    private void typing(DeviceSocket creatorSocket, String groupId, ObjectNode json, StringBuilder text)
+            throws InterruptedException {
+        int changes = options.typing();
+        int devices = options.recipients();
+        LatencyRecorder all = new LatencyRecorder();
+        double[] lasts = new double[changes];
+        double[] p99s = new double[changes];
+        long unexpected = 0;
+        ArrayNode runs = json.putArray("changes");
+        long previous = System.nanoTime() - TYPING_SPACING.toNanos();
+        for (int r = 0; r < changes; r++) {
+            long wait = previous + TYPING_SPACING.toNanos() - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            TypingRound round = new TypingRound(r % 2 == 0, devices);
+            typingRound = round;
+            long start = System.nanoTime();
+            previous = start;
+            creatorSocket.typing(groupId, r % 2 == 0).join();
+            long deadline = start + options.timeout().toNanos();
+            while (round.seen.get() < devices) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("typing change " + r + ": " + round.seen.get() + " of " + devices
+                            + " devices had its frame after "
+                            + options.timeout().toSeconds() + " s");
+                }
+                Thread.sleep(1);
+            }
+            LatencyRecorder one = new LatencyRecorder();
+            long last = Long.MIN_VALUE;
+            synchronized (round.arrivals) {
+                for (long arrival : round.arrivals) {
+                    one.record(start, arrival);
+                    all.record(start, arrival);
+                    last = Math.max(last, arrival);
+                }
+            }
+            LatencySummary summary = LatencySummary.of(one.cumulative());
+            lasts[r] = millis(last - start);
+            p99s[r] = summary.p99Millis();
+            unexpected += round.unexpected.get();
+            ObjectNode node = runs.addObject();
+            node.put("typing", round.value).put("lastMillis", lasts[r]);
+            BenchReport.latency(node.putObject("latencyMillis"), summary);
+            line(
+                    text,
+                    "typing %2d (%s): %d devices, p50 %.1f ms, p99 %.1f ms, last device %.1f ms",
+                    r + 1,
+                    round.value,
+                    devices,
+                    summary.p50Millis(),
+                    summary.p99Millis(),
+                    lasts[r]);
+        }
+        typingRound = null;
+        LatencySummary pooled = LatencySummary.of(all.cumulative());
+        json.put("medianP99Millis", median(p99s))
+                .put("medianLastMillis", median(lasts))
+                .put("maxLastMillis", Arrays.stream(lasts).max().orElse(0))
+                .put("unexpectedFrames", unexpected);
+        BenchReport.latency(json.putObject("latencyMillis"), pooled);
+        raw(text, BenchReport.line("typing start->frame", pooled));
+        line(
+                text,
+                "typing: %d changes to %d devices each: median p99 %.1f ms, median last device %.1f ms, worst last"
+                        + " device %.1f ms; %d unexpected typing frames (repeated or of another change)",
+                changes,
+                devices,
+                median(p99s),
+                median(lasts),
+                Arrays.stream(lasts).max().orElse(0),
+                unexpected);
     }
 
     private void checks(

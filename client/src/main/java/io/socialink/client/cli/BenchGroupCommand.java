@@ -57,6 +57,14 @@ final class BenchGroupCommand implements Callable<Integer> {
     int burstParallel;
 
     @Option(
+            names = "--typing",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Then N typing changes (start, stop, ...) by the creator over its socket, 2 s apart, each"
+                    + " timed to the typing frame on every other device (default: ${DEFAULT-VALUE}).")
+    int typing;
+
+    @Option(
             names = "--sample-decrypt",
             defaultValue = "3",
             paramLabel = "N",
@@ -88,6 +96,7 @@ final class BenchGroupCommand implements Callable<Integer> {
                 messageRuns,
                 burst,
                 burstParallel,
+                typing,
                 sampleDecrypt,
                 concurrency,
                 Duration.ofSeconds(timeoutSeconds),

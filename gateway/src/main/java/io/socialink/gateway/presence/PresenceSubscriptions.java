@@ -2,8 +2,8 @@ package io.socialink.gateway.presence;
 
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
+import io.socialink.gateway.redis.ChannelListener;
 import io.socialink.schemas.presence.PresenceKeys;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,17 +11,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * The presence subscriptions of this node's sockets: a socket follows up to {@value #MAX_USERS} users (each new
@@ -53,15 +48,13 @@ public class PresenceSubscriptions implements SmartLifecycle {
     }
 
     private final PresenceReads reads;
-    private final ReactiveRedisConnectionFactory connections;
     private final Map<String, Set<Subscriber>> byUser = new ConcurrentHashMap<>();
     private final Map<Subscriber, Set<String>> bySubscriber = new ConcurrentHashMap<>();
-    private volatile @Nullable ReactiveRedisMessageListenerContainer container;
-    private volatile @Nullable Disposable listening;
+    private final ChannelListener channel;
 
     public PresenceSubscriptions(PresenceReads reads, ReactiveRedisConnectionFactory connections) {
         this.reads = reads;
-        this.connections = connections;
+        this.channel = new ChannelListener(connections, PresenceKeys.CHANGES);
     }
 
     /**
@@ -149,34 +142,17 @@ public class PresenceSubscriptions implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        ReactiveRedisMessageListenerContainer listener = new ReactiveRedisMessageListenerContainer(connections);
-        container = listener;
-        listening = listener.receive(ChannelTopic.of(PresenceKeys.CHANGES))
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500))
-                        .maxBackoff(Duration.ofSeconds(10))
-                        .doBeforeRetry(retry -> log.warn(
-                                "presence changes subscription lost, subscribing again: {}",
-                                retry.failure().toString())))
-                .subscribe(message -> onChange(message.getMessage()));
+    public void start() {
+        channel.start(this::onChange);
     }
 
     @Override
-    public synchronized void stop() {
-        Disposable subscription = listening;
-        if (subscription != null) {
-            subscription.dispose();
-        }
-        ReactiveRedisMessageListenerContainer listener = container;
-        if (listener != null) {
-            listener.destroy();
-        }
-        listening = null;
-        container = null;
+    public void stop() {
+        channel.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return listening != null;
+        return channel.isRunning();
     }
 }

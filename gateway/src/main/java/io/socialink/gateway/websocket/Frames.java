@@ -209,6 +209,22 @@ public final class Frames {
         });
     }
 
+    /**
+     * An ephemeral event that no device queue holds (typing): {@code {"type", "messageId", <attributes>...}}, the
+     * shape of {@link #delivery}'s device events.
+     */
+    public String ephemeralEvent(String type, String messageId, Map<String, String> attributes) {
+        return write(frame -> {
+            frame.writeStringProperty("type", type);
+            frame.writeStringProperty("messageId", messageId);
+            attributes.forEach((name, value) -> {
+                if (!RESERVED_EVENT_MEMBERS.contains(name)) {
+                    frame.writeStringProperty(name, value);
+                }
+            });
+        });
+    }
+
     public String envelope(Delivery delivery) {
         return envelope(delivery, delivery.getContent());
     }

@@ -28,6 +28,11 @@ public class SocketRegistry {
         return socket != null && socket.connectionId().equals(connectionId) ? socket : null;
     }
 
+    /** The socket of {@code address} on this node, whichever connection it is; null when it has none. */
+    public @Nullable LiveSocket get(String address) {
+        return sockets.get(address);
+    }
+
     /** Closes the socket of {@code address} with {@code status}, if it has one on this node. */
     public void close(String address, CloseStatus status) {
         LiveSocket socket = sockets.get(address);

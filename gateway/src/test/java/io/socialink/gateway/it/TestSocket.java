@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -67,6 +69,32 @@ final class TestSocket implements WebSocket.Listener {
             throw new AssertionError("no frame within 15 s");
         }
         return GatewayApp.JSON.readTree(frame);
+    }
+
+    /** The next frame of {@code type}, skipping others. */
+    JsonNode nextFrame(String type) throws InterruptedException {
+        while (true) {
+            JsonNode frame = nextFrame();
+            if (frame.get("type").asString().equals(type)) {
+                return frame;
+            }
+        }
+    }
+
+    /** The frames of {@code type} that came so far or come within {@code quietMillis}; the others are dropped. */
+    List<JsonNode> framesOf(String type, long quietMillis) throws InterruptedException {
+        List<JsonNode> found = new ArrayList<>();
+        long deadline = System.nanoTime() + quietMillis * 1_000_000;
+        while (true) {
+            String frame = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (frame == null) {
+                return found;
+            }
+            JsonNode node = GatewayApp.JSON.readTree(frame);
+            if (node.get("type").asString().equals(type)) {
+                found.add(node);
+            }
+        }
     }
 
     int awaitClose() throws Exception {

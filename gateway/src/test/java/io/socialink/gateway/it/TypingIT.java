@@ -2,9 +2,10 @@ package io.socialink.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.it.GatewayApp.Device;
 import io.socialink.gateway.it.GatewayApp.Response;
-import io.socialink.schemas.avro.Delivery;
+import io.socialink.gateway.websocket.EphemeralPushes;
 import io.socialink.schemas.topics.Topics;
 import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.LocalKafka;
@@ -15,7 +16,6 @@ import io.socialink.testing.RedisTestEnv;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,8 +25,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The typing endpoints and frame of one gateway against real Kafka, Postgres and Redis: who may type where, what
- * the conversation's state is, and the ephemeral events produced for the other participant's devices (the
- * delivery-worker, not running here, pushes them to online devices only).
+ * the conversation's state is, and the ephemeral frames pushed live to the other participant's online devices on
+ * either of two gateway nodes (through Redis, never through a device queue).
  */
 @ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
 class TypingIT {
@@ -34,6 +34,7 @@ class TypingIT {
     private static final String PROBLEMS = "https://socialink.io/problems/";
 
     private static GatewayApp app;
+    private static GatewayApp otherNode;
     private static KafkaTestEnv kafka;
 
     private Device alice;
@@ -46,13 +47,23 @@ class TypingIT {
     static void start(KafkaTestEnv kafkaEnv, PostgresTestEnv postgres, RedisTestEnv redis) {
         kafka = kafkaEnv;
         app = GatewayApp.start(kafka, postgres, redis, Map.of("socialink.gateway.typing.ttl", "2s"));
+        otherNode = GatewayApp.start(
+                kafka, postgres, redis, Map.of("socialink.gateway.typing.ttl", "2s", "socialink.gateway.node-id", 1));
     }
 
     @AfterAll
     static void stop() {
+        if (otherNode != null) {
+            otherNode.close();
+        }
         if (app != null) {
             app.close();
         }
+    }
+
+    private static TestSocket socket(GatewayApp node, Device device) {
+        return TestSocket.connect(
+                node.http(), node.port, "/ws/" + device.userId() + "/" + device.deviceId(), device.authorization());
     }
 
     @BeforeEach
@@ -67,42 +78,77 @@ class TypingIT {
     }
 
     @Test
-    void shouldShowWhoTypesUntilStoppedAndPushTheChangesToTheOtherUsersDevicesOnlyOncePerSecond() throws Exception {
-        // when
-        Response started = app.put(typing(alice), alice.authorization(), "");
-        Response again = app.put(typing(alice), alice.authorization(), "");
+    void shouldPushTheChangesLiveToTheOtherUsersDevicesOnEveryNodeAtMostOncePerSecondAndToNoOneElse() throws Exception {
+        // given: bob's devices on both nodes, carol (not in the conversation) and alice's own device on the other
+        TestSocket bobHere = socket(app, bob1);
+        TestSocket bobThere = socket(otherNode, bob2);
+        TestSocket carolThere = socket(otherNode, carol);
+        TestSocket aliceThere = socket(otherNode, alice);
+        try {
+            // when
+            long before = System.currentTimeMillis();
+            Response started = app.put(typing(alice), alice.authorization(), "");
+            Response again = app.put(typing(alice), alice.authorization(), "");
 
-        // then
-        assertThat(started.status()).isEqualTo(204);
-        assertThat(again.status()).isEqualTo(204);
-        assertThat(typers(bob1)).containsExactly(alice.userId());
-        List<KafkaRecords.Keyed<Delivery>> events = typingEvents(2);
-        assertThat(events)
-                .extracting(KafkaRecords.Keyed::key)
-                .containsExactlyInAnyOrder(bob1.address(), bob2.address());
-        Delivery event = events.get(0).value();
-        assertThat(event.getEphemeral()).isTrue();
-        assertThat(event.getEvent().getAttributes())
-                .containsEntry("conversationId", conversation)
-                .containsEntry("userId", alice.userId())
-                .containsEntry("typing", "true");
-        long expiresAt = Long.parseLong(event.getEvent().getAttributes().get("expiresAt"));
-        assertThat(event.getExpiresAt().toEpochMilli()).isEqualTo(expiresAt);
-        assertThat(expiresAt - event.getSentAt().toEpochMilli()).isEqualTo(2_000);
+            // then
+            assertThat(started.status()).isEqualTo(204);
+            assertThat(again.status()).isEqualTo(204);
+            assertThat(typers(bob1)).containsExactly(alice.userId());
+            for (TestSocket bob : List.of(bobHere, bobThere)) {
+                JsonNode frame = bob.nextFrame("typing");
+                assertThat(frame.get("conversationId").asString()).isEqualTo(conversation);
+                assertThat(frame.get("userId").asString()).isEqualTo(alice.userId());
+                assertThat(frame.get("typing").asString()).isEqualTo("true");
+                assertThat(frame.get("messageId").asString()).isNotEmpty();
+                long expiresAt = Long.parseLong(frame.get("expiresAt").asString());
+                assertThat(expiresAt).isBetween(before + 2_000, System.currentTimeMillis() + 2_000);
+            }
 
-        // when: a second later she stops
-        Thread.sleep(1_100);
-        Response stopped = app.delete(typing(alice), alice.authorization());
+            // when: she stops within the same second
+            Response stopped = app.delete(typing(alice), alice.authorization());
 
-        // then
-        assertThat(stopped.status()).isEqualTo(204);
-        assertThat(typers(bob1)).isEmpty();
-        List<KafkaRecords.Keyed<Delivery>> all = typingEvents(4);
-        assertThat(all).hasSize(4);
-        assertThat(all.stream()
-                        .map(record -> record.value().getEvent().getAttributes().get("typing"))
-                        .collect(Collectors.toList()))
-                .containsExactlyInAnyOrder("true", "true", "false", "false");
+            // then: the stop is held back until the second of the start has passed, then pushed; the repeated start
+            // of that second was not pushed; nothing went to anyone but bob
+            assertThat(stopped.status()).isEqualTo(204);
+            assertThat(typers(bob1)).isEmpty();
+            assertThat(bobHere.nextFrame("typing").get("typing").asString()).isEqualTo("false");
+            assertThat(System.currentTimeMillis() - before).isGreaterThanOrEqualTo(1_000);
+            assertThat(bobThere.nextFrame("typing").get("typing").asString()).isEqualTo("false");
+            assertThat(bobHere.framesOf("typing", 500)).isEmpty();
+            assertThat(bobThere.framesOf("typing", 0)).isEmpty();
+            assertThat(carolThere.framesOf("typing", 0)).isEmpty();
+            assertThat(aliceThere.framesOf("typing", 0)).isEmpty();
+            // never a queued event
+            assertThat(KafkaRecords.readAll(kafka, Topics.DEVICE_DELIVERIES, record -> record.value()
+                            .getSenderUserId()
+                            .equals(alice.userId())))
+                    .isEmpty();
+        } finally {
+            List.of(bobHere, bobThere, carolThere, aliceThere).forEach(TestSocket::close);
+        }
+    }
+
+    @Test
+    void shouldNotPushATypingEventThatHasExpired() throws Exception {
+        // given
+        TestSocket bobHere = socket(app, bob1);
+        try {
+            EphemeralPushes pushes = app.bean(EphemeralPushes.class);
+            DeviceAddress to = new DeviceAddress(bob1.userId(), bob1.deviceId());
+
+            // when: one event that lapsed on its way, one that has not
+            pushes.publish("{\"type\":\"typing\",\"n\":\"late\"}", System.currentTimeMillis() - 1, List.of(to))
+                    .block();
+            pushes.publish("{\"type\":\"typing\",\"n\":\"live\"}", System.currentTimeMillis() + 5_000, List.of(to))
+                    .block();
+
+            // then
+            assertThat(bobHere.framesOf("typing", 1_000))
+                    .extracting(frame -> frame.get("n").asString())
+                    .containsExactly("live");
+        } finally {
+            bobHere.close();
+        }
     }
 
     @Test
@@ -209,16 +255,6 @@ class TypingIT {
                 .valueStream()
                 .map(JsonNode::asString)
                 .toList();
-    }
-
-    private List<KafkaRecords.Keyed<Delivery>> typingEvents(int atLeast) {
-        return KafkaRecords.await(
-                kafka,
-                Topics.DEVICE_DELIVERIES,
-                record -> record.value().getEvent() != null
-                        && "typing".equals(record.value().getEvent().getType())
-                        && record.value().getSenderUserId().equals(alice.userId()),
-                atLeast);
     }
 
     private static void assertProblem(Response response, int status, String name) {
