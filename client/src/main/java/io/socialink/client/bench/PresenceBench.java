@@ -2,18 +2,22 @@ package io.socialink.client.bench;
 
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
+import io.socialink.client.socket.CloseStatus;
 import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
+import io.socialink.client.socket.ReconnectListener;
 import io.socialink.client.socket.ReconnectPolicy;
 import io.socialink.client.socket.SeenMessageIds;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +42,11 @@ public final class PresenceBench {
     private record Pending(long startedNanos, boolean online) {}
 
     private static final Duration DRAIN = Duration.ofSeconds(10);
+    /**
+     * HTTP clients the subjects' sockets are spread over: a JDK HttpClient reads all its sockets on one selector
+     * thread, which at hundreds of handshakes a second would otherwise also delay the viewer's frames.
+     */
+    private static final int SUBJECT_CLIENTS = 4;
 
     private final Options options;
     private final PrintWriter out;
@@ -46,6 +55,7 @@ public final class PresenceBench {
     private final AtomicInteger superseded = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final CountDownLatch snapshot = new CountDownLatch(1);
+    private final List<String> viewerCloses = new CopyOnWriteArrayList<>();
 
     public PresenceBench(Options options, PrintWriter out) {
         this.options = options;
@@ -55,12 +65,14 @@ public final class PresenceBench {
     public void run() throws InterruptedException {
         LoadGenerator.checkLoopback(options.server(), options.allowRemote());
         SocialinkClient client = new SocialinkClient(options.server());
+        // the viewer reads on a selector thread of its own
+        SocialinkClient viewerClient = new SocialinkClient(options.server());
         String prefix = BenchDevices.runId("presence");
         List<DeviceCredentials> subjects = BenchDevices.register(client, prefix + "-s", options.subjects());
         DeviceCredentials viewer = client.register(prefix + "-viewer", 0);
         out.println("setup: " + subjects.size() + " subjects and a viewer registered");
         out.flush();
-        try (DeviceSocket viewerSocket = DeviceSocket.connect(client, viewer, new Viewer())) {
+        try (DeviceSocket viewerSocket = DeviceSocket.connect(viewerClient, viewer, new Viewer())) {
             viewerSocket.subscribePresence(
                     subjects.stream().map(DeviceCredentials::userId).toList());
             if (!snapshot.await(30, TimeUnit.SECONDS)) {
@@ -68,13 +80,18 @@ public final class PresenceBench {
             }
             churn(client, subjects);
             out.println("viewer socket: " + viewerSocket.reconnects()
-                    + " reconnects (a reconnected socket follows no one: its later changes go unseen)");
+                    + " reconnects (a reconnected socket follows no one: its later changes go unseen); closed by "
+                    + (viewerCloses.isEmpty() ? "nothing" : String.join(", ", viewerCloses)));
             out.flush();
             measureOnlineCount(client, viewer);
         }
     }
 
     private void churn(SocialinkClient client, List<DeviceCredentials> subjects) throws InterruptedException {
+        List<SocialinkClient> clients = new ArrayList<>(List.of(client));
+        while (clients.size() < SUBJECT_CLIENTS) {
+            clients.add(new SocialinkClient(options.server()));
+        }
         AtomicReferenceArray<DeviceSocket> sockets = new AtomicReferenceArray<>(subjects.size());
         long changes = options.rate() * options.duration().toSeconds();
         ExecutorService workers = Executors.newFixedThreadPool(64, LoadGenerator.daemonThreads("presence-churn"));
@@ -88,7 +105,8 @@ public final class PresenceBench {
             }
             int index = (int) (k % subjects.size());
             DeviceCredentials subject = subjects.get(index);
-            workers.execute(() -> change(client, subject, sockets, index, due));
+            SocialinkClient own = clients.get(index % clients.size());
+            workers.execute(() -> change(own, subject, sockets, index, due));
         }
         workers.shutdown();
         workers.awaitTermination(60, TimeUnit.SECONDS);
@@ -165,7 +183,12 @@ public final class PresenceBench {
     }
 
     /** The viewer: matches each presence frame with the change it reports. */
-    private final class Viewer implements DeviceSocketListener {
+    private final class Viewer implements DeviceSocketListener, ReconnectListener {
+
+        @Override
+        public void onDisconnected(CloseStatus status) {
+            viewerCloses.add(status.code() + " " + status.reason());
+        }
 
         @Override
         public void onEnvelope(Envelope envelope) {}

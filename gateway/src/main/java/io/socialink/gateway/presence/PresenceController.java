@@ -99,7 +99,7 @@ public class PresenceController {
         answer.put("status", status.value());
         answer.put("statusText", text);
         // best effort: a lost notice leaves followers with the old status until the next change
-        return stored.then(reads.publishChange(userId).onErrorResume(error -> Mono.empty()))
+        return stored.then(reads.publishSettingsChange(userId).onErrorResume(error -> Mono.empty()))
                 .thenReturn(answer);
     }
 

@@ -29,12 +29,18 @@ public class PresenceReads {
 
     private final ReactiveStringRedisTemplate redis;
     private final PresenceRepository settings;
+    private final PresenceSettingsCache cachedSettings;
     private final DeviceRepository devices;
     private final Clock clock = Clock.systemUTC();
 
-    public PresenceReads(ReactiveStringRedisTemplate redis, PresenceRepository settings, DeviceRepository devices) {
+    public PresenceReads(
+            ReactiveStringRedisTemplate redis,
+            PresenceRepository settings,
+            PresenceSettingsCache cachedSettings,
+            DeviceRepository devices) {
         this.redis = redis;
         this.settings = settings;
+        this.cachedSettings = cachedSettings;
         this.devices = devices;
     }
 
@@ -62,12 +68,15 @@ public class PresenceReads {
                 });
     }
 
-    /** What each of {@code viewers} sees of {@code target} now: one Redis and one Postgres read for all of them. */
+    /**
+     * What each of {@code viewers} sees of {@code target} now, for a live change: Redis reads of the target's state
+     * and the settings from {@link PresenceSettingsCache}.
+     */
     public Mono<Map<String, PresenceView>> viewsOf(String target, Set<String> viewers) {
         Set<String> all = new LinkedHashSet<>(viewers);
         all.add(target);
         return Mono.zip(
-                        settings.settings(all),
+                        cachedSettings.settings(all),
                         redis.opsForZSet()
                                 .score(PresenceKeys.ONLINE, target)
                                 .map(Optional::of)
@@ -97,9 +106,14 @@ public class PresenceReads {
                 });
     }
 
-    /** Tells the gateways that {@code userId}'s presence changed (status or visibility), as presence-service does. */
-    public Mono<Void> publishChange(String userId) {
-        return redis.convertAndSend(PresenceKeys.CHANGES, userId).then();
+    /**
+     * Tells the gateways that {@code userId} changed its status or visibility: they drop its cached settings and
+     * push its presence to the sockets that follow it (this node's cache drops them at once).
+     */
+    public Mono<Void> publishSettingsChange(String userId) {
+        cachedSettings.forget(userId);
+        return redis.convertAndSend(PresenceKeys.CHANGES, userId + PresenceKeys.SETTINGS_CHANGED)
+                .then();
     }
 
     /** Users with at least one online device now, exactly (invisible users and hidden ones included). */

@@ -48,12 +48,15 @@ public class PresenceSubscriptions implements SmartLifecycle {
     }
 
     private final PresenceReads reads;
+    private final PresenceSettingsCache cachedSettings;
     private final Map<String, Set<Subscriber>> byUser = new ConcurrentHashMap<>();
     private final Map<Subscriber, Set<String>> bySubscriber = new ConcurrentHashMap<>();
     private final ChannelListener channel;
 
-    public PresenceSubscriptions(PresenceReads reads, ReactiveRedisConnectionFactory connections) {
+    public PresenceSubscriptions(
+            PresenceReads reads, PresenceSettingsCache cachedSettings, ReactiveRedisConnectionFactory connections) {
         this.reads = reads;
+        this.cachedSettings = cachedSettings;
         this.channel = new ChannelListener(connections, PresenceKeys.CHANGES);
     }
 
@@ -122,6 +125,17 @@ public class PresenceSubscriptions implements SmartLifecycle {
         return byUser.size();
     }
 
+    /** A message of {@link PresenceKeys#CHANGES}: a userId, or {@code <userId> settings}. */
+    void onMessage(String message) {
+        if (message.endsWith(PresenceKeys.SETTINGS_CHANGED)) {
+            String userId = message.substring(0, message.length() - PresenceKeys.SETTINGS_CHANGED.length());
+            cachedSettings.forget(userId);
+            onChange(userId);
+        } else {
+            onChange(message);
+        }
+    }
+
     void onChange(String userId) {
         Set<Subscriber> subscribers = byUser.get(userId);
         if (subscribers == null || subscribers.isEmpty()) {
@@ -143,7 +157,8 @@ public class PresenceSubscriptions implements SmartLifecycle {
 
     @Override
     public void start() {
-        channel.start(this::onChange);
+        // whatever was missed while unsubscribed is not in the cache afterwards
+        channel.start(this::onMessage, cachedSettings::clear);
     }
 
     @Override

@@ -30,13 +30,19 @@ public final class ChannelListener {
     }
 
     /** Subscribes; each message is handed to {@code onMessage} on a Redis I/O thread. */
-    public synchronized void start(Consumer<String> onMessage) {
+    public void start(Consumer<String> onMessage) {
+        start(onMessage, () -> {});
+    }
+
+    /** As {@link #start(Consumer)}; {@code onSubscribe} runs at the first subscription and at every later one. */
+    public synchronized void start(Consumer<String> onMessage, Runnable onSubscribe) {
         if (listening != null) {
             return;
         }
         ReactiveRedisMessageListenerContainer listener = new ReactiveRedisMessageListenerContainer(connections);
         container = listener;
         listening = listener.receive(ChannelTopic.of(channel))
+                .doOnSubscribe(subscription -> onSubscribe.run())
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500))
                         .maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(retry -> log.warn(

@@ -69,7 +69,7 @@ public class SettingsController {
         Mono<Void> seen = visibility == null
                 ? Mono.empty()
                 : presence.setVisibility(userId, visibility)
-                        .then(presenceReads.publishChange(userId).onErrorResume(error -> Mono.empty()));
+                        .then(presenceReads.publishSettingsChange(userId).onErrorResume(error -> Mono.empty()));
         return receipts.then(seen).then(read(userId));
     }
 

@@ -38,6 +38,7 @@ class PresenceEndpointsIT {
     private static final String PROBLEMS = "https://socialink.io/problems/";
 
     private static GatewayApp app;
+    private static GatewayApp otherNode;
     private static KafkaTestEnv kafka;
     private static String redisUrl;
 
@@ -49,10 +50,14 @@ class PresenceEndpointsIT {
         kafka = kafkaEnv;
         redisUrl = redis.url();
         app = GatewayApp.start(kafka, postgres, redis, Map.of());
+        otherNode = GatewayApp.start(kafka, postgres, redis, Map.of("socialink.gateway.node-id", 1));
     }
 
     @AfterAll
     static void stop() {
+        if (otherNode != null) {
+            otherNode.close();
+        }
         if (app != null) {
             app.close();
         }
@@ -269,6 +274,41 @@ class PresenceEndpointsIT {
             assertThat(notAList.get("code").asString()).isEqualTo("bad-frame");
         } finally {
             socket.close();
+        }
+    }
+
+    @Test
+    void shouldPushAFollowedUsersChangesToAFollowerOnAnotherNodeWithTheSettingsOfThen() throws Exception {
+        // given: bob follows alice from the other node; alice comes online (as presence-service writes and says it)
+        TestSocket socket = TestSocket.connect(
+                otherNode.http(), otherNode.port, "/ws/" + bob.userId() + "/" + bob.deviceId(), bob.authorization());
+        RedisClient client = RedisClient.create(redisUrl);
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            socket.sendText("{\"type\":\"presence-subscribe\",\"userIds\":[\"" + alice.userId() + "\"]}");
+            next(socket, "presence-snapshot");
+            redis.sync().zadd(PresenceKeys.ONLINE, System.currentTimeMillis() + 60_000, alice.userId());
+            redis.sync().publish(PresenceKeys.CHANGES, alice.userId());
+            JsonNode online = next(socket, "presence");
+
+            // when: she sets a status, then hides her presence, on this node
+            app.put("/api/v1/presence/status/" + alice.userId(), alice.authorization(), "{\"status\":\"busy\"}");
+            JsonNode busy = next(socket, "presence");
+            app.put("/api/v1/settings/" + alice.userId(), alice.authorization(), "{\"presence\":\"nobody\"}");
+            JsonNode hidden = next(socket, "presence");
+            // and she goes offline and online again
+            redis.sync().publish(PresenceKeys.CHANGES, alice.userId());
+            JsonNode later = next(socket, "presence");
+
+            // then: each frame shows the settings of its moment, none the other node had seen before
+            assertThat(online.get("online").asBoolean()).isTrue();
+            assertThat(online.get("status").asString()).isEqualTo("available");
+            assertThat(busy.get("online").asBoolean()).isTrue();
+            assertThat(busy.get("status").asString()).isEqualTo("busy");
+            assertThat(hidden.get("online").asBoolean()).isFalse();
+            assertThat(later.get("online").asBoolean()).isFalse();
+        } finally {
+            socket.close();
+            client.shutdown();
         }
     }
 
