@@ -21,10 +21,15 @@ final class BenchDevices {
 
     /** Registers users {@code prefix0} to {@code prefix(count-1)}, one device each. */
     static List<DeviceCredentials> register(SocialinkClient client, String prefix, int count) {
+        // opaque payloads need no one-time prekeys; the device still registers real signed keys
+        return register(client, prefix, count, 0);
+    }
+
+    /** As {@link #register(SocialinkClient, String, int)}, each device with {@code preKeys} one-time prekeys. */
+    static List<DeviceCredentials> register(SocialinkClient client, String prefix, int count, int preKeys) {
         List<DeviceCredentials> devices = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            // opaque payloads need no one-time prekeys; the device still registers real signed keys
-            devices.add(client.register(prefix + i, 0));
+            devices.add(client.register(prefix + i, preKeys));
         }
         return devices;
     }

@@ -8,12 +8,10 @@ import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.DeviceSocketListener;
 import io.socialink.client.socket.Envelope;
 import io.socialink.client.socket.ReconnectListener;
-import io.socialink.client.socket.ReconnectPolicy;
-import io.socialink.client.socket.SeenMessageIds;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +27,8 @@ import org.HdrHistogram.Histogram;
 /**
  * Presence benchmark against a running system (gateway, delivery-worker, presence-service): one viewer device follows
  * {@code subjects} users over its socket; the subjects' devices connect and disconnect on an open-loop schedule of
- * {@code rate} changes per second (round robin, so one subject changes every {@code subjects / rate} seconds), and
+ * {@code rate} changes per second (round robin, so one subject changes every {@code subjects / rate} seconds; the
+ * subjects' sockets are {@link ChurnSocket}s: a real upgrade and close, nothing read in between), and
  * each change's latency is the time from the change's start (the connect call, the close call) to the viewer's
  * {@code presence} frame with the new state. Then {@code countCalls} sequential {@code GET /online-count} calls are
  * timed (the script seeds the online set first).
@@ -42,11 +41,7 @@ public final class PresenceBench {
     private record Pending(long startedNanos, boolean online) {}
 
     private static final Duration DRAIN = Duration.ofSeconds(10);
-    /**
-     * HTTP clients the subjects' sockets are spread over: a JDK HttpClient reads all its sockets on one selector
-     * thread, which at hundreds of handshakes a second would otherwise also delay the viewer's frames.
-     */
-    private static final int SUBJECT_CLIENTS = 4;
+    private static final int SUBJECT_PREKEYS = 10;
 
     private final Options options;
     private final PrintWriter out;
@@ -65,10 +60,13 @@ public final class PresenceBench {
     public void run() throws InterruptedException {
         LoadGenerator.checkLoopback(options.server(), options.allowRemote());
         SocialinkClient client = new SocialinkClient(options.server());
-        // the viewer reads on a selector thread of its own
+        // the viewer reads on a selector thread of its own (a JDK HttpClient reads all its sockets on one)
         SocialinkClient viewerClient = new SocialinkClient(options.server());
         String prefix = BenchDevices.runId("presence");
-        List<DeviceCredentials> subjects = BenchDevices.register(client, prefix + "-s", options.subjects());
+        // as many one-time prekeys as the server's default low mark: like apps that keep theirs topped up, the
+        // subjects get no low-prekeys event on each connect
+        List<DeviceCredentials> subjects =
+                BenchDevices.register(client, prefix + "-s", options.subjects(), SUBJECT_PREKEYS);
         DeviceCredentials viewer = client.register(prefix + "-viewer", 0);
         out.println("setup: " + subjects.size() + " subjects and a viewer registered");
         out.flush();
@@ -78,7 +76,7 @@ public final class PresenceBench {
             if (!snapshot.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("no presence-snapshot within 30 s");
             }
-            churn(client, subjects);
+            churn(subjects);
             out.println("viewer socket: " + viewerSocket.reconnects()
                     + " reconnects (a reconnected socket follows no one: its later changes go unseen); closed by "
                     + (viewerCloses.isEmpty() ? "nothing" : String.join(", ", viewerCloses)));
@@ -87,12 +85,8 @@ public final class PresenceBench {
         }
     }
 
-    private void churn(SocialinkClient client, List<DeviceCredentials> subjects) throws InterruptedException {
-        List<SocialinkClient> clients = new ArrayList<>(List.of(client));
-        while (clients.size() < SUBJECT_CLIENTS) {
-            clients.add(new SocialinkClient(options.server()));
-        }
-        AtomicReferenceArray<DeviceSocket> sockets = new AtomicReferenceArray<>(subjects.size());
+    private void churn(List<DeviceCredentials> subjects) throws InterruptedException {
+        AtomicReferenceArray<ChurnSocket> sockets = new AtomicReferenceArray<>(subjects.size());
         long changes = options.rate() * options.duration().toSeconds();
         ExecutorService workers = Executors.newFixedThreadPool(64, LoadGenerator.daemonThreads("presence-churn"));
         long start = System.nanoTime();
@@ -105,8 +99,7 @@ public final class PresenceBench {
             }
             int index = (int) (k % subjects.size());
             DeviceCredentials subject = subjects.get(index);
-            SocialinkClient own = clients.get(index % clients.size());
-            workers.execute(() -> change(own, subject, sockets, index, due));
+            workers.execute(() -> change(subject, sockets, index, due));
         }
         workers.shutdown();
         workers.awaitTermination(60, TimeUnit.SECONDS);
@@ -135,34 +128,27 @@ public final class PresenceBench {
                 failed.get());
         out.flush();
         for (int i = 0; i < subjects.size(); i++) {
-            DeviceSocket socket = sockets.getAndSet(i, null);
+            ChurnSocket socket = sockets.getAndSet(i, null);
             if (socket != null) {
                 socket.close();
             }
         }
     }
 
-    private void change(
-            SocialinkClient client,
-            DeviceCredentials subject,
-            AtomicReferenceArray<DeviceSocket> sockets,
-            int index,
-            long due) {
+    private void change(DeviceCredentials subject, AtomicReferenceArray<ChurnSocket> sockets, int index, long due) {
         try {
-            DeviceSocket socket = sockets.get(index);
+            ChurnSocket socket = sockets.get(index);
             boolean online = socket == null;
             if (pending.put(subject.userId(), new Pending(due, online)) != null) {
                 superseded.incrementAndGet();
             }
             if (online) {
-                sockets.set(
-                        index,
-                        DeviceSocket.connect(client, subject, new Quiet(), new SeenMessageIds(), ReconnectPolicy.NONE));
+                sockets.set(index, ChurnSocket.connect(options.server(), subject));
             } else {
                 sockets.set(index, null);
                 socket.close();
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             failed.incrementAndGet();
         }
     }
@@ -210,11 +196,5 @@ public final class PresenceBench {
                 latencies.record(change.startedNanos(), now);
             }
         }
-    }
-
-    /** A subject's socket: nothing to show. */
-    private static final class Quiet implements DeviceSocketListener {
-        @Override
-        public void onEnvelope(Envelope envelope) {}
     }
 }
