@@ -4,19 +4,25 @@ import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.redis.ChannelListener;
 import io.socialink.schemas.presence.PresenceKeys;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The presence subscriptions of this node's sockets: a socket follows up to {@value #MAX_USERS} users (each new
@@ -33,17 +39,75 @@ public class PresenceSubscriptions implements SmartLifecycle {
     /** Users one socket may follow. */
     public static final int MAX_USERS = 1000;
 
+    /** How often the views held for a follower that is behind are offered again. */
+    static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
+
     private static final Logger log = LoggerFactory.getLogger(PresenceSubscriptions.class);
 
-    /** One socket's subscription: its device and where its frames go. */
+    /**
+     * One socket's subscription: its device, where its frames go, and how many frames wait in its socket's buffer.
+     * While that backlog is at half the buffer or more, views are held instead, the latest one per user (a follower
+     * that falls behind gets each user's latest state, not every step in between), and offered every
+     * {@link #FLUSH_INTERVAL} as the backlog goes down: presence alone never fills a socket's buffer, which would
+     * close the socket as too slow (1013) and end its subscription.
+     */
     public static final class Subscriber {
         private final DeviceAddress viewer;
         private final Consumer<PresenceView> push;
+        private final IntSupplier backlog;
+        private final int highWater;
+        /** Views waiting for the backlog to go down, by user, in the order they were first held. */
+        private final Map<String, PresenceView> held = new LinkedHashMap<>();
+
+        private boolean flushScheduled;
         private volatile boolean ended;
 
-        public Subscriber(DeviceAddress viewer, Consumer<PresenceView> push) {
+        /**
+         * @param backlog  the frames waiting in the socket's buffer now
+         * @param capacity the buffer's size
+         */
+        public Subscriber(DeviceAddress viewer, Consumer<PresenceView> push, IntSupplier backlog, int capacity) {
             this.viewer = viewer;
             this.push = push;
+            this.backlog = backlog;
+            this.highWater = Math.max(1, capacity / 2);
+        }
+
+        /** Offers {@code view} now, or holds it while the socket is behind (views are offered in order). */
+        synchronized void accept(PresenceView view) {
+            if (ended) {
+                return;
+            }
+            if (held.isEmpty() && backlog.getAsInt() < highWater) {
+                push.accept(view);
+                return;
+            }
+            held.put(view.userId(), view);
+            if (!flushScheduled) {
+                flushScheduled = true;
+                Schedulers.parallel().schedule(this::flush, FLUSH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        synchronized void flush() {
+            flushScheduled = false;
+            if (ended) {
+                held.clear();
+                return;
+            }
+            Iterator<PresenceView> views = held.values().iterator();
+            while (views.hasNext() && backlog.getAsInt() < highWater) {
+                push.accept(views.next());
+                views.remove();
+            }
+            if (!held.isEmpty()) {
+                flushScheduled = true;
+                Schedulers.parallel().schedule(this::flush, FLUSH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        synchronized int held() {
+            return held.size();
         }
     }
 
@@ -149,7 +213,7 @@ public class PresenceSubscriptions implements SmartLifecycle {
                         views -> now.forEach(subscriber -> {
                             PresenceView view = views.get(subscriber.viewer.userId());
                             if (view != null) {
-                                subscriber.push.accept(view);
+                                subscriber.accept(view);
                             }
                         }),
                         error -> log.warn("presence change of {} not pushed: {}", userId, error.toString()));

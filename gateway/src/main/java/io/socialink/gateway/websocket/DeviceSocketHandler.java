@@ -93,8 +93,8 @@ public class DeviceSocketHandler implements WebSocketHandler {
                         connectionEvent(socket, ConnectionEventType.HEARTBEAT).onErrorResume(error -> Mono.empty()))
                 .then();
         SocketSends socketSends = new SocketSends(socket, sends, frames);
-        PresenceSubscriptions.Subscriber follower =
-                new PresenceSubscriptions.Subscriber(address, view -> socket.offer(frames.presence(view)));
+        PresenceSubscriptions.Subscriber follower = new PresenceSubscriptions.Subscriber(
+                address, view -> socket.offer(frames.presence(view)), socket::backlog, bufferFrames);
         Mono<Void> inbound = session.receive()
                 .doOnNext(message -> onFrame(socket, socketSends, follower, message))
                 .then()

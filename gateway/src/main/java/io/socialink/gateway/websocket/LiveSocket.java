@@ -24,6 +24,7 @@ public final class LiveSocket {
     private final DeviceAddress address;
     private final String connectionId;
     private final WebSocketSession session;
+    private final ArrayBlockingQueue<String> buffer;
     private final Sinks.Many<String> outbound;
     private volatile boolean closing;
 
@@ -31,7 +32,8 @@ public final class LiveSocket {
         this.address = address;
         this.connectionId = connectionId;
         this.session = session;
-        this.outbound = Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(bufferFrames));
+        this.buffer = new ArrayBlockingQueue<>(bufferFrames);
+        this.outbound = Sinks.many().unicast().onBackpressureBuffer(buffer);
     }
 
     public DeviceAddress address() {
@@ -45,6 +47,11 @@ public final class LiveSocket {
     /** The frames to write, in offer order. */
     public Flux<String> frames() {
         return outbound.asFlux();
+    }
+
+    /** Frames offered and not yet taken by the socket's writer. */
+    public int backlog() {
+        return buffer.size();
     }
 
     /** Queues a frame for writing; false (and the socket is being closed) when it could not be queued. */
