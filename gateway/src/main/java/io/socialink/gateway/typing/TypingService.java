@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -62,6 +64,8 @@ public class TypingService {
     private final Frames frames;
     private final Duration ttl;
     private final Clock clock = Clock.systemUTC();
+    /** Typers (their coalescing keys) with a held-back push scheduled on this node. */
+    private final Set<String> deferred = ConcurrentHashMap.newKeySet();
 
     public TypingService(
             Conversations conversations,
@@ -124,16 +128,21 @@ public class TypingService {
                 .doOnNext(wait -> {
                     if (wait == PUSH_NOW) {
                         push(caller, participants, typing, expiresAt);
-                    } else if (wait >= 0 && tries < MAX_DEFERRALS) {
+                    } else if (wait >= 0 && tries < MAX_DEFERRALS && deferred.add(pushed)) {
+                        // one held-back push per typer and conversation on this node: it reads the state of then
                         Mono.delay(Duration.ofMillis(wait + 1))
-                                .then(Mono.defer(() -> trailing(caller, participants.conversationId(), tries + 1)))
-                                .subscribe(
-                                        null,
-                                        error -> log.debug(
-                                                "deferred typing event of {} in {} not pushed: {}",
-                                                caller,
-                                                participants.conversationId(),
-                                                error.toString()));
+                                .then(Mono.defer(() -> {
+                                    deferred.remove(pushed);
+                                    return trailing(caller, participants.conversationId(), tries + 1);
+                                }))
+                                .subscribe(null, error -> {
+                                    deferred.remove(pushed);
+                                    log.debug(
+                                            "deferred typing event of {} in {} not pushed: {}",
+                                            caller,
+                                            participants.conversationId(),
+                                            error.toString());
+                                });
                     }
                 })
                 .then();
