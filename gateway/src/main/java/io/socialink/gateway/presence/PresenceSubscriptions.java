@@ -106,6 +106,11 @@ public class PresenceSubscriptions implements SmartLifecycle {
             }
         }
 
+        /** Drops the held views: the subscription ended or was replaced (a new snapshot follows). */
+        synchronized void dropHeld() {
+            held.clear();
+        }
+
         synchronized int held() {
             return held.size();
         }
@@ -172,6 +177,7 @@ public class PresenceSubscriptions implements SmartLifecycle {
     }
 
     private void forget(Subscriber subscriber) {
+        subscriber.dropHeld();
         Set<String> followed = bySubscriber.remove(subscriber);
         if (followed == null) {
             return;

@@ -94,6 +94,22 @@ class PresenceSubscriberTest {
         assertThat(counting.held()).isEqualTo(4);
     }
 
+    @Test
+    void shouldDropWhatItHeldWhenTheSubscriptionIsReplaced() throws Exception {
+        // given
+        backlog.set(4);
+        subscriber.accept(view("alice", true));
+
+        // when
+        subscriber.dropHeld();
+        backlog.set(0);
+        Thread.sleep(PresenceSubscriptions.FLUSH_INTERVAL.toMillis() * 3);
+
+        // then
+        assertThat(pushed).isEmpty();
+        assertThat(subscriber.held()).isZero();
+    }
+
     private static PresenceView view(String user, boolean online) {
         return new PresenceView(user, online, online ? null : 1_000L, "available", null);
     }
