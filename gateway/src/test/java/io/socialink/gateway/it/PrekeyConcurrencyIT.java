@@ -102,10 +102,14 @@ class PrekeyConcurrencyIT {
         List<JsonNode> fallbacks = devices.stream()
                 .filter(device -> device.get("pqPreKey").get("lastResort").asBoolean())
                 .toList();
-        assertThat(fallbacks).hasSize(FETCHES - KEYS).allSatisfy(device -> {
-            assertThat(device.get("preKey").isNull()).isTrue();
-            assertThat(device.get("pqPreKey").get("keyId").asInt()).isEqualTo(1);
-        });
+        // EC and Kyber keys are claimed side by side, each skipping rows that concurrent claims hold, so under
+        // contention a fetch may get the last EC key with the last-resort Kyber key and another the reverse: what
+        // holds is that each one-time key went out once and every other answer carries the last-resort key
+        assertThat(fallbacks).hasSize(FETCHES - KEYS).allSatisfy(device -> assertThat(
+                        device.get("pqPreKey").get("keyId").asInt())
+                .isEqualTo(1));
+        assertThat(devices.stream().filter(device -> device.get("preKey").isNull()))
+                .hasSize(FETCHES - KEYS);
         Response stats = app.get("/api/v1/keys/stats/" + bob.userId() + "/" + bob.deviceId(), bob.authorization());
         assertThat(stats.json().get("ecPreKeys").asInt()).isZero();
         assertThat(stats.json().get("pqPreKeys").asInt()).isZero();
