@@ -17,7 +17,9 @@ import reactor.core.publisher.Mono;
 /**
  * Authenticates HTTP Basic {@code userId.deviceId:secret} against the device's stored salted hash, comparing in
  * constant time. The stored hash of a device is cached for a short while (never the presented secret nor the
- * outcome of a check), so every request still proves the secret while hot paths skip the database.
+ * outcome of a check), so every request still proves the secret while hot paths skip the database. A removed device's
+ * hash is forgotten on every node as soon as it is removed ({@code DeviceChanges}); the cache's 30 s bound covers a
+ * removal whose message was lost.
  */
 @Component
 public class DeviceAuthenticationManager implements ReactiveAuthenticationManager {
@@ -58,6 +60,11 @@ public class DeviceAuthenticationManager implements ReactiveAuthenticationManage
     /** Forgets the cached hash of {@code device}, so its next request is checked against the database. */
     public void evict(DeviceAddress device) {
         cache.remove(device);
+    }
+
+    /** Forgets every cached hash (device removals may have been missed). */
+    public void evictAll() {
+        cache.clear();
     }
 
     private Mono<StoredCredential> credential(DeviceAddress device) {

@@ -15,8 +15,10 @@ import org.springframework.validation.annotation.Validated;
  *                     count (checked at startup against the topic layout)
  * @param maxDevices   active devices one user may register
  * @param heartbeat    interval of the HEARTBEAT connection events of each live socket
- * @param deviceCache  how long a user's device list may be reused when checking a send; a send rejected against a
- *                     cached list is re-checked against the database before the rejection is answered
+ * @param deviceCache  how long a user's device list may be reused at most (a backstop: every node forgets a user's
+ *                     list as soon as any node registers or removes one of the user's devices, and uses no cached
+ *                     list while it does not hear those changes); a send rejected against a cached list is
+ *                     re-checked against the database before the rejection is answered
  * @param socketBuffer outbound frames a socket may have waiting before it is closed as too slow
  */
 @Validated
@@ -25,5 +27,5 @@ public record GatewayProperties(
         @Min(0) int nodeId,
         @DefaultValue("10") @Min(1) @Max(1000) int maxDevices,
         @DefaultValue("30s") @NotNull Duration heartbeat,
-        @DefaultValue("2s") @NotNull Duration deviceCache,
+        @DefaultValue("60s") @NotNull Duration deviceCache,
         @DefaultValue("256") @Min(8) int socketBuffer) {}

@@ -1,7 +1,6 @@
 package io.socialink.gateway.keys;
 
 import io.socialink.gateway.auth.DeviceAddress;
-import io.socialink.gateway.auth.DeviceAuthenticationManager;
 import io.socialink.gateway.config.GatewayProperties;
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.keypackages.KeyPackageRepository;
@@ -22,9 +21,8 @@ import reactor.core.publisher.Mono;
  * Deactivates a device: in one transaction it leaves the device list, its keys are deleted and
  * {@code DEVICE_REMOVED} is produced to {@code device.connections} (the delivery-worker then drops its queue and
  * sends a CLOSE with reason DEVICE_REMOVED to whichever node holds its socket); the transaction commits only after
- * Kafka acknowledged the event, so a failure leaves the device as it was. Then this node forgets the device's cached
- * credentials and device list and closes its local socket; other nodes stop accepting its credentials within their
- * credential cache's lifetime. The worker's CLOSE and this node's own close may reach the socket in either order:
+ * Kafka acknowledged the event, so a failure leaves the device as it was. Then every node forgets the device's cached
+ * credentials and its user's device list ({@link DeviceChanges}) and this node closes its local socket. The worker's CLOSE and this node's own close may reach the socket in either order:
  * both close with 4410.
  */
 @Service
@@ -35,8 +33,7 @@ public class DeviceDeactivation {
     private final KeyPackageRepository keyPackages;
     private final EventPublisher publisher;
     private final TransactionalOperator transactions;
-    private final DeviceAuthenticationManager authentication;
-    private final DeviceDirectory directory;
+    private final DeviceChanges changes;
     private final SocketRegistry sockets;
     private final int nodeId;
 
@@ -46,8 +43,7 @@ public class DeviceDeactivation {
             KeyPackageRepository keyPackages,
             EventPublisher publisher,
             TransactionalOperator transactions,
-            DeviceAuthenticationManager authentication,
-            DeviceDirectory directory,
+            DeviceChanges changes,
             SocketRegistry sockets,
             GatewayProperties properties) {
         this.devices = devices;
@@ -55,8 +51,7 @@ public class DeviceDeactivation {
         this.keyPackages = keyPackages;
         this.publisher = publisher;
         this.transactions = transactions;
-        this.authentication = authentication;
-        this.directory = directory;
+        this.changes = changes;
         this.sockets = sockets;
         this.nodeId = properties.nodeId();
     }
@@ -79,10 +74,8 @@ public class DeviceDeactivation {
                         .onErrorMap(error -> !(error instanceof ProblemException), error -> Problem.unavailable(
                                         "the device could not be removed, retry")
                                 .toException()));
-        return Mono.defer(() -> remove.as(transactions::transactional)).doOnSuccess(done -> {
-            authentication.evict(device);
-            directory.evict(device.userId());
-            sockets.close(device.toString(), LiveSocket.REMOVED);
-        });
+        return Mono.defer(() -> remove.as(transactions::transactional))
+                .then(Mono.defer(() -> changes.removed(device)))
+                .doOnSuccess(done -> sockets.close(device.toString(), LiveSocket.REMOVED));
     }
 }

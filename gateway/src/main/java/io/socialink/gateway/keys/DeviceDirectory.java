@@ -13,10 +13,12 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Active devices per user (deviceId → registrationId) for the send path, with a short-lived cache in front of
- * Postgres: at thousands of sends per second most lookups are for the same few users. A cached list can be up to
- * {@code socialink.gateway.device-cache} old, so callers re-read with {@code fresh} before rejecting a send, and
- * registrations on this node evict the user at once.
+ * Active devices per user (deviceId → registrationId) for the send path, with a cache in front of Postgres, so that
+ * a send costs no query for a user whose devices did not change. A user's list is forgotten on every node as soon as
+ * one of the user's devices is registered or removed on any node ({@link DeviceChanges}); while this node does not
+ * hear those changes (its Redis subscription is down) it uses no cached list at all. A list is kept at most
+ * {@code socialink.gateway.device-cache} (a backstop for a change whose message was lost), and callers re-read with
+ * {@code fresh} before rejecting a send.
  */
 @Component
 public class DeviceDirectory {
@@ -26,6 +28,9 @@ public class DeviceDirectory {
     private final DeviceRepository repository;
     private final long ttlNanos;
     private final ConcurrentMap<String, Cached> cache = new ConcurrentHashMap<>();
+    private volatile boolean hearingChanges;
+    /** When each user's devices last changed as heard here: a list read before that is not cached. */
+    private final ConcurrentMap<String, Long> changedAt = new ConcurrentHashMap<>();
 
     private record Cached(Map<Integer, Integer> devices, long loadedAt) {}
 
@@ -40,7 +45,7 @@ public class DeviceDirectory {
         List<String> missing = new ArrayList<>(userIds.size());
         long now = System.nanoTime();
         for (String userId : userIds) {
-            Cached cached = fresh ? null : cache.get(userId);
+            Cached cached = fresh || !hearingChanges ? null : cache.get(userId);
             if (cached != null && now - cached.loadedAt() < ttlNanos) {
                 found.put(userId, cached.devices());
             } else {
@@ -59,10 +64,14 @@ public class DeviceDirectory {
             if (cache.size() >= MAX_ENTRIES) {
                 cache.clear();
             }
-            long loadedAt = System.nanoTime();
             loaded.forEach((userId, userDevices) -> {
                 Map<Integer, Integer> immutable = Map.copyOf(userDevices);
-                cache.put(userId, new Cached(immutable, loadedAt));
+                // read before a change of the user's devices that was heard while the query ran: not kept
+                if (hearingChanges && changedSince(userId, now)) {
+                    found.put(userId, immutable);
+                    return;
+                }
+                cache.put(userId, new Cached(immutable, now));
                 found.put(userId, immutable);
             });
             return found;
@@ -71,6 +80,24 @@ public class DeviceDirectory {
 
     /** Forgets the cached list of {@code userId}, after its devices changed. */
     public void evict(String userId) {
+        changedAt.put(userId, System.nanoTime());
         cache.remove(userId);
+        if (changedAt.size() > MAX_ENTRIES) {
+            changedAt.clear();
+        }
+    }
+
+    /**
+     * Whether this node hears every node's device changes from now on ({@link DeviceChanges}); either way the cache
+     * starts empty, as changes may have been missed.
+     */
+    void hearingChanges(boolean hearing) {
+        hearingChanges = hearing;
+        cache.clear();
+    }
+
+    private boolean changedSince(String userId, long startedAt) {
+        Long changed = changedAt.get(userId);
+        return changed != null && changed - startedAt >= 0;
     }
 }

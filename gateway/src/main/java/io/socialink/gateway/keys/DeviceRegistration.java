@@ -24,7 +24,7 @@ public class DeviceRegistration {
 
     private final DeviceRepository repository;
     private final PreKeyRepository preKeys;
-    private final DeviceDirectory directory;
+    private final DeviceChanges changes;
     private final TransactionalOperator transactions;
     private final int maxDevices;
 
@@ -40,12 +40,12 @@ public class DeviceRegistration {
     public DeviceRegistration(
             DeviceRepository repository,
             PreKeyRepository preKeys,
-            DeviceDirectory directory,
+            DeviceChanges changes,
             TransactionalOperator transactions,
             GatewayProperties properties) {
         this.repository = repository;
         this.preKeys = preKeys;
-        this.directory = directory;
+        this.changes = changes;
         this.transactions = transactions;
         this.maxDevices = properties.maxDevices();
     }
@@ -72,7 +72,7 @@ public class DeviceRegistration {
                                 "too-many-devices",
                                 "user already has " + maxDevices + " active devices")
                         .toException()))
-                .doOnNext(stored -> directory.evict(stored.userId()))
+                .flatMap(stored -> changes.registered(stored.userId()).thenReturn(stored))
                 .map(stored -> new Registered(stored.userId(), stored.deviceId(), secret.secret()));
     }
 }
