@@ -22,8 +22,8 @@ import reactor.core.publisher.Mono;
  * {@code DEVICE_REMOVED} is produced to {@code device.connections} (the delivery-worker then drops its queue and
  * sends a CLOSE with reason DEVICE_REMOVED to whichever node holds its socket); the transaction commits only after
  * Kafka acknowledged the event, so a failure leaves the device as it was. Then every node forgets the device's cached
- * credentials and its user's device list ({@link DeviceChanges}) and this node closes its local socket. The worker's CLOSE and this node's own close may reach the socket in either order:
- * both close with 4410.
+ * credentials and its user's device list ({@link DeviceChanges}) and this node closes its local socket. The worker's
+ * CLOSE and this node's own close may reach the socket in either order: both close with 4410.
  */
 @Service
 public class DeviceDeactivation {

@@ -29,6 +29,7 @@ public class DeviceDirectory {
     private final long ttlNanos;
     private final ConcurrentMap<String, Cached> cache = new ConcurrentHashMap<>();
     private volatile boolean hearingChanges;
+    private volatile long hearingSince;
     /** When each user's devices last changed as heard here: a list read before that is not cached. */
     private final ConcurrentMap<String, Long> changedAt = new ConcurrentHashMap<>();
 
@@ -66,8 +67,9 @@ public class DeviceDirectory {
             }
             loaded.forEach((userId, userDevices) -> {
                 Map<Integer, Integer> immutable = Map.copyOf(userDevices);
-                // read before a change of the user's devices that was heard while the query ran: not kept
-                if (hearingChanges && changedSince(userId, now)) {
+                // kept only when read while this node hears changes, and after the last change it heard: a list
+                // read before either may lack a change that no message will evict
+                if (!hearingChanges || now - hearingSince < 0 || changedSince(userId, now)) {
                     found.put(userId, immutable);
                     return;
                 }
@@ -92,6 +94,7 @@ public class DeviceDirectory {
      * starts empty, as changes may have been missed.
      */
     void hearingChanges(boolean hearing) {
+        hearingSince = System.nanoTime();
         hearingChanges = hearing;
         cache.clear();
     }
