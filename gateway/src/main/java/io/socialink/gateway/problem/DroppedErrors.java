@@ -10,8 +10,8 @@ import reactor.netty.channel.AbortedException;
 /**
  * Reactor's handling of errors signalled after a sequence ended: a connection the client aborted or reset, or that
  * was closed for a protocol violation (Reactor Netty's {@link AbortedException}, a reset or broken pipe), is logged
- * at debug, so a client cannot flood
- * the log with them; every other dropped error is still logged as an error, with its stack trace.
+ * at debug, so a client cannot flood the log with them; every other dropped error is still logged as an error, with
+ * its stack trace.
  */
 @Component
 public class DroppedErrors {

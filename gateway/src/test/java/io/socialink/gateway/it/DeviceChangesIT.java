@@ -93,30 +93,43 @@ class DeviceChangesIT {
         return response;
     }
 
-    /** A send from {@code alice} to {@code bob1} only, accepted by node 0, which thereby caches bob's list. */
-    private static void sendAcceptedOnNode0(Device alice, Device bob1) {
+    /** alice and bob's only device; node 0 has accepted a send from alice to it, and so cached bob's list. */
+    private record Sent(Device alice, Device bob1) {}
+
+    private static Sent sendAcceptedOnNode0(int registrationIds) {
+        Device alice = node0.register(GatewayApp.unique("alice"), registrationIds);
+        Device bob1 = node0.register(GatewayApp.unique("bob"), registrationIds + 1);
         Response sent = node0.post("/api/v1/messages/send/" + alice.userId(), alice.authorization(), sendTo(bob1));
         assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        return new Sent(alice, bob1);
+    }
+
+    /** Node 0 refuses, at once or after the change is heard, a send from alice that leaves out {@code missing}. */
+    private static void assertRefusedWithout(Sent sent, Device missing) throws InterruptedException {
+        Response withoutNew = eventually(
+                409,
+                () -> node0.post(
+                        "/api/v1/messages/send/" + sent.alice().userId(),
+                        sent.alice().authorization(),
+                        sendTo(sent.bob1())));
+        assertThat(withoutNew.status()).as(withoutNew.body()).isEqualTo(409);
+        assertThat(withoutNew.body()).contains("\"missingDevices\":[" + missing.deviceId() + "]");
     }
 
     @Test
     void aSendLeavingOutADeviceRegisteredOnAnotherNodeIsRefused() throws InterruptedException {
         // given: node 0 has checked a send to bob's only device (and cached his list)
-        Device alice = node0.register(GatewayApp.unique("alice"), 11);
-        Device bob1 = node0.register(GatewayApp.unique("bob"), 21);
-        String bob = bob1.userId();
-        sendAcceptedOnNode0(alice, bob1);
+        Sent sent = sendAcceptedOnNode0(11);
 
         // when: bob registers a second device through node 1
-        Device bob2 = node1.register(bob, 22);
+        Device bob2 = node1.register(sent.bob1().userId(), 13);
 
         // then: node 0 refuses a send without it, and accepts one with it
-        Response withoutNew = eventually(
-                409, () -> node0.post("/api/v1/messages/send/" + alice.userId(), alice.authorization(), sendTo(bob1)));
-        assertThat(withoutNew.status()).as(withoutNew.body()).isEqualTo(409);
-        assertThat(withoutNew.body()).contains("\"missingDevices\":[" + bob2.deviceId() + "]");
-        Response withNew =
-                node0.post("/api/v1/messages/send/" + alice.userId(), alice.authorization(), sendTo(bob1, bob2));
+        assertRefusedWithout(sent, bob2);
+        Response withNew = node0.post(
+                "/api/v1/messages/send/" + sent.alice().userId(),
+                sent.alice().authorization(),
+                sendTo(sent.bob1(), bob2));
         assertThat(withNew.status()).as(withNew.body()).isEqualTo(201);
     }
 
@@ -145,21 +158,15 @@ class DeviceChangesIT {
     @Test
     void aChangeMissedWhileANodeWasCutOffFromRedisIsNotServedFromItsCache() throws Exception {
         // given: node 0 has cached bob's device list
-        Device alice = node0.register(GatewayApp.unique("alice"), 41);
-        Device bob1 = node0.register(GatewayApp.unique("bob"), 51);
-        String bob = bob1.userId();
-        sendAcceptedOnNode0(alice, bob1);
+        Sent sent = sendAcceptedOnNode0(41);
 
         // when: every node's subscription is cut, and bob registers a device while node 0 may not hear it
         killPubSubConnections();
-        Device bob2 = node1.register(bob, 52);
+        Device bob2 = node1.register(sent.bob1().userId(), 43);
 
         // then: node 0 does not take bob's list from its cache (it re-reads while unsubscribed, and empties its
         // cache once subscribed again)
-        Response withoutNew = eventually(
-                409, () -> node0.post("/api/v1/messages/send/" + alice.userId(), alice.authorization(), sendTo(bob1)));
-        assertThat(withoutNew.status()).as(withoutNew.body()).isEqualTo(409);
-        assertThat(withoutNew.body()).contains("\"missingDevices\":[" + bob2.deviceId() + "]");
+        assertRefusedWithout(sent, bob2);
     }
 
     private static void killPubSubConnections() throws Exception {
