@@ -67,6 +67,15 @@ final class LocalSystem implements AutoCloseable {
         return system;
     }
 
+    /** A presence-service for a system's Kafka and Redis, on its own Streams application id and state directory. */
+    static AppProcess presenceService(KafkaTestEnv kafka, RedisTestEnv redis) throws java.io.IOException {
+        Map<String, Object> properties = new HashMap<>(kafka.springProperties());
+        properties.putAll(redis.springProperties());
+        properties.put("socialink.presence.application-id", "e2e-presence-" + UUID.randomUUID());
+        properties.put("socialink.presence.state-dir", Files.createTempDirectory("presence-state"));
+        return AppProcess.of("presence-service", "presence-service", properties);
+    }
+
     LocalSystem start() {
         worker.start();
         if (groupFanout != null) {

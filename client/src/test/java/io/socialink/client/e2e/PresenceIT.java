@@ -14,7 +14,6 @@ import io.socialink.testing.LocalPostgres;
 import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -46,12 +45,7 @@ class PresenceIT {
     @BeforeAll
     static void startSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
         system = new LocalSystem(kafka, postgres, redis).start();
-        Map<String, Object> presenceProperties = new HashMap<>(kafka.springProperties());
-        presenceProperties.putAll(redis.springProperties());
-        presenceProperties.put("socialink.presence.application-id", "e2e-presence-" + UUID.randomUUID());
-        presenceProperties.put("socialink.presence.state-dir", Files.createTempDirectory("presence-state"));
-        presence = AppProcess.of("presence-service", "presence-service", presenceProperties)
-                .start();
+        presence = LocalSystem.presenceService(kafka, redis).start();
         Map<String, Object> properties = new HashMap<>(kafka.springProperties());
         properties.putAll(postgres.springProperties());
         properties.putAll(redis.springProperties());

@@ -1,5 +1,7 @@
 package io.socialink.gateway.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +57,7 @@ public abstract class PollLoop<K, V> implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Instant lastPoll = Instant.now();
     private volatile @Nullable Throwable failure;
+    private @Nullable KafkaClientMetrics clientMetrics;
 
     /**
      * @param name       what stopped, in the error log ("push consumer of gateway.push-0")
@@ -165,6 +168,18 @@ public abstract class PollLoop<K, V> implements AutoCloseable {
         consumer.commitSync(done);
     }
 
+    /**
+     * Publishes the consumer's own metrics to {@code registry} (fetch rates, records lag per partition, and for a
+     * group member its rebalances), tagged with its client id. They are read from the scrape's thread, as Kafka's
+     * consumer allows for {@code metrics()}.
+     */
+    public synchronized void bindMetrics(MeterRegistry registry) {
+        if (clientMetrics == null) {
+            clientMetrics = new KafkaClientMetrics(consumer);
+            clientMetrics.bindTo(registry);
+        }
+    }
+
     public synchronized void start() {
         if (running && !thread.isAlive()) {
             thread.start();
@@ -229,6 +244,9 @@ public abstract class PollLoop<K, V> implements AutoCloseable {
     @Override
     public synchronized void close() {
         running = false;
+        if (clientMetrics != null) {
+            clientMetrics.close();
+        }
         if (thread.getState() == Thread.State.NEW) {
             consumer.close(CLOSE_TIMEOUT);
             return;

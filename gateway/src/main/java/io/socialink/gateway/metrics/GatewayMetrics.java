@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** The gateway's own meters; names are constants so dashboards and alerts can rely on them. */
@@ -19,6 +22,12 @@ public final class GatewayMetrics {
     public static final String PUSHES_WRITTEN = "socialink.gateway.pushes.written";
     /** Counter of pushes dropped: socket gone, connection replaced, unknown kind, or socket buffer full. */
     public static final String PUSHES_DROPPED = "socialink.gateway.pushes.dropped";
+    /**
+     * Timer from a message's acceptance (its {@code sentAt}, on the accepting node's clock) to its frame being written
+     * to the recipient's socket: send→socket for online devices; a copy that waited in an offline queue counts its
+     * wait too, so the high percentiles follow reconnects as well as the push path.
+     */
+    public static final String PUSH_AGE = "socialink.gateway.push.age";
     /**
      * Counter of group requests to group-fanout by {@code outcome}: accepted (2xx reply), refused (other reply),
      * timeout (no reply in time, 503), failed (not sent, 503).
@@ -36,17 +45,31 @@ public final class GatewayMetrics {
     private final Timer sendLatency;
     private final Counter pushesWritten;
     private final Counter pushesDropped;
+    private final Timer pushAge;
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.sendLatency =
-                Timer.builder(SEND_LATENCY).publishPercentileHistogram().register(registry);
-        this.pushesWritten = Counter.builder(PUSHES_WRITTEN).register(registry);
-        this.pushesDropped = Counter.builder(PUSHES_DROPPED).register(registry);
+        this.sendLatency = Timer.builder(SEND_LATENCY)
+                .description("from a valid send to its answer, the Kafka acknowledgement included")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.pushesWritten = Counter.builder(PUSHES_WRITTEN)
+                .description("pushes written to a socket's outbound buffer")
+                .register(registry);
+        this.pushesDropped = Counter.builder(PUSHES_DROPPED)
+                .description("pushes dropped: socket gone or replaced, unknown kind, or socket buffer full")
+                .register(registry);
+        this.pushAge = Timer.builder(PUSH_AGE)
+                .description("from a message's acceptance to its frame written to the recipient's socket")
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofMinutes(1))
+                .register(registry);
     }
 
     public void socketsGauge(Supplier<Number> liveSockets) {
-        Gauge.builder(SOCKETS, liveSockets).register(registry);
+        Gauge.builder(SOCKETS, liveSockets)
+                .description("live WebSockets on this node")
+                .register(registry);
     }
 
     public void send(String outcome) {
@@ -63,6 +86,11 @@ public final class GatewayMetrics {
 
     public void pushWritten() {
         pushesWritten.increment();
+    }
+
+    /** A message's frame written to its socket, {@code sentAt} being when its send was accepted. */
+    public void pushed(Instant sentAt) {
+        pushAge.record(Math.max(0, System.currentTimeMillis() - sentAt.toEpochMilli()), TimeUnit.MILLISECONDS);
     }
 
     public void pushDropped() {

@@ -72,7 +72,11 @@ public class PushDispatcher {
                     e.getMessage());
             return false;
         }
-        return socket.offer(frame);
+        boolean written = socket.offer(frame);
+        if (written) {
+            metrics.pushed(push.getEnvelope().getSentAt());
+        }
+        return written;
     }
 
     /** A CLOSE without a reason comes from a worker older than the field, which only closed replaced sockets. */
