@@ -51,9 +51,11 @@ public class DeviceSocketHandler implements WebSocketHandler {
     private final SendService sends;
     private final TypingService typing;
     private final PresenceSubscriptions presence;
+    private final SocketDrain drain;
 
     public DeviceSocketHandler(
             SocketRegistry registry,
+            SocketDrain drain,
             EventPublisher publisher,
             Frames frames,
             GatewayProperties properties,
@@ -64,6 +66,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
             TypingService typing,
             PresenceSubscriptions presence) {
         this.registry = registry;
+        this.drain = drain;
         this.typing = typing;
         this.presence = presence;
         this.sends = sends;
@@ -79,6 +82,9 @@ public class DeviceSocketHandler implements WebSocketHandler {
 
     @Override
     public Mono<Void> handle(WebSocketSession session) {
+        if (drain.isDraining()) {
+            return session.close(LiveSocket.GOING_AWAY);
+        }
         DeviceAddress address =
                 SocketPaths.address(session.getHandshakeInfo().getUri().getPath());
         LiveSocket socket = new LiveSocket(address, UUID.randomUUID().toString(), session, bufferFrames);
@@ -93,13 +99,19 @@ public class DeviceSocketHandler implements WebSocketHandler {
                         connectionEvent(socket, ConnectionEventType.HEARTBEAT).onErrorResume(error -> Mono.empty()))
                 .then();
         SocketSends socketSends = new SocketSends(socket, sends, frames);
+        socket.whenDraining(socketSends::finish);
+        if (drain.isDraining()) {
+            // registered after the drain went over this node's sockets
+            socket.drain(LiveSocket.GOING_AWAY).subscribe();
+        }
         PresenceSubscriptions.Subscriber follower = new PresenceSubscriptions.Subscriber(
                 address, view -> socket.offer(frames.presence(view)), socket::backlog, bufferFrames);
         Mono<Void> inbound = session.receive()
                 .doOnNext(message -> onFrame(socket, socketSends, follower, message))
                 .then()
                 .doFinally(signal -> socket.complete());
-        Mono<Void> outbound = session.send(socket.frames().map(session::textMessage));
+        Mono<Void> outbound =
+                session.send(socket.frames().map(session::textMessage)).then(Mono.defer(socket::afterLastFrame));
         return connectionEvent(socket, ConnectionEventType.CONNECTED)
                 .doOnSuccess(done -> writeConnectEvents(socket))
                 .then(Mono.firstWithSignal(Mono.when(inbound, outbound), heartbeats))

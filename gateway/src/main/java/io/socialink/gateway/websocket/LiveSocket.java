@@ -2,9 +2,12 @@ package io.socialink.gateway.websocket;
 
 import io.socialink.gateway.auth.DeviceAddress;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -20,6 +23,8 @@ public final class LiveSocket {
     public static final CloseStatus REMOVED = new CloseStatus(4410, "device removed");
     /** Close code when the client did not read its frames fast enough. */
     public static final CloseStatus TOO_SLOW = new CloseStatus(1013, "client too slow, reconnect");
+    /** Close code when this node is shutting down: reconnect (to another node). */
+    public static final CloseStatus GOING_AWAY = new CloseStatus(1001, "server shutting down, reconnect");
 
     private final DeviceAddress address;
     private final String connectionId;
@@ -27,6 +32,8 @@ public final class LiveSocket {
     private final ArrayBlockingQueue<String> buffer;
     private final Sinks.Many<String> outbound;
     private volatile boolean closing;
+    private volatile @Nullable CloseStatus closeWhenWritten;
+    private volatile Supplier<Mono<Void>> inFlight = Mono::empty;
 
     public LiveSocket(DeviceAddress address, String connectionId, WebSocketSession session, int bufferFrames) {
         this.address = address;
@@ -79,6 +86,38 @@ public final class LiveSocket {
             outbound.tryEmitComplete();
         }
         session.close(status).subscribe(null, error -> {});
+    }
+
+    /**
+     * What must finish before a drain closes this socket (its send in progress, whose result frame the client waits
+     * for).
+     */
+    void whenDraining(Supplier<Mono<Void>> inFlight) {
+        this.inFlight = inFlight;
+    }
+
+    /**
+     * Closes the socket for a shutdown: once {@link #whenDraining its work in flight} is done, no more frames are
+     * taken, those already offered are written, then the close frame with {@code status}. Completes when the close
+     * has started.
+     */
+    Mono<Void> drain(CloseStatus status) {
+        return inFlight.get().onErrorResume(error -> Mono.empty()).then(Mono.fromRunnable(() -> {
+            synchronized (this) {
+                if (closing) {
+                    return;
+                }
+                closing = true;
+                closeWhenWritten = status;
+                outbound.tryEmitComplete();
+            }
+        }));
+    }
+
+    /** After the writer wrote the last frame: the close a drain asked for, if any. */
+    Mono<Void> afterLastFrame() {
+        CloseStatus status = closeWhenWritten;
+        return status == null ? Mono.empty() : session.close(status).onErrorResume(error -> Mono.empty());
     }
 
     /** Ends the outbound stream after the client went away. */

@@ -1,5 +1,7 @@
 package io.socialink.gateway.websocket;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +41,11 @@ public class SocketRegistry {
         if (socket != null) {
             socket.close(status);
         }
+    }
+
+    /** The live sockets now. */
+    public Collection<LiveSocket> all() {
+        return List.copyOf(sockets.values());
     }
 
     public int size() {

@@ -33,12 +33,14 @@ final class SocketSends {
     private final Sinks.Many<Frames.ClientFrame> waiting =
             Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(MAX_WAITING));
     private volatile boolean closed;
+    private final Mono<Void> finished;
 
     SocketSends(LiveSocket socket, SendService sends, Frames frames) {
         this.socket = socket;
         this.sends = sends;
         this.frames = frames;
-        waiting.asFlux().concatMap(this::handle, 1).subscribe();
+        this.finished = waiting.asFlux().concatMap(this::handle, 1).then().cache();
+        finished.subscribe();
     }
 
     /** Queues a {@link Frames.SendFrame} or {@link Frames.BadSendFrame}. */
@@ -67,6 +69,15 @@ final class SocketSends {
         synchronized (this) {
             waiting.tryEmitComplete();
         }
+    }
+
+    /**
+     * For a drain: {@link #close() closes} and completes once the send in progress (if any) has offered its result
+     * frame to the socket.
+     */
+    Mono<Void> finish() {
+        close();
+        return finished;
     }
 
     private Mono<Void> handle(Frames.ClientFrame frame) {
