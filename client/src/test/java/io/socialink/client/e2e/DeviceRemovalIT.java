@@ -12,8 +12,6 @@ import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -36,12 +34,7 @@ class DeviceRemovalIT {
     @BeforeAll
     static void startSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
         system = new LocalSystem(kafka, postgres, redis).start();
-        Map<String, Object> properties = new HashMap<>(kafka.springProperties());
-        properties.putAll(postgres.springProperties());
-        properties.putAll(redis.springProperties());
-        properties.put("socialink.gateway.node-id", 1);
-        properties.put("socialink.gateway.delivery-worker-url", system.worker.baseUri());
-        secondNode = AppProcess.of("gateway", "gateway-node-1", properties).start();
+        secondNode = system.secondGatewayNode(kafka, postgres, redis).start();
     }
 
     @AfterAll

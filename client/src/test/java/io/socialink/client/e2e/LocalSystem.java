@@ -67,6 +67,16 @@ final class LocalSystem implements AutoCloseable {
         return system;
     }
 
+    /** Gateway node 1 beside this system's node 0, on the same Kafka, database, Redis and delivery-worker. */
+    AppProcess secondGatewayNode(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) {
+        Map<String, Object> properties = new HashMap<>(kafka.springProperties());
+        properties.putAll(postgres.springProperties());
+        properties.putAll(redis.springProperties());
+        properties.put("socialink.gateway.node-id", 1);
+        properties.put("socialink.gateway.delivery-worker-url", worker.internalUri());
+        return AppProcess.of("gateway", "gateway-node-1", properties);
+    }
+
     /** A presence-service for a system's Kafka and Redis, on its own Streams application id and state directory. */
     static AppProcess presenceService(KafkaTestEnv kafka, RedisTestEnv redis) throws java.io.IOException {
         Map<String, Object> properties = new HashMap<>(kafka.springProperties());

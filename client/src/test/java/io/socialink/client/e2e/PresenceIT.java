@@ -15,9 +15,7 @@ import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -46,12 +44,7 @@ class PresenceIT {
     static void startSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
         system = new LocalSystem(kafka, postgres, redis).start();
         presence = LocalSystem.presenceService(kafka, redis).start();
-        Map<String, Object> properties = new HashMap<>(kafka.springProperties());
-        properties.putAll(postgres.springProperties());
-        properties.putAll(redis.springProperties());
-        properties.put("socialink.gateway.node-id", 1);
-        properties.put("socialink.gateway.delivery-worker-url", system.worker.internalUri());
-        secondNode = AppProcess.of("gateway", "gateway-node-1", properties).start();
+        secondNode = system.secondGatewayNode(kafka, postgres, redis).start();
     }
 
     @AfterAll

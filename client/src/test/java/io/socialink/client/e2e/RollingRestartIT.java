@@ -19,9 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -53,12 +51,7 @@ class RollingRestartIT {
     @BeforeAll
     static void startSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
         system = new LocalSystem(kafka, postgres, redis).start();
-        Map<String, Object> properties = new HashMap<>(kafka.springProperties());
-        properties.putAll(postgres.springProperties());
-        properties.putAll(redis.springProperties());
-        properties.put("socialink.gateway.node-id", 1);
-        properties.put("socialink.gateway.delivery-worker-url", system.worker.internalUri());
-        secondNode = AppProcess.of("gateway", "gateway-node-1", properties).start();
+        secondNode = system.secondGatewayNode(kafka, postgres, redis).start();
     }
 
     @AfterAll
