@@ -23,7 +23,7 @@ class CommonStreamsConfigTest {
                 "app",
                 "kafka:9092",
                 LAYOUT,
-                new Settings("/var/lib/app", 2, Duration.ofMillis(25), Duration.ofSeconds(10), ""));
+                new Settings("/var/lib/app", 2, Duration.ofMillis(25), Duration.ofSeconds(10), "", 1));
 
         // then
         assertThat(properties)
@@ -33,6 +33,7 @@ class CommonStreamsConfigTest {
                 .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2)
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 25L)
                 .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
+                .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1)
                 .containsEntry(
                         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         LogAndContinueExceptionHandler.class)
@@ -55,7 +56,7 @@ class CommonStreamsConfigTest {
                 "app",
                 "kafka:9092",
                 LAYOUT,
-                new Settings("/tmp/app", 1, Duration.ofSeconds(1), Duration.ofSeconds(10), "worker-1"));
+                new Settings("/tmp/app", 1, Duration.ofSeconds(1), Duration.ofSeconds(10), "worker-1", 0));
 
         // then
         assertThat(properties)
@@ -63,6 +64,11 @@ class CommonStreamsConfigTest {
     }
 
     private record Settings(
-            String stateDir, int streamThreads, Duration commitInterval, Duration sessionTimeout, String instanceId)
+            String stateDir,
+            int streamThreads,
+            Duration commitInterval,
+            Duration sessionTimeout,
+            String instanceId,
+            int standbyReplicas)
             implements StreamsSettings {}
 }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Command;
             BenchPresenceCommand.class,
             BenchGroupCommand.class,
             BenchFaultsCommand.class,
-            GroupCommand.class
+            GroupCommand.class,
+            AnalyticsCommand.class
         })
 public final class SocialinkCli implements Runnable {
 

@@ -22,7 +22,7 @@ class ThirdPartyNoticeTest {
 
     /** The modules whose jars are shipped: the apps, the CLI and the topic tool. */
     private static final List<String> SHIPPED =
-            List.of("gateway", "delivery-worker", "group-fanout", "presence-service", "client", "schemas");
+            List.of("gateway", "delivery-worker", "group-fanout", "presence-service", "analytics", "client", "schemas");
 
     @Test
     void theRepositoryNoticeListsExactlyWhatTheShippedJarsCarry() throws IOException {

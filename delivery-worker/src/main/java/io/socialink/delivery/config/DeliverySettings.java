@@ -4,6 +4,7 @@ import io.socialink.streams.StreamsSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -32,6 +33,7 @@ import org.springframework.validation.annotation.Validated;
  *                          (DROPPED, reason redelivery-limit) instead of being pushed forever
  * @param instanceId        a stable id of this instance (static group membership): a restarted instance gets
  *                          its queues back without waiting for the session timeout; blank for dynamic membership
+ * @param standbyReplicas standby replicas of each stateful task on other instances (warm failover), 0..8
  */
 @Validated
 @ConfigurationProperties("socialink.delivery")
@@ -56,7 +58,8 @@ public record DeliverySettings(
         Duration sessionTimeout,
 
         @DefaultValue("") String instanceId,
-        @DefaultValue("10") @Positive int maxPushes)
+        @DefaultValue("10") @Positive int maxPushes,
+        @DefaultValue("0") @PositiveOrZero @Max(8) int standbyReplicas)
         implements StreamsSettings {
 
     public DeliverySettings {
@@ -85,7 +88,8 @@ public record DeliverySettings(
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(10),
                 "",
-                10);
+                10,
+                0);
     }
 
     /** No heartbeat for three intervals: the socket is taken for gone. */
@@ -107,7 +111,8 @@ public record DeliverySettings(
                 commitInterval,
                 sessionTimeout,
                 instanceId,
-                maxPushes);
+                maxPushes,
+                standbyReplicas);
     }
 
     public DeliverySettings withMaxQueueLength(int value) {
@@ -124,7 +129,8 @@ public record DeliverySettings(
                 commitInterval,
                 sessionTimeout,
                 instanceId,
-                maxPushes);
+                maxPushes,
+                standbyReplicas);
     }
 
     public DeliverySettings withMaxPushes(int value) {
@@ -141,7 +147,8 @@ public record DeliverySettings(
                 commitInterval,
                 sessionTimeout,
                 instanceId,
-                value);
+                value,
+                standbyReplicas);
     }
 
     private static void requirePositive(String name, Duration value) {

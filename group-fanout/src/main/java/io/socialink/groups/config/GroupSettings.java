@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  *                       fanning a message out to them); roughly 200 bytes of heap per leaf; 0 disables the cache
  * @param sessionTimeout how long a crashed instance keeps its groups before another instance takes them over
  * @param instanceId     a stable id of this instance (static group membership); blank for dynamic membership
+ * @param standbyReplicas standby replicas of each stateful task on other instances (warm failover), 0..8
  */
 @Validated
 @ConfigurationProperties("socialink.groups")
@@ -46,7 +47,8 @@ public record GroupSettings(
         @DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS)
         Duration sessionTimeout,
 
-        @DefaultValue("") String instanceId)
+        @DefaultValue("") String instanceId,
+        @DefaultValue("0") @PositiveOrZero @Max(8) int standbyReplicas)
         implements StreamsSettings {
 
     public static final String DEFAULT_APPLICATION_ID = "socialink-group-fanout";
@@ -68,7 +70,8 @@ public record GroupSettings(
                 1500,
                 200_000,
                 Duration.ofSeconds(10),
-                "");
+                "",
+                0);
     }
 
     /**
@@ -88,12 +91,21 @@ public record GroupSettings(
                 value,
                 stateCacheLeaves,
                 sessionTimeout,
-                instanceId);
+                instanceId,
+                standbyReplicas);
     }
 
     public GroupSettings withStateCacheLeaves(int value) {
         return new GroupSettings(
-                applicationId, stateDir, streamThreads, commitInterval, maxMembers, value, sessionTimeout, instanceId);
+                applicationId,
+                stateDir,
+                streamThreads,
+                commitInterval,
+                maxMembers,
+                value,
+                sessionTimeout,
+                instanceId,
+                standbyReplicas);
     }
 
     private static void requirePositive(String name, Duration value) {

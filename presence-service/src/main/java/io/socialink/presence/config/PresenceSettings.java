@@ -4,6 +4,7 @@ import io.socialink.streams.StreamsSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -28,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  *                       given their last seen; queries do not wait for it (a score in the past is offline already),
  *                       but the change is published to the sockets that follow the user only then
  * @param sweepBatch     stale users handled per sweep at most
+ * @param standbyReplicas standby replicas of each stateful task on other instances (warm failover), 0..8
  */
 @Validated
 @ConfigurationProperties("socialink.presence")
@@ -52,7 +54,8 @@ public record PresenceSettings(
         @DefaultValue("1s") @DurationUnit(ChronoUnit.SECONDS)
         Duration sweepInterval,
 
-        @DefaultValue("1000") @Positive int sweepBatch)
+        @DefaultValue("1000") @Positive int sweepBatch,
+        @DefaultValue("0") @PositiveOrZero @Max(8) int standbyReplicas)
         implements StreamsSettings {
 
     public PresenceSettings {
@@ -65,12 +68,10 @@ public record PresenceSettings(
 
     /** The application id Kafka Streams runs with: the topic prefix, then {@link #applicationId}. */
     public String streamsApplicationId(String topicPrefix) {
-        return (topicPrefix == null ? "" : topicPrefix) + applicationId;
+        return StreamsSettings.prefixed(topicPrefix, applicationId);
     }
 
     private static void requirePositive(String name, Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException("socialink.presence." + name + " must be a positive duration");
-        }
+        StreamsSettings.requirePositive("socialink.presence." + name, value);
     }
 }

@@ -89,6 +89,20 @@ public final class Topics {
             Duration.ofDays(7),
             false);
 
+    /**
+     * The analytics app's figures per UTC minute (messages by kind, receipt latencies), JSON; compacted to the latest
+     * figures of each minute. Key: the minute, e.g. {@code 2026-12-05T07:41Z}. Never user ids or content.
+     */
+    public static final Topic<String, String> ANALYTICS_MINUTES =
+            new Topic<>("analytics.minutes", STRING, STRING, PartitionGroup.METADATA, null, true);
+
+    /**
+     * The analytics app's figures per UTC day (active devices, group churn and sizes), JSON; compacted to the latest
+     * figures of each day. Key: the day, e.g. {@code 2026-12-05}. Never user ids or content.
+     */
+    public static final Topic<String, String> ANALYTICS_DAYS =
+            new Topic<>("analytics.days", STRING, STRING, PartitionGroup.METADATA, null, true);
+
     public static final List<Topic<?, ?>> ALL = List.of(
             DEVICE_DELIVERIES,
             DEVICE_CONNECTIONS,
@@ -98,7 +112,9 @@ public final class Topics {
             GROUP_COMMANDS,
             GROUP_EVENTS,
             GROUP_REPLIES,
-            METADATA_GROUPS);
+            METADATA_GROUPS,
+            ANALYTICS_MINUTES,
+            ANALYTICS_DAYS);
 
     private Topics() {}
 }

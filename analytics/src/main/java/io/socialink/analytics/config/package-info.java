@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.analytics.config;
+
+import org.jspecify.annotations.NullMarked;

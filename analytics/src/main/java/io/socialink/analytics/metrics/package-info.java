@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.analytics.metrics;
+
+import org.jspecify.annotations.NullMarked;

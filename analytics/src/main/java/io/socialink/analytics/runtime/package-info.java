@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.analytics.runtime;
+
+import org.jspecify.annotations.NullMarked;

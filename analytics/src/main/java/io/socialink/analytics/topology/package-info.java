@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.analytics.topology;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.client.analytics;
+
+import org.jspecify.annotations.NullMarked;
