@@ -22,8 +22,9 @@ import org.springframework.validation.annotation.Validated;
  * @param commitInterval exactly-once commit interval: how soon a figure shows on the output topics
  * @param sessionTimeout how long a crashed instance keeps its partitions before another instance takes them over
  * @param instanceId     a stable id of this instance (static group membership); blank for dynamic membership
- * @param keep           how long the app remembers a message copy for its receipt latencies, and a minute's or a
- *                       day's figures; the metadata topics keep 7 days
+ * @param keep           how long the app remembers a message (counted once) and its copies' times for the receipt
+ *                       latencies, and a minute's or a day's figures: a DELIVERED or READ later than this is not
+ *                       measured; the stores grow with the messages of this period
  * @param standbyReplicas standby replicas of each stateful task on other instances (warm failover), 0..8
  */
 @Validated
@@ -42,7 +43,7 @@ public record AnalyticsSettings(
 
         @DefaultValue("") String instanceId,
 
-        @DefaultValue("8d") @DurationUnit(ChronoUnit.SECONDS)
+        @DefaultValue("2d") @DurationUnit(ChronoUnit.SECONDS)
         Duration keep,
 
         @DefaultValue("0") @PositiveOrZero @Max(8) int standbyReplicas)
