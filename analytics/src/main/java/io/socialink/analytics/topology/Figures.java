@@ -16,7 +16,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps the figures of each minute and day (its input is keyed by the figure, so one task holds each) and forwards
  * a figure's new JSON after every fact, keyed {@code m:<minute>} or {@code d:<day>}; the compacted output topics
  * then hold the latest figures of every minute and day. A day's active devices and group sizes count each device
- * and group once (remembered per day). Figures older than {@code keep} are forgotten here (the topics keep them).
+ * and group once (remembered per day). Figures older than {@code keep} are forgotten here (the topics keep them), and
+ * facts for them are dropped.
  */
 final class Figures implements Processor<String, String, String, String> {
 
@@ -56,6 +57,11 @@ final class Figures implements Processor<String, String, String, String> {
         }
         Fact fact = Fact.decode(record.value());
         String key = record.key();
+        if (forgotten(key, Instant.ofEpochMilli(context.currentSystemTimeMs()))) {
+            // a minute or day past keep (a replay, a very late event): its figures were published and forgotten,
+            // and starting them again from nothing would overwrite them with a part
+            return;
+        }
         if (key.startsWith(Fact.MINUTE)) {
             MinuteFigures figures = MinuteFigures.fromBytes(minutes.get(key));
             figures.apply(fact);
@@ -113,6 +119,14 @@ final class Figures implements Processor<String, String, String, String> {
             }
             default -> throw new IllegalArgumentException("not a day's fact: " + fact.type());
         }
+    }
+
+    private boolean forgotten(String key, Instant now) {
+        Instant oldest = now.minus(keep);
+        if (key.startsWith(Fact.MINUTE)) {
+            return key.compareTo(Fact.minute(oldest)) < 0;
+        }
+        return key.compareTo(Fact.day(oldest)) < 0;
     }
 
     /** Forgets the figures, devices and groups of minutes and days that ended more than {@code keep} ago. */

@@ -152,6 +152,15 @@ class AnalyticsTopologyTest {
     }
 
     @Test
+    void shouldLeaveFiguresPastKeepAsTheyWerePublished() {
+        // a replayed message from ten days ago (keep is 8 days)
+        sent("old", "alice", 1, "bob", 1, "bob", T.minus(Duration.ofDays(10)));
+
+        assertThat(minutes.isEmpty()).isTrue();
+        assertThat(days.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldNeverWriteAUserIdGroupIdOrMessageIdToItsFigures() {
         String marker = "marker-7f3a9c";
         sent(marker + "-m", marker + "-alice", 1, marker + "-bob", 1, marker + "-bob", T);
