@@ -16,7 +16,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * {@code metadata.messages} → {@link MessageFacts}, {@code metadata.groups} → {@link GroupFacts}; their facts,
  * repartitioned by the minute or day they belong to, → {@link Figures} → {@code analytics.minutes} and
- * {@code analytics.days} (compacted: the latest figures of each minute and day, JSON). Reads nothing but the two
+ * {@code analytics.days} (compacted: the latest figures of each minute and day, JSON, published once a second).
+ * The stores cache their writes until the commit, so a figure rewritten by many facts reaches its changelog once. Reads nothing but the two
  * metadata topics, which carry no content; writes nothing but counts and latencies.
  */
 public final class AnalyticsTopology {
@@ -26,17 +27,26 @@ public final class AnalyticsTopology {
     public static Topology build(TopicLayout layout, Duration keep, AnalyticsMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(MessageFacts.COUNTED), Serdes.String(), Serdes.Long()));
+                        Stores.persistentKeyValueStore(MessageFacts.COUNTED), Serdes.String(), Serdes.Long())
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(MessageFacts.COPIES), Serdes.String(), Serdes.String()));
+                        Stores.persistentKeyValueStore(MessageFacts.COPIES), Serdes.String(), Serdes.String())
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(Figures.MINUTES), Serdes.String(), Serdes.ByteArray()));
+                        Stores.persistentKeyValueStore(Figures.MINUTES), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(Figures.DAYS), Serdes.String(), Serdes.ByteArray()));
+                        Stores.persistentKeyValueStore(Figures.DAYS), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(Figures.DAY_DEVICES), Serdes.String(), Serdes.Long()));
+                        Stores.persistentKeyValueStore(Figures.DAY_DEVICES), Serdes.String(), Serdes.Long())
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(Figures.DAY_GROUPS), Serdes.String(), Serdes.Long()));
+                        Stores.persistentKeyValueStore(Figures.DAY_GROUPS), Serdes.String(), Serdes.Long())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(Figures.CHANGED), Serdes.String(), Serdes.Long())
+                .withCachingEnabled());
 
         KStream<String, String> messageFacts = builder.stream(
                         layout.name(Topics.METADATA_MESSAGES),
@@ -55,7 +65,8 @@ public final class AnalyticsTopology {
                         Figures.MINUTES,
                         Figures.DAYS,
                         Figures.DAY_DEVICES,
-                        Figures.DAY_GROUPS);
+                        Figures.DAY_GROUPS,
+                        Figures.CHANGED);
         figures.filter((key, json) -> key.startsWith(Fact.MINUTE))
                 .selectKey((key, json) -> key.substring(Fact.MINUTE.length()))
                 .to(layout.name(Topics.ANALYTICS_MINUTES), Produced.with(Serdes.String(), Serdes.String()));

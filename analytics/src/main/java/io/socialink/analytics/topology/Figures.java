@@ -13,9 +13,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps the figures of each minute and day (its input is keyed by the figure, so one task holds each) and forwards
- * a figure's new JSON after every fact, keyed {@code m:<minute>} or {@code d:<day>}; the compacted output topics
- * then hold the latest figures of every minute and day. A day's active devices and group sizes count each device
+ * Keeps the figures of each minute and day (its input is keyed by the figure, so one task holds each) and, once a
+ * second, forwards the new JSON of each figure that changed, keyed {@code m:<minute>} or {@code d:<day>}; the
+ * compacted output topics then hold the latest figures of every minute and day. A day's active devices and group sizes count each device
  * and group once (remembered per day). Figures older than {@code keep} are forgotten here (the topics keep them), and
  * facts for them are dropped.
  */
@@ -25,7 +25,11 @@ final class Figures implements Processor<String, String, String, String> {
     static final String DAYS = "day-figures";
     static final String DAY_DEVICES = "day-devices";
     static final String DAY_GROUPS = "day-group-sizes";
+    /** The figures changed since they were last published; a store, so that it commits with them. */
+    static final String CHANGED = "changed-figures";
+
     private static final Duration PURGE_EVERY = Duration.ofHours(1);
+    static final Duration PUBLISH_EVERY = Duration.ofSeconds(1);
 
     private final Duration keep;
     private final AnalyticsMetrics metrics;
@@ -34,6 +38,7 @@ final class Figures implements Processor<String, String, String, String> {
     private KeyValueStore<String, byte[]> days;
     private KeyValueStore<String, Long> dayDevices;
     private KeyValueStore<String, Long> dayGroups;
+    private KeyValueStore<String, Long> changed;
 
     Figures(Duration keep, AnalyticsMetrics metrics) {
         this.keep = keep;
@@ -47,7 +52,9 @@ final class Figures implements Processor<String, String, String, String> {
         this.days = context.getStateStore(DAYS);
         this.dayDevices = context.getStateStore(DAY_DEVICES);
         this.dayGroups = context.getStateStore(DAY_GROUPS);
+        this.changed = context.getStateStore(CHANGED);
         context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> purge(Instant.ofEpochMilli(now)));
+        context.schedule(PUBLISH_EVERY, PunctuationType.WALL_CLOCK_TIME, this::publish);
     }
 
     @Override
@@ -67,13 +74,13 @@ final class Figures implements Processor<String, String, String, String> {
             figures.apply(fact);
             count(fact);
             minutes.put(key, figures.toBytes());
-            context.forward(record.withValue(figures.toJson(key.substring(Fact.MINUTE.length()))));
+            changed.put(key, record.timestamp());
         } else if (key.startsWith(Fact.DAY)) {
             String day = key.substring(Fact.DAY.length());
             DayFigures figures = DayFigures.fromBytes(days.get(key));
             apply(day, figures, fact);
             days.put(key, figures.toBytes());
-            context.forward(record.withValue(figures.toJson(day)));
+            changed.put(key, record.timestamp());
         }
     }
 
@@ -118,6 +125,24 @@ final class Figures implements Processor<String, String, String, String> {
                 dayGroups.put(group, fact.value());
             }
             default -> throw new IllegalArgumentException("not a day's fact: " + fact.type());
+        }
+    }
+
+    /**
+     * Publishes each figure changed since the last time once, at its latest: one output record per minute or day
+     * and second rather than one per fact. The changed keys are a store, so a crash neither loses nor repeats a
+     * publication the committed figures call for.
+     */
+    private void publish(long now) {
+        try (KeyValueIterator<String, Long> all = changed.all()) {
+            all.forEachRemaining(entry -> {
+                String key = entry.key;
+                String json = key.startsWith(Fact.MINUTE)
+                        ? MinuteFigures.fromBytes(minutes.get(key)).toJson(key.substring(Fact.MINUTE.length()))
+                        : DayFigures.fromBytes(days.get(key)).toJson(key.substring(Fact.DAY.length()));
+                context.forward(new Record<>(key, json, now));
+                changed.delete(key);
+            });
         }
     }
 

@@ -152,9 +152,30 @@ class AnalyticsTopologyTest {
     }
 
     @Test
+    void shouldPublishEachChangedFigureOnceASecondAtItsLatest() {
+        sent("m1", "alice", 1, "bob", 1, "bob", T);
+        sent("m2", "alice", 1, "bob", 1, "bob", T.plusSeconds(1));
+        sent("m3", "alice", 1, "bob", 1, "bob", T.plusSeconds(2));
+        assertThat(minutes.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(Figures.PUBLISH_EVERY);
+        var published = minutes.readKeyValuesToList();
+        assertThat(published).hasSize(1);
+        assertThat(JSON.readTree(published.get(0).value)
+                        .get("messages")
+                        .get("oneToOne")
+                        .asLong())
+                .isEqualTo(3);
+
+        driver.advanceWallClockTime(Figures.PUBLISH_EVERY);
+        assertThat(minutes.isEmpty()).as("nothing changed since").isTrue();
+    }
+
+    @Test
     void shouldLeaveFiguresPastKeepAsTheyWerePublished() {
         // a replayed message from ten days ago (keep is 8 days)
         sent("old", "alice", 1, "bob", 1, "bob", T.minus(Duration.ofDays(10)));
+        driver.advanceWallClockTime(Figures.PUBLISH_EVERY);
 
         assertThat(minutes.isEmpty()).isTrue();
         assertThat(days.isEmpty()).isTrue();
@@ -167,6 +188,7 @@ class AnalyticsTopologyTest {
         event(marker + "-m", MessageEventType.DELIVERED, marker + "-alice", marker + "-bob", 1, T.plusSeconds(1));
         groups.pipeInput(marker + "-g", group(marker + "-g", "created", 5, 5, T));
 
+        driver.advanceWallClockTime(Figures.PUBLISH_EVERY);
         assertThat(minutes.readKeyValuesToList()).isNotEmpty().allSatisfy(record -> {
             assertThat(record.key).doesNotContain(marker);
             assertThat(record.value).doesNotContain(marker);
@@ -230,8 +252,9 @@ class AnalyticsTopologyTest {
                 .build();
     }
 
-    /** The latest figures per key, as a compacted topic keeps them. */
-    private static Map<String, JsonNode> latest(TestOutputTopic<String, String> topic) {
+    /** The latest figures per key, as a compacted topic keeps them, once a publication is due. */
+    private Map<String, JsonNode> latest(TestOutputTopic<String, String> topic) {
+        driver.advanceWallClockTime(Figures.PUBLISH_EVERY);
         Map<String, JsonNode> latest = new java.util.TreeMap<>();
         topic.readKeyValuesToList().forEach(record -> latest.put(record.key, JSON.readTree(record.value)));
         return latest;
