@@ -7,7 +7,7 @@
                                          local broker's data directory), batch overhead included
 
 A snapshot holds the CPU time (user + system, from /proc/<pid>/stat) of the processes of a system started with
-infra/socialink from any checkout (gateway, delivery-worker, group-fanout, presence-service, analytics and the Kafka broker: the Java processes
+infra/socialink from any checkout (gateway, delivery-worker, group-fanout, presence-service, analytics, call-signaling and the Kafka broker: the Java processes
 whose -Dsocialink.run marker is <checkout>/.run/<name>), of
 PostgreSQL (every process named postgres) and of Redis (redis-server), and the end offset of every partition of
 every topic on the local broker (Kafka's GetOffsetShell), changelog topics included. PostgreSQL backends that end
@@ -25,7 +25,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 RUN = ROOT / ".run"
 BOOTSTRAP = os.environ.get("SOCIALINK_KAFKA", "localhost:9092")
 TICKS = os.sysconf("SC_CLK_TCK")
-APPS = ("gateway", "delivery-worker", "group-fanout", "presence-service", "analytics")
+APPS = ("gateway", "delivery-worker", "group-fanout", "presence-service", "analytics", "call-signaling")
 
 
 def cpu_millis(pid):

@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  *   instead of being pushed to every new connection forever.</li>
  *   <li>A {@code delete} device event first removes the still queued copy of the message it names from the
  *   device's queue (DELETED, reason for-everyone; its messageId then counts as acknowledged so a late duplicate is
- *   not queued again), then is queued itself so a device that has the message deletes it.</li>
+ *   not queued again), then is queued itself so a device that has the message deletes it. A {@code call} event
+ *   that ends a ring (cancelled, declined, missed, answered elsewhere) removes the undelivered ring it names the
+ *   same way.</li>
  *   <li>An ephemeral delivery (typing, low-prekeys, ...) is pushed at once if the device has a route and dropped
  *   otherwise: never queued, outside the window, never acknowledged, no metadata.</li>
  *   <li>DEVICE_REMOVED (the device was deactivated) drops its whole queue (DROPPED, reason device-removed), closes
@@ -80,6 +82,12 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
 
     /** The device event that deletes a message for everyone, and its attribute naming that message. */
     static final String DELETE_EVENT = "delete";
+
+    /**
+     * A call event (call-signaling's copies): one that ends a ring names the ring in its targetMessageId, and an
+     * undelivered ring leaves the queue with it, as a deleted message does, so no device rings after the ring ended.
+     */
+    static final String CALL_EVENT = "call";
 
     static final String TARGET_MESSAGE_ID = "targetMessageId";
     static final String SCOPE = "scope";
@@ -181,7 +189,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
             return;
         }
         QueueState state = queues.state(address);
-        if (isDelete(delivery)) {
+        if (replacesCopy(delivery)) {
             state = removeDeletedCopy(address, state, delivery, now);
         }
         while (state.count() >= settings.maxQueueLength()) {
@@ -209,9 +217,11 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
         metrics.pushed();
     }
 
-    private static boolean isDelete(Delivery delivery) {
+    /** A delete, or a call event that ends a ring: it removes the copy its targetMessageId names from the queue. */
+    private static boolean replacesCopy(Delivery delivery) {
         return delivery.getEvent() != null
-                && DELETE_EVENT.equals(delivery.getEvent().getType());
+                && (DELETE_EVENT.equals(delivery.getEvent().getType())
+                        || CALL_EVENT.equals(delivery.getEvent().getType()));
     }
 
     private QueueState removeDeletedCopy(String address, QueueState state, Delivery delete, long now) {

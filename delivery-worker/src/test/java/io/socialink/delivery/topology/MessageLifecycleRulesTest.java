@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,6 +155,53 @@ class MessageLifecycleRulesTest {
                 .extracting(MessageLifecycleRulesTest::messageId)
                 .containsExactly("m2", "d1");
         assertThat(metrics.deleted).hasValue(1);
+    }
+
+    private static Delivery callEvent(String eventId, String event, @Nullable String target, String recipient) {
+        Delivery delivery = delivery(eventId, ALICE, recipient);
+        Map<String, String> attributes = new java.util.HashMap<>(Map.of("event", event, "callId", "c-1"));
+        if (target != null) {
+            attributes.put("targetMessageId", target);
+        }
+        delivery.setEvent(DeviceEvent.newBuilder()
+                .setType("call")
+                .setAttributes(attributes)
+                .build());
+        return delivery;
+    }
+
+    @Test
+    void shouldRemoveAnUndeliveredRingWhenTheCallEventThatEndsItArrivesThenQueueThatEvent() {
+        // given a ring (a call event with the caller's offer) waiting for an offline device
+        DeliveryDriver worker = start(DeliveryDriver.settings());
+        worker.deliver(callEvent("ring-1", "ring", null, BOB));
+        worker.deliver(delivery("m1", ALICE, BOB));
+
+        // when the call ends before the device comes online
+        worker.deliver(callEvent("missed-1", "missed", "ring-1", BOB));
+        worker.connect(BOB, 0, "c1");
+
+        // then the device never gets the ring, only the message and the ending event; a call event is no message
+        assertThat(worker.pushes())
+                .extracting(MessageLifecycleRulesTest::messageId)
+                .containsExactly("m1", "missed-1");
+        assertThat(worker.metadata()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepAQueuedCopyThatAReceiptNames() {
+        // given
+        DeliveryDriver worker = start(DeliveryDriver.settings());
+        worker.deliver(delivery("m1", ALICE, BOB));
+
+        // when a receipt event naming m1 reaches the same device
+        worker.deliver(receiptEvent("r1", BOB));
+        worker.connect(BOB, 0, "c1");
+
+        // then
+        assertThat(worker.pushes())
+                .extracting(MessageLifecycleRulesTest::messageId)
+                .containsExactly("m1", "r1");
     }
 
     @Test

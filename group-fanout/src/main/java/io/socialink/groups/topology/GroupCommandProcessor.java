@@ -13,6 +13,7 @@ import io.socialink.schemas.avro.GroupCommand;
 import io.socialink.schemas.avro.GroupEvent;
 import io.socialink.schemas.avro.GroupMessage;
 import io.socialink.schemas.avro.LeaveGroup;
+import io.socialink.streams.replies.ReplyKey;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -8,6 +8,8 @@ import io.socialink.schemas.avro.GroupReply;
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
+import io.socialink.streams.replies.ReplyKey;
+import io.socialink.streams.replies.ReplyPartitioner;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -40,7 +42,7 @@ public final class GroupFanoutTopology {
     private GroupFanoutTopology() {}
 
     public static Topology build(TopicLayout layout, GroupSettings settings, GroupMetrics metrics) {
-        return build(new Topology(), layout, settings, metrics, new ReplyPartitioner());
+        return build(new Topology(), layout, settings, metrics, new ReplyPartitioner<>());
     }
 
     /** With another reply partitioner: TopologyTestDriver models every topic with a single partition. */

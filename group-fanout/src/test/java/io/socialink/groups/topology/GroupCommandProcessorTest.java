@@ -12,6 +12,7 @@ import io.socialink.groups.state.GroupState;
 import io.socialink.groups.state.GroupStateSerde;
 import io.socialink.schemas.avro.GroupCommand;
 import io.socialink.schemas.avro.GroupReply;
+import io.socialink.streams.replies.ReplyKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;

@@ -11,6 +11,8 @@ import io.socialink.schemas.avro.GroupReply;
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
+import io.socialink.streams.replies.ReplyKey;
+import io.socialink.streams.replies.ReplyPartitioner;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,7 +100,7 @@ final class GroupFanoutDriver implements AutoCloseable {
     /** What the real partitioner chooses for the layout's reply partitions; the driver itself has only one. */
     private Optional<Set<Integer>> partition(String topic, ReplyKey key, GroupReply reply, int numPartitions) {
         Optional<Set<Integer>> chosen =
-                new ReplyPartitioner().partitions(topic, key, reply, LAYOUT.partitions(Topics.GROUP_REPLIES));
+                new ReplyPartitioner<>().partitions(topic, key, reply, LAYOUT.partitions(Topics.GROUP_REPLIES));
         replyPartitions.addAll(chosen.orElseThrow());
         return chosen.orElseThrow().isEmpty() ? chosen : Optional.of(Set.of(0));
     }

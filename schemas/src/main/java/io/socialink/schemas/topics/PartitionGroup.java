@@ -11,6 +11,6 @@ public enum PartitionGroup {
     GATEWAY_PUSH,
     /** Analytics topics. */
     METADATA,
-    /** Keyed by groupId: one partition owns a group, so each group has exactly one writer. */
+    /** Keyed by groupId or callId: one partition owns a group or a call, so each has exactly one writer. */
     GROUP
 }

@@ -1,6 +1,10 @@
 package io.socialink.schemas.topics;
 
 import io.socialink.schemas.avro.Ack;
+import io.socialink.schemas.avro.CallCommand;
+import io.socialink.schemas.avro.CallEvent;
+import io.socialink.schemas.avro.CallMetadata;
+import io.socialink.schemas.avro.CallReply;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.GroupCommand;
@@ -89,6 +93,44 @@ public final class Topics {
             Duration.ofDays(7),
             false);
 
+    /** Requests to call-signaling, the single writer of each call: initiate, answer, decline, end, ICE. */
+    public static final Topic<String, CallCommand> CALL_COMMANDS = new Topic<>(
+            "call.commands",
+            STRING,
+            new AvroSerde<>(CallCommand.class),
+            PartitionGroup.GROUP,
+            Duration.ofDays(30),
+            false);
+
+    /** The calls' event store and the source of the call history projection. Kept forever, no ciphertext. */
+    public static final Topic<String, CallEvent> CALL_EVENTS =
+            new Topic<>("call.events", STRING, new AvroSerde<>(CallEvent.class), PartitionGroup.GROUP, null, false);
+
+    /** call-signaling's verdicts; the partition is the gateway node waiting for it. Key: requestId. */
+    public static final Topic<String, CallReply> CALL_REPLIES = new Topic<>(
+            "call.replies",
+            STRING,
+            new AvroSerde<>(CallReply.class),
+            PartitionGroup.GATEWAY_PUSH,
+            Duration.ofHours(1),
+            false);
+
+    /**
+     * The users in an accepted call now (key: userId, value: callId; a tombstone when it ends), compacted:
+     * call-signaling writes it and reads it back whole on every instance to refuse a call to a busy user.
+     */
+    public static final Topic<String, String> CALL_LINES =
+            new Topic<>("call.lines", STRING, STRING, PartitionGroup.GROUP, null, true);
+
+    /** Call activity for analytics: outcome, media, durations; never SDP or candidates. Key: callId. */
+    public static final Topic<String, CallMetadata> METADATA_CALLS = new Topic<>(
+            "metadata.calls",
+            STRING,
+            new AvroSerde<>(CallMetadata.class),
+            PartitionGroup.METADATA,
+            Duration.ofDays(7),
+            false);
+
     /**
      * The analytics app's figures per UTC minute (messages by kind, receipt latencies), JSON; compacted to the latest
      * figures of each minute. Key: the minute, e.g. {@code 2026-12-05T07:41Z}. Never user ids or content.
@@ -113,6 +155,11 @@ public final class Topics {
             GROUP_EVENTS,
             GROUP_REPLIES,
             METADATA_GROUPS,
+            CALL_COMMANDS,
+            CALL_EVENTS,
+            CALL_REPLIES,
+            CALL_LINES,
+            METADATA_CALLS,
             ANALYTICS_MINUTES,
             ANALYTICS_DAYS);
 

@@ -1,10 +1,10 @@
-package io.socialink.groups.topology;
+package io.socialink.streams.replies;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The key of a reply inside the topology: the requestId (the only part written to {@code group.replies}) and the
+ * The key of a reply inside the topology: the requestId (the only part written to the replies topic) and the
  * partition of the gateway node waiting for it, which {@link ReplyPartitioner} needs and the reply does not carry.
  */
 public record ReplyKey(String requestId, int replyPartition) {

@@ -1,6 +1,5 @@
-package io.socialink.groups.topology;
+package io.socialink.streams.replies;
 
-import io.socialink.schemas.avro.GroupReply;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.streams.processor.StreamPartitioner;
@@ -8,17 +7,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends each {@link GroupReply} to the {@code group.replies} partition the command named (its replyPartition, the
- * gateway node waiting for the verdict, which consumes only that partition). A reply for a partition beyond the
- * topic is dropped: no gateway node can be waiting for it, and the command's effects stand (the client re-reads
- * the group after its 503).
+ * Sends each reply ({@code group.replies}, {@code call.replies}) to the partition the command named (its
+ * replyPartition, the gateway node waiting for the verdict, which consumes only that partition). A reply for a
+ * partition beyond the topic is dropped: no gateway node can be waiting for it, and the command's effects stand (the
+ * client reads the group or call again after its 503).
+ *
+ * @param <V> the reply record
  */
-public final class ReplyPartitioner implements StreamPartitioner<ReplyKey, GroupReply> {
+public final class ReplyPartitioner<V> implements StreamPartitioner<ReplyKey, V> {
 
     private static final Logger log = LoggerFactory.getLogger(ReplyPartitioner.class);
 
     @Override
-    public Optional<Set<Integer>> partitions(String topic, ReplyKey key, GroupReply reply, int numPartitions) {
+    public Optional<Set<Integer>> partitions(String topic, ReplyKey key, V reply, int numPartitions) {
         int partition = key.replyPartition();
         if (partition < 0 || partition >= numPartitions) {
             log.warn(

@@ -1,0 +1,5 @@
+/** The call state machine as pure functions: a command and a call's state in, events, copies and a verdict out. */
+@NullMarked
+package io.socialink.calls.decide;
+
+import org.jspecify.annotations.NullMarked;
