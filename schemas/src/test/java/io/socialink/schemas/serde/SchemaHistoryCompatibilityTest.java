@@ -3,6 +3,11 @@ package io.socialink.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.socialink.schemas.avro.Ack;
+import io.socialink.schemas.avro.CallCommand;
+import io.socialink.schemas.avro.CallEvent;
+import io.socialink.schemas.avro.CallMetadata;
+import io.socialink.schemas.avro.CallReply;
+import io.socialink.schemas.avro.CallState;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.GroupCommand;
@@ -44,7 +49,12 @@ class SchemaHistoryCompatibilityTest {
                 GroupCommand.class,
                 GroupEvent.class,
                 GroupReply.class,
-                GroupMetadata.class);
+                GroupMetadata.class,
+                CallCommand.class,
+                CallEvent.class,
+                CallReply.class,
+                CallMetadata.class,
+                CallState.class);
     }
 
     @Test
