@@ -39,7 +39,8 @@ import reactor.core.publisher.Mono;
  * the OpenAPI document and the actuator paths; the send route and the socket upgrade must name the authenticated
  * user (and device), key rotation and prekey uploads the authenticated device, deactivation and key stats a device of
  * the authenticated user, the group commands their acting user (creator, adder, remover, committer, sender), the
- * presence changes and typing the acting user. Failures are problem+json: 401 {@code unauthorized}, 403 {@code forbidden}.
+ * presence changes, typing and the call commands (initiate, answer, decline, end, ICE) the acting user. Failures
+ * are problem+json: 401 {@code unauthorized}, 403 {@code forbidden}.
  *
  * <p>A platform token must carry a bounded {@code exp} and is accepted once per {@code jti}
  * ({@link PlatformTokenRules}, {@link SingleUseJwtDecoder}). A third chain guards the actuator, served on the
@@ -155,6 +156,17 @@ public class SecurityConfig {
                                 "/api/v1/typing/{conversationId}/{actorId}")
                         .access((authentication, context) -> deviceIsPath(authentication, context, "actorId", null))
                         .pathMatchers(HttpMethod.DELETE, "/api/v1/typing/{conversationId}/{actorId}")
+                        .access((authentication, context) -> deviceIsPath(authentication, context, "actorId", null))
+                        .pathMatchers(
+                                HttpMethod.POST,
+                                "/api/v1/calls/initiate/{actorId}",
+                                "/api/v1/calls/{callId}/ice/{actorId}")
+                        .access((authentication, context) -> deviceIsPath(authentication, context, "actorId", null))
+                        .pathMatchers(
+                                HttpMethod.PUT,
+                                "/api/v1/calls/{callId}/answer/{actorId}",
+                                "/api/v1/calls/{callId}/decline/{actorId}",
+                                "/api/v1/calls/{callId}/end/{actorId}")
                         .access((authentication, context) -> deviceIsPath(authentication, context, "actorId", null))
                         .pathMatchers("/ws/{userId}/{deviceId}")
                         .access((authentication, context) ->

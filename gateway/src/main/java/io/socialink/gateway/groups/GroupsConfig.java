@@ -4,10 +4,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.socialink.gateway.config.GatewayProperties;
 import io.socialink.gateway.config.KafkaProperties;
 import io.socialink.gateway.kafka.EventPublisher;
+import io.socialink.gateway.kafka.ReplyConsumer;
 import io.socialink.gateway.keypackages.KeyPackageRepository;
 import io.socialink.gateway.keys.DeviceDirectory;
 import io.socialink.gateway.messages.IdempotencyStore;
 import io.socialink.gateway.metrics.GatewayMetrics;
+import io.socialink.schemas.avro.GroupReply;
 import io.socialink.schemas.topics.TopicLayout;
 import io.socialink.schemas.topics.Topics;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -31,12 +33,14 @@ public class GroupsConfig {
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    public GroupReplyConsumer groupReplyConsumer(
+    public ReplyConsumer<GroupReply> groupReplyConsumer(
             KafkaProperties kafka, GatewayProperties gateway, TopicLayout layout, GroupRequests requests) {
-        return GroupReplyConsumer.create(
+        return ReplyConsumer.create(
                 kafka.bootstrapServers(),
                 "gateway-" + gateway.nodeId() + "-group-replies",
                 layout,
+                Topics.GROUP_REPLIES,
+                "group",
                 gateway.nodeId(),
                 requests::complete);
     }

@@ -1,5 +1,6 @@
 package io.socialink.gateway.messages;
 
+import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.problem.Problem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,25 +27,47 @@ public final class DeviceSetCheck {
 
     /** The problem that rejects {@code send}, or null when it may be produced. */
     public static @Nullable Problem check(ValidSend send, Map<String, Map<Integer, Integer>> activeDevices) {
-        Map<Integer, Integer> destinationDevices = activeDevices.getOrDefault(send.destination(), Map.of());
+        return check(send.destination(), send.sender(), send.copies(), activeDevices, MAX_CONTENT_BYTES);
+    }
+
+    /**
+     * The same checks for copies that go to {@code destination}'s devices only, e.g. a call's offers: one per active
+     * device of the callee, and none for the caller's other devices. {@code copies} must all be for
+     * {@code destination}; each may hold at most {@code maxContentBytes}.
+     */
+    public static @Nullable Problem checkDestinationOnly(
+            String destination, List<Copy> copies, Map<Integer, Integer> destinationDevices, int maxContentBytes) {
+        return check(destination, null, copies, Map.of(destination, destinationDevices), maxContentBytes);
+    }
+
+    /** {@code sender} null: no copies for the sender's other devices are expected. */
+    private static @Nullable Problem check(
+            String destination,
+            @Nullable DeviceAddress sender,
+            List<Copy> copies,
+            Map<String, Map<Integer, Integer>> activeDevices,
+            int maxContentBytes) {
+        Map<Integer, Integer> destinationDevices = activeDevices.getOrDefault(destination, Map.of());
         if (destinationDevices.isEmpty()) {
-            return Problem.unknownUser(send.destination());
+            return Problem.unknownUser(destination);
         }
         Set<String> users = new LinkedHashSet<>();
-        users.add(send.destination());
-        users.add(send.sender().userId());
+        users.add(destination);
+        if (sender != null) {
+            users.add(sender.userId());
+        }
 
         List<Map<String, Object>> mismatches = new ArrayList<>();
         List<Map<String, Object>> stale = new ArrayList<>();
         for (String user : users) {
             Map<Integer, Integer> active = activeDevices.getOrDefault(user, Map.of());
             Set<Integer> expected = new TreeSet<>(active.keySet());
-            if (user.equals(send.sender().userId())) {
-                expected.remove(send.sender().deviceId());
+            if (sender != null && user.equals(sender.userId())) {
+                expected.remove(sender.deviceId());
             }
             Set<Integer> provided = new TreeSet<>();
             Set<Integer> staleDevices = new TreeSet<>();
-            for (Copy copy : send.copies()) {
+            for (Copy copy : copies) {
                 if (copy.userId().equals(user)) {
                     provided.add(copy.deviceId());
                     Integer registrationId = active.get(copy.deviceId());
@@ -79,10 +102,10 @@ public final class DeviceSetCheck {
             return Problem.of(HttpStatus.GONE, "stale-devices", "some devices were re-registered")
                     .with("stale", stale);
         }
-        for (Copy copy : send.copies()) {
-            if (copy.content().length > MAX_CONTENT_BYTES) {
+        for (Copy copy : copies) {
+            if (copy.content().length > maxContentBytes) {
                 return Problem.payloadTooLarge("the copy for " + copy.userId() + "." + copy.deviceId() + " exceeds "
-                        + MAX_CONTENT_BYTES + " bytes");
+                        + maxContentBytes + " bytes");
             }
         }
         return null;

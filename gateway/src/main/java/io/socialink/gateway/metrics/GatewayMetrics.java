@@ -33,6 +33,11 @@ public final class GatewayMetrics {
      * timeout (no reply in time, 503), failed (not sent, 503).
      */
     public static final String GROUP_REQUESTS = "socialink.gateway.group.requests";
+    /**
+     * Counter of call requests to call-signaling by {@code outcome}, as {@link #GROUP_REQUESTS}: accepted, refused,
+     * timeout (503 {@code call-service-unavailable}), failed (not sent, 503).
+     */
+    public static final String CALL_REQUESTS = "socialink.gateway.call.requests";
 
     /**
      * Counter of client mistakes by {@code kind}: http-decoder (a request the HTTP decoder rejected), http-rejected
@@ -82,6 +87,10 @@ public final class GatewayMetrics {
 
     public void groupRequest(String outcome) {
         registry.counter(GROUP_REQUESTS, "outcome", outcome).increment();
+    }
+
+    public void callRequest(String outcome) {
+        registry.counter(CALL_REQUESTS, "outcome", outcome).increment();
     }
 
     public void pushWritten() {

@@ -40,6 +40,12 @@ public final class Frames {
     /** Members of a device event's frame that its attributes cannot replace. */
     private static final Set<String> RESERVED_EVENT_MEMBERS = Set.of("type", "messageId", "entries");
 
+    /**
+     * The members of a device event's ciphertext (a call's ring, accepted or ice frame), which attributes cannot
+     * write either, so that in any frame they only ever mean what they mean in an envelope.
+     */
+    private static final Set<String> CIPHERTEXT_MEMBERS = Set.of("sender", "ciphertextType", "content");
+
     private final JsonMapper json;
     private final String queueEmpty;
 
@@ -175,7 +181,10 @@ public final class Frames {
      * The frame of a pushed delivery: client ciphertext as an {@code envelope}, a server-made device event as
      * {@code {"type": <event type>, "messageId", <attributes>..., "entries"?: [{...}]}} (attributes cannot replace
      * type, messageId, entries or groupId; {@code entries} only when the event has some, e.g. a receipt event's
-     * receipts); a group delivery also carries {@code "groupId"}. Server frames are written member by member with
+     * receipts); a group delivery also carries {@code "groupId"}. A device event that also carries client ciphertext
+     * (non-empty content: a call's {@code ring} with the offer, {@code accepted} with the answer, {@code ice} with a
+     * candidate) has it as an envelope does: {@code "sender": {"userId", "deviceId"}, "ciphertextType", "content"}
+     * (base64); attributes never write these three members. Server frames are written member by member with
      * Jackson's generator, the ciphertext base64-encoded from the record's own buffer: no map and no copy per frame.
      */
     public String delivery(Delivery delivery) {
@@ -183,7 +192,10 @@ public final class Frames {
         if (event == null) {
             return envelope(delivery);
         }
-        return write(frame -> {
+        ByteBuffer content = delivery.getContent();
+        boolean ciphertext = content != null && content.hasRemaining();
+        int sizeHint = ciphertext ? content.remaining() / 3 * 4 + 512 : 128;
+        return write(sizeHint, frame -> {
             frame.writeStringProperty("type", event.getType());
             frame.writeStringProperty("messageId", delivery.getMessageId());
             if (delivery.getGroupId() != null) {
@@ -192,10 +204,20 @@ public final class Frames {
             if (event.getAttributes() != null) {
                 event.getAttributes().forEach((name, value) -> {
                     if (!RESERVED_EVENT_MEMBERS.contains(name)
-                            && (delivery.getGroupId() == null || !"groupId".equals(name))) {
+                            && (delivery.getGroupId() == null || !"groupId".equals(name))
+                            && !CIPHERTEXT_MEMBERS.contains(name)) {
                         frame.writeStringProperty(name, value);
                     }
                 });
+            }
+            if (ciphertext) {
+                frame.writeObjectPropertyStart("sender");
+                frame.writeStringProperty("userId", delivery.getSenderUserId());
+                frame.writeNumberProperty("deviceId", delivery.getSenderDeviceId());
+                frame.writeEndObject();
+                frame.writeNumberProperty("ciphertextType", delivery.getCiphertextType());
+                frame.writeName("content");
+                writeBase64(frame, content);
             }
             if (event.getEntries() != null && !event.getEntries().isEmpty()) {
                 frame.writeArrayPropertyStart("entries");

@@ -64,4 +64,33 @@ class DevelopmentSecretsGuardTest {
                         new SpringApplication()))
                 .doesNotThrowAnyException();
     }
+
+    @Test
+    void shouldRefuseTheDevelopmentTurnSecretOutsideTheLocalProfileOnly() {
+        // given: real platform and internal secrets
+        Map<String, Object> properties = Map.of(
+                "socialink.platform.jwt-secret",
+                REAL,
+                "socialink.internal.secret",
+                REAL,
+                "socialink.gateway.calls.turn.secret",
+                DevelopmentSecretsGuard.DEVELOPMENT_TURN_SECRET);
+
+        // when / then
+        assertThatThrownBy(() -> guard.postProcessEnvironment(environment(properties), new SpringApplication()))
+                .isInstanceOf(InsecureConfigurationException.class)
+                .hasMessageContaining("SOCIALINK_CALLS_TURN_SECRET");
+        assertThatCode(() -> guard.postProcessEnvironment(environment(properties, "local"), new SpringApplication()))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> guard.postProcessEnvironment(
+                        environment(Map.of(
+                                "socialink.platform.jwt-secret",
+                                REAL,
+                                "socialink.internal.secret",
+                                REAL,
+                                "socialink.gateway.calls.turn.secret",
+                                "a-turn-secret-of-the-deployment")),
+                        new SpringApplication()))
+                .doesNotThrowAnyException();
+    }
 }

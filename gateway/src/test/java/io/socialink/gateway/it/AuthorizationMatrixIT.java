@@ -57,6 +57,8 @@ class AuthorizationMatrixIT {
         OWN_MESSAGES,
         /** Members only: a caller whose user is no member gets 403 {@code not-a-member}. */
         GROUP_MEMBERS,
+        /** A 1:1 conversation's two users only: anyone else gets 403 {@code forbidden} (the victim's with carol). */
+        CONVERSATION_USERS,
         /** Any device may read it by design (a sender needs its recipient's devices and keys): no refusal. */
         DIRECTORY,
         /** No id in the request: it acts on the caller's own device only, so there is nothing to cross. */
@@ -157,13 +159,34 @@ class AuthorizationMatrixIT {
         m.put("PUT /api/v1/typing/{conversationId}/{userId}", Entry.of(Access.ACTING_USER));
         m.put("DELETE /api/v1/typing/{conversationId}/{userId}", Entry.of(Access.ACTING_USER));
         m.put("GET /api/v1/typing/{conversationId}", Entry.of(Access.GROUP_MEMBERS));
+        m.put(
+                "POST /api/v1/calls/initiate/{callerId}",
+                Entry.of(
+                        Access.ACTING_USER,
+                        world -> "{\"calleeUserId\":\"" + world.carol.userId()
+                                + "\",\"media\":\"audio\",\"offers\":[{\"deviceId\":" + world.carol.deviceId()
+                                + ",\"registrationId\":" + world.carol.registrationId()
+                                + ",\"type\":3,\"content\":\"AAAA\"}]}"));
+        m.put(
+                "PUT /api/v1/calls/{callId}/answer/{userId}",
+                Entry.of(Access.ACTING_USER, world -> "{\"answer\":{\"type\":3,\"content\":\"AAAA\"}}"));
+        m.put("PUT /api/v1/calls/{callId}/decline/{userId}", Entry.of(Access.ACTING_USER));
+        m.put("PUT /api/v1/calls/{callId}/end/{userId}", Entry.of(Access.ACTING_USER));
+        m.put(
+                "POST /api/v1/calls/{callId}/ice/{userId}",
+                Entry.of(Access.ACTING_USER, world -> "{\"candidates\":[{\"type\":3,\"content\":\"AAAA\"}]}"));
+        // the candidates addressed to the calling device: whether it is one of the call's two devices is
+        // call-signaling's verdict (403 not-in-call, CallEndpointsIT); the gateway names no other device's
+        m.put("GET /api/v1/calls/{callId}/ice", Entry.of(Access.CALLER_ONLY));
+        m.put("GET /api/v1/calls/history/{conversationId}", Entry.of(Access.CONVERSATION_USERS));
+        m.put("GET /api/v1/calls/turn", Entry.of(Access.CALLER_ONLY));
         m.put("GET /api/v1/openapi.yaml", Entry.of(Access.PUBLIC));
         return Map.copyOf(m);
     }
 
     /** Path parameters that name the user a call acts for. */
     private static final Set<String> USER_PARAMETERS =
-            Set.of("userId", "senderId", "creatorId", "addedBy", "committerId", "removedBy");
+            Set.of("userId", "senderId", "creatorId", "addedBy", "committerId", "removedBy", "callerId");
 
     private static final OpenApiDocument API = OpenApiDocument.load();
 
@@ -266,6 +289,20 @@ class AuthorizationMatrixIT {
                         }
                         case GROUP_MEMBERS ->
                             refused(operation, attackerPath, world.attacker, body, 403, "not-a-member");
+                        case CONVERSATION_USERS ->
+                            refused(
+                                    operation,
+                                    operation
+                                                    .path()
+                                                    .replace(
+                                                            "{conversationId}",
+                                                            io.socialink.gateway.typing.Conversations.oneToOne(
+                                                                    world.victim.userId(), world.carol.userId()))
+                                            + query(entry),
+                                    world.attacker,
+                                    body,
+                                    403,
+                                    "forbidden");
                         case DIRECTORY, CALLER_ONLY, PUBLIC ->
                             assertThat(entry.access())
                                     .as("%s is open to every device by design", operation)
@@ -377,6 +414,9 @@ class AuthorizationMatrixIT {
                 value = world.victimMessageId;
             } else if (name.equals("groupId") || name.equals("conversationId")) {
                 value = world.victimGroupId;
+            } else if (name.equals("callId")) {
+                // no call-signaling here: any call id; the refusals these tests expect come before it
+                value = java.util.UUID.randomUUID().toString();
             } else {
                 throw new IllegalStateException("the matrix cannot fill path parameter '" + name + "' of " + operation
                         + ": add it to AuthorizationMatrixIT.path");

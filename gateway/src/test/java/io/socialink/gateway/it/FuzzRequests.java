@@ -27,7 +27,7 @@ final class FuzzRequests {
     static final String CALLER_DEVICE = "@CALLER_DEVICE@";
     private static final String USER_PATTERN = "^[A-Za-z0-9_-]{1,64}$";
     private static final Set<String> USER_PARAMETERS =
-            Set.of("userId", "senderId", "creatorId", "addedBy", "committerId", "removedBy", "with");
+            Set.of("userId", "senderId", "creatorId", "addedBy", "committerId", "removedBy", "callerId", "with");
     private static final String ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 
     /** Who sends the request. */

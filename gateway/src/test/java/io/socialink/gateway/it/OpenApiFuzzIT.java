@@ -79,6 +79,8 @@ class OpenApiFuzzIT {
                 Map.of(
                         // no group-fanout here: every group command waits this long, then its documented 503
                         "socialink.gateway.groups.reply-timeout", "100ms",
+                        // nor call-signaling: every call command waits this long, then its documented 503
+                        "socialink.gateway.calls.reply-timeout", "100ms",
                         // every receipt for a message the caller never got waits this long before its 404 (2 s by
                         // default took most of a run's time); no invariant depends on a receipt finding its copy
                         "socialink.projection.lag-wait", "100ms",

@@ -127,4 +127,34 @@ class DeliveryFramesTest {
                 .containsExactly(7);
         assertThat(payloads.loads).hasValue(0);
     }
+
+    @Test
+    void shouldRenderACallEventWithCiphertextAsTheSocketDoesWithoutTheStore() {
+        // given: the queue API and the socket both render through DeliveryFrames.frame
+        ScriptedPayloads payloads = new ScriptedPayloads();
+        Frames plain = new Frames(json);
+        DeliveryFrames frames = new DeliveryFrames(plain, payloads);
+        Delivery accepted = Delivery.newBuilder(copy("bob", "unused"))
+                .setContentRef(null)
+                .setGroupId(null)
+                .setCiphertextType(3)
+                .setContent(ByteBuffer.wrap(new byte[] {42}))
+                .setEvent(io.socialink.schemas.avro.DeviceEvent.newBuilder()
+                        .setType("call")
+                        .setAttributes(java.util.Map.of("event", "accepted", "answeredDeviceId", "2"))
+                        .build())
+                .build();
+
+        // when
+        String frame = frames.frame(accepted);
+
+        // then
+        JsonNode node = json.readTree(frame);
+        assertThat(frame).isEqualTo(plain.delivery(accepted));
+        assertThat(node.get("type").asString()).isEqualTo("call");
+        assertThat(node.get("sender").get("userId").asString()).isEqualTo("alice");
+        assertThat(node.get("ciphertextType").asInt()).isEqualTo(3);
+        assertThat(Base64.getDecoder().decode(node.get("content").asString())).containsExactly(42);
+        assertThat(payloads.loads).hasValue(0);
+    }
 }

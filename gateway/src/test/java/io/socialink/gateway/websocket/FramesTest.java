@@ -183,6 +183,87 @@ class FramesTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void shouldWriteACallEventsCiphertextAsAnEnvelopeDoesWithoutAttributesReplacingIt() {
+        // given: a ring frame carrying alice.2's offer, with attributes that try to replace the ciphertext members
+        byte[] offer = {1, 2, 3, (byte) 0xfb, (byte) 0xff};
+        Delivery ring = Delivery.newBuilder(event(
+                        "ring-1",
+                        DeviceEvent.newBuilder()
+                                .setType("call")
+                                .setAttributes(new java.util.LinkedHashMap<>(Map.of(
+                                        "event", "ring",
+                                        "callId", "c-1",
+                                        "ringUntil", "1765000045000",
+                                        "content", "forged",
+                                        "sender", "forged",
+                                        "ciphertextType", "forged")))
+                                .build()))
+                .setCiphertextType(3)
+                .setContent(ByteBuffer.wrap(offer))
+                .build();
+
+        // when
+        String text = frames.delivery(ring);
+        Map<String, Object> frame = json.readValue(text, Map.class);
+
+        // then
+        assertThat(frame)
+                .isEqualTo(Map.of(
+                        "type", "call",
+                        "messageId", "ring-1",
+                        "event", "ring",
+                        "callId", "c-1",
+                        "ringUntil", "1765000045000",
+                        "sender", Map.of("userId", "alice", "deviceId", 2),
+                        "ciphertextType", 3,
+                        "content", java.util.Base64.getEncoder().encodeToString(offer)));
+        assertThat(text).startsWith("{\"type\":\"call\",\"messageId\":\"ring-1\"");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldWriteACallEventWithoutCiphertextWithoutSenderOrContent() {
+        // given: a missed frame (no ciphertext) whose attributes happen to use the ciphertext members' names
+        Delivery missed = event(
+                "missed-1",
+                DeviceEvent.newBuilder()
+                        .setType("call")
+                        .setAttributes(Map.of("event", "missed", "callId", "c-1", "content", "forged"))
+                        .build());
+
+        // when
+        Map<String, Object> frame = json.readValue(frames.delivery(missed), Map.class);
+
+        // then: attributes only, and none of them may pose as ciphertext
+        assertThat(frame)
+                .isEqualTo(Map.of("type", "call", "messageId", "missed-1", "event", "missed", "callId", "c-1"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldEncodeOnlyTheRemainingBytesOfACallEventsContent() {
+        // given: the candidate is a slice of a larger buffer, as a decoded record's bytes may be
+        ByteBuffer backing = ByteBuffer.wrap(new byte[] {9, 9, 4, 5, 6, 9});
+        backing.position(2).limit(5);
+        Delivery ice = Delivery.newBuilder(event(
+                        "ice-1",
+                        DeviceEvent.newBuilder()
+                                .setType("call")
+                                .setAttributes(Map.of("event", "ice", "seq", "7"))
+                                .build()))
+                .setContent(backing.slice())
+                .build();
+
+        // when
+        Map<String, Object> frame = json.readValue(frames.delivery(ice), Map.class);
+
+        // then
+        assertThat(frame.get("content")).isEqualTo(java.util.Base64.getEncoder().encodeToString(new byte[] {4, 5, 6}));
+        assertThat(ice.getContent().remaining()).isEqualTo(3);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void shouldWriteAnEventsEntriesAsAnArrayOfObjectsThatAttributesCannotReplace() {
         // given
         Delivery delivery = event(
