@@ -630,6 +630,168 @@ public final class SocialinkClient {
                 204);
     }
 
+    // ---- Calls (docs/architecture.md#calls) ----
+
+    /**
+     * Starts a call to every active device of {@code calleeUserId}, one encrypted offer per device (checked like a
+     * message send's copies: 409 {@code device-mismatch}, 410 {@code stale-devices}). Answers the call ringing, or
+     * already ended as {@code busy}.
+     */
+    public CallStatus initiateCall(DeviceCredentials as, String calleeUserId, String media, List<OutgoingCopy> offers) {
+        checkUserId(calleeUserId);
+        ObjectNode body =
+                mapper.createObjectNode().put("calleeUserId", calleeUserId).put("media", media);
+        ArrayNode array = body.putArray("offers");
+        for (OutgoingCopy offer : offers) {
+            array.addObject()
+                    .put("deviceId", offer.deviceId())
+                    .put("registrationId", offer.registrationId())
+                    .put("type", offer.type())
+                    .put("content", base64(offer.content()));
+        }
+        return callStatus(readJson(exchange(
+                request("/api/v1/calls/initiate/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                        .build(),
+                201)));
+    }
+
+    /** Answers a ringing call on this (callee) device with the answer encrypted for the caller's device. */
+    public CallStatus answerCall(DeviceCredentials as, UUID callId, int type, byte[] answer) {
+        ObjectNode body = mapper.createObjectNode();
+        body.putObject("answer").put("type", type).put("content", base64(answer));
+        return callStatus(readJson(exchange(
+                request("/api/v1/calls/" + callId + "/answer/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .PUT(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                        .build(),
+                200)));
+    }
+
+    /** Declines a ringing call on this (callee) device. */
+    public CallStatus declineCall(DeviceCredentials as, UUID callId) {
+        return callStatus(readJson(exchange(
+                request("/api/v1/calls/" + callId + "/decline/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .PUT(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                200)));
+    }
+
+    /** Hangs up: cancels a call still ringing (the caller), or ends an accepted one (either of its two devices). */
+    public CallStatus endCall(DeviceCredentials as, UUID callId) {
+        return callStatus(readJson(exchange(
+                request("/api/v1/calls/" + callId + "/end/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .PUT(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                200)));
+    }
+
+    /** Relays a batch of ICE candidates, each encrypted for the call's other device (1..32, each at most 4 KiB). */
+    public IceSent sendIceCandidates(DeviceCredentials as, UUID callId, List<OutgoingCopy> candidates) {
+        ObjectNode body = mapper.createObjectNode();
+        ArrayNode array = body.putArray("candidates");
+        for (OutgoingCopy candidate : candidates) {
+            array.addObject().put("type", candidate.type()).put("content", base64(candidate.content()));
+        }
+        JsonNode json = readJson(exchange(
+                request("/api/v1/calls/" + callId + "/ice/" + as.userId())
+                        .header("Authorization", as.basicAuthorization())
+                        .header("Content-Type", JSON)
+                        .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                        .build(),
+                200));
+        return new IceSent(
+                UUID.fromString(json.path("callId").asString(callId.toString())),
+                json.path("first").asLong(),
+                json.path("last").asLong());
+    }
+
+    /** The ICE candidates addressed to this device with a sequence number above {@code after}, oldest first. */
+    public IcePage iceCandidates(DeviceCredentials as, UUID callId, long after) {
+        JsonNode json = readJson(exchange(
+                request("/api/v1/calls/" + callId + "/ice?after=" + after)
+                        .header("Authorization", as.basicAuthorization())
+                        .GET()
+                        .build(),
+                200));
+        List<IcePage.Candidate> candidates = new ArrayList<>();
+        for (JsonNode candidate : json.path("candidates")) {
+            candidates.add(new IcePage.Candidate(
+                    candidate.path("seq").asLong(),
+                    candidate.path("type").asInt(),
+                    decode(candidate.path("content")),
+                    candidate.path("sentAt").asLong()));
+        }
+        return new IcePage(
+                UUID.fromString(json.path("callId").asString(callId.toString())),
+                candidates,
+                json.path("cursor").asLong(after));
+    }
+
+    /** One page of this user's calls with {@code otherUser}, newest first; {@code before} null for the newest. */
+    public CallHistory callHistory(DeviceCredentials as, String otherUser, @Nullable Long before, int limit) {
+        String conversationId = conversationId(as.userId(), otherUser);
+        JsonNode json = readJson(exchange(
+                request("/api/v1/calls/history/" + conversationId + "?limit=" + limit
+                                + (before == null ? "" : "&before=" + before))
+                        .header("Authorization", as.basicAuthorization())
+                        .GET()
+                        .build(),
+                200));
+        List<CallHistory.Call> calls = new ArrayList<>();
+        for (JsonNode call : json.path("calls")) {
+            JsonNode answeredDevice = call.get("answeredDeviceId");
+            JsonNode outcome = call.get("outcome");
+            calls.add(new CallHistory.Call(
+                    UUID.fromString(call.path("callId").asString()),
+                    call.path("callerUserId").asString(),
+                    call.path("callerDeviceId").asInt(),
+                    call.path("calleeUserId").asString(),
+                    call.path("media").asString(),
+                    call.path("startedAt").asLong(),
+                    optionalLong(call.get("answeredAt")),
+                    answeredDevice == null || answeredDevice.isNull() ? null : answeredDevice.asInt(),
+                    optionalLong(call.get("endedAt")),
+                    outcome == null || outcome.isNull() ? null : outcome.asString(),
+                    optionalLong(call.get("durationMillis"))));
+        }
+        return new CallHistory(
+                json.path("conversationId").asString(conversationId), calls, optionalLong(json.get("nextBefore")));
+    }
+
+    /** Short-lived TURN credentials for the configured TURN servers; 503 {@code turn-unavailable} when none. */
+    public TurnCredentials turnCredentials(DeviceCredentials as) {
+        JsonNode json = readJson(exchange(
+                request("/api/v1/calls/turn")
+                        .header("Authorization", as.basicAuthorization())
+                        .GET()
+                        .build(),
+                200));
+        List<String> uris = new ArrayList<>();
+        json.path("uris").forEach(uri -> uris.add(uri.asString()));
+        return new TurnCredentials(
+                json.path("username").asString(),
+                json.path("password").asString(),
+                json.path("ttlSeconds").asLong(),
+                uris);
+    }
+
+    private static CallStatus callStatus(JsonNode json) {
+        JsonNode outcome = json.get("outcome");
+        return new CallStatus(
+                UUID.fromString(json.path("callId").asString()),
+                json.path("state").asString(),
+                outcome == null || outcome.isNull() ? null : outcome.asString(),
+                optionalLong(json.get("ringUntil")),
+                optionalLong(json.get("answeredAt")),
+                optionalLong(json.get("durationMillis")));
+    }
+
     // ---- MLS: KeyPackage directory and groups (docs/groups.md) ----
 
     /**

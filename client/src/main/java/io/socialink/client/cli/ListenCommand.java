@@ -153,7 +153,8 @@ final class ListenCommand implements Callable<Integer> {
 
     /**
      * Prints what the messenger decrypted, and to stderr what others do: typing in a conversation with this user,
-     * and the presence of the users it follows ({@code chat}); shared with {@code chat}.
+     * and the presence of the users it follows ({@code chat}), and call events ({@code * call ring <callId> from
+     * alice.1 (video)}; the {@code call} commands answer calls); shared with {@code chat}.
      */
     static class Printer implements SecureMessageListener {
 
@@ -206,6 +207,15 @@ final class ListenCommand implements Callable<Integer> {
                     for (JsonNode user : JSON.readTree(attributes.getOrDefault("users", "[]"))) {
                         err.println("* " + presence(user));
                     }
+                }
+                case DeviceEvent.CALL -> {
+                    if ("ice".equals(attributes.get("event"))) {
+                        return;
+                    }
+                    // the call commands answer and decrypt; listen only says what happened
+                    err.println("* call " + attributes.get("event") + " " + attributes.get("callId") + " from "
+                            + attributes.get("callerUserId") + "." + attributes.get("callerDeviceId") + " ("
+                            + attributes.get("media") + ")");
                 }
                 default -> {
                     return;

@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code socialink} command line: register, devices, send, listen, chat, keys, bench, bench-keys and group. Errors
+ * The {@code socialink} command line: register, devices, send, listen, chat, keys, group, call and the benches. Errors
  * print the problem's title and detail on stderr and exit 1; usage errors exit 2 (picocli's convention).
  */
 @Command(
@@ -29,6 +29,8 @@ import picocli.CommandLine.Command;
             BenchGroupCommand.class,
             BenchFaultsCommand.class,
             GroupCommand.class,
+            CallCommand.class,
+            BenchCallsCommand.class,
             AnalyticsCommand.class
         })
 public final class SocialinkCli implements Runnable {

@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.signal.libsignal.protocol.DuplicateMessageException;
 import org.signal.libsignal.protocol.IdentityKey;
@@ -105,6 +106,11 @@ public final class SecureMessenger implements AutoCloseable {
         return store;
     }
 
+    /** The REST client this messenger sends with. */
+    public SocialinkClient client() {
+        return client;
+    }
+
     /** {@link #send(String, String, byte[])} with a fresh idempotency key. */
     public SendResult send(String destination, byte[] plaintext) {
         return send(destination, UUID.randomUUID().toString(), plaintext);
@@ -118,31 +124,87 @@ public final class SecureMessenger implements AutoCloseable {
 
     /** The plaintext of an envelope sent to this device. */
     public DecryptedMessage decrypt(Envelope envelope) throws UndecryptableMessageException {
-        SignalProtocolAddress address = new SignalProtocolAddress(envelope.senderUserId(), envelope.senderDeviceId());
         try {
-            byte[] plaintext = locks.with(address, () -> {
+            byte[] plaintext = decrypt(
+                    envelope.senderUserId(), envelope.senderDeviceId(), envelope.ciphertextType(), envelope.content());
+            return new DecryptedMessage(envelope, plaintext);
+        } catch (UndecryptablePayloadException e) {
+            String reason = e.duplicate()
+                    ? "replayed message " + envelope.messageId()
+                    : "cannot decrypt " + envelope.messageId() + " from " + envelope.senderAddress() + ": "
+                            + e.getMessage();
+            throw new UndecryptableMessageException(envelope, reason, e.getCause(), e.duplicate());
+        }
+    }
+
+    /**
+     * The plaintext of a ciphertext that {@code senderUserId.senderDeviceId} encrypted for this device with its
+     * session (type 3 PreKeySignalMessage or type 2 SignalMessage), e.g. a call's offer, answer or ICE candidate.
+     */
+    public byte[] decrypt(String senderUserId, int senderDeviceId, int ciphertextType, byte[] content)
+            throws UndecryptablePayloadException {
+        SignalProtocolAddress address = new SignalProtocolAddress(senderUserId, senderDeviceId);
+        try {
+            return locks.with(address, () -> {
                 SessionCipher cipher = new SessionCipher(store, address);
-                return switch (envelope.ciphertextType()) {
-                    case CiphertextMessage.PREKEY_TYPE -> cipher.decrypt(new PreKeySignalMessage(envelope.content()));
-                    case CiphertextMessage.WHISPER_TYPE -> cipher.decrypt(new SignalMessage(envelope.content()));
+                return switch (ciphertextType) {
+                    case CiphertextMessage.PREKEY_TYPE -> cipher.decrypt(new PreKeySignalMessage(content));
+                    case CiphertextMessage.WHISPER_TYPE -> cipher.decrypt(new SignalMessage(content));
                     default ->
-                        throw new UndecryptableMessageException(
-                                envelope, "unsupported ciphertext type " + envelope.ciphertextType(), null, false);
+                        throw new UndecryptablePayloadException(
+                                "unsupported ciphertext type " + ciphertextType, null, false);
                 };
             });
-            return new DecryptedMessage(envelope, plaintext);
-        } catch (UndecryptableMessageException e) {
+        } catch (UndecryptablePayloadException e) {
             throw e;
         } catch (DuplicateMessageException e) {
-            throw new UndecryptableMessageException(envelope, "replayed message " + envelope.messageId(), e, true);
+            throw new UndecryptablePayloadException("replayed ciphertext", e, true);
         } catch (Exception e) {
-            throw new UndecryptableMessageException(
-                    envelope,
-                    "cannot decrypt " + envelope.messageId() + " from " + envelope.senderAddress() + ": "
-                            + e.getClass().getSimpleName(),
-                    e,
-                    false);
+            throw new UndecryptablePayloadException(e.getClass().getSimpleName(), e, false);
         }
+    }
+
+    /**
+     * Encrypts {@code plaintext} once for every active device of another user ({@code userId}; not this user's own
+     * devices) and hands the copies to {@code post}, e.g. a call's offers to its initiate request. When {@code post}
+     * throws 409 {@code device-mismatch} or 410 {@code stale-devices}, the sessions are corrected as for a
+     * {@link #send} and the copies encrypted and posted again, at most {@link SocialinkClient#MAX_SEND_ATTEMPTS}
+     * times in all.
+     */
+    public <T> T encryptForDevicesOf(String userId, byte[] plaintext, Function<List<OutgoingCopy>, T> post) {
+        Objects.requireNonNull(plaintext, "plaintext");
+        if (userId.equals(self.userId())) {
+            throw new IllegalArgumentException("encryptForDevicesOf is for another user's devices");
+        }
+        SessionCopies copies = new SessionCopies(userId, plaintext, false);
+        for (int attempt = 1; ; attempt++) {
+            List<OutgoingCopy> outgoing = new ArrayList<>();
+            for (DeviceInfo device : copies.devices().getOrDefault(userId, List.of())) {
+                outgoing.add(copies.copy(userId, device));
+            }
+            try {
+                return post.apply(outgoing);
+            } catch (ProblemException problem) {
+                if (!problem.isDeviceListOutdated() || attempt >= SocialinkClient.MAX_SEND_ATTEMPTS) {
+                    throw problem;
+                }
+                copies.correct(problem);
+            }
+        }
+    }
+
+    /**
+     * Encrypts {@code plaintext} for one device ({@code userId.deviceId}) with its session, fetching that device's
+     * bundle first when there is none; e.g. a call's answer for the caller's device or an ICE candidate for the peer.
+     */
+    public OutgoingCopy encryptFor(String userId, int deviceId, byte[] plaintext) {
+        Objects.requireNonNull(plaintext, "plaintext");
+        SignalProtocolAddress address = new SignalProtocolAddress(userId, deviceId);
+        if (!store.containsSession(address)) {
+            fetchSessions(userId, deviceId);
+        }
+        int registrationId = store.loadSession(address).getRemoteRegistrationId();
+        return encrypt(userId, new DeviceInfo(deviceId, registrationId, null), plaintext);
     }
 
     /**
@@ -300,15 +362,40 @@ public final class SecureMessenger implements AutoCloseable {
         }
     }
 
+    /** One device's copy of {@code plaintext}, encrypted with its session. */
+    private OutgoingCopy encrypt(String userId, DeviceInfo device, byte[] plaintext) {
+        SignalProtocolAddress address = new SignalProtocolAddress(userId, device.deviceId());
+        try {
+            CiphertextMessage ciphertext =
+                    locks.with(address, () -> new SessionCipher(store, address).encrypt(plaintext));
+            return new OutgoingCopy(
+                    userId, device.deviceId(), device.registrationId(), ciphertext.getType(), ciphertext.serialize());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "cannot encrypt for " + userId + "." + device.deviceId() + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
+        }
+    }
+
     /** The copies of one send, made from the local sessions and corrected from the gateway's 409/410 answers. */
     private final class SessionCopies implements DeviceCopies {
 
         private final String destination;
         private final byte[] plaintext;
+        /** Whether the copies include this user's other devices (a message send) or not (a call's offers). */
+        private final boolean ownDevices;
 
         SessionCopies(String destination, byte[] plaintext) {
+            this(destination, plaintext, true);
+        }
+
+        SessionCopies(String destination, byte[] plaintext, boolean ownDevices) {
             this.destination = destination;
             this.plaintext = plaintext;
+            this.ownDevices = ownDevices;
             // a user's own other devices are learnt from the 409 instead: fetching the own user's whole bundle
             // would also claim a prekey of this very device
             if (!destination.equals(self.userId())
@@ -321,7 +408,7 @@ public final class SecureMessenger implements AutoCloseable {
         public Map<String, List<DeviceInfo>> devices() {
             Map<String, List<DeviceInfo>> devices = new LinkedHashMap<>();
             devices.put(destination, sessionDevices(destination));
-            if (!destination.equals(self.userId())) {
+            if (ownDevices && !destination.equals(self.userId())) {
                 devices.put(self.userId(), sessionDevices(self.userId()));
             }
             return devices;
@@ -329,31 +416,14 @@ public final class SecureMessenger implements AutoCloseable {
 
         @Override
         public OutgoingCopy copy(String userId, DeviceInfo device) {
-            SignalProtocolAddress address = new SignalProtocolAddress(userId, device.deviceId());
-            try {
-                CiphertextMessage ciphertext =
-                        locks.with(address, () -> new SessionCipher(store, address).encrypt(plaintext));
-                return new OutgoingCopy(
-                        userId,
-                        device.deviceId(),
-                        device.registrationId(),
-                        ciphertext.getType(),
-                        ciphertext.serialize());
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(
-                        "cannot encrypt for " + userId + "." + device.deviceId() + ": "
-                                + e.getClass().getSimpleName(),
-                        e);
-            }
+            return encrypt(userId, device, plaintext);
         }
 
         @Override
         public void correct(ProblemException problem) {
             if (problem.mismatches().isEmpty() && problem.stale().isEmpty()) {
                 resync(destination);
-                if (!destination.equals(self.userId())) {
+                if (ownDevices && !destination.equals(self.userId())) {
                     resync(self.userId());
                 }
                 return;

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A server-made frame that is not an envelope: {@code low-prekeys} (ephemeral: pushed only while the device is
- * online, never queued, not acked), {@code receipt}, {@code delete} and {@code group-member-left} (acked like
+ * online, never queued, not acked), {@code call} ({@link #call()}; its {@code ice} events are ephemeral),
+ * {@code receipt}, {@code delete} and {@code group-member-left} (acked like
  * envelopes when they carry a messageId), or a type
  * this client does not know yet. {@code attributes} are the frame's other members as text; {@code entries} the
  * objects of its {@code entries} array (a receipt event's receipts), their members as text; {@code messageId} is
@@ -27,6 +28,12 @@ public record DeviceEvent(
      */
     public static final String GROUP_MEMBER_LEFT = "group-member-left";
 
+    /**
+     * A call's signalling ({@link CallFrame} reads it): queued for the events that change a call, ephemeral for
+     * {@code ice} (pushed only while the device is online).
+     */
+    public static final String CALL = "call";
+
     private static final Set<String> EPHEMERAL = Set.of(LOW_PREKEYS);
 
     public DeviceEvent {
@@ -41,7 +48,16 @@ public record DeviceEvent(
 
     /** Whether the server never queues this kind of event, so it needs no ack. */
     public boolean ephemeral() {
-        return EPHEMERAL.contains(type);
+        return EPHEMERAL.contains(type) || (CALL.equals(type) && CallFrame.ICE.equals(attributes.get("event")));
+    }
+
+    /**
+     * This event read as a {@link CallFrame}.
+     *
+     * @throws MalformedFrameException when it is not a well-formed {@code call} frame
+     */
+    public CallFrame call() {
+        return CallFrame.of(this);
     }
 
     /** An integer attribute, or {@code fallback} when absent or not a number. */

@@ -68,6 +68,12 @@ public final class FrameParser {
                         json);
             case "error" ->
                 new ServerFrame.Error(firstText(json, "code", "title", "error"), firstText(json, "detail", "message"));
+            case DeviceEvent.CALL -> {
+                DeviceEvent event = event(type, json);
+                // checked here, so that a malformed call frame is reported (onError) like any malformed frame
+                CallFrame.of(event);
+                yield event;
+            }
             default -> event(type, json);
         };
     }

@@ -14,7 +14,7 @@ import java.util.UUID;
 
 /**
  * The whole system on this machine for one test class: a delivery-worker, a gateway (node 0) and, for group tests,
- * a group-fanout as separate JVMs from their real jars, on the class's own topics and database, under the local
+ * a group-fanout (for call tests, a call-signaling) as separate JVMs from their real jars, on the class's own topics and database, under the local
  * profile. The gateway reads device queues from this worker's internal port
  * ({@code socialink.gateway.delivery-worker-url}); extra properties per app tune either (short expiry intervals).
  */
@@ -24,6 +24,8 @@ final class LocalSystem implements AutoCloseable {
     final AppProcess gateway;
     /** Null unless the system was made {@link #withGroups}. */
     private AppProcess groupFanout;
+    /** Null unless the system was made {@link #withCalls}. */
+    private AppProcess callSignaling;
     /** The delivery-worker's Kafka Streams application id: the prefix of its changelog and repartition topics. */
     final String workerApplicationId = "e2e-" + UUID.randomUUID();
 
@@ -67,6 +69,31 @@ final class LocalSystem implements AutoCloseable {
         return system;
     }
 
+    /**
+     * The system with a call-signaling (calls), on its own Streams application id and state directory;
+     * {@code ringTimeout} (e.g. {@code 8s}) is given to both call-signaling and the gateway (a call rings for the
+     * shorter of the two).
+     */
+    static LocalSystem withCalls(
+            KafkaTestEnv kafka,
+            PostgresTestEnv postgres,
+            RedisTestEnv redis,
+            String ringTimeout,
+            Map<String, Object> callSignalingExtra,
+            Map<String, Object> gatewayExtra)
+            throws Exception {
+        Map<String, Object> gatewayProperties = new HashMap<>(gatewayExtra);
+        gatewayProperties.put("socialink.gateway.calls.ring-timeout", ringTimeout);
+        LocalSystem system = new LocalSystem(kafka, postgres, redis, Map.of(), gatewayProperties);
+        Map<String, Object> properties = new HashMap<>(kafka.springProperties());
+        properties.put("socialink.calls.application-id", "e2e-calls-" + UUID.randomUUID());
+        properties.put("socialink.calls.state-dir", Files.createTempDirectory("call-signaling-state"));
+        properties.put("socialink.calls.ring-timeout", ringTimeout);
+        properties.putAll(callSignalingExtra);
+        system.callSignaling = AppProcess.of("call-signaling", "call-signaling", properties);
+        return system;
+    }
+
     /** Gateway node 1 beside this system's node 0, on the same Kafka, database, Redis and delivery-worker. */
     AppProcess secondGatewayNode(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) {
         Map<String, Object> properties = new HashMap<>(kafka.springProperties());
@@ -91,8 +118,19 @@ final class LocalSystem implements AutoCloseable {
         if (groupFanout != null) {
             groupFanout.start();
         }
+        if (callSignaling != null) {
+            callSignaling.start();
+        }
         gateway.start();
         return this;
+    }
+
+    /** The call-signaling of a system made {@link #withCalls}. */
+    AppProcess callSignaling() {
+        if (callSignaling == null) {
+            throw new IllegalStateException("this system runs no call-signaling: make it withCalls");
+        }
+        return callSignaling;
     }
 
     /** The group-fanout of a system made {@link #withGroups}. */
@@ -109,6 +147,9 @@ final class LocalSystem implements AutoCloseable {
         if (groupFanout != null) {
             logs.add(groupFanout.log());
         }
+        if (callSignaling != null) {
+            logs.add(callSignaling.log());
+        }
         return logs;
     }
 
@@ -121,6 +162,9 @@ final class LocalSystem implements AutoCloseable {
         gateway.close();
         if (groupFanout != null) {
             groupFanout.close();
+        }
+        if (callSignaling != null) {
+            callSignaling.close();
         }
         worker.close();
     }
