@@ -24,6 +24,9 @@ public final class AnalyticsMetrics {
     /** Counter of group changes by {@code kind}: created, devices-added, devices-removed (devices, not commands). */
     public static final String GROUP_CHANGES = "socialink.analytics.group.changes";
 
+    /** Calls ended, tag {@code outcome}. */
+    public static final String CALLS = "socialink.analytics.calls";
+
     private final MeterRegistry registry;
     private final Timer sentToDelivered;
     private final Timer deliveredToRead;
@@ -70,6 +73,14 @@ public final class AnalyticsMetrics {
         Counter.builder(GROUP_CHANGES)
                 .description("group changes by kind")
                 .tag("kind", kind)
+                .register(registry)
+                .increment(count);
+    }
+
+    public void callEnded(String outcome, long count) {
+        Counter.builder(CALLS)
+                .description("calls ended by outcome")
+                .tag("outcome", outcome)
                 .register(registry)
                 .increment(count);
     }

@@ -14,10 +14,11 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * {@code metadata.messages} → {@link MessageFacts}, {@code metadata.groups} → {@link GroupFacts}; their facts,
+ * {@code metadata.messages} → {@link MessageFacts}, {@code metadata.groups} → {@link GroupFacts},
+ * {@code metadata.calls} → {@link CallFacts}; their facts,
  * repartitioned by the minute or day they belong to, → {@link Figures} → {@code analytics.minutes} and
  * {@code analytics.days} (compacted: the latest figures of each minute and day, JSON, published once a second).
- * The stores cache their writes until the commit, so a figure rewritten by many facts reaches its changelog once. Reads nothing but the two
+ * The stores cache their writes until the commit, so a figure rewritten by many facts reaches its changelog once. Reads nothing but the three
  * metadata topics, which carry no content; writes nothing but counts and latencies.
  */
 public final class AnalyticsTopology {
@@ -56,8 +57,13 @@ public final class AnalyticsTopology {
                         layout.name(Topics.METADATA_GROUPS),
                         Consumed.with(Topics.METADATA_GROUPS.keySerde(), Topics.METADATA_GROUPS.valueSerde()))
                 .process(GroupFacts::new);
+        KStream<String, String> callFacts = builder.stream(
+                        layout.name(Topics.METADATA_CALLS),
+                        Consumed.with(Topics.METADATA_CALLS.keySerde(), Topics.METADATA_CALLS.valueSerde()))
+                .process(CallFacts::new);
         KStream<String, String> figures = messageFacts
                 .merge(groupFacts)
+                .merge(callFacts)
                 .repartition(
                         Repartitioned.with(Serdes.String(), Serdes.String()).withName("facts"))
                 .process(

@@ -26,7 +26,11 @@ record Fact(Type type, String subject, long value) {
         GROUP_CREATED,
         DEVICES_ADDED,
         DEVICES_REMOVED,
-        GROUP_SIZE
+        GROUP_SIZE,
+        /** A call ended; the subject is its outcome (completed, declined, missed, cancelled, busy). */
+        CALL_ENDED,
+        /** The length of an answered call, accepted to ended, in milliseconds. */
+        CALL_DURATION
     }
 
     static final String MINUTE = "m:";

@@ -124,6 +124,14 @@ final class Figures implements Processor<String, String, String, String> {
                 figures.groupSizes[DayFigures.bucket(fact.value())]++;
                 dayGroups.put(group, fact.value());
             }
+            case CALL_ENDED -> {
+                int outcome = DayFigures.CALL_OUTCOMES.indexOf(fact.subject());
+                if (outcome >= 0) {
+                    figures.callsEnded[outcome] += fact.value();
+                    metrics.callEnded(fact.subject(), fact.value());
+                }
+            }
+            case CALL_DURATION -> figures.callMillis += fact.value();
             default -> throw new IllegalArgumentException("not a day's fact: " + fact.type());
         }
     }

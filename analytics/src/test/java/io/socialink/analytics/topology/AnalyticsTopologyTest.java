@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.socialink.analytics.metrics.AnalyticsMetrics;
+import io.socialink.schemas.avro.CallMetadata;
 import io.socialink.schemas.avro.GroupMetadata;
 import io.socialink.schemas.avro.MessageEventType;
 import io.socialink.schemas.avro.MessageMetadata;
@@ -43,6 +44,7 @@ class AnalyticsTopologyTest {
     private TopologyTestDriver driver;
     private TestInputTopic<String, MessageMetadata> messages;
     private TestInputTopic<String, GroupMetadata> groups;
+    private TestInputTopic<String, CallMetadata> calls;
     private TestOutputTopic<String, String> minutes;
     private TestOutputTopic<String, String> days;
 
@@ -62,6 +64,10 @@ class AnalyticsTopologyTest {
                 LAYOUT.name(Topics.METADATA_GROUPS),
                 Topics.METADATA_GROUPS.keySerde().serializer(),
                 Topics.METADATA_GROUPS.valueSerde().serializer());
+        calls = driver.createInputTopic(
+                LAYOUT.name(Topics.METADATA_CALLS),
+                Topics.METADATA_CALLS.keySerde().serializer(),
+                Topics.METADATA_CALLS.valueSerde().serializer());
         minutes = driver.createOutputTopic(
                 LAYOUT.name(Topics.ANALYTICS_MINUTES),
                 Serdes.String().deserializer(),
@@ -152,6 +158,24 @@ class AnalyticsTopologyTest {
     }
 
     @Test
+    void shouldCountEachEndedCallOnceOnItsDayByOutcomeWithTheAnsweredCallsLength() {
+        calls.pipeInput("c1", call("c1", "initiated", null, 0, T));
+        calls.pipeInput("c1", call("c1", "accepted", null, 0, T.plusSeconds(2)));
+        calls.pipeInput("c1", call("c1", "ended", "completed", 90_000, T.plusSeconds(92)));
+        calls.pipeInput("c2", call("c2", "ended", "missed", 0, T.plusSeconds(50)));
+        calls.pipeInput("c3", call("c3", "ended", "completed", 30_000, T.plusSeconds(60)));
+        calls.pipeInput("c4", call("c4", "ended", "busy", 0, T.plusSeconds(61)));
+
+        JsonNode day = latest(days).get("2026-12-05").get("calls");
+        assertThat(day.get("completed").asLong()).isEqualTo(2);
+        assertThat(day.get("missed").asLong()).isEqualTo(1);
+        assertThat(day.get("busy").asLong()).isEqualTo(1);
+        assertThat(day.get("declined").asLong()).isZero();
+        assertThat(day.get("cancelled").asLong()).isZero();
+        assertThat(day.get("durationMillis").asLong()).isEqualTo(120_000);
+    }
+
+    @Test
     void shouldPublishEachChangedFigureOnceASecondAtItsLatest() {
         sent("m1", "alice", 1, "bob", 1, "bob", T);
         sent("m2", "alice", 1, "bob", 1, "bob", T.plusSeconds(1));
@@ -187,6 +211,10 @@ class AnalyticsTopologyTest {
         sent(marker + "-m", marker + "-alice", 1, marker + "-bob", 1, marker + "-bob", T);
         event(marker + "-m", MessageEventType.DELIVERED, marker + "-alice", marker + "-bob", 1, T.plusSeconds(1));
         groups.pipeInput(marker + "-g", group(marker + "-g", "created", 5, 5, T));
+        CallMetadata call = call(marker + "-c", "ended", "completed", 1_000, T);
+        call.setCallerUserId(marker + "-alice");
+        call.setCalleeUserId(marker + "-bob");
+        calls.pipeInput(marker + "-c", call);
 
         driver.advanceWallClockTime(Figures.PUBLISH_EVERY);
         assertThat(minutes.readKeyValuesToList()).isNotEmpty().allSatisfy(record -> {
@@ -236,6 +264,20 @@ class AnalyticsTopologyTest {
                         .setCiphertextBytes(0)
                         .setAt(at)
                         .build());
+    }
+
+    private static CallMetadata call(String callId, String kind, String outcome, long durationMillis, Instant at) {
+        return CallMetadata.newBuilder()
+                .setCallId(callId)
+                .setKind(kind)
+                .setAt(at)
+                .setCallerUserId("alice")
+                .setCalleeUserId("bob")
+                .setMedia("video")
+                .setCalleeDevices(1)
+                .setOutcome(outcome)
+                .setDurationMillis(durationMillis)
+                .build();
     }
 
     private static GroupMetadata group(String groupId, String kind, int members, int changed, Instant at) {
