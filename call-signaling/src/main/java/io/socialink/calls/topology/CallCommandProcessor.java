@@ -20,8 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
-import org.apache.kafka.streams.KeyValue;
+import java.util.TreeMap;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,8 +35,11 @@ import org.jspecify.annotations.Nullable;
  * The single writer of the calls of one {@code call.commands} partition: for each command it loads the call's
  * state, {@link CallDecider#decide decides}, stores the state and forwards the decision's events, per-device copies,
  * metadata, line changes and reply to their sinks. Every second (wall-clock time) it ends the calls whose deadline
- * passed (ring timeout → missed, the longest call → completed, an ended call's retention → forgotten), found in
- * the {@code call-deadlines} index (key: the deadline, zero-padded, then the callId). Under exactly-once processing
+ * passed (ring timeout → missed, the longest call → completed, an ended call's retention → forgotten), found in an
+ * in-memory index of the task's calls by deadline (key: the deadline, zero-padded, then the callId). The index is
+ * derived from the {@code call-state} store whenever the task is initialised (after a restore, a rebalance or an
+ * aborted transaction), so it needs no changelog of its own: a state change writes one changelog record, not three.
+ * Under exactly-once processing
  * all of it commits in one transaction with the command's offset: a command processed again after a crash leaves no
  * trace of the first attempt, and a missed call is ended once.
  */
@@ -49,7 +53,7 @@ public final class CallCommandProcessor implements Processor<String, CallCommand
     private final Duration checkInterval;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, CallState> calls;
-    private KeyValueStore<String, String> deadlines;
+    private final NavigableMap<String, String> deadlines = new TreeMap<>();
     private CallDecider.Lines lines;
 
     public CallCommandProcessor(CallDecider decider, CallMetrics metrics, Duration checkInterval) {
@@ -62,7 +66,11 @@ public final class CallCommandProcessor implements Processor<String, CallCommand
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.calls = context.getStateStore(CallSignalingTopology.STATE_STORE);
-        this.deadlines = context.getStateStore(CallSignalingTopology.DEADLINES_STORE);
+        deadlines.clear();
+        try (KeyValueIterator<String, CallState> all = calls.all()) {
+            all.forEachRemaining(
+                    entry -> deadlines.put(DeadlineKeys.of(decider.deadline(entry.value), entry.key), entry.key));
+        }
         KeyValueStore<String, String> lineStore = context.getStateStore(CallSignalingTopology.LINES_STORE);
         this.lines = lineStore::get;
         context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::deadlinesDue);
@@ -88,18 +96,19 @@ public final class CallCommandProcessor implements Processor<String, CallCommand
     }
 
     private void deadlinesDue(long now) {
-        List<KeyValue<String, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = deadlines.range(DeadlineKeys.FIRST, DeadlineKeys.upTo(now))) {
-            while (it.hasNext() && due.size() < DUE_BATCH) {
-                due.add(it.next());
+        List<Map.Entry<String, String>> due = new ArrayList<>();
+        for (Map.Entry<String, String> entry :
+                deadlines.headMap(DeadlineKeys.upTo(now), true).entrySet()) {
+            if (due.size() >= DUE_BATCH) {
+                break;
             }
+            due.add(Map.entry(entry.getKey(), entry.getValue()));
         }
-        for (KeyValue<String, String> entry : due) {
-            String callId = entry.value;
+        for (Map.Entry<String, String> entry : due) {
+            String callId = entry.getValue();
             CallState call = calls.get(callId);
-            if (call == null || !entry.key.equals(DeadlineKeys.of(decider.deadline(call), callId))) {
-                // left behind by a state written without moving its deadline: nothing is due under this key
-                deadlines.delete(entry.key);
+            if (call == null || !entry.getKey().equals(DeadlineKeys.of(decider.deadline(call), callId))) {
+                deadlines.remove(entry.getKey());
                 continue;
             }
             apply(callId, call, decider.deadlineReached(call, now), null);
@@ -109,7 +118,7 @@ public final class CallCommandProcessor implements Processor<String, CallCommand
     private void apply(String callId, @Nullable CallState before, Decision decision, @Nullable CallCommand command) {
         if (decision.stateChanged()) {
             if (before != null) {
-                deadlines.delete(DeadlineKeys.of(decider.deadline(before), callId));
+                deadlines.remove(DeadlineKeys.of(decider.deadline(before), callId));
             }
             CallState after = decision.state();
             if (after == null) {

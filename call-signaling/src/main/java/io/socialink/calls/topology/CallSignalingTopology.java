@@ -21,8 +21,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * call-signaling's topology (Processor API): {@code call.commands} (key: callId) into one
- * {@link CallCommandProcessor} over the changelogged {@code call-state} (callId → state) and {@code call-deadlines}
- * stores, out to {@code call.events} (key: callId), {@code call.replies} (key: requestId; partition: the command's
+ * {@link CallCommandProcessor} over the changelogged {@code call-state} store (callId → state), out to {@code call.events} (key: callId), {@code call.replies} (key: requestId; partition: the command's
  * replyPartition), {@code device.deliveries} (key: recipient device address), {@code metadata.calls} (key: callId)
  * and {@code call.lines} (key: userId). {@code call.lines} is read back whole on every instance as the global
  * {@code call-lines} store, the busy rule's view of who is in an accepted call.
@@ -35,7 +34,6 @@ import org.apache.kafka.streams.state.Stores;
 public final class CallSignalingTopology {
 
     public static final String STATE_STORE = "call-state";
-    public static final String DEADLINES_STORE = "call-deadlines";
     public static final String LINES_STORE = "call-lines";
     static final String SOURCE = "from-call.commands";
     static final String PROCESSOR = "call-commands";
@@ -74,11 +72,6 @@ public final class CallSignalingTopology {
                                 Stores.persistentKeyValueStore(STATE_STORE),
                                 Serdes.String(),
                                 new AvroSerde<>(CallState.class))
-                        .withCachingEnabled(),
-                PROCESSOR);
-        topology.addStateStore(
-                Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(DEADLINES_STORE), Serdes.String(), Serdes.String())
                         .withCachingEnabled(),
                 PROCESSOR);
         // a global store is restored from its topic, never changelogged

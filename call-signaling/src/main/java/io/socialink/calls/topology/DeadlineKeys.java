@@ -1,12 +1,10 @@
 package io.socialink.calls.topology;
 
 /**
- * Keys of the {@code call-deadlines} index: the deadline in epoch millis zero-padded to 13 digits, {@code |}, the
- * callId. They sort by deadline as strings (RocksDB orders keys bytewise), so the due ones are one range scan.
+ * Keys of the deadline index: the deadline in epoch millis zero-padded to 13 digits, {@code |}, the callId. They sort
+ * by deadline as strings, so the due ones are one head of the sorted map.
  */
 final class DeadlineKeys {
-
-    static final String FIRST = "0";
 
     private DeadlineKeys() {}
 
