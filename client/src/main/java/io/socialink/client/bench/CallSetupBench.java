@@ -115,9 +115,9 @@ public final class CallSetupBench {
                 int index = i;
                 pairs.add(setup.submit(() -> {
                     Party caller = Party.register(
-                            https.get((2 * index) % https.size()).client(), prefix + "-a" + index, stores);
+                            https.get((2 * index) % https.size()).client(), prefix + "-a" + index, stores, true);
                     Party callee = Party.register(
-                            https.get((2 * index + 1) % https.size()).client(), prefix + "-b" + index, stores);
+                            https.get((2 * index + 1) % https.size()).client(), prefix + "-b" + index, stores, false);
                     caller.peer = callee;
                     callee.peer = caller;
                     caller.connect(this);
@@ -356,22 +356,26 @@ public final class CallSetupBench {
         volatile long answeringNanos;
         volatile java.util.@Nullable UUID callId;
 
-        private Party(SocialinkClient client, DeviceCredentials device, SecureMessenger messenger) {
+        /** Set at registration: the run's prefix is random, so no part of a user id may tell the sides apart. */
+        private final boolean caller;
+
+        private Party(SocialinkClient client, DeviceCredentials device, SecureMessenger messenger, boolean caller) {
             this.client = client;
             this.device = device;
             this.messenger = messenger;
             this.calls = new SecureCalls(messenger);
+            this.caller = caller;
         }
 
-        static Party register(SocialinkClient client, String userId, Path stores) {
+        static Party register(SocialinkClient client, String userId, Path stores, boolean caller) {
             DeviceKeyMaterial keys = DeviceKeyMaterial.generate(1);
             DeviceCredentials device = client.register(userId, keys.publicKeys());
             SignalFileStore store = SignalFileStore.create(stores.resolve(device.address()), keys);
-            return new Party(client, device, new SecureMessenger(client, device, store));
+            return new Party(client, device, new SecureMessenger(client, device, store), caller);
         }
 
         boolean caller() {
-            return device.userId().contains("-a");
+            return caller;
         }
 
         Party peer() {
