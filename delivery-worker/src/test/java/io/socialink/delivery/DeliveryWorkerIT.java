@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.socialink.delivery.metrics.MicrometerDeliveryMetrics;
 import io.socialink.delivery.runtime.DeliveryStreams;
+import io.socialink.delivery.runtime.QueueLocation;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.ConnectionEventType;
 import io.socialink.schemas.avro.Delivery;
@@ -15,6 +16,8 @@ import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.Topics;
 import io.socialink.testing.KafkaTestEnv;
 import io.socialink.testing.LocalKafka;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -165,6 +168,72 @@ class DeliveryWorkerIT {
         }
     }
 
+    @Test
+    void shouldAnswerEveryDevicesQueueOnEitherOfTwoInstances(KafkaTestEnv kafka, @TempDir Path secondStateDir)
+            throws Exception {
+        // given two instances of one worker, each advertising its internal port, and devices queued on each
+        String applicationId = "delivery-it-" + UUID.randomUUID();
+        int portA = freePort();
+        int portB = freePort();
+        try (ConfigurableApplicationContext a = start(kafka, applicationId, stateDir, "", advertising(portA));
+                ConfigurableApplicationContext b =
+                        start(kafka, applicationId, secondStateDir, "", advertising(portB))) {
+            DeliveryStreams streamsA = a.getBean(DeliveryStreams.class);
+            DeliveryStreams streamsB = b.getBean(DeliveryStreams.class);
+            await().atMost(TIMEOUT)
+                    .until(() -> streamsA.state() == KafkaStreams.State.RUNNING
+                            && streamsB.state() == KafkaStreams.State.RUNNING
+                            && !streamsA.activeTasks().isEmpty()
+                            && !streamsB.activeTasks().isEmpty());
+            List<String> onA = new ArrayList<>();
+            List<String> onB = new ArrayList<>();
+            for (int device = 1; device <= 200 && (onA.size() < 3 || onB.size() < 3); device++) {
+                String address = "frank." + device;
+                if (streamsA.locate(address) instanceof QueueLocation.Local) {
+                    onA.add(address);
+                } else if (streamsB.locate(address) instanceof QueueLocation.Local) {
+                    onB.add(address);
+                }
+            }
+            assertThat(onA).as("queues held by the first instance").hasSizeGreaterThanOrEqualTo(3);
+            assertThat(onB).as("queues held by the second instance").hasSizeGreaterThanOrEqualTo(3);
+            List<String> devices = new ArrayList<>(onA);
+            devices.addAll(onB);
+            for (String device : devices) {
+                produce(kafka, Topics.DEVICE_DELIVERIES, device, delivery("for-" + device, device));
+            }
+
+            // when every queue is asked for on both instances
+            // then both answer it whole, whichever instance holds it
+            for (String device : devices) {
+                String path = "/actuator/queues/" + device;
+                await().atMost(TIMEOUT).untilAsserted(() -> {
+                    assertThat(headIds(get(a, path))).as(device + " on a").containsExactly("for-" + device);
+                    assertThat(headIds(get(b, path))).as(device + " on b").containsExactly("for-" + device);
+                });
+            }
+
+            // and a forwarded query that reaches an instance not holding the queue is refused, not answered empty
+            HttpResponse<String> misrouted = send(b, "/actuator/queues/" + onA.get(0) + "?forwarded=true");
+            assertThat(misrouted.statusCode()).isEqualTo(503);
+            assertThat(misrouted.body()).contains("retryAfterSeconds").doesNotContain("entries");
+        }
+    }
+
+    private static Map<String, Object> advertising(int internalPort) {
+        return Map.of(
+                "management.server.port",
+                internalPort,
+                "socialink.delivery.advertised-address",
+                "127.0.0.1:" + internalPort);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private static List<String> headIds(String body) {
         tools.jackson.databind.JsonNode entries = tools.jackson.databind.json.JsonMapper.builder()
                 .build()
@@ -244,18 +313,22 @@ class DeliveryWorkerIT {
         return envelopes;
     }
 
-    /** GET on the internal (management) port with the internal credential. */
+    /** GET on the internal (management) port with the internal credential: the body. */
     private static String get(ConfigurableApplicationContext app, String path) throws Exception {
+        return send(app, path).body();
+    }
+
+    /** GET on the internal (management) port with the internal credential. */
+    private static HttpResponse<String> send(ConfigurableApplicationContext app, String path) throws Exception {
         String port = app.getEnvironment().getProperty("local.management.port");
         String credential =
                 Base64.getEncoder().encodeToString(("internal:" + INTERNAL_SECRET).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = HttpClient.newHttpClient()
+        return HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                                 .header("Authorization", "Basic " + credential)
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
-        return response.body();
     }
 
     private static Delivery delivery(String messageId, String recipient) {

@@ -34,6 +34,10 @@ import org.springframework.validation.annotation.Validated;
  * @param instanceId        a stable id of this instance (static group membership): a restarted instance gets
  *                          its queues back without waiting for the session timeout; blank for dynamic membership
  * @param standbyReplicas standby replicas of each stateful task on other instances (warm failover), 0..8
+ * @param advertisedAddress {@code host:port} at which the other instances reach this instance's internal port
+ *                          (Kafka Streams' {@code application.server}): a queue query that reaches an instance not
+ *                          holding that queue is forwarded there; blank when no other instance can reach it (queries
+ *                          for another instance's queues are then refused with 503, never answered empty)
  */
 @Validated
 @ConfigurationProperties("socialink.delivery")
@@ -59,7 +63,8 @@ public record DeliverySettings(
 
         @DefaultValue("") String instanceId,
         @DefaultValue("10") @Positive int maxPushes,
-        @DefaultValue("0") @PositiveOrZero @Max(8) int standbyReplicas)
+        @DefaultValue("0") @PositiveOrZero @Max(8) int standbyReplicas,
+        @DefaultValue("") String advertisedAddress)
         implements StreamsSettings {
 
     public DeliverySettings {
@@ -70,6 +75,11 @@ public record DeliverySettings(
         requirePositive("commit-interval", commitInterval);
         requirePositive("session-timeout", sessionTimeout);
         instanceId = instanceId == null ? "" : instanceId.trim();
+        advertisedAddress = advertisedAddress == null ? "" : advertisedAddress.trim();
+        if (!advertisedAddress.isEmpty() && !advertisedAddress.matches("[^:/\\s]+:\\d{1,5}")) {
+            throw new IllegalArgumentException(
+                    "socialink.delivery.advertised-address must be host:port, was '" + advertisedAddress + "'");
+        }
     }
 
     /** The defaults, with the state under {@code java.io.tmpdir}. */
@@ -89,7 +99,8 @@ public record DeliverySettings(
                 Duration.ofSeconds(10),
                 "",
                 10,
-                0);
+                0,
+                "");
     }
 
     /** No heartbeat for three intervals: the socket is taken for gone. */
@@ -112,7 +123,8 @@ public record DeliverySettings(
                 sessionTimeout,
                 instanceId,
                 maxPushes,
-                standbyReplicas);
+                standbyReplicas,
+                advertisedAddress);
     }
 
     public DeliverySettings withMaxQueueLength(int value) {
@@ -130,7 +142,8 @@ public record DeliverySettings(
                 sessionTimeout,
                 instanceId,
                 maxPushes,
-                standbyReplicas);
+                standbyReplicas,
+                advertisedAddress);
     }
 
     public DeliverySettings withMaxPushes(int value) {
@@ -148,7 +161,8 @@ public record DeliverySettings(
                 sessionTimeout,
                 instanceId,
                 value,
-                standbyReplicas);
+                standbyReplicas,
+                advertisedAddress);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -8,15 +8,18 @@ import io.socialink.delivery.queue.QueueHead;
 import io.socialink.delivery.topology.DeliveryTopology;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.topics.TopicLayout;
+import io.socialink.schemas.topics.Topics;
 import io.socialink.streams.ManagedStreams;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -80,19 +83,49 @@ public class DeliveryStreams extends ManagedStreams {
     }
 
     /**
-     * The head of a device's queue, oldest first: what the device gets next over its socket, without entries past
-     * their {@code expiresAt} or the queue TTL. Reads this instance's stores (interactive query); empty when the
-     * device has nothing queued here.
-     *
-     * @throws InvalidStateStoreException while the instance is not running or its stores are restoring
+     * Where the queue of {@code address} is answered from: this instance's stores, the instance that holds it (found
+     * from the group's metadata, {@code application.server}), or nowhere yet (a rebalance or a restore is under
+     * way, or the owner advertises no address). A local read is pinned to the queue's partition, so an instance that
+     * does not hold that partition as active fails the read instead of answering with an empty queue.
      */
-    public List<Delivery> queueHead(String address, int limit) {
+    public QueueLocation locate(String address) {
+        KafkaStreams current = current();
+        if (current == null || current.state() != KafkaStreams.State.RUNNING) {
+            return new QueueLocation.Unavailable("the delivery streams are " + state());
+        }
+        KeyQueryMetadata metadata = current.queryMetadataForKey(
+                DeviceQueues.ENTRIES,
+                address,
+                Topics.DEVICE_DELIVERIES.keySerde().serializer());
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            return new QueueLocation.Unavailable("no instance holds the queue's partition yet");
+        }
+        HostInfo owner = metadata.activeHost();
+        if (settings.advertisedAddress().isEmpty()
+                || owner.equals(HostInfo.buildFromEndpoint(settings.advertisedAddress()))) {
+            return new QueueLocation.Local(metadata.partition());
+        }
+        if (owner.port() <= 0) {
+            return new QueueLocation.Unavailable("the instance holding the queue advertises no address");
+        }
+        return new QueueLocation.Remote(owner.host() + ":" + owner.port());
+    }
+
+    /**
+     * The head of a device's queue held by this instance at {@code partition}, oldest first: what the device gets
+     * next over its socket, without entries past their {@code expiresAt} or the queue TTL.
+     *
+     * @throws InvalidStateStoreException while the instance is not running, its stores are restoring, or it does
+     *     not hold {@code partition} as active
+     */
+    public List<Delivery> queueHead(String address, int partition, int limit) {
         KafkaStreams current = current();
         if (current == null || current.state() != KafkaStreams.State.RUNNING) {
             throw new InvalidStateStoreException("the delivery streams are not running");
         }
         ReadOnlyKeyValueStore<Bytes, Delivery> entries = current.store(StoreQueryParameters.fromNameAndType(
-                DeviceQueues.ENTRIES, QueryableStoreTypes.<Bytes, Delivery>keyValueStore()));
+                        DeviceQueues.ENTRIES, QueryableStoreTypes.<Bytes, Delivery>keyValueStore())
+                .withPartition(partition));
         return QueueHead.read(entries, address, limit, System.currentTimeMillis(), settings.queueTtl());
     }
 }

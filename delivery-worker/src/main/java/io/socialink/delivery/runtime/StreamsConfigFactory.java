@@ -40,6 +40,10 @@ public final class StreamsConfigFactory {
         // the changelogs (its put and delete cancel out); at Streams' 10 MiB default a busy worker evicted dirty
         // entries before their ack came, which wrote both, and eviction was a tenth of its CPU profile
         properties.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, RECORD_CACHE_BYTES);
+        // every instance then knows which instance (host:port of its internal port) holds each device's queue
+        if (!settings.advertisedAddress().isEmpty()) {
+            properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertisedAddress());
+        }
         return properties;
     }
 }

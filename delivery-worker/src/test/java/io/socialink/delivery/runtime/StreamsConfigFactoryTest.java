@@ -1,9 +1,11 @@
 package io.socialink.delivery.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.schemas.topics.TopicLayout;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -29,5 +31,53 @@ class StreamsConfigFactoryTest {
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000L)
                 .containsEntry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         new StreamsConfig(properties);
+    }
+
+    @Test
+    void shouldAdvertiseTheInstancesInternalAddressOnlyWhenOneIsGiven() {
+        // given
+        TopicLayout layout = new TopicLayout("p.", 3, 4, 1, 2, (short) 1);
+        DeliverySettings advertised = new DeliverySettings(
+                "delivery-worker",
+                "/tmp/state",
+                64,
+                Duration.ofDays(30),
+                10_000,
+                Duration.ofDays(1),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(10),
+                1,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(10),
+                "",
+                10,
+                0,
+                "worker-0.delivery-worker:9081");
+
+        // when
+        Properties with = StreamsConfigFactory.create("kafka:9092", layout, advertised);
+        Properties without = StreamsConfigFactory.create("kafka:9092", layout, DeliverySettings.defaults());
+
+        // then
+        assertThat(with).containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "worker-0.delivery-worker:9081");
+        assertThat(without).doesNotContainKey(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        assertThatThrownBy(() -> new DeliverySettings(
+                        "delivery-worker",
+                        "/tmp/state",
+                        64,
+                        Duration.ofDays(30),
+                        10_000,
+                        Duration.ofDays(1),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(10),
+                        1,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(10),
+                        "",
+                        10,
+                        0,
+                        "http://worker-0:9081"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host:port");
     }
 }

@@ -3,6 +3,7 @@ package io.socialink.gateway.messages;
 import io.socialink.gateway.auth.DeviceAddress;
 import io.socialink.gateway.config.InternalProperties;
 import io.socialink.gateway.problem.Problem;
+import io.socialink.gateway.problem.ProblemException;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.serde.AvroSerde;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -23,11 +25,16 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reads the head of a device queue from the delivery-worker's internal port ({@code GET /actuator/queues/{address}}),
  * which answers from its Kafka Streams state; every request carries the internal credential (HTTP Basic). Redirects are followed, so a worker that forwards to the instance owning the queue
- * works too. A worker that cannot be reached or answers an error gives 503 {@code unavailable}.
+ * works too. Any worker instance answers for every queue (it forwards to the instance holding it). A worker that
+ * cannot be reached or answers an error gives 503 {@code unavailable}; while no instance holds the queue (a
+ * rebalance) the 503 carries Retry-After.
  */
 @Component
 @EnableConfigurationProperties(QueueApiProperties.class)
 public class DeliveryWorkerClient {
+
+    /** A rebalance of the workers settles within seconds. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     private final QueueApiProperties properties;
     private final JsonMapper json;
@@ -62,7 +69,8 @@ public class DeliveryWorkerClient {
                 .onErrorMap(error -> unavailable())
                 .map(response -> {
                     if (response.statusCode() != 200) {
-                        throw unavailable();
+                        // 503 is the worker's "no instance holds the queue just now" (a rebalance, a restore)
+                        throw response.statusCode() == 503 ? retryShortly() : unavailable();
                     }
                     JsonNode entries = json.readTree(response.body()).get("entries");
                     List<Delivery> head = new ArrayList<>();
@@ -70,6 +78,12 @@ public class DeliveryWorkerClient {
                     entries.forEach(entry -> head.add(serde.fromBytes(base64.decode(entry.asString()))));
                     return head;
                 });
+    }
+
+    private static RuntimeException retryShortly() {
+        return new ProblemException(
+                Problem.unavailable("the device's queue is moving between delivery-worker instances, retry shortly"),
+                RETRY_AFTER);
     }
 
     private static RuntimeException unavailable() {
