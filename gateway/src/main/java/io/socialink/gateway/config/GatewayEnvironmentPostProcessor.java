@@ -1,5 +1,6 @@
 package io.socialink.gateway.config;
 
+import io.socialink.gateway.node.NodeIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -18,7 +19,8 @@ import org.springframework.core.io.ClassPathResource;
 /**
  * Adds the deployment settings read from environment variables ({@code gateway-environment.yml}:
  * KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, REDIS_URL, GATEWAY_NODE_ID, PLATFORM_*, SOCIALINK_*) and derives the R2DBC
- * and Flyway connection settings from {@code socialink.database.url}.
+ * and Flyway connection settings from {@code socialink.database.url}; a node id of {@code auto} is leased in Redis
+ * ({@link NodeIds}).
  *
  * <p>Both go into Spring's default properties, the lowest precedence, and never replace a default property that is
  * already set: properties given programmatically ({@code SpringApplicationBuilder.properties}, as integration tests
@@ -36,6 +38,8 @@ public class GatewayEnvironmentPostProcessor implements EnvironmentPostProcessor
         if (url != null) {
             addDefaults(environment.getPropertySources(), databaseProperties(DatabaseUrl.parse(url)));
         }
+        // last: the lease needs the Redis URL and the topic layout from the defaults added above
+        NodeIds.resolve(environment);
     }
 
     /** Adds {@code defaults} to the default properties, keeping every default property already there. */
