@@ -20,6 +20,10 @@ import org.springframework.validation.annotation.Validated;
  *                     list while it does not hear those changes); a send rejected against a cached list is
  *                     re-checked against the database before the rejection is answered
  * @param socketBuffer outbound frames a socket may have waiting before it is closed as too slow
+ * @param maxConnections the most device WebSockets this node holds at once; an upgrade over it is refused with 503
+ *                     {@code connections-exhausted}. 0 derives it from the process's open-file (soft) limit at
+ *                     startup: limit − max(1024, limit / 10), at least 1, so the other descriptors (Kafka, Postgres,
+ *                     Redis, HTTP requests, jars, logs) never run out ({@code websocket.ConnectionLimit})
  */
 @Validated
 @ConfigurationProperties("socialink.gateway")
@@ -28,4 +32,5 @@ public record GatewayProperties(
         @DefaultValue("10") @Min(1) @Max(1000) int maxDevices,
         @DefaultValue("30s") @NotNull Duration heartbeat,
         @DefaultValue("60s") @NotNull Duration deviceCache,
-        @DefaultValue("256") @Min(8) int socketBuffer) {}
+        @DefaultValue("256") @Min(8) int socketBuffer,
+        @DefaultValue("0") @Min(0) int maxConnections) {}

@@ -18,6 +18,13 @@ public final class GatewayMetrics {
     public static final String SEND_LATENCY = "socialink.gateway.send.latency";
     /** Gauge of live WebSockets on this node. */
     public static final String SOCKETS = "socialink.gateway.sockets";
+    /**
+     * Gauge of the most WebSockets this node holds ({@code socialink.gateway.max-connections}, or the default derived
+     * from the open-file limit).
+     */
+    public static final String SOCKETS_LIMIT = "socialink.gateway.sockets.limit";
+    /** Counter of WebSocket upgrades refused with 503 {@code connections-exhausted} because the node was at its cap. */
+    public static final String SOCKETS_REFUSED = "socialink.gateway.sockets.refused";
     /** Counter of pushes written to a socket's outbound buffer. */
     public static final String PUSHES_WRITTEN = "socialink.gateway.pushes.written";
     /** Counter of pushes dropped: socket gone, connection replaced, unknown kind, or socket buffer full. */
@@ -50,6 +57,7 @@ public final class GatewayMetrics {
     private final Timer sendLatency;
     private final Counter pushesWritten;
     private final Counter pushesDropped;
+    private final Counter socketsRefused;
     private final Timer pushAge;
 
     public GatewayMetrics(MeterRegistry registry) {
@@ -64,6 +72,9 @@ public final class GatewayMetrics {
         this.pushesDropped = Counter.builder(PUSHES_DROPPED)
                 .description("pushes dropped: socket gone or replaced, unknown kind, or socket buffer full")
                 .register(registry);
+        this.socketsRefused = Counter.builder(SOCKETS_REFUSED)
+                .description("WebSocket upgrades refused because this node held its most sockets")
+                .register(registry);
         this.pushAge = Timer.builder(PUSH_AGE)
                 .description("from a message's acceptance to its frame written to the recipient's socket")
                 .publishPercentileHistogram()
@@ -75,6 +86,16 @@ public final class GatewayMetrics {
         Gauge.builder(SOCKETS, liveSockets)
                 .description("live WebSockets on this node")
                 .register(registry);
+    }
+
+    public void socketsLimitGauge(Supplier<Number> limit) {
+        Gauge.builder(SOCKETS_LIMIT, limit)
+                .description("the most WebSockets this node holds")
+                .register(registry);
+    }
+
+    public void socketRefused() {
+        socketsRefused.increment();
     }
 
     public void send(String outcome) {

@@ -2,7 +2,10 @@ package io.socialink.gateway.websocket;
 
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.server.RequestUpgradeStrategy;
@@ -14,14 +17,27 @@ import reactor.core.publisher.Mono;
  * The WebSocket handshake, refusing a WebSocket version other than 13 with a 426 problem (and
  * {@code Sec-WebSocket-Version: 13}) before the upgrade starts; Reactor Netty would otherwise answer it with a
  * bodiless response after Spring considered the response committed.
+ *
+ * <p>An upgrade that finds this node at its {@link ConnectionLimit} is refused with 503 {@code connections-exhausted},
+ * {@code Retry-After} and {@code Connection: close}. The refusal comes here, after authentication: it is the first
+ * place that can hand a reserved slot over to the socket's lifetime, and a client with bad credentials keeps getting
+ * its 401/403 rather than being sent from node to node.
  */
 final class SocketHandshake extends HandshakeWebSocketService {
 
     static final String VERSION_HEADER = "Sec-WebSocket-Version";
     static final String VERSION = "13";
 
-    SocketHandshake(RequestUpgradeStrategy upgradeStrategy) {
+    /** Refused clients come back after 2 to 6 s, spread so that they do not all return at once. */
+    static final int RETRY_AFTER_MIN_SECONDS = 2;
+
+    static final int RETRY_AFTER_JITTER_SECONDS = 4;
+
+    private final ConnectionLimit limit;
+
+    SocketHandshake(RequestUpgradeStrategy upgradeStrategy, ConnectionLimit limit) {
         super(upgradeStrategy);
+        this.limit = limit;
     }
 
     @Override
@@ -32,6 +48,29 @@ final class SocketHandshake extends HandshakeWebSocketService {
             return Mono.error(new ProblemException(Problem.of(
                     HttpStatus.UPGRADE_REQUIRED, "upgrade-required", "only WebSocket version 13 is supported")));
         }
-        return super.handleRequest(exchange, handler);
+        if (!"websocket".equalsIgnoreCase(headers.getUpgrade())
+                || !HttpMethod.GET.equals(exchange.getRequest().getMethod())) {
+            // not an upgrade: refused as such, without a slot
+            return super.handleRequest(exchange, handler);
+        }
+        ConnectionLimit.Slot slot = limit.tryReserve();
+        if (slot == null) {
+            return connectionsExhausted(exchange);
+        }
+        return Mono.defer(() -> super.handleRequest(exchange, slot.heldBy(handler)))
+                .doFinally(signal -> slot.releaseUnlessHandedOver());
+    }
+
+    private static Mono<Void> connectionsExhausted(ServerWebExchange exchange) {
+        // the client goes to another node: its idle connection would only hold a descriptor of this full one
+        exchange.getResponse().getHeaders().setConnection("close");
+        Duration retryAfter = Duration.ofSeconds(
+                RETRY_AFTER_MIN_SECONDS + ThreadLocalRandom.current().nextInt(RETRY_AFTER_JITTER_SECONDS + 1));
+        return Mono.error(new ProblemException(
+                Problem.of(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "connections-exhausted",
+                        "this node holds its most WebSockets; reconnect to another node"),
+                retryAfter));
     }
 }

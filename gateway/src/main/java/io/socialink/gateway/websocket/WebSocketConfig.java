@@ -20,6 +20,12 @@ public class WebSocketConfig implements WebFluxConfigurer {
 
     public static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
+    private final ConnectionLimit connectionLimit;
+
+    public WebSocketConfig(ConnectionLimit connectionLimit) {
+        this.connectionLimit = connectionLimit;
+    }
+
     @Bean
     public HandlerMapping deviceSocketMapping(DeviceSocketHandler handler) {
         return new SimpleUrlHandlerMapping(Map.of(SocketPaths.PATTERN, handler), Ordered.HIGHEST_PRECEDENCE);
@@ -27,7 +33,9 @@ public class WebSocketConfig implements WebFluxConfigurer {
 
     @Override
     public WebSocketService getWebSocketService() {
-        return new SocketHandshake(new ReactorNettyRequestUpgradeStrategy(
-                () -> WebsocketServerSpec.builder().maxFramePayloadLength(MAX_FRAME_BYTES)));
+        return new SocketHandshake(
+                new ReactorNettyRequestUpgradeStrategy(
+                        () -> WebsocketServerSpec.builder().maxFramePayloadLength(MAX_FRAME_BYTES)),
+                connectionLimit);
     }
 }

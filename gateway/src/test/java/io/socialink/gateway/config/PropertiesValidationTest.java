@@ -36,11 +36,16 @@ class PropertiesValidationTest {
     @Test
     void shouldRejectOutOfRangeGatewaySettings() {
         assertThat(validator.validate(
-                        new GatewayProperties(-1, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 256)))
+                        new GatewayProperties(-1, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 256, 0)))
                 .hasSize(1);
-        assertThat(validator.validate(new GatewayProperties(0, 0, Duration.ofSeconds(30), Duration.ofSeconds(2), 256)))
+        assertThat(validator.validate(
+                        new GatewayProperties(0, 0, Duration.ofSeconds(30), Duration.ofSeconds(2), 256, 0)))
                 .hasSize(1);
-        assertThat(validator.validate(new GatewayProperties(0, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 256)))
+        assertThat(validator.validate(
+                        new GatewayProperties(0, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 256, -1)))
+                .hasSize(1);
+        assertThat(validator.validate(
+                        new GatewayProperties(0, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 256, 0)))
                 .isEmpty();
     }
 
@@ -48,7 +53,7 @@ class PropertiesValidationTest {
     void shouldRefuseANodeIdWithoutAPushPartitionBeforeContactingKafka() {
         // given
         TopicsProperties topics = new TopicsProperties("", 12, 8, 6, 6, 1);
-        GatewayProperties gateway = new GatewayProperties(8, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 256);
+        GatewayProperties gateway = new GatewayProperties(8, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 256, 0);
 
         // then
         assertThatThrownBy(() -> new KafkaConfig().topicLayout(topics, gateway, new KafkaProperties("unused:1")))
