@@ -52,6 +52,12 @@ final class AppProcess implements AutoCloseable {
         return port;
     }
 
+    /** Sets one more property of the process; takes effect at its next {@link #start()}. */
+    AppProcess with(String key, Object value) {
+        properties.put(key, value);
+        return this;
+    }
+
     Path log() {
         return log;
     }

@@ -6,7 +6,9 @@ import io.socialink.client.socket.Envelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -14,6 +16,9 @@ import java.util.function.Predicate;
 class Inbox implements DeviceSocketListener {
 
     private final List<Envelope> envelopes = new ArrayList<>();
+    /** When each text first arrived ({@link System#nanoTime()}). */
+    private final Map<String, Long> arrivals = new HashMap<>();
+
     private final AtomicInteger queueEmptyFrames = new AtomicInteger();
     private final List<DeviceEvent> events = new ArrayList<>();
 
@@ -48,6 +53,7 @@ class Inbox implements DeviceSocketListener {
     @Override
     public synchronized void onEnvelope(Envelope envelope) {
         envelopes.add(envelope);
+        arrivals.putIfAbsent(new String(envelope.content(), StandardCharsets.UTF_8), System.nanoTime());
         notifyAll();
     }
 
@@ -64,6 +70,11 @@ class Inbox implements DeviceSocketListener {
         return envelopes.stream()
                 .map(e -> new String(e.content(), StandardCharsets.UTF_8))
                 .toList();
+    }
+
+    /** Each text received, with when it first arrived ({@link System#nanoTime()}). */
+    synchronized Map<String, Long> envelopeTimes() {
+        return Map.copyOf(arrivals);
     }
 
     int queueEmptyFrames() {

@@ -22,6 +22,9 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class StreamsConfigFactory {
 
+    /** How long an open transaction of a crashed instance blocks its partitions at most. */
+    static final int TRANSACTION_TIMEOUT_MILLIS = 20_000;
+
     /** The record cache of all the worker's stores together. */
     static final long RECORD_CACHE_BYTES = 64L * 1024 * 1024;
 
@@ -32,9 +35,11 @@ public final class StreamsConfigFactory {
                 CommonStreamsConfig.create(settings.applicationId(), bootstrapServers, layout, settings);
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
-        // a commit interval's worth of queued MLS Welcomes (up to 2 MiB a copy) may be one transaction: more than
-        // Streams' 10 s default transaction timeout allows on a small machine
-        properties.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 120_000);
+        // An instance killed with an open transaction holds the partitions it wrote to (read committed) until the
+        // broker aborts it after this timeout: it bounds a failover (with the group's session timeout). A commit
+        // interval's transaction is small now that Commits and Welcomes travel by reference, so 20 s is ample.
+        properties.put(
+                StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), TRANSACTION_TIMEOUT_MILLIS);
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), 120_000);
         // the record cache is what keeps an entry pushed and acked within one commit interval out of RocksDB and
         // the changelogs (its put and delete cancel out); at Streams' 10 MiB default a busy worker evicted dirty
