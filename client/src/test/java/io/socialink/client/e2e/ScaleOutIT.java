@@ -58,8 +58,9 @@ class ScaleOutIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     /**
-     * A killed worker's devices are served again within this: its consumer-group session times out (10 s), the
-     * other worker takes its tasks over from the standby replicas, and re-pushes what was in flight.
+     * A killed worker's devices are served again within this: its consumer-group session times out (10 s) and its
+     * open transaction is aborted (10 s), the other worker takes its tasks over from the standby replicas and
+     * re-pushes what was in flight (13–15 s measured on the benchmark machine; the bound leaves room for CI).
      */
     private static final Duration FAILOVER_WITHIN = Duration.ofSeconds(45);
 

@@ -23,7 +23,7 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class StreamsConfigFactory {
 
     /** How long an open transaction of a crashed instance blocks its partitions at most. */
-    static final int TRANSACTION_TIMEOUT_MILLIS = 20_000;
+    static final int TRANSACTION_TIMEOUT_MILLIS = 10_000;
 
     /** The record cache of all the worker's stores together. */
     static final long RECORD_CACHE_BYTES = 64L * 1024 * 1024;
@@ -37,7 +37,7 @@ public final class StreamsConfigFactory {
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         // An instance killed with an open transaction holds the partitions it wrote to (read committed) until the
         // broker aborts it after this timeout: it bounds a failover (with the group's session timeout). A commit
-        // interval's transaction is small now that Commits and Welcomes travel by reference, so 20 s is ample.
+        // interval's transaction is small now that Commits and Welcomes travel by reference: Streams' own 10 s.
         properties.put(
                 StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), TRANSACTION_TIMEOUT_MILLIS);
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), 120_000);

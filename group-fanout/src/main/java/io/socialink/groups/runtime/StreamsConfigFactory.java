@@ -26,8 +26,9 @@ public final class StreamsConfigFactory {
         // One command's copies share one transaction; an instance killed with one open holds the partitions of
         // device.deliveries it wrote to (every worker reads them committed) until the broker aborts it after this
         // timeout. Welcomes and Commits travel by reference, so even a Welcome to 1,499 devices is ~1.5 MB of
-        // copies: 20 s is ample and bounds how long a group-fanout crash holds up other senders' messages.
-        properties.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 20_000);
+        // copies: 10 s (Streams' own default) is ample and bounds how long a group-fanout crash holds up other senders'
+        // messages.
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 10_000);
         // and the producer may block that long for buffer space while the batch drains
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), 120_000);
         return properties;

@@ -25,7 +25,7 @@ class StreamsConfigFactoryTest {
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "p.socialink-group-fanout")
                 .containsEntry(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir())
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
-                .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 20_000)
+                .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 10_000)
                 .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), 120_000)
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 25L)
                 .doesNotContainKey(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG));
