@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             BenchReceiptsCommand.class,
             BenchKeysCommand.class,
             BenchPresenceCommand.class,
+            BenchConnectionsCommand.class,
             BenchGroupCommand.class,
             BenchFaultsCommand.class,
             GroupCommand.class,
