@@ -165,6 +165,25 @@ public record DeliverySettings(
                 advertisedAddress);
     }
 
+    public DeliverySettings withAdvertisedAddress(String value) {
+        return new DeliverySettings(
+                applicationId,
+                stateDir,
+                inFlight,
+                queueTtl,
+                maxQueueLength,
+                ackedRetention,
+                heartbeatInterval,
+                expiryInterval,
+                streamThreads,
+                commitInterval,
+                sessionTimeout,
+                instanceId,
+                maxPushes,
+                standbyReplicas,
+                value);
+    }
+
     private static void requirePositive(String name, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException("socialink.delivery." + name + " must be a positive duration");

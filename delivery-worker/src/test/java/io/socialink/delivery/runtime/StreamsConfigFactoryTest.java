@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.socialink.delivery.config.DeliverySettings;
 import io.socialink.schemas.topics.TopicLayout;
-import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -38,22 +37,8 @@ class StreamsConfigFactoryTest {
     void shouldAdvertiseTheInstancesInternalAddressOnlyWhenOneIsGiven() {
         // given
         TopicLayout layout = new TopicLayout("p.", 3, 4, 1, 2, (short) 1);
-        DeliverySettings advertised = new DeliverySettings(
-                "delivery-worker",
-                "/tmp/state",
-                64,
-                Duration.ofDays(30),
-                10_000,
-                Duration.ofDays(1),
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(10),
-                1,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(10),
-                "",
-                10,
-                0,
-                "worker-0.delivery-worker:9081");
+        DeliverySettings advertised =
+                DeliverySettings.defaults().withAdvertisedAddress("worker-0.delivery-worker:9081");
 
         // when
         Properties with = StreamsConfigFactory.create("kafka:9092", layout, advertised);
@@ -62,22 +47,7 @@ class StreamsConfigFactoryTest {
         // then
         assertThat(with).containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "worker-0.delivery-worker:9081");
         assertThat(without).doesNotContainKey(StreamsConfig.APPLICATION_SERVER_CONFIG);
-        assertThatThrownBy(() -> new DeliverySettings(
-                        "delivery-worker",
-                        "/tmp/state",
-                        64,
-                        Duration.ofDays(30),
-                        10_000,
-                        Duration.ofDays(1),
-                        Duration.ofSeconds(30),
-                        Duration.ofSeconds(10),
-                        1,
-                        Duration.ofSeconds(1),
-                        Duration.ofSeconds(10),
-                        "",
-                        10,
-                        0,
-                        "http://worker-0:9081"))
+        assertThatThrownBy(() -> DeliverySettings.defaults().withAdvertisedAddress("http://worker-0:9081"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("host:port");
     }
