@@ -45,21 +45,8 @@ sys.path.insert(0, str(pathlib.Path(root) / "infra" / "bench"))
 import cost
 
 def processes():
-    """name -> pid: every process with a -Dsocialink.run=<checkout>/.run/<name> marker (gateway@N too)."""
-    found = {}
-    for proc in pathlib.Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            args = (proc / "cmdline").read_bytes().split(b"\0")
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-        for arg in args:
-            if arg.startswith(b"-Dsocialink.run="):
-                run_dir = pathlib.PurePath(arg.split(b"=", 1)[1].decode())
-                if run_dir.parent.name == ".run":
-                    found[run_dir.name] = int(proc.name)
-    return found
+    """name -> pid: the system's processes as cost.py finds them (gateway@N nodes too)."""
+    return cost.marked_processes()
 
 def rss_kib(pid):
     for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():

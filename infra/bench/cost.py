@@ -50,7 +50,8 @@ def pids_named(name):
 
 
 def marked_processes():
-    """name -> pid of the processes infra/socialink started, by their -Dsocialink.run=<checkout>/.run/<name> marker."""
+    """name -> pid of the processes infra/socialink started, by their -Dsocialink.run=<checkout>/.run/<name> marker
+    (instances started as <app>@N included, under that name)."""
     found = {}
     for proc in pathlib.Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -62,7 +63,7 @@ def marked_processes():
         for arg in args:
             if arg.startswith(b"-Dsocialink.run="):
                 run_dir = pathlib.PurePath(arg.split(b"=", 1)[1].decode())
-                if run_dir.parent.name == ".run" and run_dir.name in APPS + ("kafka",):
+                if run_dir.parent.name == ".run" and run_dir.name.split("@")[0] in APPS + ("kafka",):
                     found[run_dir.name] = int(proc.name)
     return found
 
