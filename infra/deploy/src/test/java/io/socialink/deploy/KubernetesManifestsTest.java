@@ -141,7 +141,15 @@ class KubernetesManifestsTest {
                     continue;
                 }
                 for (EnvVar env : container.getEnv()) {
-                    variables.add(env.getName());
+                    // a pod field read only to build another variable's value ($(POD_IP)) is not the apps' to read
+                    boolean helper = env.getValueFrom() != null
+                            && env.getValueFrom().getFieldRef() != null
+                            && container.getEnv().stream()
+                                    .anyMatch(other -> other.getValue() != null
+                                            && other.getValue().contains("$(" + env.getName() + ")"));
+                    if (!helper) {
+                        variables.add(env.getName());
+                    }
                 }
                 for (EnvFromSource from : container.getEnvFrom()) {
                     if (from.getConfigMapRef() != null) {
