@@ -132,7 +132,8 @@ class ScaleOutIT {
             assertThat(inbox.awaitTexts(1, WAIT)).containsExactly("across the nodes");
         }
 
-        // and members on both nodes exchange group messages through either group-fanout's partitions
+        // and members on both nodes exchange group messages in three groups (their partitions are shared by the two
+        // group-fanouts; which one owns each group is not checked)
         try (MlsDevice carol = MlsDevice.online(node0, "carol-" + run);
                 MlsDevice dave = MlsDevice.online(node1, "dave-" + run)) {
             List<String> groups = List.of(GroupIds.random(), GroupIds.random(), GroupIds.random());
