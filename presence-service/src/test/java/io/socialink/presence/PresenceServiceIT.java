@@ -47,35 +47,60 @@ class PresenceServiceIT {
     @Test
     void shouldDeriveOnlineAndLastSeenFromConnectionEventsAndExpireADeadGatewaysDevices(
             KafkaTestEnv kafka, RedisTestEnv redisEnv) throws Exception {
-        // given: devices count as gone 4 s after their last event, swept every second
+        // given: devices count as gone 4 s after their connect or their gateway incarnation's last NODE_ALIVE,
+        // swept every second; one gateway incarnation lives on, the other dies
         String alice = "pr-" + UUID.randomUUID();
         String bob = "pr-" + UUID.randomUUID();
+        String carol = "pr-" + UUID.randomUUID();
+        String dying = "inc-" + UUID.randomUUID();
+        String living = "inc-" + UUID.randomUUID();
         try (ConfigurableApplicationContext app = start(kafka, redisEnv, stateDir)) {
             PresenceStreams streams = app.getBean(PresenceStreams.class);
             StringRedisTemplate redis = app.getBean(StringRedisTemplate.class);
             await().atMost(TIMEOUT).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+            produce(kafka, Topics.nodeAliveKey(0), nodeAlive(dying, Instant.now()));
+            produce(kafka, Topics.nodeAliveKey(1), nodeAlive(living, Instant.now()));
 
-            // when: both connect; alice disconnects, bob's gateway dies without a word
+            // when: all three connect (carol on the living incarnation); alice disconnects, bob's gateway dies
+            // without a word, carol's keeps sending NODE_ALIVE
             Instant connectedAt = Instant.now();
-            produce(kafka, alice + ".1", event(ConnectionEventType.CONNECTED, "a1", connectedAt));
-            produce(kafka, bob + ".1", event(ConnectionEventType.CONNECTED, "b1", connectedAt));
+            produce(kafka, alice + ".1", event(ConnectionEventType.CONNECTED, "a1", dying, connectedAt));
+            produce(kafka, bob + ".1", event(ConnectionEventType.CONNECTED, "b1", dying, connectedAt));
+            produce(kafka, carol + ".1", event(ConnectionEventType.CONNECTED, "c1", living, connectedAt));
 
             // then
-            await().atMost(TIMEOUT).until(() -> online(redis, alice) && online(redis, bob));
+            await().atMost(TIMEOUT).until(() -> online(redis, alice) && online(redis, bob) && online(redis, carol));
 
             // when
             Instant disconnectedAt = connectedAt.plusMillis(500);
-            produce(kafka, alice + ".1", event(ConnectionEventType.DISCONNECTED, "a1", disconnectedAt));
+            produce(kafka, alice + ".1", event(ConnectionEventType.DISCONNECTED, "a1", dying, disconnectedAt));
 
             // then: alice at once, with her disconnect as last seen
             await().atMost(TIMEOUT).until(() -> !online(redis, alice));
             assertThat(lastSeen(redis, alice)).isEqualTo(disconnectedAt.toEpochMilli());
 
-            // and bob by himself within the TTL, out of the online set, last seen his CONNECTED
-            await().atMost(TIMEOUT).until(() -> !online(redis, bob));
+            // and bob by himself once his incarnation is silent for the TTL, out of the online set, last seen his
+            // CONNECTED (later than his incarnation's last NODE_ALIVE); carol stays, without events of her own
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (online(redis, bob) && System.nanoTime() < deadline) {
+                produce(kafka, Topics.nodeAliveKey(1), nodeAlive(living, Instant.now()));
+                Thread.sleep(500);
+            }
             await().atMost(TIMEOUT).until(() -> redis.opsForZSet().score(PresenceKeys.ONLINE, bob) == null);
+            assertThat(Duration.between(connectedAt, Instant.now())).isGreaterThan(Duration.ofSeconds(4));
             assertThat(lastSeen(redis, bob)).isEqualTo(connectedAt.toEpochMilli());
             assertThat(redis.hasKey(PresenceKeys.devices(bob))).isFalse();
+            assertThat(online(redis, carol)).isTrue();
+            await().atMost(TIMEOUT).until(() -> !redis.opsForHash().hasKey(PresenceKeys.INCARNATIONS, dying));
+            assertThat(redis.hasKey(PresenceKeys.usersOf(dying))).isFalse();
+
+            // when carol's gateway dies too
+            Instant lastAlive = Instant.now();
+            produce(kafka, Topics.nodeAliveKey(1), nodeAlive(living, lastAlive));
+
+            // then she goes, last seen her incarnation's last NODE_ALIVE
+            await().atMost(TIMEOUT).until(() -> redis.opsForZSet().score(PresenceKeys.ONLINE, carol) == null);
+            assertThat(lastSeen(redis, carol)).isEqualTo(lastAlive.toEpochMilli());
         }
     }
 
@@ -120,8 +145,8 @@ class PresenceServiceIT {
                 produce(kafka, user + ".1", event(ConnectionEventType.CONNECTED, "c-" + user, later));
             }
 
-            // then: the other instance applies every partition, and its sweep takes all of them (no heartbeats
-            // came) out of the online set after the 4 s TTL
+            // then: the other instance applies every partition, and its sweep takes all of them (their events name
+            // no incarnation, so each lives 4 s after its CONNECTED) out of the online set
             await().atMost(TIMEOUT).until(() -> after.stream()
                     .allMatch(user -> remainingRedis.opsForZSet().score(PresenceKeys.ONLINE, user) != null));
             await().atMost(TIMEOUT).until(() -> Stream.concat(before.stream(), after.stream())
@@ -145,13 +170,24 @@ class PresenceServiceIT {
         return value == null ? -1L : Long.parseLong(value.toString());
     }
 
+    /** An event of a gateway that predates incarnations: its device lives a TTL after the event. */
     private static ConnectionEvent event(ConnectionEventType type, String connectionId, Instant at) {
+        return event(type, connectionId, "", at);
+    }
+
+    private static ConnectionEvent event(
+            ConnectionEventType type, String connectionId, String incarnation, Instant at) {
         return ConnectionEvent.newBuilder()
                 .setType(type)
                 .setGatewayNode(0)
                 .setConnectionId(connectionId)
+                .setIncarnation(incarnation)
                 .setAt(at)
                 .build();
+    }
+
+    private static ConnectionEvent nodeAlive(String incarnation, Instant at) {
+        return event(ConnectionEventType.NODE_ALIVE, "", incarnation, at);
     }
 
     private static ConfigurableApplicationContext start(KafkaTestEnv kafka, RedisTestEnv redis, Path stateDir) {

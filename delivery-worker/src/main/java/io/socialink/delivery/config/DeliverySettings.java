@@ -24,7 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param queueTtl          an undelivered entry expires this long after its {@code sentAt}
  * @param maxQueueLength    entries per device at most; the oldest is dropped on overflow
  * @param ackedRetention    how long an acknowledged messageId is remembered, so a late duplicate is not queued
- * @param heartbeatInterval the gateway's heartbeat interval; a route expires after three without one
+ * @param heartbeatInterval the gateway's NODE_ALIVE interval; a route expires when the gateway incarnation holding
+ *                          its socket was silent for three (stream time)
  * @param expiryInterval    how often due entries, tombstones and routes are looked for
  * @param streamThreads     Kafka Streams threads
  * @param commitInterval    Kafka Streams (exactly-once) commit interval; bounds the work a crash redoes
@@ -103,7 +104,7 @@ public record DeliverySettings(
                 "");
     }
 
-    /** No heartbeat for three intervals: the socket is taken for gone. */
+    /** Its gateway incarnation silent for three intervals: the socket is taken for gone. */
     public Duration routeTimeout() {
         return heartbeatInterval.multipliedBy(3);
     }

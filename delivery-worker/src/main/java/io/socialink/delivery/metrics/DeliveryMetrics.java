@@ -29,6 +29,6 @@ public interface DeliveryMetrics {
     /** An undelivered queue entry was removed by a delete-for-everyone. */
     default void deleted() {}
 
-    /** A route timed out without heartbeats. */
+    /** A route timed out: the gateway incarnation holding its socket went silent. */
     default void routeExpired() {}
 }

@@ -38,7 +38,8 @@ public final class MicrometerDeliveryMetrics implements DeliveryMetrics {
         redeliveryLimited =
                 counter(registry, REDELIVERY_LIMITED, "queue entries dropped after too many pushes without an ack");
         deleted = counter(registry, DELETED, "undelivered queue entries removed by a delete-for-everyone");
-        routesExpired = counter(registry, ROUTES_EXPIRED, "device routes expired without heartbeat");
+        routesExpired = counter(
+                registry, ROUTES_EXPIRED, "device routes expired because their gateway incarnation went silent");
     }
 
     private static Counter counter(MeterRegistry registry, String name, String description) {

@@ -7,14 +7,18 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * Where a connected device's socket is: the gateway node (its partition of {@code gateway.push}) and the
- * connection id the gateway knows the socket by.
+ * Where a connected device's socket is: the gateway node (its partition of {@code gateway.push}), the connection id
+ * the gateway knows the socket by, and the gateway process (incarnation) that holds it, whose NODE_ALIVE events keep
+ * the route alive ({@link NodeLiveness}).
  *
- * @param lastSeen the worker's wall-clock time of the last CONNECTED or HEARTBEAT of this connection
+ * @param connectedAt the time of the socket's CONNECTED record (stream time)
  */
-public record Route(int gatewayNode, String connectionId, long lastSeen) {
+public record Route(int gatewayNode, String connectionId, String incarnation, long connectedAt) {
 
-    private static final byte FORMAT = 1;
+    /** Format 1 (before node liveness) had no incarnation: such a route lives until its grace runs out. */
+    private static final byte FORMAT_WITHOUT_INCARNATION = 1;
+
+    private static final byte FORMAT = 2;
 
     public static final Serde<Route> SERDE = Serdes.serdeFrom(
             (topic, route) -> route == null ? null : route.toBytes(),
@@ -24,16 +28,15 @@ public record Route(int gatewayNode, String connectionId, long lastSeen) {
         return connectionId.equals(id);
     }
 
-    public Route seenAt(long now) {
-        return new Route(gatewayNode, connectionId, now);
-    }
-
     byte[] toBytes() {
         byte[] id = connectionId.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(1 + Integer.BYTES + Long.BYTES + id.length)
+        byte[] holder = incarnation.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + Integer.BYTES + Long.BYTES + Short.BYTES + holder.length + id.length)
                 .put(FORMAT)
                 .putInt(gatewayNode)
-                .putLong(lastSeen)
+                .putLong(connectedAt)
+                .putShort((short) holder.length)
+                .put(holder)
                 .put(id)
                 .array();
     }
@@ -41,13 +44,19 @@ public record Route(int gatewayNode, String connectionId, long lastSeen) {
     static Route fromBytes(byte[] bytes) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         byte format = buffer.get();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_WITHOUT_INCARNATION) {
             throw new SerializationException("unknown route format " + format);
         }
         int node = buffer.getInt();
-        long lastSeen = buffer.getLong();
+        long connectedAt = buffer.getLong();
+        String incarnation = "";
+        if (format == FORMAT) {
+            byte[] holder = new byte[buffer.getShort()];
+            buffer.get(holder);
+            incarnation = new String(holder, StandardCharsets.UTF_8);
+        }
         byte[] id = new byte[buffer.remaining()];
         buffer.get(id);
-        return new Route(node, new String(id, StandardCharsets.UTF_8), lastSeen);
+        return new Route(node, new String(id, StandardCharsets.UTF_8), incarnation, connectedAt);
     }
 }

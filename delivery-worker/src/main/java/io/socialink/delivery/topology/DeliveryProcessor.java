@@ -6,11 +6,13 @@ import io.socialink.delivery.queue.Deadline;
 import io.socialink.delivery.queue.DeviceQueues;
 import io.socialink.delivery.queue.QueueState;
 import io.socialink.delivery.queue.StoreKeys;
+import io.socialink.delivery.routing.NodeLiveness;
 import io.socialink.delivery.routing.Route;
 import io.socialink.delivery.routing.Routes;
 import io.socialink.schemas.avro.Ack;
 import io.socialink.schemas.avro.CloseReason;
 import io.socialink.schemas.avro.ConnectionEvent;
+import io.socialink.schemas.avro.ConnectionEventType;
 import io.socialink.schemas.avro.Delivery;
 import io.socialink.schemas.avro.MessageEventType;
 import io.socialink.schemas.avro.MessageMetadata;
@@ -47,9 +49,9 @@ import org.slf4j.LoggerFactory;
  *   queue.</li>
  *   <li>Acks remove entries (DELIVERED) and top the window up. Entries past {@code expiresAt} or the queue TTL
  *   expire (EXPIRED): the periodic sweep removes them, and every push (a drain on connect, a window topped up)
- *   checks the deadline first, so no copy is pushed after it. A route without heartbeat for three intervals is
- *   dropped; a later heartbeat of that same connection (the worker lagged, the socket lived) restores it as a new
- *   connection would.</li>
+ *   checks the deadline first, so no copy is pushed after it. A route lives while the gateway incarnation holding
+ *   its socket is heard of ({@link NodeLiveness}: NODE_ALIVE every interval on every partition); it is dropped when
+ *   the incarnation was silent for three intervals of stream time, so a worker that lags keeps its routes.</li>
  *   <li>An entry pushed {@code max-pushes} times without an ack is dropped (DROPPED, reason redelivery-limit)
  *   instead of being pushed to every new connection forever.</li>
  *   <li>A {@code delete} device event first removes the still queued copy of the message it names from the
@@ -114,6 +116,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     private ProcessorContext<String, SpecificRecord> context;
     private DeviceQueues queues;
     private Routes routes;
+    private final NodeLiveness nodes = new NodeLiveness();
     private Map<String, String> inherited = Map.of();
     private @Nullable Cancellable resume;
 
@@ -144,7 +147,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
             }
         }
         context.schedule(settings.expiryInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireDue);
-        context.schedule(settings.heartbeatInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireRoutes);
+        context.schedule(settings.heartbeatInterval(), PunctuationType.STREAM_TIME, this::expireRoutes);
 
         // Routes restored from the changelog may have lost pushes in a crash (state written, push not):
         // push their windows again once, as soon as the task runs.
@@ -160,6 +163,11 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
     public void process(Record<String, SpecificRecord> record) {
         String address = record.key();
         SpecificRecord value = record.value();
+        if (value instanceof ConnectionEvent alive && alive.getType() == ConnectionEventType.NODE_ALIVE) {
+            // keyed by node, not by device: it only says the incarnation lives
+            nodes.heard(alive.getIncarnation(), record.timestamp());
+            return;
+        }
         if (!StoreKeys.isUsableAddress(address) || value == null) {
             log.warn("skipping a record without a usable device address or value: key={}", address);
             return;
@@ -168,7 +176,7 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
         if (value instanceof Delivery delivery) {
             onDelivery(address, delivery, now);
         } else if (value instanceof ConnectionEvent event) {
-            onConnectionEvent(address, event, now);
+            onConnectionEvent(address, event, record.timestamp(), now);
         } else if (value instanceof Ack ack) {
             onAck(address, ack, now);
         }
@@ -242,20 +250,12 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
         return removed.state();
     }
 
-    private void onConnectionEvent(String address, ConnectionEvent event, long now) {
+    /** {@code at}: the record's timestamp, the stream time that route liveness is measured in. */
+    private void onConnectionEvent(String address, ConnectionEvent event, long at, long now) {
         Route current = routes.get(address);
         String connectionId = event.getConnectionId();
         switch (event.getType()) {
-            case CONNECTED -> onConnected(address, current, event, now);
-            case HEARTBEAT -> {
-                if (current != null && current.isConnection(connectionId)) {
-                    routes.put(address, current.seenAt(now));
-                } else if (current == null) {
-                    // The route expired while this worker lagged behind the socket's heartbeats (a burst of group
-                    // copies): the socket is alive, so it gets its route back and what waited is drained to it.
-                    onConnected(address, null, event, now);
-                }
-            }
+            case CONNECTED -> onConnected(address, current, event, at, now);
             case DISCONNECTED -> {
                 // a late DISCONNECTED of a replaced socket must not cut off the newer one
                 if (current != null && current.isConnection(connectionId)) {
@@ -268,20 +268,20 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
         }
     }
 
-    private void onConnected(String address, @Nullable Route current, ConnectionEvent event, long now) {
+    private void onConnected(String address, @Nullable Route current, ConnectionEvent event, long at, long now) {
         int node = event.getGatewayNode();
         if (node < 0 || node >= pushPartitions) {
             log.warn("ignoring CONNECTED of {} on gateway node {}: nodes are 0..{}", address, node, pushPartitions - 1);
             return;
         }
+        nodes.heard(event.getIncarnation(), at);
         if (current != null && current.isConnection(event.getConnectionId())) {
-            routes.put(address, current.seenAt(now));
             return;
         }
         if (current != null) {
             close(address, current, CloseReason.SUPERSEDED, now);
         }
-        Route route = new Route(node, event.getConnectionId(), now);
+        Route route = new Route(node, event.getConnectionId(), event.getIncarnation(), at);
         routes.put(address, route);
         settle(address, queues.state(address).connected(), route, now);
     }
@@ -357,20 +357,25 @@ final class DeliveryProcessor implements Processor<String, SpecificRecord, Strin
         metrics.expired();
     }
 
-    private void expireRoutes(long now) {
+    /** {@code streamTime}: this task's stream time (a STREAM_TIME punctuation). */
+    private void expireRoutes(long streamTime) {
         long timeout = settings.routeTimeout().toMillis();
         for (KeyValue<String, Route> route : routes.all()) {
-            if (now - route.value.lastSeen() >= timeout) {
+            Route value = route.value;
+            long alive = Math.max(value.connectedAt(), nodes.lastHeard(value.incarnation(), streamTime));
+            if (streamTime - alive >= timeout) {
                 log.info(
-                        "route of {} to connection {} on node {} expired without heartbeat",
+                        "route of {} to connection {} on node {} expired: its gateway incarnation {} went silent",
                         route.key,
-                        route.value.connectionId(),
-                        route.value.gatewayNode());
+                        value.connectionId(),
+                        value.gatewayNode(),
+                        value.incarnation());
                 routes.remove(route.key);
                 queues.save(route.key, queues.state(route.key).disconnected());
                 metrics.routeExpired();
             }
         }
+        nodes.forgetSilentSince(streamTime - timeout);
     }
 
     private void resumeInherited(long now) {

@@ -33,7 +33,11 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.test.TestRecord;
 
-/** The topology in a {@link TopologyTestDriver} with a controlled wall clock, and the protocol's moves. */
+/**
+ * The topology in a {@link TopologyTestDriver} with a controlled clock, and the protocol's moves. Every record is
+ * stamped with the driver's {@link #now()}, so stream time follows the wall clock unless a test stamps a record
+ * otherwise. A socket's incarnation is that of its node ({@link #incarnation(int)}) unless a test names another.
+ */
 final class DeliveryDriver implements AutoCloseable {
 
     static final TopicLayout LAYOUT = new TopicLayout("", 3, 4, 1, 1, (short) 1);
@@ -98,24 +102,53 @@ final class DeliveryDriver implements AutoCloseable {
     }
 
     void deliver(Delivery delivery) {
-        deliveries.pipeInput(delivery.getRecipientUserId() + "." + delivery.getRecipientDeviceId(), delivery);
+        deliver(delivery, now());
+    }
+
+    /** A delivery whose record was produced at {@code producedAt} (a worker behind its input reads it late). */
+    void deliver(Delivery delivery, Instant producedAt) {
+        deliveries.pipeInput(
+                delivery.getRecipientUserId() + "." + delivery.getRecipientDeviceId(), delivery, producedAt);
+    }
+
+    /** The incarnation the driver gives node {@code node}'s sockets by default. */
+    static String incarnation(int node) {
+        return "node-" + node + "-first";
     }
 
     void connect(String address, int node, String connectionId) {
-        connection(address, ConnectionEventType.CONNECTED, node, connectionId);
+        connect(address, node, connectionId, incarnation(node));
     }
 
-    void heartbeat(String address, int node, String connectionId) {
-        connection(address, ConnectionEventType.HEARTBEAT, node, connectionId);
+    void connect(String address, int node, String connectionId, String incarnation) {
+        connection(address, ConnectionEventType.CONNECTED, node, connectionId, incarnation);
     }
 
     void disconnect(String address, int node, String connectionId) {
-        connection(address, ConnectionEventType.DISCONNECTED, node, connectionId);
+        connection(address, ConnectionEventType.DISCONNECTED, node, connectionId, incarnation(node));
+    }
+
+    /** Node {@code node}'s NODE_ALIVE, as its default incarnation sends it. */
+    void nodeAlive(int node) {
+        nodeAlive(node, incarnation(node));
+    }
+
+    void nodeAlive(int node, String incarnation) {
+        connections.pipeInput(
+                Topics.nodeAliveKey(node),
+                ConnectionEvent.newBuilder()
+                        .setType(ConnectionEventType.NODE_ALIVE)
+                        .setGatewayNode(node)
+                        .setConnectionId("")
+                        .setIncarnation(incarnation)
+                        .setAt(now())
+                        .build(),
+                now());
     }
 
     /** DEVICE_REMOVED as the gateway produces it at deactivation: its own node and a fresh id, not the socket's. */
     void removeDevice(String address) {
-        connection(address, ConnectionEventType.DEVICE_REMOVED, 0, "removal-" + address);
+        connection(address, ConnectionEventType.DEVICE_REMOVED, 0, "removal-" + address, "");
     }
 
     void ack(String address, String connectionId, String... messageIds) {
@@ -125,7 +158,8 @@ final class DeliveryDriver implements AutoCloseable {
                         .setMessageIds(List.of(messageIds))
                         .setConnectionId(connectionId)
                         .setAt(now())
-                        .build());
+                        .build(),
+                now());
     }
 
     void advance(Duration duration) {
@@ -193,15 +227,18 @@ final class DeliveryDriver implements AutoCloseable {
         return metadata.readValuesToList();
     }
 
-    private void connection(String address, ConnectionEventType type, int node, String connectionId) {
+    private void connection(
+            String address, ConnectionEventType type, int node, String connectionId, String incarnation) {
         connections.pipeInput(
                 address,
                 ConnectionEvent.newBuilder()
                         .setType(type)
                         .setGatewayNode(node)
                         .setConnectionId(connectionId)
+                        .setIncarnation(incarnation)
                         .setAt(now())
-                        .build());
+                        .build(),
+                now());
     }
 
     private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {

@@ -323,17 +323,39 @@ class DeliveryTopologyTest {
     }
 
     @Test
-    void shouldExpireARouteWithoutHeartbeatsForThreeIntervals() {
-        // given
+    void shouldExpireTheRoutesOfAGatewayIncarnationSilentForThreeIntervals() {
+        // given bob on node 0 and alice on node 1
         DeliveryDriver worker = start();
         worker.connect(BOB, 0, "bob-socket");
-        worker.connect(ALICE, 0, "alice-socket");
+        worker.connect(ALICE, 1, "alice-socket");
         worker.pushes();
 
-        // when
+        // when only node 1 stays alive for four intervals
         for (int i = 0; i < 4; i++) {
             worker.advance(Duration.ofSeconds(30));
-            worker.heartbeat(ALICE, 0, "alice-socket");
+            worker.nodeAlive(1);
+        }
+        worker.deliver(delivery("to-bob", CAROL, BOB));
+        worker.deliver(delivery("to-alice", CAROL, ALICE));
+
+        // then bob's route is gone, alice's lives without a record of her own socket
+        assertThat(worker.pushes())
+                .extracting(Push::getConnectionId, DeliveryTopologyTest::messageId)
+                .containsExactly(tuple("alice-socket", "to-alice"));
+    }
+
+    @Test
+    void shouldNotKeepTheRoutesOfADeadIncarnationAliveByItsRestartUnderTheSameNodeId() {
+        // given bob connected to node 0, which then died and came back as a new process
+        DeliveryDriver worker = start();
+        worker.connect(BOB, 0, "bob-socket", "node-0-first");
+        worker.connect(ALICE, 0, "alice-socket", "node-0-second");
+        worker.pushes();
+
+        // when only the new incarnation is heard of for four intervals
+        for (int i = 0; i < 4; i++) {
+            worker.advance(Duration.ofSeconds(30));
+            worker.nodeAlive(0, "node-0-second");
         }
         worker.deliver(delivery("to-bob", CAROL, BOB));
         worker.deliver(delivery("to-alice", CAROL, ALICE));
@@ -345,41 +367,40 @@ class DeliveryTopologyTest {
     }
 
     @Test
-    void shouldRestoreAnExpiredRouteWhenItsConnectionStillSendsHeartbeatsAndDrainWhatWaited() {
-        // given bob's route expired while the worker lagged behind his heartbeats, and a message queued meanwhile
+    void shouldKeepRoutesWhileTheWorkerLagsBehindTheNodeHeartbeats() {
+        // given bob's route, and a worker that reads its input two minutes late (its stream time stays behind)
         DeliveryDriver worker = start();
         worker.connect(BOB, 0, "bob-socket");
         worker.pushes();
         worker.advance(Duration.ofSeconds(120));
-        worker.deliver(delivery("waited", ALICE, BOB));
-        assertThat(worker.pushes()).isEmpty();
 
-        // when the heartbeat of the still open socket arrives
-        worker.heartbeat(BOB, 0, "bob-socket");
-        worker.deliver(delivery("live", ALICE, BOB));
+        // when a delivery produced ten seconds after the connect is read now
+        worker.deliver(delivery("late", ALICE, BOB), START.plusSeconds(10));
 
-        // then the route is back: what waited and what follows reach the socket
+        // then the route still holds: nothing says node 0 went silent
         assertThat(worker.pushes())
                 .extracting(Push::getConnectionId, DeliveryTopologyTest::messageId)
-                .containsExactly(tuple("bob-socket", "waited"), tuple("bob-socket", "live"));
+                .containsExactly(tuple("bob-socket", "late"));
     }
 
     @Test
-    void shouldIgnoreTheHeartbeatOfAReplacedConnection() {
-        // given bob reconnected: his old socket's route was replaced by the new one
+    void shouldReadNodeAliveRecordsWithoutTakingThemForADevice() {
+        // given
         DeliveryDriver worker = start();
-        worker.connect(BOB, 0, "old-socket");
-        worker.connect(BOB, 1, "new-socket");
+        worker.connect(BOB, 0, "bob-socket");
         worker.pushes();
 
-        // when a late heartbeat of the old socket arrives
-        worker.heartbeat(BOB, 0, "old-socket");
-        worker.deliver(delivery("m1", ALICE, BOB));
+        // when
+        worker.nodeAlive(0);
+        worker.nodeAlive(3);
 
-        // then the new socket keeps the route
+        // then no push, no metadata, and bob's route is as it was
+        assertThat(worker.pushes()).isEmpty();
+        assertThat(worker.metadata()).isEmpty();
+        worker.deliver(delivery("m1", ALICE, BOB));
         assertThat(worker.pushes())
                 .extracting(Push::getConnectionId, DeliveryTopologyTest::messageId)
-                .containsExactly(tuple("new-socket", "m1"));
+                .containsExactly(tuple("bob-socket", "m1"));
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.springframework.validation.annotation.Validated;
  * @param nodeId       this node's id, also its partition of {@code gateway.push}; must be below the push partition
  *                     count (checked at startup against the topic layout)
  * @param maxDevices   active devices one user may register
- * @param heartbeat    interval of the HEARTBEAT connection events of each live socket
+ * @param heartbeat    interval of this node's NODE_ALIVE events ({@code node.NodeHeartbeats}), which keep its sockets'
+ *                     routes and presence alive
  * @param deviceCache  how long a user's device list may be reused at most (a backstop: every node forgets a user's
  *                     list as soon as any node registers or removes one of the user's devices, and uses no cached
  *                     list while it does not hear those changes); a send rejected against a cached list is

@@ -99,10 +99,16 @@ public class EventPublisher implements AutoCloseable {
 
     /** Sends one record; the future completes when the broker acknowledged it (or the send failed). */
     public <V> CompletableFuture<RecordMetadata> send(Topic<String, V> topic, String key, V value) {
+        return send(topic, null, key, value);
+    }
+
+    /** As {@link #send(Topic, String, Object)}, to the given partition rather than the key's. */
+    public <V> CompletableFuture<RecordMetadata> send(
+            Topic<String, V> topic, @Nullable Integer partition, String key, V value) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         try {
             byte[] bytes = topic.valueSerde().serializer().serialize(layout.name(topic), value);
-            producer.send(new ProducerRecord<>(layout.name(topic), key, bytes), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(layout.name(topic), partition, key, bytes), (metadata, error) -> {
                 if (error == null) {
                     acked.complete(metadata);
                 } else {

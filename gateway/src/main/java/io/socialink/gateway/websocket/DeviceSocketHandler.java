@@ -5,6 +5,7 @@ import io.socialink.gateway.config.GatewayProperties;
 import io.socialink.gateway.kafka.EventPublisher;
 import io.socialink.gateway.messages.SendService;
 import io.socialink.gateway.metrics.GatewayMetrics;
+import io.socialink.gateway.node.NodeHeartbeats;
 import io.socialink.gateway.presence.PresenceSubscriptions;
 import io.socialink.gateway.problem.ClientErrors;
 import io.socialink.gateway.problem.ProblemException;
@@ -13,7 +14,6 @@ import io.socialink.schemas.avro.Ack;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.ConnectionEventType;
 import io.socialink.schemas.topics.Topics;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -30,8 +30,9 @@ import reactor.core.publisher.Mono;
 /**
  * A device's live socket on {@code /ws/{userId}/{deviceId}}; security has already checked at the upgrade that the
  * path is the authenticated device. On connect it registers the socket (closing an older one of the same device on
- * this node with 4409) and produces CONNECTED with a fresh connectionId, then HEARTBEAT every interval and
- * DISCONNECTED when the socket ends; right after CONNECTED it writes the {@link ConnectEvents} of the device (e.g.
+ * this node with 4409) and produces CONNECTED with a fresh connectionId and this node's incarnation, and
+ * DISCONNECTED when the socket ends (the socket's liveness in between is its node's, {@link NodeHeartbeats}: no
+ * record per socket while it is idle); right after CONNECTED it writes the {@link ConnectEvents} of the device (e.g.
  * low-prekeys). Acks from the client go to {@code device.acks}; pings are answered with pongs; sends go to the
  * {@link SendService} as REST sends do, one after another per socket ({@link SocketSends}).
  */
@@ -44,7 +45,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
     private final EventPublisher publisher;
     private final Frames frames;
     private final int nodeId;
-    private final Duration heartbeat;
+    private final String incarnation;
     private final int bufferFrames;
     private final List<ConnectEvents> connectEvents;
     private final ClientErrors clientErrors;
@@ -59,6 +60,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
             EventPublisher publisher,
             Frames frames,
             GatewayProperties properties,
+            NodeHeartbeats node,
             GatewayMetrics metrics,
             List<ConnectEvents> connectEvents,
             ClientErrors clientErrors,
@@ -75,7 +77,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
         this.publisher = publisher;
         this.frames = frames;
         this.nodeId = properties.nodeId();
-        this.heartbeat = properties.heartbeat();
+        this.incarnation = node.incarnation();
         this.bufferFrames = properties.socketBuffer();
         metrics.socketsGauge(registry::size);
     }
@@ -92,12 +94,6 @@ public class DeviceSocketHandler implements WebSocketHandler {
         if (replaced != null) {
             replaced.close(LiveSocket.SUPERSEDED);
         }
-        // never completes by itself; it ends when the socket does
-        Mono<Void> heartbeats = Flux.interval(heartbeat, heartbeat)
-                .onBackpressureDrop()
-                .concatMap(tick ->
-                        connectionEvent(socket, ConnectionEventType.HEARTBEAT).onErrorResume(error -> Mono.empty()))
-                .then();
         SocketSends socketSends = new SocketSends(socket, sends, frames);
         socket.whenDraining(socketSends::finish);
         if (drain.isDraining()) {
@@ -114,7 +110,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
                 session.send(socket.frames().map(session::textMessage)).then(Mono.defer(socket::afterLastFrame));
         return connectionEvent(socket, ConnectionEventType.CONNECTED)
                 .doOnSuccess(done -> writeConnectEvents(socket))
-                .then(Mono.firstWithSignal(Mono.when(inbound, outbound), heartbeats))
+                .then(Mono.when(inbound, outbound))
                 .onErrorResume(error -> {
                     log.debug("socket {} of {} ended with {}", socket.connectionId(), address, error.toString());
                     socket.close(CloseStatus.SERVER_ERROR);
@@ -205,6 +201,7 @@ public class DeviceSocketHandler implements WebSocketHandler {
                 .setType(type)
                 .setGatewayNode(nodeId)
                 .setConnectionId(socket.connectionId())
+                .setIncarnation(incarnation)
                 .setAt(Instant.now())
                 .build();
         return publisher.publish(Topics.DEVICE_CONNECTIONS, socket.address().toString(), event);

@@ -111,27 +111,46 @@ class WebSocketIT {
     }
 
     @Test
-    void shouldProduceConnectedWithNodeAndConnectionIdThenHeartbeatsAndDisconnected() throws Exception {
-        // when
+    void shouldProduceConnectedAndDisconnectedWithNodeIncarnationAndNoRecordPerSocketInBetween() throws Exception {
+        // when: a socket stays open over several heartbeat intervals (1 s here)
         TestSocket socket = connect(bob1);
         List<KafkaRecords.Keyed<ConnectionEvent>> connected =
                 awaitConnectionEvents(bob1, ConnectionEventType.CONNECTED, 1);
-        List<KafkaRecords.Keyed<ConnectionEvent>> heartbeats =
-                awaitConnectionEvents(bob1, ConnectionEventType.HEARTBEAT, 1);
+        String incarnation = connected.get(0).value().getIncarnation();
+        int partitions = kafka.layout().partitions(Topics.DEVICE_CONNECTIONS);
+        List<KafkaRecords.Keyed<ConnectionEvent>> alive = KafkaRecords.await(
+                kafka,
+                Topics.DEVICE_CONNECTIONS,
+                record -> record.key().equals(Topics.nodeAliveKey(NODE_ID))
+                        && record.value().getIncarnation().equals(incarnation),
+                3 * partitions);
         socket.close();
         List<KafkaRecords.Keyed<ConnectionEvent>> disconnected =
                 awaitConnectionEvents(bob1, ConnectionEventType.DISCONNECTED, 1);
 
-        // then
+        // then: the socket's events name its node, its connection and the node's incarnation
         assertThat(connected).hasSize(1);
         ConnectionEvent event = connected.get(0).value();
         assertThat(event.getGatewayNode()).isEqualTo(NODE_ID);
         assertThat(event.getConnectionId()).hasSize(36);
-        assertThat(heartbeats).isNotEmpty().allSatisfy(record -> assertThat(
-                        record.value().getConnectionId())
-                .isEqualTo(event.getConnectionId()));
+        assertThat(incarnation).hasSize(36);
         assertThat(disconnected).hasSize(1);
         assertThat(disconnected.get(0).value().getConnectionId()).isEqualTo(event.getConnectionId());
+        assertThat(disconnected.get(0).value().getIncarnation()).isEqualTo(incarnation);
+        // and the node's liveness went to every partition, while the socket itself wrote nothing in between
+        assertThat(alive).allSatisfy(record -> {
+            assertThat(record.value().getType()).isEqualTo(ConnectionEventType.NODE_ALIVE);
+            assertThat(record.value().getGatewayNode()).isEqualTo(NODE_ID);
+        });
+        assertThat(alive.stream().map(KafkaRecords.Keyed::partition).distinct()).hasSize(partitions);
+        assertThat(KafkaRecords.await(
+                        kafka,
+                        Topics.DEVICE_CONNECTIONS,
+                        record -> record.key().equals(bob1.address())
+                                && record.value().getConnectionId().equals(event.getConnectionId()),
+                        2))
+                .extracting(record -> record.value().getType())
+                .containsExactly(ConnectionEventType.CONNECTED, ConnectionEventType.DISCONNECTED);
     }
 
     @Test

@@ -23,11 +23,12 @@ import org.springframework.validation.annotation.Validated;
  *                       Redis updates allow (they set state, they do not count)
  * @param sessionTimeout how long a crashed instance keeps its partitions before another instance takes them over
  * @param instanceId     a stable id of this instance (static group membership); blank for dynamic membership
- * @param deviceTtl      how long a device counts as connected after its last connection event: three of the
- *                       gateway's 30 s heartbeats, so a gateway that dies takes its devices offline within this
- * @param sweepInterval  how often stale users (every device past its TTL) are taken out of the online set and
- *                       given their last seen; queries do not wait for it (a score in the past is offline already),
- *                       but the change is published to the sockets that follow the user only then
+ * @param deviceTtl      how long a device counts as connected after its connect and its gateway incarnation's
+ *                       last NODE_ALIVE, whichever came later: three of the gateway's 30 s intervals, so a gateway
+ *                       that dies takes its devices offline within this (and the next sweep)
+ * @param sweepInterval  how often the users of gateway incarnations silent for the TTL, and users whose finite
+ *                       score passed, are taken out of the online set and given their last seen; the change is
+ *                       published to the sockets that follow the user then
  * @param sweepBatch     stale users handled per sweep at most
  * @param standbyReplicas standby replicas of each stateful task on other instances (warm failover), 0..8
  */

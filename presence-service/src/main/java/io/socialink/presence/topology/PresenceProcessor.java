@@ -6,6 +6,7 @@ import io.socialink.presence.store.PresenceStore;
 import io.socialink.schemas.avro.ConnectionEvent;
 import io.socialink.schemas.avro.ConnectionEventType;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -17,8 +18,12 @@ import org.springframework.dao.DataAccessException;
 /**
  * Applies each connection event of {@code device.connections} (key: device address {@code userId.deviceId}) to the
  * presence in Redis. Processing is at least once: after a crash the events since the last commit are applied again,
- * which sets the same state. The task of partition 0 also sweeps, every {@code sweep-interval}, the users whose
- * devices all passed their TTL without a DISCONNECTED (their gateway died), so one instance does it cluster-wide.
+ * which sets the same state. NODE_ALIVE events (keyed by gateway node, not by device) move their incarnation's
+ * last-heard time. The task of partition 0 also sweeps, every {@code sweep-interval}, so one instance does it
+ * cluster-wide: the users of each gateway incarnation silent for the device TTL (the gateway died without
+ * DISCONNECTEDs), and users whose finite score passed. It sweeps incarnations only from one TTL after it started, so
+ * that an instance that was down, or took the task over, first reads the NODE_ALIVE events it is behind on instead
+ * of taking live gateways for dead.
  *
  * <p>While Redis does not answer, an event is retried for up to {@link #REDIS_PATIENCE}; then the stream thread
  * fails and the app reports DOWN rather than skip the event (a restart resumes from the last commit).
@@ -34,6 +39,7 @@ final class PresenceProcessor implements Processor<String, ConnectionEvent, Void
     private final PresenceSettings settings;
     private final PresenceMetrics metrics;
     private ProcessorContext<Void, Void> context;
+    private long sweepIncarnationsFrom;
 
     PresenceProcessor(PresenceStore store, PresenceSettings settings, PresenceMetrics metrics) {
         this.store = store;
@@ -44,6 +50,8 @@ final class PresenceProcessor implements Processor<String, ConnectionEvent, Void
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
+        sweepIncarnationsFrom =
+                context.currentSystemTimeMs() + settings.deviceTtl().toMillis();
         if (context.taskId().partition() == 0) {
             context.schedule(settings.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
         }
@@ -53,6 +61,13 @@ final class PresenceProcessor implements Processor<String, ConnectionEvent, Void
     public void process(Record<String, ConnectionEvent> record) {
         String address = record.key();
         ConnectionEvent event = record.value();
+        if (event != null && event.getType() == ConnectionEventType.NODE_ALIVE) {
+            long started = System.nanoTime();
+            patiently(
+                    () -> store.nodeAlive(event.getIncarnation(), event.getAt().toEpochMilli()));
+            metrics.applied(event.getType().name(), Duration.ofNanos(System.nanoTime() - started));
+            return;
+        }
         int dot = address == null ? -1 : address.lastIndexOf('.');
         if (event == null || dot <= 0 || event.getType() == ConnectionEventType.UNKNOWN) {
             log.warn("skipping a connection event without a usable device address or type: key={}", address);
@@ -75,6 +90,7 @@ final class PresenceProcessor implements Processor<String, ConnectionEvent, Void
                 deviceId,
                 type,
                 event.getConnectionId(),
+                event.getIncarnation(),
                 event.getAt().toEpochMilli(),
                 context.currentSystemTimeMs()));
         metrics.applied(type, Duration.ofNanos(System.nanoTime() - started));
@@ -85,6 +101,21 @@ final class PresenceProcessor implements Processor<String, ConnectionEvent, Void
             for (String user : store.stale(now, settings.sweepBatch())) {
                 if (store.sweep(user, now)) {
                     metrics.swept();
+                }
+            }
+            if (now < sweepIncarnationsFrom) {
+                return;
+            }
+            for (String incarnation : store.silentIncarnations(now)) {
+                List<String> users = store.usersOf(incarnation, settings.sweepBatch());
+                if (users.isEmpty()) {
+                    store.forget(incarnation, now);
+                    log.info("gateway incarnation {} went silent; its devices are offline", incarnation);
+                }
+                for (String user : users) {
+                    if (store.sweep(user, now)) {
+                        metrics.swept();
+                    }
                 }
             }
         } catch (DataAccessException e) {

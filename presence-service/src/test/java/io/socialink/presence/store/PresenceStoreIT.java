@@ -21,7 +21,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
-/** The presence rules of {@code apply.lua} against the real local Redis; each test has users of its own. */
+/**
+ * The presence rules of {@code apply.lua} against the real local Redis; each test has users and gateway incarnations
+ * of its own.
+ */
 @ExtendWith(LocalRedis.class)
 class PresenceStoreIT {
 
@@ -33,6 +36,7 @@ class PresenceStoreIT {
     private static PresenceStore store;
 
     private final String user = "presence-" + UUID.randomUUID();
+    private final String gateway = "gateway-" + UUID.randomUUID();
 
     @BeforeAll
     static void connect(RedisTestEnv env) {
@@ -51,33 +55,41 @@ class PresenceStoreIT {
 
     @Test
     void shouldBeOnlineFromConnectedAndOfflineAtTheDisconnectWithThatLastSeen() {
-        // when
-        boolean online = store.apply(user, 1, "CONNECTED", "c1", T0, T0);
+        // given
+        store.nodeAlive(gateway, T0);
 
-        // then
+        // when
+        boolean online = apply(1, "CONNECTED", "c1", T0);
+
+        // then: online until the sweep says otherwise, and the incarnation knows its user
         assertThat(online).isTrue();
-        assertThat(onlineUntil()).isEqualTo(T0 + TTL.toMillis());
+        assertThat(onlineUntil()).isEqualTo((double) PresenceKeys.UNTIL_SWEPT);
         assertThat(lastSeen()).isEqualTo(T0);
+        assertThat(redis.opsForSet().isMember(PresenceKeys.usersOf(gateway), user))
+                .isTrue();
 
         // when
-        boolean after = store.apply(user, 1, "DISCONNECTED", "c1", T0 + 5_000, T0 + 5_000);
+        boolean after = apply(1, "DISCONNECTED", "c1", T0 + 5_000);
 
         // then
         assertThat(after).isFalse();
         assertThat(onlineUntil()).isNull();
         assertThat(lastSeen()).isEqualTo(T0 + 5_000);
         assertThat(redis.hasKey(PresenceKeys.devices(user))).isFalse();
+        assertThat(redis.opsForSet().isMember(PresenceKeys.usersOf(gateway), user))
+                .isFalse();
     }
 
     @Test
     void shouldStayOnlineWhileAnyDeviceIsAndGoOfflineWithTheLast() {
         // given
-        store.apply(user, 1, "CONNECTED", "c1", T0, T0);
-        store.apply(user, 2, "CONNECTED", "c2", T0 + 1_000, T0 + 1_000);
+        store.nodeAlive(gateway, T0);
+        apply(1, "CONNECTED", "c1", T0);
+        apply(2, "CONNECTED", "c2", T0 + 1_000);
 
         // when
-        boolean oneLeft = store.apply(user, 1, "DISCONNECTED", "c1", T0 + 2_000, T0 + 2_000);
-        boolean noneLeft = store.apply(user, 2, "DISCONNECTED", "c2", T0 + 3_000, T0 + 3_000);
+        boolean oneLeft = apply(1, "DISCONNECTED", "c1", T0 + 2_000);
+        boolean noneLeft = apply(2, "DISCONNECTED", "c2", T0 + 3_000);
 
         // then
         assertThat(oneLeft).isTrue();
@@ -86,118 +98,150 @@ class PresenceStoreIT {
     }
 
     @Test
-    void shouldIgnoreTheLateDisconnectAndHeartbeatOfAReplacedSocket() {
+    void shouldIgnoreTheLateDisconnectOfAReplacedSocket() {
         // given: the device reconnected (c2) before the old socket's DISCONNECTED came through
-        store.apply(user, 1, "CONNECTED", "c1", T0, T0);
-        store.apply(user, 1, "CONNECTED", "c2", T0 + 1_000, T0 + 1_000);
+        store.nodeAlive(gateway, T0);
+        apply(1, "CONNECTED", "c1", T0);
+        apply(1, "CONNECTED", "c2", T0 + 1_000);
 
         // when
-        store.apply(user, 1, "HEARTBEAT", "c1", T0 + 30_000, T0 + 30_000);
-        boolean online = store.apply(user, 1, "DISCONNECTED", "c1", T0 + 31_000, T0 + 31_000);
-
-        // then: still online on c2, whose last sign of life is still its CONNECTED
-        assertThat(online).isTrue();
-        assertThat(onlineUntil()).isEqualTo(T0 + 1_000 + TTL.toMillis());
-        assertThat(redis.<String, String>opsForHash().get(PresenceKeys.devices(user), "1"))
-                .isEqualTo("c2 " + (T0 + 1_000) + " 1");
-    }
-
-    @Test
-    void shouldExtendOnlineWithHeartbeatsAndTakeASocketWhoseConnectedWasMissed() {
-        // when: this service never saw the CONNECTED (it started later, or the event was compacted away)
-        boolean online = store.apply(user, 1, "HEARTBEAT", "c1", T0, T0);
-        store.apply(user, 1, "HEARTBEAT", "c1", T0 + 30_000, T0 + 30_000);
+        boolean online = apply(1, "DISCONNECTED", "c1", T0 + 31_000);
 
         // then
         assertThat(online).isTrue();
-        assertThat(onlineUntil()).isEqualTo(T0 + 30_000 + TTL.toMillis());
-        assertThat(lastSeen()).isEqualTo(T0 + 30_000);
+        assertThat(redis.<String, String>opsForHash().get(PresenceKeys.devices(user), "1"))
+                .isEqualTo("c2 " + (T0 + 1_000) + " 1 " + gateway);
     }
 
     @Test
-    void shouldGoOfflineByItselfWhenNoEventComesForTheTtlAndTheSweepGivesTheLastHeartbeatAsLastSeen() {
-        // given: a gateway died after the device's last heartbeat
-        store.apply(user, 1, "CONNECTED", "c1", T0, T0);
-        store.apply(user, 1, "HEARTBEAT", "c1", T0 + 30_000, T0 + 30_000);
-        long past = T0 + 30_000 + TTL.toMillis();
+    void shouldKeepADeviceAliveByItsIncarnationsNodeAliveAndSweepItWhenTheIncarnationGoesSilent() {
+        // given: a device connected at T0; its gateway's last NODE_ALIVE came a minute later
+        store.nodeAlive(gateway, T0);
+        apply(1, "CONNECTED", "c1", T0);
+        store.nodeAlive(gateway, T0 + 60_000);
+        store.nodeAlive(gateway, T0 + 30_000);
+        long silentFrom = T0 + 60_000 + TTL.toMillis();
 
-        // then: a reader comparing the score with the clock sees it offline before any sweep
+        // then: a sweep before the incarnation was silent for the TTL keeps the user
+        assertThat(store.silentIncarnations(silentFrom - 1)).doesNotContain(gateway);
+        assertThat(store.sweep(user, silentFrom - 1)).isFalse();
+        assertThat(store.forget(gateway, silentFrom - 1)).isFalse();
+
+        // when: the gateway has been silent for the TTL
+        assertThat(store.silentIncarnations(silentFrom)).contains(gateway);
+        assertThat(store.usersOf(gateway, 10)).containsExactly(user);
+        boolean forgottenWithUsers = store.forget(gateway, silentFrom);
+        boolean sweptOffline = store.sweep(user, silentFrom);
+
+        // then: offline, last seen the incarnation's last sign of life, and the incarnation forgotten once empty
+        assertThat(forgottenWithUsers).isFalse();
+        assertThat(sweptOffline).isTrue();
+        assertThat(onlineUntil()).isNull();
+        assertThat(lastSeen()).isEqualTo(T0 + 60_000);
+        assertThat(redis.hasKey(PresenceKeys.devices(user))).isFalse();
+        assertThat(store.usersOf(gateway, 10)).isEmpty();
+        assertThat(store.forget(gateway, silentFrom)).isTrue();
+        assertThat(store.silentIncarnations(silentFrom)).doesNotContain(gateway);
+    }
+
+    @Test
+    void shouldGiveADeviceOfAnIncarnationNotKnownHereAFiniteScoreThatTheStaleSweepTakes() {
+        // when: the CONNECTED of an incarnation whose NODE_ALIVE never came (or that was forgotten as dead)
+        boolean online = apply(1, "CONNECTED", "c1", T0);
+        long past = T0 + TTL.toMillis();
+
+        // then: readers comparing the score with the clock see it offline from then on, before any sweep
+        assertThat(online).isTrue();
         assertThat(onlineUntil()).isEqualTo((double) past);
         assertThat(store.stale(past - 1, 100)).doesNotContain(user);
         assertThat(store.stale(past, 100)).contains(user);
-
-        // when
-        boolean sweptOffline = store.sweep(user, past);
-
-        // then
-        assertThat(sweptOffline).isTrue();
-        assertThat(onlineUntil()).isNull();
-        assertThat(lastSeen()).isEqualTo(T0 + 30_000);
-        assertThat(redis.hasKey(PresenceKeys.devices(user))).isFalse();
+        assertThat(store.sweep(user, past)).isTrue();
+        assertThat(lastSeen()).isEqualTo(T0);
     }
 
     @Test
-    void shouldKeepAUserWithALiveDeviceOnlineWhenAnotherDeviceExpires() {
-        // given
-        store.apply(user, 1, "CONNECTED", "c1", T0, T0);
-        store.apply(user, 2, "CONNECTED", "c2", T0 + 60_000, T0 + 60_000);
+    void shouldTreatAnEntryWrittenBeforeIncarnationsAsAliveForATtlAfterItsLastSign() {
+        // given: a device entry without incarnation, and its user's old score
+        redis.opsForHash().put(PresenceKeys.devices(user), "1", "c1 " + T0 + " 1");
+        redis.opsForZSet().add(PresenceKeys.ONLINE, user, T0 + TTL.toMillis());
 
-        // when: device 1 passed its TTL; an event of device 2 re-derives the user
-        boolean online = store.apply(user, 2, "HEARTBEAT", "c2", T0 + 95_000, T0 + 95_000);
+        // when / then
+        assertThat(store.sweep(user, T0 + TTL.toMillis() - 1)).isFalse();
+        assertThat(store.sweep(user, T0 + TTL.toMillis())).isTrue();
+        assertThat(lastSeen()).isEqualTo(T0);
+    }
+
+    @Test
+    void shouldKeepAUserWithALiveDeviceOnlineWhenAnotherDevicesIncarnationGoesSilent() {
+        // given: device 1 on a gateway that died at T0, device 2 on one that lives
+        String other = "gateway-" + UUID.randomUUID();
+        store.nodeAlive(gateway, T0);
+        store.nodeAlive(other, T0);
+        apply(1, "CONNECTED", "c1", T0);
+        store.apply(user, 2, "CONNECTED", "c2", other, T0 + 1_000, T0 + 1_000);
+        store.nodeAlive(other, T0 + 90_000);
+
+        // when
+        boolean stillOnline = !store.sweep(user, T0 + 95_000);
 
         // then
-        assertThat(online).isTrue();
+        assertThat(stillOnline).isTrue();
         assertThat(redis.<String, String>opsForHash().keys(PresenceKeys.devices(user)))
                 .containsExactly("2");
-        assertThat(store.sweep(user, T0 + 95_000)).isFalse();
+        assertThat(store.usersOf(gateway, 10)).isEmpty();
+        assertThat(store.usersOf(other, 10)).containsExactly(user);
     }
 
     @Test
     void shouldCountOnlyActiveDevicesAndIgnoreActivityOfADeviceWithoutSocket() {
         // given
-        boolean ignored = store.apply(user, 1, "ACTIVE", "-", T0, T0);
-        store.apply(user, 1, "CONNECTED", "c1", T0 + 1_000, T0 + 1_000);
+        store.nodeAlive(gateway, T0);
+        boolean ignored = apply(1, "ACTIVE", "-", T0);
+        apply(1, "CONNECTED", "c1", T0 + 1_000);
 
         // when
-        boolean inactive = store.apply(user, 1, "INACTIVE", "-", T0 + 2_000, T0 + 2_000);
+        boolean inactive = apply(1, "INACTIVE", "-", T0 + 2_000);
         long seenWhenInactive = lastSeen();
-        boolean activeAgain = store.apply(user, 1, "ACTIVE", "-", T0 + 3_000, T0 + 3_000);
+        boolean activeAgain = apply(1, "ACTIVE", "-", T0 + 3_000);
 
         // then
         assertThat(ignored).isFalse();
         assertThat(inactive).isFalse();
         assertThat(seenWhenInactive).isEqualTo(T0 + 2_000);
         assertThat(activeAgain).isTrue();
-        // the socket stayed the same: an ACTIVE keeps its connection
+        // the socket stayed the same: an ACTIVE keeps its connection and incarnation
         assertThat(redis.<String, String>opsForHash().get(PresenceKeys.devices(user), "1"))
-                .isEqualTo("c1 " + (T0 + 3_000) + " 1");
+                .isEqualTo("c1 " + (T0 + 3_000) + " 1 " + gateway);
     }
 
     @Test
     void shouldTakeARemovedDeviceOffline() {
         // given
-        store.apply(user, 1, "CONNECTED", "c1", T0, T0);
+        store.nodeAlive(gateway, T0);
+        apply(1, "CONNECTED", "c1", T0);
 
         // when
-        boolean online = store.apply(user, 1, "DEVICE_REMOVED", "-", T0 + 1_000, T0 + 1_000);
+        boolean online = apply(1, "DEVICE_REMOVED", "-", T0 + 1_000);
 
         // then
         assertThat(online).isFalse();
         assertThat(onlineUntil()).isNull();
+        assertThat(lastSeen()).isEqualTo(T0 + 1_000);
     }
 
     @Test
     void shouldEndInTheSameStateWhenEventsAreAppliedAgainAfterACrash() {
         // given
-        store.apply(user, 1, "CONNECTED", "c1", T0, T0);
-        store.apply(user, 1, "HEARTBEAT", "c1", T0 + 30_000, T0 + 30_000);
-        store.apply(user, 1, "DISCONNECTED", "c1", T0 + 40_000, T0 + 40_000);
+        store.nodeAlive(gateway, T0);
+        apply(1, "CONNECTED", "c1", T0);
+        store.nodeAlive(gateway, T0 + 30_000);
+        apply(1, "DISCONNECTED", "c1", T0 + 40_000);
         Long seen = lastSeen();
 
         // when: the same events again, as after a crash before the offsets were committed
-        store.apply(user, 1, "CONNECTED", "c1", T0, T0 + 41_000);
-        store.apply(user, 1, "HEARTBEAT", "c1", T0 + 30_000, T0 + 41_000);
-        boolean online = store.apply(user, 1, "DISCONNECTED", "c1", T0 + 40_000, T0 + 41_000);
+        store.apply(user, 1, "CONNECTED", "c1", gateway, T0, T0 + 41_000);
+        store.nodeAlive(gateway, T0 + 30_000);
+        boolean online = store.apply(user, 1, "DISCONNECTED", "c1", gateway, T0 + 40_000, T0 + 41_000);
 
         // then
         assertThat(online).isFalse();
@@ -206,7 +250,7 @@ class PresenceStoreIT {
     }
 
     @Test
-    void shouldPublishTheUserWhenItComesOnlineOrLeavesTheOnlineSetAndNotOnHeartbeats() throws Exception {
+    void shouldPublishTheUserWhenItComesOnlineOrLeavesTheOnlineSetAndNotOnNodeAlive() throws Exception {
         // given
         List<String> published = new CopyOnWriteArrayList<>();
         RedisMessageListenerContainer listener = new RedisMessageListenerContainer();
@@ -224,21 +268,30 @@ class PresenceStoreIT {
                 Thread.sleep(50);
             }
 
-            // when: online, a heartbeat, offline; later the device is back after its TTL ran out unswept
-            store.apply(user, 1, "CONNECTED", "c1", T0, T0);
-            store.apply(user, 1, "HEARTBEAT", "c1", T0 + 30_000, T0 + 30_000);
-            store.apply(user, 1, "INACTIVE", "-", T0 + 31_000, T0 + 31_000);
-            store.apply(user, 1, "ACTIVE", "-", T0 + 32_000, T0 + 32_000);
-            long stale = T0 + 32_000 + TTL.toMillis() + 1;
-            store.apply(user, 1, "CONNECTED", "c2", stale, stale);
+            // when: online, NODE_ALIVE, background, front; then the gateway dies and the device comes back
+            store.nodeAlive(gateway, T0);
+            apply(1, "CONNECTED", "c1", T0);
+            store.nodeAlive(gateway, T0 + 30_000);
+            apply(1, "INACTIVE", "-", T0 + 31_000);
+            apply(1, "ACTIVE", "-", T0 + 32_000);
+            long silent = T0 + 32_000 + TTL.toMillis();
+            store.sweep(user, silent);
+            String next = "gateway-" + UUID.randomUUID();
+            store.nodeAlive(next, silent);
+            store.apply(user, 1, "CONNECTED", "c2", next, silent + 1, silent + 1);
             Thread.sleep(500);
 
-            // then: online, offline, online, and online again (the stale score read as offline)
-            assertThat(published.stream().filter(user::equals).count()).isEqualTo(4);
+            // then: online, offline, online, offline (swept), online
+            assertThat(published.stream().filter(user::equals).count()).isEqualTo(5);
         } finally {
             listener.stop();
             listener.destroy();
         }
+    }
+
+    /** An event of the test's device on the test's gateway incarnation, applied at its own time. */
+    private boolean apply(int deviceId, String type, String connectionId, long at) {
+        return store.apply(user, deviceId, type, connectionId, gateway, at, at);
     }
 
     private @Nullable Double onlineUntil() {

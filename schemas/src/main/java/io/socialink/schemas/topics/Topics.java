@@ -34,9 +34,17 @@ public final class Topics {
             false,
             Topic.LARGE_MESSAGE_BYTES);
 
-    /** Socket connected / disconnected / heartbeat per device; compacted to the latest state. */
+    /**
+     * Socket connected / disconnected per device, and each gateway node's NODE_ALIVE on every partition (key
+     * {@link #nodeAliveKey}); compacted to the latest state.
+     */
     public static final Topic<String, ConnectionEvent> DEVICE_CONNECTIONS = new Topic<>(
             "device.connections", STRING, new AvroSerde<>(ConnectionEvent.class), PartitionGroup.DEVICE, null, true);
+
+    /** The key of gateway node {@code node}'s NODE_ALIVE events: never a device address (it has no dot). */
+    public static String nodeAliveKey(int node) {
+        return "gateway-node:" + node;
+    }
 
     /** Envelope acknowledgements from devices. */
     public static final Topic<String, Ack> DEVICE_ACKS = new Topic<>(
