@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The call set-up benchmark of docs/benchmarks.md: the client's bench-calls against a running system (infra/socialink
+# The call set-up benchmark of docs/benchmarks.md: the bench CLI's bench-calls against a running system (infra/socialink
 # up: Kafka, delivery-worker, call-signaling, gateway, with the registration and prekey-fetch rate limits raised as
 # that page says), several runs: CALLS callers each call their own callee at once (one device each, sockets open,
 # real libsignal encryption in the load generator), initiate -> ring frame -> answer -> accepted frame, p50/p99 per
@@ -17,8 +17,8 @@ SERVER=${SOCIALINK_SERVER:-http://localhost:8080}
 JAVA_OPTS_BENCH=${BENCH_JAVA_OPTS:--Xmx4g}
 EXTRA=${BENCH_CALLS_ARGS:-}
 
-CLI=$(ls "$ROOT"/client/target/client-*-cli.jar 2>/dev/null | head -n 1)
-[ -n "$CLI" ] || { echo "no client CLI jar: run infra/socialink build" >&2; exit 1; }
+CLI=$(ls "$ROOT"/bench/target/bench-*-cli.jar 2>/dev/null | head -n 1)
+[ -n "$CLI" ] || { echo "no bench CLI jar: run infra/socialink build" >&2; exit 1; }
 NOFILE=$(ulimit -n)
 # two sockets per call plus up to one HTTP connection per in-flight request
 if [ "$NOFILE" != unlimited ] && [ "$NOFILE" -lt $((CALLS * 4 + 512)) ]; then

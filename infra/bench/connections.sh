@@ -24,8 +24,8 @@ HOLD=${2:-60}
 SERVERS=${SOCIALINK_SERVERS:-http://localhost:8080}
 WINDOW=30
 INTERNAL_CREDENTIAL=${SOCIALINK_INTERNAL_CREDENTIAL:-internal:socialink-local-internal-secret-0123456789abcdef}
-CLI=$(ls "$ROOT"/client/target/client-*-cli.jar 2>/dev/null | head -n 1)
-[ -n "$CLI" ] || { echo "no client CLI jar: run infra/socialink build" >&2; exit 1; }
+CLI=$(ls "$ROOT"/bench/target/bench-*-cli.jar 2>/dev/null | head -n 1)
+[ -n "$CLI" ] || { echo "no bench CLI jar: run infra/socialink build" >&2; exit 1; }
 OUT="$ROOT/.run/bench/connections-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 RELEASE="$OUT/release"

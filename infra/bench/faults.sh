@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fault suite of docs/benchmarks.md: a whole system of its own (a Kafka broker on its own ports and data
-# directory, its own topic prefix and database, the three apps on their own ports), the client's bench-faults load
+# directory, its own topic prefix and database, the three apps on their own ports), the bench CLI's bench-faults load
 # (1:1 and MLS group messages) against it, and meanwhile, in turn and over and over until the load is done:
 # kill -9 of the gateway, of the delivery-worker, of group-fanout (each started again at once), and a restart of
 # the Kafka broker. The bench reports acknowledged-but-lost messages, duplicates after dedup and per-device order
@@ -66,7 +66,7 @@ GATEWAY_JAR=$(jar 'gateway/target/gateway-*-exec.jar')
 WORKER_JAR=$(jar 'delivery-worker/target/delivery-worker-*-exec.jar')
 FANOUT_JAR=$(jar 'group-fanout/target/group-fanout-*-exec.jar')
 TOPIC_TOOL=$(jar 'schemas/target/schemas-*-tool.jar')
-CLI=$(jar 'client/target/client-*-cli.jar')
+CLI=$(jar 'bench/target/bench-*-cli.jar')
 
 for port in "$GATEWAY_PORT" "$WORKER_PORT" "$FANOUT_PORT" "$KAFKA_PORT" "$CONTROLLER_PORT"; do
     port_open "$port" && die "port $port is taken; set FAULTS_PORT_BASE / FAULTS_KAFKA_PORT"

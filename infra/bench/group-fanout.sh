@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The MLS group fan-out benchmark of docs/benchmarks.md: the client's bench-group against a running system
+# The MLS group fan-out benchmark of docs/benchmarks.md: the bench CLI's bench-group against a running system
 # (infra/socialink up: Kafka, delivery-worker, group-fanout, gateway, with the rate limits raised as that page says),
 # several runs, then the median of each figure over the runs.
 #   infra/bench/group-fanout.sh [runs] [members]
@@ -16,8 +16,8 @@ SERVER=${SOCIALINK_SERVER:-http://localhost:8080}
 JAVA_OPTS_BENCH=${BENCH_JAVA_OPTS:--Xmx4g}
 EXTRA=${BENCH_GROUP_ARGS:-}
 
-CLI=$(ls "$ROOT"/client/target/client-*-cli.jar 2>/dev/null | head -n 1)
-[ -n "$CLI" ] || { echo "no client CLI jar: run infra/socialink build" >&2; exit 1; }
+CLI=$(ls "$ROOT"/bench/target/bench-*-cli.jar 2>/dev/null | head -n 1)
+[ -n "$CLI" ] || { echo "no bench CLI jar: run infra/socialink build" >&2; exit 1; }
 NOFILE=$(ulimit -n)
 if [ "$NOFILE" != unlimited ] && [ "$NOFILE" -lt $((MEMBERS * 2 + 512)) ]; then
     echo "ulimit -n is $NOFILE: too few open files for $MEMBERS sockets (the gateway needs one per device too)" >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The 1:1 pipeline benchmark of docs/benchmarks.md: the client's open-loop load generator against a running system
+# The 1:1 pipeline benchmark of docs/benchmarks.md: the bench CLI's open-loop load generator against a running system
 # (infra/socialink up), several runs per rate, then the median of each figure over the runs; around each run, the CPU
 # time of every process of the system and the records written to every topic (cost.py), divided by the messages
 # acknowledged in the run; after the runs, the machine's raw Kafka ceiling (kafka-ceiling.sh) with records of the
@@ -16,8 +16,8 @@ RATES=("$@")
 [ ${#RATES[@]} -gt 0 ] || RATES=(500 2000 5000)
 SERVER=${SOCIALINK_SERVER:-http://localhost:8080}
 
-CLI=$(ls "$ROOT"/client/target/client-*-cli.jar 2>/dev/null | head -n 1)
-[ -n "$CLI" ] || { echo "no client CLI jar: run infra/socialink build" >&2; exit 1; }
+CLI=$(ls "$ROOT"/bench/target/bench-*-cli.jar 2>/dev/null | head -n 1)
+[ -n "$CLI" ] || { echo "no bench CLI jar: run infra/socialink build" >&2; exit 1; }
 OUT="$ROOT/.run/bench/one-to-one-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 git -C "$ROOT" rev-parse --short HEAD >"$OUT/commit.txt" 2>/dev/null || true

@@ -13,8 +13,8 @@ RATE=${2:-1000}
 SIMULATED=${3:-100000}
 SERVER=${SOCIALINK_SERVER:-http://localhost:8080}
 REDIS=(redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6379}")
-CLI=$(ls "$ROOT"/client/target/client-*-cli.jar 2>/dev/null | head -n 1)
-[ -n "$CLI" ] || { echo "no client CLI jar: run infra/socialink build" >&2; exit 1; }
+CLI=$(ls "$ROOT"/bench/target/bench-*-cli.jar 2>/dev/null | head -n 1)
+[ -n "$CLI" ] || { echo "no bench CLI jar: run infra/socialink build" >&2; exit 1; }
 OUT="$ROOT/.run/bench/presence-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 

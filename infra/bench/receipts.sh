@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The receipt benchmark of docs/benchmarks.md against a running system (infra/socialink up): the client's
+# The receipt benchmark of docs/benchmarks.md against a running system (infra/socialink up): the bench CLI's
 # bench-receipts (ack -> "delivered" receipt on both devices of two-device senders, and the status projection's
 # events/s from the gateway's counter), several runs per rate, then the median of each figure over the runs.
 #   infra/bench/receipts.sh [runs] [duration-seconds] [rates...]
@@ -17,8 +17,8 @@ SERVER=${SOCIALINK_SERVER:-http://localhost:8080}
 SENDERS=${SENDERS:-20}
 RECIPIENTS=${RECIPIENTS:-20}
 
-CLI=$(ls "$ROOT"/client/target/client-*-cli.jar 2>/dev/null | head -n 1)
-[ -n "$CLI" ] || { echo "no client CLI jar: run infra/socialink build" >&2; exit 1; }
+CLI=$(ls "$ROOT"/bench/target/bench-*-cli.jar 2>/dev/null | head -n 1)
+[ -n "$CLI" ] || { echo "no bench CLI jar: run infra/socialink build" >&2; exit 1; }
 OUT="$ROOT/.run/bench/receipts-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 

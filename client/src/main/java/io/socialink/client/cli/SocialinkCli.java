@@ -7,8 +7,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code socialink} command line: register, devices, send, listen, chat, keys, group, call and the benches. Errors
- * print the problem's title and detail on stderr and exit 1; usage errors exit 2 (picocli's convention).
+ * The {@code socialink} command line: register, devices, send, listen, chat, keys, group, call and analytics (the load
+ * generators are the bench module's {@code socialink-bench}). Errors print the problem's title and detail on stderr and
+ * exit 1; usage errors exit 2 (picocli's convention).
  */
 @Command(
         name = "socialink",
@@ -22,16 +23,8 @@ import picocli.CommandLine.Command;
             ListenCommand.class,
             ChatCommand.class,
             KeysCommand.class,
-            BenchCommand.class,
-            BenchReceiptsCommand.class,
-            BenchKeysCommand.class,
-            BenchPresenceCommand.class,
-            BenchConnectionsCommand.class,
-            BenchGroupCommand.class,
-            BenchFaultsCommand.class,
             GroupCommand.class,
             CallCommand.class,
-            BenchCallsCommand.class,
             AnalyticsCommand.class
         })
 public final class SocialinkCli implements Runnable {
@@ -53,7 +46,11 @@ public final class SocialinkCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
-    private static int handleError(Exception error, CommandLine command, CommandLine.ParseResult parseResult) {
+    /**
+     * Prints an error of a command as this CLI does and returns exit code 1; public so that the bench module's command
+     * line reports errors the same way.
+     */
+    public static int handleError(Exception error, CommandLine command, CommandLine.ParseResult parseResult) {
         PrintWriter err = command.getErr();
         if (error instanceof ProblemException problem) {
             err.println("error: " + problem.title() + (problem.detail() == null ? "" : ": " + problem.detail())

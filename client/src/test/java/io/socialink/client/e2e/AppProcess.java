@@ -21,8 +21,9 @@ import java.util.stream.Stream;
  * One of the system's apps, run from its real executable jar as a separate JVM, so that a test can kill it the way
  * a crash would ({@code SIGKILL}) and start it again. Its output goes to {@code target/e2e-logs/<name>.log}. It runs
  * under the local profile (the development secrets) with its internal (management) port on a free port of its own.
+ * Public, as is what the bench module's end-to-end tests call (through the client's test-jar).
  */
-final class AppProcess implements AutoCloseable {
+public final class AppProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
@@ -62,16 +63,16 @@ final class AppProcess implements AutoCloseable {
         return log;
     }
 
-    URI baseUri() {
+    public URI baseUri() {
         return URI.create("http://localhost:" + port);
     }
 
     /** The internal (management) port: actuator, and the delivery-worker's queue API. */
-    URI internalUri() {
+    public URI internalUri() {
         return URI.create("http://localhost:" + internalPort);
     }
 
-    AppProcess start() {
+    public AppProcess start() {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
@@ -97,7 +98,7 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** Ends the JVM at once, as a crash or {@code kill -9} would: no shutdown hooks, no flushing. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);

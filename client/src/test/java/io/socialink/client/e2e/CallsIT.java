@@ -474,45 +474,6 @@ class CallsIT {
 
     @Test
     @Order(5)
-    void shouldRunTheCallSetupBenchmarkOnAFewCalls() throws Exception {
-        // given
-        Path json = Files.createTempFile("bench-calls", ".json");
-
-        // when ten callers (-Dcalls.bench.calls=N for more) call as many callees at once, with real keys and sockets
-        int calls = Integer.getInteger("calls.bench.calls", 10);
-        StringWriter out = new StringWriter();
-        CommandLine commandLine = SocialinkCli.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(new StringWriter(), true));
-        int exit = commandLine.execute(
-                "bench-calls",
-                "--server",
-                system.gateway.baseUri().toString(),
-                "--calls",
-                String.valueOf(calls),
-                "--timeout",
-                "120",
-                "--json",
-                json.toString());
-
-        // then every set-up completed and each step was timed once per call
-        System.out.print(out);
-        assertThat(exit).as(out.toString()).isZero();
-        JsonNode report = JSON.readTree(Files.readString(json));
-        assertThat(report.path("calls").asInt()).isEqualTo(calls);
-        assertThat(report.path("complete").asInt()).as(out.toString()).isEqualTo(calls);
-        assertThat(report.path("undecryptable").asInt()).isZero();
-        assertThat(report.path("errors").size()).as(report.toString()).isZero();
-        for (String step : List.of("initiate", "ring", "answer", "accepted", "total")) {
-            JsonNode figures = report.path("steps").path(step);
-            assertThat(figures.path("count").asInt()).as(step).isEqualTo(calls);
-            assertThat(figures.path("p99Millis").asDouble()).as(step).isPositive();
-        }
-        assertThat(out.toString()).contains("ended: " + calls + " calls hung up");
-    }
-
-    @Test
-    @Order(6)
     void shouldKeepSdpAndCandidatesOutOfKafkaPostgresRedisAndLogs() throws Exception {
         // given the calls above, whose every SDP and candidate carried the marker (the clients saw it in clear)
         MarkerScanner scanner = new MarkerScanner(MARKER, List.of());

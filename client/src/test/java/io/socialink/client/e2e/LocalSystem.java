@@ -17,11 +17,12 @@ import java.util.UUID;
  * a group-fanout (for call tests, a call-signaling) as separate JVMs from their real jars, on the class's own topics and database, under the local
  * profile. The gateway reads device queues from this worker's internal port
  * ({@code socialink.gateway.delivery-worker-url}); extra properties per app tune either (short expiry intervals).
+ * Public, as is what the bench module's end-to-end tests call: they run the system through the client's test-jar.
  */
-final class LocalSystem implements AutoCloseable {
+public final class LocalSystem implements AutoCloseable {
 
-    final AppProcess worker;
-    final AppProcess gateway;
+    public final AppProcess worker;
+    public final AppProcess gateway;
     /** Null unless the system was made {@link #withGroups}. */
     private AppProcess groupFanout;
     /** Null unless the system was made {@link #withCalls}. */
@@ -57,7 +58,7 @@ final class LocalSystem implements AutoCloseable {
     }
 
     /** The system with a group-fanout (MLS groups), on its own Streams application id and state directory. */
-    static LocalSystem withGroups(
+    public static LocalSystem withGroups(
             KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis, Map<String, Object> groupFanoutExtra)
             throws Exception {
         LocalSystem system = new LocalSystem(kafka, postgres, redis);
@@ -74,7 +75,7 @@ final class LocalSystem implements AutoCloseable {
      * {@code ringTimeout} (e.g. {@code 8s}) is given to both call-signaling and the gateway (a call rings for the
      * shorter of the two).
      */
-    static LocalSystem withCalls(
+    public static LocalSystem withCalls(
             KafkaTestEnv kafka,
             PostgresTestEnv postgres,
             RedisTestEnv redis,
@@ -105,7 +106,7 @@ final class LocalSystem implements AutoCloseable {
     }
 
     /** A presence-service for a system's Kafka and Redis, on its own Streams application id and state directory. */
-    static AppProcess presenceService(KafkaTestEnv kafka, RedisTestEnv redis) throws java.io.IOException {
+    public static AppProcess presenceService(KafkaTestEnv kafka, RedisTestEnv redis) throws java.io.IOException {
         Map<String, Object> properties = new HashMap<>(kafka.springProperties());
         properties.putAll(redis.springProperties());
         properties.put("socialink.presence.application-id", "e2e-presence-" + UUID.randomUUID());
@@ -113,7 +114,7 @@ final class LocalSystem implements AutoCloseable {
         return AppProcess.of("presence-service", "presence-service", properties);
     }
 
-    LocalSystem start() {
+    public LocalSystem start() {
         worker.start();
         if (groupFanout != null) {
             groupFanout.start();
@@ -134,7 +135,7 @@ final class LocalSystem implements AutoCloseable {
     }
 
     /** The group-fanout of a system made {@link #withGroups}. */
-    AppProcess groupFanout() {
+    public AppProcess groupFanout() {
         if (groupFanout == null) {
             throw new IllegalStateException("this system runs no group-fanout: make it withGroups");
         }

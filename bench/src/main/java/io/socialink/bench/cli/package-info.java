@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.bench.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.socialink.bench;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,0 @@
-@NullMarked
-package io.socialink.client.bench;
-
-import org.jspecify.annotations.NullMarked;
