@@ -60,7 +60,7 @@ public class NodeHeartbeats implements SmartLifecycle {
         return incarnation;
     }
 
-    /** One NODE_ALIVE to every partition; completes when all are acknowledged or one failed. */
+    /** One NODE_ALIVE to every partition, not awaited: a record Kafka does not take is counted. */
     void sendRound() {
         ConnectionEvent alive = ConnectionEvent.newBuilder()
                 .setType(ConnectionEventType.NODE_ALIVE)

@@ -75,7 +75,8 @@ public class PresenceStore {
                 Long.toString(ttlMillis),
                 Long.toString(now),
                 incarnation.isEmpty() ? "-" : incarnation,
-                PresenceKeys.usersOfPrefix());
+                PresenceKeys.usersOfPrefix(),
+                Long.toString(PresenceKeys.UNTIL_SWEPT));
         return online != null && online == 1L;
     }
 

@@ -2,7 +2,8 @@
 -- KEYS: 1 the user's devices hash, 2 the online sorted set, 3 the last-seen hash, 4 the changes channel,
 --       5 the gateway incarnations hash (PresenceKeys)
 -- ARGV: 1 userId, 2 deviceId, 3 event type, 4 connectionId, 5 event time (ms), 6 device TTL (ms), 7 now (ms),
---       8 the gateway incarnation of the event's socket, 9 the prefix of the per-incarnation user sets
+--       8 the gateway incarnation of the event's socket, 9 the prefix of the per-incarnation user sets,
+--       10 the online score "until swept" (PresenceKeys.UNTIL_SWEPT)
 -- A device entry is "<connectionId> <seen ms> <active 1|0> <incarnation>" (seen: its CONNECTED or last activity
 -- change). A device is alive while the later of its seen and its incarnation's last NODE_ALIVE is less than a TTL
 -- ago. A user is online while it has an alive active device: its score in the online set is then FOREVER, or, when
@@ -14,7 +15,7 @@
 local user, device, kind, conn = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local at, ttl, now = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local incarnation, usersOf = ARGV[8], ARGV[9]
-local FOREVER = 9007199254740991
+local FOREVER = tonumber(ARGV[10])
 
 local heard = {}
 local function nodeSeen(inc)
