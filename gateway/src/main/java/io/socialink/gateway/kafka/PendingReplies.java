@@ -76,7 +76,10 @@ public final class PendingReplies<R> {
                         int code = status.applyAsInt(answer);
                         outcomes.accept(code >= 200 && code < 300 ? "accepted" : "refused");
                     })
-                    .doFinally(signal -> pending.remove(id));
+                    // dropped before the answer, error or completion reaches the caller (doFinally would run
+                    // after it: a caller could still see the request pending)
+                    .doOnEach(signal -> pending.remove(id))
+                    .doOnCancel(() -> pending.remove(id));
         });
     }
 
