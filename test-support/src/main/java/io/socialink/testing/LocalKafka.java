@@ -28,6 +28,16 @@ public final class LocalKafka extends ClassScopedResource<KafkaTestEnv> {
 
     @Override
     KafkaTestEnv open(ExtensionContext context) throws Exception {
+        return createTopics();
+    }
+
+    @Override
+    void close(KafkaTestEnv env) throws Exception {
+        deleteTopics(env);
+    }
+
+    /** The whole topic catalog under a fresh prefix: what a test class gets, for a resource that outlives one. */
+    public static KafkaTestEnv createTopics() throws Exception {
         String bootstrap = bootstrapServers();
         String prefix = "test-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         TopicLayout layout = new TopicLayout(prefix, 3, 2, 1, 2, (short) 1);
@@ -43,8 +53,7 @@ public final class LocalKafka extends ClassScopedResource<KafkaTestEnv> {
         return new KafkaTestEnv(bootstrap, layout);
     }
 
-    @Override
-    void close(KafkaTestEnv env) throws Exception {
+    public static void deleteTopics(KafkaTestEnv env) throws Exception {
         try (Admin admin = TopicAdmin.connect(env.bootstrapServers())) {
             List<String> names =
                     Topics.ALL.stream().map(topic -> env.layout().name(topic)).toList();

@@ -20,6 +20,16 @@ public final class LocalPostgres extends ClassScopedResource<PostgresTestEnv> {
 
     @Override
     PostgresTestEnv open(ExtensionContext context) throws SQLException {
+        return createDatabase();
+    }
+
+    @Override
+    void close(PostgresTestEnv env) throws SQLException {
+        dropDatabase(env);
+    }
+
+    /** A fresh database: what a test class gets, for a resource that outlives one. */
+    public static PostgresTestEnv createDatabase() throws SQLException {
         String host = System.getenv().getOrDefault("PGHOST", "127.0.0.1");
         int port = Integer.parseInt(System.getenv().getOrDefault("PGPORT", "5432"));
         String user = System.getenv().getOrDefault("PGUSER", "postgres");
@@ -36,8 +46,7 @@ public final class LocalPostgres extends ClassScopedResource<PostgresTestEnv> {
         return env;
     }
 
-    @Override
-    void close(PostgresTestEnv env) throws SQLException {
+    public static void dropDatabase(PostgresTestEnv env) throws SQLException {
         try (Connection admin = adminConnection(env);
                 Statement statement = admin.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + env.database() + " WITH (FORCE)");

@@ -14,6 +14,11 @@ public final class LocalRedis extends ClassScopedResource<RedisTestEnv> {
 
     @Override
     RedisTestEnv open(ExtensionContext context) {
+        return connect();
+    }
+
+    /** The local Redis after a PING: what a test class gets, for a resource that outlives one. */
+    public static RedisTestEnv connect() {
         String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
         RedisClient client = RedisClient.create(url);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {

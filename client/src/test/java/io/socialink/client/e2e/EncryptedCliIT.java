@@ -3,12 +3,6 @@ package io.socialink.client.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.socialink.client.cli.SocialinkCli;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
@@ -21,7 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,7 +26,7 @@ import picocli.CommandLine;
  * later receives the next message (the sender recovers from the 409), and chat sends stdin lines and prints what
  * arrives. Each command runs in this JVM on the same profile store, as separate CLI runs would.
  */
-@ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
+@ExtendWith(SharedLocalSystem.class)
 class EncryptedCliIT {
 
     private static final Pattern LINE =
@@ -43,16 +36,9 @@ class EncryptedCliIT {
     private static Path store;
 
     @BeforeAll
-    static void startSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
-        system = new LocalSystem(kafka, postgres, redis).start();
+    static void useSharedSystem(LocalSystem shared) throws Exception {
+        system = shared;
         store = Files.createTempDirectory("cli-store");
-    }
-
-    @AfterAll
-    static void stopSystem() throws Exception {
-        if (system != null) {
-            system.close();
-        }
     }
 
     @Test

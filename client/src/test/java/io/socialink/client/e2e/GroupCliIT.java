@@ -3,12 +3,6 @@ package io.socialink.client.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.socialink.client.cli.SocialinkCli;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -19,11 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +27,7 @@ import picocli.CommandLine;
  * alice creates a group and adds bob and carol in one commit, bob and carol join from the Welcome, and lines typed
  * by each reach the others decrypted as {@code [groupId] sender: text}.
  */
-@ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
+@ExtendWith(SharedLocalSystem.class)
 class GroupCliIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -45,16 +37,9 @@ class GroupCliIT {
     private final List<Chat> chats = new ArrayList<>();
 
     @BeforeAll
-    static void startSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
-        system = LocalSystem.withGroups(kafka, postgres, redis, Map.of()).start();
+    static void useSharedSystem(LocalSystem shared) throws Exception {
+        system = shared;
         store = Files.createTempDirectory("group-cli-store");
-    }
-
-    @AfterAll
-    static void stopSystem() throws Exception {
-        if (system != null) {
-            system.close();
-        }
     }
 
     @AfterEach

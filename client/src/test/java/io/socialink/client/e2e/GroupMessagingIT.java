@@ -20,11 +20,6 @@ import io.socialink.schemas.avro.GroupEvent;
 import io.socialink.schemas.topics.Topic;
 import io.socialink.schemas.topics.Topics;
 import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +34,6 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * can neither send nor read; bad MLS input is refused without any effect; a member that leaves is removed by the
  * others' next commit.
  */
-@ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
+@ExtendWith(SharedLocalSystem.class)
 class GroupMessagingIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -63,17 +57,10 @@ class GroupMessagingIT {
     private final List<MlsDevice> devices = new ArrayList<>();
 
     @BeforeAll
-    static void startSystem(KafkaTestEnv kafkaEnv, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
+    static void useSharedSystem(LocalSystem shared, KafkaTestEnv kafkaEnv) {
         kafka = kafkaEnv;
-        system = LocalSystem.withGroups(kafka, postgres, redis, Map.of()).start();
+        system = shared;
         client = system.client();
-    }
-
-    @AfterAll
-    static void stopSystem() throws Exception {
-        if (system != null) {
-            system.close();
-        }
     }
 
     @AfterEach

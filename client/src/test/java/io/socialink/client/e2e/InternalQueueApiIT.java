@@ -6,12 +6,6 @@ import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.socket.Envelope;
 import io.socialink.client.socket.ServerFrame;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The gateway's queue API reads the delivery-worker's queue over the worker's internal port with the internal
  * credential; the worker answers nobody else there, and serves no queue on its public port.
  */
-@ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
+@ExtendWith(SharedLocalSystem.class)
 class InternalQueueApiIT {
 
     /** The development credential the apps accept under the local profile, as the harness runs them. */
@@ -37,35 +31,33 @@ class InternalQueueApiIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
-    void shouldServeAnOfflineDevicesQueueThroughTheGatewayFromTheWorkersInternalPortOnly(
-            KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
-        try (LocalSystem system = new LocalSystem(kafka, postgres, redis).start()) {
-            // given bob's only device is offline when alice writes
-            SocialinkClient client = system.client();
-            DeviceCredentials alice =
-                    client.register("alice-" + UUID.randomUUID().toString().substring(0, 8));
-            DeviceCredentials bob =
-                    client.register("bob-" + UUID.randomUUID().toString().substring(0, 8));
-            byte[] text = "read from the queue API".getBytes(StandardCharsets.UTF_8);
-            client.sendToAllDevices(alice, bob.userId(), text);
+    void shouldServeAnOfflineDevicesQueueThroughTheGatewayFromTheWorkersInternalPortOnly(LocalSystem system)
+            throws Exception {
+        // given bob's only device is offline when alice writes
+        SocialinkClient client = system.client();
+        DeviceCredentials alice =
+                client.register("alice-" + UUID.randomUUID().toString().substring(0, 8));
+        DeviceCredentials bob =
+                client.register("bob-" + UUID.randomUUID().toString().substring(0, 8));
+        byte[] text = "read from the queue API".getBytes(StandardCharsets.UTF_8);
+        client.sendToAllDevices(alice, bob.userId(), text);
 
-            // when bob reads his queue through the gateway
-            List<ServerFrame> head = awaitQueue(client, bob);
-            String path = "/actuator/queues/" + bob.userId() + "." + bob.deviceId();
-            int internalAnonymous = status(system.worker.internalUri().resolve(path), null);
-            int internalWrong = status(system.worker.internalUri().resolve(path), "not-the-internal-secret-at-all!!");
-            int publicPort = status(system.worker.baseUri().resolve(path), DEVELOPMENT_INTERNAL_SECRET);
-            int internalRight = status(system.worker.internalUri().resolve(path), DEVELOPMENT_INTERNAL_SECRET);
+        // when bob reads his queue through the gateway
+        List<ServerFrame> head = awaitQueue(client, bob);
+        String path = "/actuator/queues/" + bob.userId() + "." + bob.deviceId();
+        int internalAnonymous = status(system.worker.internalUri().resolve(path), null);
+        int internalWrong = status(system.worker.internalUri().resolve(path), "not-the-internal-secret-at-all!!");
+        int publicPort = status(system.worker.baseUri().resolve(path), DEVELOPMENT_INTERNAL_SECRET);
+        int internalRight = status(system.worker.internalUri().resolve(path), DEVELOPMENT_INTERNAL_SECRET);
 
-            // then the gateway got it from the worker, which answers only the internal credential on its internal port
-            assertThat(head).singleElement().isInstanceOfSatisfying(Envelope.class, envelope -> assertThat(
-                            envelope.senderUserId())
-                    .isEqualTo(alice.userId()));
-            assertThat(internalAnonymous).isEqualTo(401);
-            assertThat(internalWrong).isEqualTo(401);
-            assertThat(publicPort).isEqualTo(404);
-            assertThat(internalRight).isEqualTo(200);
-        }
+        // then the gateway got it from the worker, which answers only the internal credential on its internal port
+        assertThat(head).singleElement().isInstanceOfSatisfying(Envelope.class, envelope -> assertThat(
+                        envelope.senderUserId())
+                .isEqualTo(alice.userId()));
+        assertThat(internalAnonymous).isEqualTo(401);
+        assertThat(internalWrong).isEqualTo(401);
+        assertThat(publicPort).isEqualTo(404);
+        assertThat(internalRight).isEqualTo(200);
     }
 
     /** The device's queue head once the worker has queued something (the send is acknowledged before that). */

@@ -11,11 +11,6 @@ import io.socialink.client.socket.DeviceEvent;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.client.socket.Envelope;
 import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +26,6 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The 1:1 ciphertext pipeline end to end: client → gateway → Kafka → delivery-worker → gateway → WebSocket, with
  * the real apps, broker, database and Redis.
  */
-@ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
+@ExtendWith(SharedLocalSystem.class)
 class OneToOneDeliveryIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -50,17 +44,10 @@ class OneToOneDeliveryIT {
     private static SocialinkClient client;
 
     @BeforeAll
-    static void startSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
+    static void useSharedSystem(LocalSystem shared, KafkaTestEnv kafka) {
         kafkaEnv = kafka;
-        system = new LocalSystem(kafka, postgres, redis).start();
+        system = shared;
         client = system.client();
-    }
-
-    @AfterAll
-    static void stopSystem() throws Exception {
-        if (system != null) {
-            system.close();
-        }
     }
 
     @Test

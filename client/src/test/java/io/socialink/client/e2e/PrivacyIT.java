@@ -9,9 +9,6 @@ import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.mls.GroupIds;
 import io.socialink.client.mls.MlsDevice;
 import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +21,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -33,7 +29,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and no service log. A control plants the marker in
  * each kind of storage and checks that the same scan finds it, so a blind scan cannot pass.
  */
-@ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
+@ExtendWith(SharedLocalSystem.class)
 class PrivacyIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -58,20 +53,13 @@ class PrivacyIT {
     private static RedisTestEnv redis;
 
     @BeforeAll
-    static void startSystem(KafkaTestEnv kafkaEnv, PostgresTestEnv postgresEnv, RedisTestEnv redisEnv)
-            throws Exception {
+    static void useSharedSystem(
+            LocalSystem shared, KafkaTestEnv kafkaEnv, PostgresTestEnv postgresEnv, RedisTestEnv redisEnv) {
         kafka = kafkaEnv;
         postgres = postgresEnv;
         redis = redisEnv;
-        system = LocalSystem.withGroups(kafka, postgres, redis, Map.of()).start();
+        system = shared;
         client = system.client();
-    }
-
-    @AfterAll
-    static void stopSystem() throws Exception {
-        if (system != null) {
-            system.close();
-        }
     }
 
     @Test

@@ -8,12 +8,6 @@ import io.socialink.client.api.SendResult;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.signal.DecryptedMessage;
 import io.socialink.client.socket.CloseStatus;
-import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
-import io.socialink.testing.PostgresTestEnv;
-import io.socialink.testing.RedisTestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Self reaches the other own device only, and the sender recovers by itself from 409s when the recipient adds or
  * deactivates a device.
  */
-@ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
+@ExtendWith(SharedLocalSystem.class)
 class SignalConversationIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -44,17 +37,10 @@ class SignalConversationIT {
     private final List<SecureDevice> devices = new ArrayList<>();
 
     @BeforeAll
-    static void startSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
-        system = new LocalSystem(kafka, postgres, redis).start();
+    static void useSharedSystem(LocalSystem shared) throws Exception {
+        system = shared;
         client = system.client();
         stores = Files.createTempDirectory("signal-conversation");
-    }
-
-    @AfterAll
-    static void stopSystem() throws Exception {
-        if (system != null) {
-            system.close();
-        }
     }
 
     @AfterEach
