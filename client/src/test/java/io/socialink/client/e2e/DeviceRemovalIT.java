@@ -6,9 +6,6 @@ import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
 import io.socialink.client.socket.DeviceSocket;
 import io.socialink.testing.KafkaTestEnv;
-import io.socialink.testing.LocalKafka;
-import io.socialink.testing.LocalPostgres;
-import io.socialink.testing.LocalRedis;
 import io.socialink.testing.PostgresTestEnv;
 import io.socialink.testing.RedisTestEnv;
 import java.time.Duration;
@@ -23,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Removing a device whose socket is on another gateway node than the one that handles the removal: the real
  * delivery-worker tells the node holding the socket, which closes it with 4410 ("removed"), not 4409 ("replaced").
  */
-@ExtendWith({LocalKafka.class, LocalPostgres.class, LocalRedis.class})
+@ExtendWith(SharedLocalSystem.class)
 class DeviceRemovalIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -32,18 +29,15 @@ class DeviceRemovalIT {
     private static AppProcess secondNode;
 
     @BeforeAll
-    static void startSystem(KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) throws Exception {
-        system = new LocalSystem(kafka, postgres, redis).start();
+    static void startSecondNode(LocalSystem shared, KafkaTestEnv kafka, PostgresTestEnv postgres, RedisTestEnv redis) {
+        system = shared;
         secondNode = system.secondGatewayNode(kafka, postgres, redis).start();
     }
 
     @AfterAll
-    static void stopSystem() throws Exception {
+    static void stopSecondNode() throws Exception {
         if (secondNode != null) {
             secondNode.close();
-        }
-        if (system != null) {
-            system.close();
         }
     }
 
