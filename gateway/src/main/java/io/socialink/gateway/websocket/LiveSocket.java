@@ -1,7 +1,7 @@
 package io.socialink.gateway.websocket;
 
 import io.socialink.gateway.auth.DeviceAddress;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Queue;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -9,6 +9,7 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
 
 /**
  * One device's open WebSocket on this node with its bounded outbound buffer. Frames may be offered from any
@@ -29,7 +30,14 @@ public final class LiveSocket {
     private final DeviceAddress address;
     private final String connectionId;
     private final WebSocketSession session;
-    private final ArrayBlockingQueue<String> buffer;
+    /**
+     * Grows in small links as frames wait, instead of holding an array of the whole capacity: an idle socket, the
+     * common case by far, keeps a few dozen bytes here, not one slot per frame it might ever have to buffer.
+     */
+    private static final int BUFFER_LINK = 8;
+
+    private final Queue<String> buffer;
+    private final int capacity;
     private final Sinks.Many<String> outbound;
     private volatile boolean closing;
     private volatile @Nullable CloseStatus closeWhenWritten;
@@ -39,7 +47,8 @@ public final class LiveSocket {
         this.address = address;
         this.connectionId = connectionId;
         this.session = session;
-        this.buffer = new ArrayBlockingQueue<>(bufferFrames);
+        this.buffer = Queues.<String>unbounded(BUFFER_LINK).get();
+        this.capacity = bufferFrames;
         this.outbound = Sinks.many().unicast().onBackpressureBuffer(buffer);
     }
 
@@ -68,7 +77,8 @@ public final class LiveSocket {
             if (closing) {
                 return false;
             }
-            result = outbound.tryEmitNext(frame);
+            // the only producer, under this lock: the bound holds without the queue enforcing it
+            result = buffer.size() >= capacity ? Sinks.EmitResult.FAIL_OVERFLOW : outbound.tryEmitNext(frame);
         }
         if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
             close(TOO_SLOW);

@@ -6,13 +6,14 @@ import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
 import io.socialink.gateway.problem.ProblemWebExceptionHandler;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Queue;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
 
 /**
  * The {@code send} frames of one socket, handled one after another in the order they arrived (so a device's sends
@@ -30,24 +31,39 @@ final class SocketSends {
     private final LiveSocket socket;
     private final SendService sends;
     private final Frames frames;
-    private final Sinks.Many<Frames.ClientFrame> waiting =
-            Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(MAX_WAITING));
+    /**
+     * Made on the socket's first send: most sockets never send over their socket, and an idle one should hold no
+     * queue nor pipeline for it. Guarded by {@code this}.
+     */
+    private @Nullable Pipeline pipeline;
+
     private volatile boolean closed;
-    private final Mono<Void> finished;
+
+    /** The sends waiting, and what completes once the last one taken has been answered. */
+    private record Pipeline(
+            Queue<Frames.ClientFrame> queue, Sinks.Many<Frames.ClientFrame> waiting, Mono<Void> finished) {}
 
     SocketSends(LiveSocket socket, SendService sends, Frames frames) {
         this.socket = socket;
         this.sends = sends;
         this.frames = frames;
-        this.finished = waiting.asFlux().concatMap(this::handle, 1).then().cache();
-        finished.subscribe();
     }
 
     /** Queues a {@link Frames.SendFrame} or {@link Frames.BadSendFrame}. */
     void offer(Frames.ClientFrame frame) {
         Sinks.EmitResult result;
         synchronized (this) {
-            result = waiting.tryEmitNext(frame);
+            if (closed) {
+                return;
+            }
+            Pipeline current = pipeline;
+            if (current == null) {
+                current = start();
+                pipeline = current;
+            }
+            result = current.queue().size() >= MAX_WAITING
+                    ? Sinks.EmitResult.FAIL_OVERFLOW
+                    : current.waiting().tryEmitNext(frame);
         }
         if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
             socket.offer(frames.sendResult(
@@ -67,7 +83,9 @@ final class SocketSends {
     void close() {
         closed = true;
         synchronized (this) {
-            waiting.tryEmitComplete();
+            if (pipeline != null) {
+                pipeline.waiting().tryEmitComplete();
+            }
         }
     }
 
@@ -77,7 +95,19 @@ final class SocketSends {
      */
     Mono<Void> finish() {
         close();
-        return finished;
+        synchronized (this) {
+            return pipeline == null ? Mono.empty() : pipeline.finished();
+        }
+    }
+
+    /** The queue and the one-after-another pipeline, on the first send. */
+    private Pipeline start() {
+        Queue<Frames.ClientFrame> queue =
+                Queues.<Frames.ClientFrame>unbounded(8).get();
+        Sinks.Many<Frames.ClientFrame> waiting = Sinks.many().unicast().onBackpressureBuffer(queue);
+        Mono<Void> finished = waiting.asFlux().concatMap(this::handle, 1).then().cache();
+        finished.subscribe();
+        return new Pipeline(queue, waiting, finished);
     }
 
     private Mono<Void> handle(Frames.ClientFrame frame) {
