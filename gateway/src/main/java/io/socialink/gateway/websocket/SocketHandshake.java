@@ -3,10 +3,17 @@ package io.socialink.gateway.websocket;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.CollectionUtils;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.socket.HandshakeInfo;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.server.RequestUpgradeStrategy;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
@@ -27,6 +34,11 @@ final class SocketHandshake extends HandshakeWebSocketService {
 
     static final String VERSION_HEADER = "Sec-WebSocket-Version";
     static final String VERSION = "13";
+
+    private static final String KEY_HEADER = "Sec-WebSocket-Key";
+    private static final HttpHeaders EMPTY_HEADERS = HttpHeaders.readOnlyHttpHeaders(new HttpHeaders());
+    private static final MultiValueMap<String, HttpCookie> EMPTY_COOKIES =
+            CollectionUtils.unmodifiableMultiValueMap(new LinkedMultiValueMap<>());
 
     /** Refused clients come back after 2 to 6 s, spread so that they do not all return at once. */
     static final int RETRY_AFTER_MIN_SECONDS = 2;
@@ -57,8 +69,39 @@ final class SocketHandshake extends HandshakeWebSocketService {
         if (slot == null) {
             return connectionsExhausted(exchange);
         }
-        return Mono.defer(() -> super.handleRequest(exchange, slot.heldBy(handler)))
-                .doFinally(signal -> slot.releaseUnlessHandedOver());
+        WebSocketHandler held = slot.heldBy(handler);
+        Mono<Void> upgrade =
+                isWellFormedUpgrade(headers) && handler.getSubProtocols().isEmpty()
+                        ? Mono.defer(() ->
+                                getUpgradeStrategy().upgrade(exchange, held, null, () -> leanHandshakeInfo(exchange)))
+                        // refused by Spring's checks, with their 400s
+                        : Mono.defer(() -> super.handleRequest(exchange, held));
+        return upgrade.doFinally(signal -> slot.releaseUnlessHandedOver());
+    }
+
+    /** What Spring's handshake checks before it upgrades: the Connection header says upgrade, a key is there. */
+    private static boolean isWellFormedUpgrade(HttpHeaders headers) {
+        return headers.getConnection().stream().anyMatch("upgrade"::equalsIgnoreCase)
+                && headers.getFirst(KEY_HEADER) != null;
+    }
+
+    /**
+     * The socket's {@link HandshakeInfo}: its URI (the device's path), remote address and log prefix only. Spring's
+     * own keeps a copy of every request header (the Authorization header among them), the cookies and the principal
+     * for the socket's whole life, about 1.5 KiB per idle socket that the handler never reads: it takes the device
+     * from the path, which security checked at the upgrade.
+     */
+    private static HandshakeInfo leanHandshakeInfo(ServerWebExchange exchange) {
+        ServerHttpRequest request = exchange.getRequest();
+        return new HandshakeInfo(
+                request.getURI(),
+                EMPTY_HEADERS,
+                EMPTY_COOKIES,
+                Mono.empty(),
+                null,
+                request.getRemoteAddress(),
+                Map.of(),
+                exchange.getLogPrefix());
     }
 
     private static Mono<Void> connectionsExhausted(ServerWebExchange exchange) {

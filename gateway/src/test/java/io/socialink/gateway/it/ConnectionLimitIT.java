@@ -147,5 +147,19 @@ class ConnectionLimitIT {
         assertThat(limit.held()).isEqualTo(2);
         aliceSocket.close();
         carolSocket.close();
+
+        // and no socket, open or closed, is an HTTP request in the server's request metrics
+        assertThat(aliceSocket.awaitClose()).isEqualTo(1000);
+        assertThat(carolSocket.awaitClose()).isEqualTo(1000);
+        deadline = System.currentTimeMillis() + 2_000;
+        while (System.currentTimeMillis() < deadline) {
+            assertThat(app.getInternal(
+                                    "/actuator/prometheus",
+                                    GatewayApp.internalAuthorization(GatewayApp.INTERNAL_SECRET))
+                            .body())
+                    .as("http.server.requests of a socket")
+                    .doesNotContain("uri=\"/ws/");
+            Thread.sleep(200);
+        }
     }
 }

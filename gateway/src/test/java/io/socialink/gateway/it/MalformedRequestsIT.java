@@ -157,6 +157,19 @@ class MalformedRequestsIT {
             400,
             "bad-request"
         });
+        cases.put("websocket upgrade without a key", new Object[] {
+            "GET /ws/" + alice.userId() + "/" + alice.deviceId() + " HTTP/1.1\r\nHost: x\r\n" + auth
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n",
+            400,
+            "bad-request"
+        });
+        cases.put("websocket upgrade whose connection is not upgraded", new Object[] {
+            "GET /ws/" + alice.userId() + "/" + alice.deviceId() + " HTTP/1.1\r\nHost: x\r\n" + auth
+                    + "Upgrade: websocket\r\nConnection: keep-alive\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n",
+            400,
+            "bad-request"
+        });
         cases.put("websocket of another version", new Object[] {
             "GET /ws/" + alice.userId() + "/" + alice.deviceId() + " HTTP/1.1\r\nHost: x\r\n" + auth
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
