@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The idle-connections benchmark over several gateway nodes and several bench processes, for more sockets than one
+# process may hold here (every process's open-file limit is 20,000): against a running system with gateway nodes
+# 0..NODES-1 (infra/socialink start gateway, then gateway@1 ... gateway@N; rate limits raised as for connections.sh),
+# PROCESSES bench-connections processes each hold DEVICES idle sockets, spread round robin over all nodes (each
+# process starts its list at another node, and sends its REST calls there), bound to 127.0.0.1..127.0.0.4. Once all
+# hold, the same measurement as connections.sh (its `measure`): the CPU of every process of the system over 30 s, each
+# gateway's RSS, heap after a full GC and sockets, against a baseline taken before; plus the bench processes' CPU.
+# With KILL=1 the last node is then killed with SIGKILL and each process reports its reconnect wave (sockets reopen
+# on the next node after a random delay of up to 10 s). Devices are registered on the first run and reused from
+# $STATE/devices-<i>.jsonl after that.
+#   infra/bench/connections-nodes.sh [nodes] [processes] [devices-per-process]
+# Environment: KILL (0), STATE (.run/bench/connections-nodes), BENCH_JAVA_OPTS (-Xmx1g).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+NODES=${1:-7}
+PROCESSES=${2:-6}
+DEVICES=${3:-17000}
+STATE=${STATE:-$ROOT/.run/bench/connections-nodes}
+INTERNAL_CREDENTIAL=${SOCIALINK_INTERNAL_CREDENTIAL:-internal:socialink-local-internal-secret-0123456789abcdef}
+CLI=$(ls "$ROOT"/bench/target/bench-*-cli.jar 2>/dev/null | head -n 1)
+[ -n "$CLI" ] || { echo "no bench CLI jar: run infra/socialink build" >&2; exit 1; }
+OUT="$ROOT/.run/bench/connections-nodes-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$OUT" "$STATE"
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# one measurement for both scripts: connections.sh's measure function (baseline | hold PID SOCKETS WINDOW)
+# shellcheck source=/dev/null
+source <(sed -n '/^measure() {/,/^}/p' "$ROOT/infra/bench/connections.sh")
+
+echo "== baseline (before the bench): $NODES gateway nodes, $PROCESSES processes of $DEVICES sockets"
+measure baseline | tee "$OUT/baseline.txt"
+
+RELEASE="$OUT/release"
+trap 'touch "$RELEASE"' EXIT
+PIDS=()
+for i in $(seq 1 "$PROCESSES"); do
+    SERVERS=""
+    for k in $(seq 0 $((NODES - 1))); do
+        SERVERS="$SERVERS${SERVERS:+,}http://localhost:$((8080 + 100 * ((i + k) % NODES)))"
+    done
+    # shellcheck disable=SC2086 # the options are a list
+    java ${BENCH_JAVA_OPTS:--Xmx1g} -jar "$CLI" bench-connections --servers "$SERVERS" --devices "$DEVICES" \
+        --hold 30 --connect-rate 400 --source-addresses 4 --reuse-file "$STATE/devices-$i.jsonl" \
+        --until-file "$RELEASE" >"$OUT/bench-$i.txt" 2>&1 &
+    PIDS+=($!)
+done
+for i in $(seq 1 "$PROCESSES"); do
+    until grep -q '^holding ' "$OUT/bench-$i.txt"; do
+        kill -0 "${PIDS[$((i - 1))]}" 2>/dev/null || { echo "bench process $i ended before holding" >&2; exit 1; }
+        sleep 1
+    done
+done
+echo "== connect (each process)"
+grep -h '^connect: [0-9]* of ' "$OUT"/bench-*.txt
+python3 - "$ROOT" "${PIDS[@]}" >"$OUT/bench-cpu.txt" <<'PY' &
+import pathlib, sys, time
+sys.path.insert(0, str(pathlib.Path(sys.argv[1]) / "infra" / "bench"))
+import cost
+pids = [int(p) for p in sys.argv[2:]]
+before, started = {p: cost.cpu_millis(p) for p in pids}, time.time()
+time.sleep(30)
+after, elapsed = {p: cost.cpu_millis(p) for p in pids}, time.time() - started
+cpu = sum(after[p] - before[p] for p in pids) / 1000
+rss = sum(int(next(l for l in pathlib.Path(f"/proc/{p}/status").read_text().splitlines()
+                   if l.startswith("VmRSS:")).split()[1]) for p in pids)
+print(f"bench processes ({len(pids)}): CPU {cpu:.2f} s over {elapsed:.0f} s = {cpu / elapsed * 100:.1f} % of a core;"
+      f" RSS {rss / 1024:.0f} MiB")
+PY
+CPU_PID=$!
+measure hold "${PIDS[0]}" $((PROCESSES * DEVICES)) 30 >"$OUT/resources.txt" 2>&1
+wait "$CPU_PID"
+echo "== resources while holding"
+cat "$OUT/resources.txt" "$OUT/bench-cpu.txt"
+if [ "${KILL:-0}" = 1 ]; then
+    LAST=$((NODES - 1))
+    VICTIM=$(pgrep -f "socialink.run=$ROOT/.run/gateway@$LAST( |$)" | head -n 1)
+    echo "== kill -9 of gateway@$LAST (pid $VICTIM) at $(date -u +%H:%M:%S.%N)"
+    kill -9 "$VICTIM"
+    for i in $(seq 1 "$PROCESSES"); do
+        for _ in $(seq 1 180); do grep -q 'reconnect wave' "$OUT/bench-$i.txt" && break; sleep 1; done
+    done
+    grep -h 'reconnect wave' "$OUT"/bench-*.txt
+fi
+touch "$RELEASE"
+wait "${PIDS[@]}" || true
+echo "outputs in $OUT"
