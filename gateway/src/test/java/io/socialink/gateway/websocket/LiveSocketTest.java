@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -25,14 +26,18 @@ class LiveSocketTest {
 
     private static final int CAPACITY = 16;
 
+    private final ClosingSession session = new ClosingSession();
+    private final LiveSocket socket = new LiveSocket(DeviceAddress.parse("bob.1"), "connection-1", session, CAPACITY);
+    private final Writer writer = new Writer();
+
+    @BeforeEach
+    void subscribeTheWriter() {
+        socket.frames().subscribe(writer);
+    }
+
     @Test
     void shouldKeepFramesInOrderUpToItsCapacityAndCloseAsTooSlowOnTheNext() {
         // given a socket whose writer has taken nothing yet
-        ClosingSession session = new ClosingSession();
-        LiveSocket socket = new LiveSocket(DeviceAddress.parse("bob.1"), "connection-1", session, CAPACITY);
-        Writer writer = new Writer();
-        socket.frames().subscribe(writer);
-
         // when one frame more than the buffer holds is offered
         List<Boolean> accepted = new ArrayList<>();
         for (int i = 0; i <= CAPACITY; i++) {
@@ -52,10 +57,6 @@ class LiveSocketTest {
     @Test
     void shouldMakeRoomAsTheWriterTakesFrames() {
         // given a full buffer
-        ClosingSession session = new ClosingSession();
-        LiveSocket socket = new LiveSocket(DeviceAddress.parse("bob.1"), "connection-1", session, CAPACITY);
-        Writer writer = new Writer();
-        socket.frames().subscribe(writer);
         for (int i = 0; i < CAPACITY; i++) {
             assertThat(socket.offer("frame-" + i)).isTrue();
         }
@@ -93,7 +94,10 @@ class LiveSocketTest {
         }
     }
 
-    /** Records the close codes; a socket touches nothing else of its session here. */
+    /**
+     * Records the close codes. A {@link LiveSocket} only closes its session (the handler does the rest), so the other
+     * methods refuse: a call to one would be a change of what the socket does, and fail these tests.
+     */
     private static final class ClosingSession implements WebSocketSession {
         final List<CloseStatus> closedWith = new ArrayList<>();
 
