@@ -8,9 +8,12 @@
 # gateway's RSS, heap after a full GC and sockets, against a baseline taken before; plus the bench processes' CPU.
 # With KILL=1 the last node is then killed with SIGKILL and each process reports its reconnect wave (sockets reopen
 # on the next node after a random delay of up to 10 s). Devices are registered on the first run and reused from
-# $STATE/devices-<i>.jsonl after that.
+# $STATE/devices-<i>.jsonl after that. With DELIVER=1, once released (after the measurement, and the kill if any)
+# every process sends one message to each of its devices (over 16 sender sockets, 64 in flight) and times its
+# arrival; all processes start within half a second of each other, and the slowest one's first send -> last envelope
+# is the time to deliver one message to all.
 #   infra/bench/connections-nodes.sh [nodes] [processes] [devices-per-process]
-# Environment: KILL (0), STATE (.run/bench/connections-nodes), BENCH_JAVA_OPTS (-Xmx1g).
+# Environment: KILL (0), DELIVER (0), STATE (.run/bench/connections-nodes), BENCH_JAVA_OPTS (-Xmx1g).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NODES=${1:-7}
@@ -31,6 +34,8 @@ echo "== baseline (before the bench): $NODES gateway nodes, $PROCESSES processes
 measure baseline | tee "$OUT/baseline.txt"
 
 RELEASE="$OUT/release"
+DELIVER_OPTION=""
+[ "${DELIVER:-0}" = 1 ] && DELIVER_OPTION="--deliver"
 trap 'touch "$RELEASE"' EXIT
 PIDS=()
 for i in $(seq 1 "$PROCESSES"); do
@@ -41,7 +46,7 @@ for i in $(seq 1 "$PROCESSES"); do
     # shellcheck disable=SC2086 # the options are a list
     java ${BENCH_JAVA_OPTS:--Xmx1g} -jar "$CLI" bench-connections --servers "$SERVERS" --devices "$DEVICES" \
         --hold 30 --connect-rate 400 --source-addresses 4 --reuse-file "$STATE/devices-$i.jsonl" \
-        --until-file "$RELEASE" >"$OUT/bench-$i.txt" 2>&1 &
+        --until-file "$RELEASE" ${DELIVER_OPTION} >"$OUT/bench-$i.txt" 2>&1 &
     PIDS+=($!)
 done
 for i in $(seq 1 "$PROCESSES"); do
@@ -83,4 +88,19 @@ if [ "${KILL:-0}" = 1 ]; then
 fi
 touch "$RELEASE"
 wait "${PIDS[@]}" || true
+if [ -n "$DELIVER_OPTION" ]; then
+    echo "== one message to each device (each process)"
+    grep -h '^deliver: [0-9]* sent' "$OUT"/bench-*.txt
+    python3 - "$OUT" <<'PY'
+import pathlib, re, sys
+runs = [re.search(r"^deliver: (\d+) sent .*?; (\d+) received, first send -> last envelope ([\d.]+) s.*missing after \d+ s: (\d+)",
+                  line) for f in sorted(pathlib.Path(sys.argv[1]).glob("bench-*.txt")) for line in f.read_text().splitlines()]
+runs = [m for m in runs if m]
+received = sum(int(m.group(2)) for m in runs)
+slowest = max(float(m.group(3)) for m in runs)
+missing = sum(int(m.group(4)) for m in runs)
+print(f"all processes: {received} received, the slowest process's first send -> last envelope {slowest:.1f} s"
+      f" ({received / slowest:.0f}/s); missing {missing}")
+PY
+fi
 echo "outputs in $OUT"

@@ -3,6 +3,7 @@ package io.socialink.bench;
 import io.socialink.client.api.OutgoingCopy;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
+import io.socialink.client.socket.DeviceSocket;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.Inet4Address;
@@ -75,6 +76,12 @@ public final class ConnectionsBench {
     private static final int CONNECTORS = 64;
 
     private static final int SENDS_IN_FLIGHT = 64;
+    /**
+     * The delivery phase sends from this many devices, each over its own socket: a socket's sends are produced in
+     * order, one after the other, so one sender device is held to about one send per gateway round trip.
+     */
+    private static final int DELIVER_SENDERS = 16;
+
     private static final long PROGRESS_SECONDS = 10;
     private static final long MIN_RETRY_MILLIS = 100;
 
@@ -123,7 +130,10 @@ public final class ConnectionsBench {
         try {
             String prefix = options.prefix() != null ? options.prefix() : BenchDevices.runId("conn");
             List<DeviceCredentials> devices = devices(http.client(), prefix);
-            DeviceCredentials sender = options.deliver() ? http.client().register(prefix + "-sender", 0) : null;
+            List<DeviceCredentials> senders = new ArrayList<>();
+            for (int k = 0; options.deliver() && k < DELIVER_SENDERS; k++) {
+                senders.add(http.client().register(prefix + "-sender-" + k, 0));
+            }
             for (int i = 0; i < reactors.length; i++) {
                 reactors[i] = new SocketReactor(options.keepAlive().toNanos(), events, counters);
                 Thread thread = new Thread(reactors[i], "connections-reactor-" + (i + 1));
@@ -139,8 +149,8 @@ public final class ConnectionsBench {
             connectAll(sockets, start);
             holding = true;
             hold();
-            if (sender != null) {
-                deliver(http.client(), sender, sockets);
+            if (!senders.isEmpty()) {
+                deliver(http.client(), senders, sockets);
             }
             waves.reportUnfinished(open.get(), System.nanoTime());
             out.printf(
@@ -378,7 +388,7 @@ public final class ConnectionsBench {
             LongAdder count,
             AtomicLong last) {}
 
-    private void deliver(SocialinkClient client, DeviceCredentials sender, IdleSocket[] sockets)
+    private void deliver(SocialinkClient client, List<DeviceCredentials> senders, IdleSocket[] sockets)
             throws InterruptedException {
         int count = sockets.length;
         Delivery d = new Delivery(
@@ -389,32 +399,46 @@ public final class ConnectionsBench {
                 new AtomicLong());
         delivery = d;
         Map<String, LongAdder> failures = new ConcurrentHashMap<>();
-        Semaphore inFlight = new Semaphore(SENDS_IN_FLIGHT);
         String run = Long.toString(System.currentTimeMillis(), 36);
-        long first = System.nanoTime();
-        for (int i = 0; i < count; i++) {
-            inFlight.acquire();
-            DeviceCredentials device = sockets[i].device;
-            long now = System.nanoTime();
-            d.sent().set(i, now);
-            List<OutgoingCopy> copy = List.of(new OutgoingCopy(
-                    device.userId(),
-                    device.deviceId(),
-                    device.registrationId(),
-                    OutgoingCopy.DEFAULT_TYPE,
-                    BenchPayload.encode(i, now, 32)));
-            int index = i;
-            client.sendAsync(sender, device.userId(), "conn-" + run + "-" + i, copy)
-                    .whenComplete((result, error) -> {
-                        inFlight.release();
-                        if (error != null) {
-                            d.sent().set(index, 0);
-                            count(failures, LoadGenerator.classify(error));
-                        }
-                    });
+        long first;
+        long lastSend;
+        // over the senders' own sockets, as apps send (REST sends from the JDK's HttpClient held this bench to a few
+        // hundred a second, well below what the gateway takes), round robin
+        List<DeviceSocket> senderSockets = new ArrayList<>();
+        try {
+            for (DeviceCredentials sender : senders) {
+                senderSockets.add(DeviceSocket.connect(client, sender, envelope -> {}));
+            }
+            Semaphore inFlight = new Semaphore(SENDS_IN_FLIGHT);
+            first = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                inFlight.acquire();
+                DeviceCredentials device = sockets[i].device;
+                long now = System.nanoTime();
+                d.sent().set(i, now);
+                List<OutgoingCopy> copy = List.of(new OutgoingCopy(
+                        device.userId(),
+                        device.deviceId(),
+                        device.registrationId(),
+                        OutgoingCopy.DEFAULT_TYPE,
+                        BenchPayload.encode(i, now, 32)));
+                int index = i;
+                senderSockets
+                        .get(i % senderSockets.size())
+                        .send(device.userId(), "conn-" + run + "-" + i, copy, null)
+                        .whenComplete((result, error) -> {
+                            inFlight.release();
+                            if (error != null) {
+                                d.sent().set(index, 0);
+                                count(failures, LoadGenerator.classify(error));
+                            }
+                        });
+            }
+            inFlight.acquire(SENDS_IN_FLIGHT); // every send answered
+            lastSend = System.nanoTime();
+        } finally {
+            senderSockets.forEach(DeviceSocket::close);
         }
-        inFlight.acquire(SENDS_IN_FLIGHT); // every send answered
-        long lastSend = System.nanoTime();
         long failed = failures.values().stream().mapToLong(LongAdder::sum).sum();
         long expected = count - failed;
         long deadline = lastSend + options.deliverTimeout().toNanos();
