@@ -14,6 +14,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -86,8 +87,11 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
         if (hasCause(error, DecodingException.class)) {
             return Problem.badRequest("malformed request body");
         }
+        // a transaction that could not begin had no connection: the database refused one (too many clients) or a
+        // pooled one failed its validation (the database restarted); nothing was written
         if (hasCause(error, DataAccessResourceFailureException.class)
                 || hasCause(error, TransientDataAccessException.class)
+                || hasCause(error, CannotCreateTransactionException.class)
                 || hasCause(error, ConnectException.class)) {
             return Problem.unavailable("a backing service is unavailable, retry later");
         }
