@@ -3,6 +3,7 @@ package io.socialink.bench;
 import io.socialink.client.api.OutgoingCopy;
 import io.socialink.client.api.SocialinkClient;
 import io.socialink.client.auth.DeviceCredentials;
+import io.socialink.client.auth.PlatformTokens;
 import io.socialink.client.socket.DeviceSocket;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -81,6 +83,8 @@ public final class ConnectionsBench {
      * order, one after the other, so one sender device is held to about one send per gateway round trip.
      */
     private static final int DELIVER_SENDERS = 16;
+
+    private static final Duration SENDER_TIMEOUT = Duration.ofSeconds(30);
 
     private static final long PROGRESS_SECONDS = 10;
     private static final long MIN_RETRY_MILLIS = 100;
@@ -150,7 +154,7 @@ public final class ConnectionsBench {
             holding = true;
             hold();
             if (!senders.isEmpty()) {
-                deliver(http.client(), senders, sockets);
+                deliver(http, senders, sockets);
             }
             waves.reportUnfinished(open.get(), System.nanoTime());
             out.printf(
@@ -388,7 +392,7 @@ public final class ConnectionsBench {
             LongAdder count,
             AtomicLong last) {}
 
-    private void deliver(SocialinkClient client, List<DeviceCredentials> senders, IdleSocket[] sockets)
+    private void deliver(BenchHttp http, List<DeviceCredentials> senders, IdleSocket[] sockets)
             throws InterruptedException {
         int count = sockets.length;
         Delivery d = new Delivery(
@@ -406,8 +410,8 @@ public final class ConnectionsBench {
         // hundred a second, well below what the gateway takes), round robin
         List<DeviceSocket> senderSockets = new ArrayList<>();
         try {
-            for (DeviceCredentials sender : senders) {
-                senderSockets.add(DeviceSocket.connect(client, sender, envelope -> {}));
+            for (int k = 0; k < senders.size(); k++) {
+                senderSockets.add(connectSender(http, senders.get(k), k));
             }
             Semaphore inFlight = new Semaphore(SENDS_IN_FLIGHT);
             first = System.nanoTime();
@@ -471,6 +475,28 @@ public final class ConnectionsBench {
                     + " SOCIALINK_GATEWAY_RATELIMITS_SENDS_CAPACITY raised");
             out.flush();
         }
+    }
+
+    /**
+     * Sender {@code k}'s socket on node {@code k} of the list (so the senders' load is spread as the idle sockets'
+     * is), or on the next node that takes it: a node at its connection cap refuses the upgrade with 503.
+     */
+    private DeviceSocket connectSender(BenchHttp http, DeviceCredentials sender, int k) {
+        List<URI> servers = options.servers();
+        RuntimeException refused = null;
+        for (int attempt = 0; attempt < servers.size(); attempt++) {
+            URI server = servers.get((k + attempt) % servers.size());
+            SocialinkClient client =
+                    new SocialinkClient(server, http.http(), PlatformTokens.fromEnvironment(), SENDER_TIMEOUT);
+            try {
+                return DeviceSocket.connect(client, sender, envelope -> {});
+            } catch (RuntimeException e) {
+                out.printf("deliver: sender %d not connected to %s (%s), trying the next node%n", k, server, e);
+                out.flush();
+                refused = e;
+            }
+        }
+        throw Objects.requireNonNull(refused);
     }
 
     // ---- socket events
