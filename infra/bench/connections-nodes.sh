@@ -93,14 +93,23 @@ if [ -n "$DELIVER_OPTION" ]; then
     grep -h '^deliver: [0-9]* sent' "$OUT"/bench-*.txt
     python3 - "$OUT" <<'PY'
 import pathlib, re, sys
-runs = [re.search(r"^deliver: (\d+) sent .*?; (\d+) received, first send -> last envelope ([\d.]+) s.*missing after \d+ s: (\d+)",
-                  line) for f in sorted(pathlib.Path(sys.argv[1]).glob("bench-*.txt")) for line in f.read_text().splitlines()]
-runs = [m for m in runs if m]
-received = sum(int(m.group(2)) for m in runs)
-slowest = max(float(m.group(3)) for m in runs)
-missing = sum(int(m.group(4)) for m in runs)
-print(f"all processes: {received} received, the slowest process's first send -> last envelope {slowest:.1f} s"
-      f" ({received / slowest:.0f}/s); missing {missing}")
+pattern = re.compile(r"^deliver: (\d+) sent .*?; (\d+) received, first send -> last envelope ([\d.]+) s"
+                     r".*missing after \d+ s: (\d+)")
+files = sorted(pathlib.Path(sys.argv[1]).glob("bench-[0-9]*.txt"))
+runs, silent = [], []
+for f in files:
+    found = [m for m in map(pattern.search, f.read_text().splitlines()) if m]
+    runs += found
+    if not found:
+        silent.append(f.name)
+if silent:
+    print(f"no delivery reported by {', '.join(silent)}: the process ended before or during it (see its output)")
+if runs:
+    received = sum(int(m.group(2)) for m in runs)
+    slowest = max(float(m.group(3)) for m in runs)
+    missing = sum(int(m.group(4)) for m in runs)
+    print(f"{len(runs)} of {len(files)} processes: {received} received, the slowest process's first send -> last"
+          f" envelope {slowest:.1f} s ({received / slowest:.0f}/s); missing {missing}")
 PY
 fi
 echo "outputs in $OUT"
