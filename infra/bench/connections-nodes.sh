@@ -7,13 +7,14 @@
 # hold, the same measurement as connections.sh (its `measure`): the CPU of every process of the system over 30 s, each
 # gateway's RSS, heap after a full GC and sockets, against a baseline taken before; plus the bench processes' CPU.
 # With KILL=1 the last node is then killed with SIGKILL and each process reports its reconnect wave (sockets reopen
-# on the next node after a random delay of up to 10 s). Devices are registered on the first run and reused from
-# $STATE/devices-<i>.jsonl after that. With DELIVER=1, once released (after the measurement, and the kill if any)
+# on another node, picked at random, after a random delay of up to 10 s). Devices are registered on the first run and
+# reused from $STATE/devices-<i>.jsonl after that. With DELIVER=1, once released (after the measurement, and the kill if any)
 # every process sends one message to each of its devices (over 16 sender sockets spread over the nodes, 64 in
 # flight) and times its arrival; all processes start within half a second of each other, and the slowest one's
 # first send -> last envelope is the time to deliver one message to all.
 #   infra/bench/connections-nodes.sh [nodes] [processes] [devices-per-process]
-# Environment: KILL (0), DELIVER (0), STATE (.run/bench/connections-nodes), BENCH_JAVA_OPTS (-Xmx1g).
+# Environment: KILL (0), DELIVER (0), STATE (.run/bench/connections-nodes), BENCH_JAVA_OPTS (-Xmx1g),
+# BENCH_CONNECTIONS_ARGS (more bench-connections options for every process, e.g. --deliver-timeout 300).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NODES=${1:-7}
@@ -46,7 +47,7 @@ for i in $(seq 1 "$PROCESSES"); do
     # shellcheck disable=SC2086 # the options are a list
     java ${BENCH_JAVA_OPTS:--Xmx1g} -jar "$CLI" bench-connections --servers "$SERVERS" --devices "$DEVICES" \
         --hold 30 --connect-rate 400 --source-addresses 4 --reuse-file "$STATE/devices-$i.jsonl" \
-        --until-file "$RELEASE" ${DELIVER_OPTION} >"$OUT/bench-$i.txt" 2>&1 &
+        --until-file "$RELEASE" ${DELIVER_OPTION} ${BENCH_CONNECTIONS_ARGS:-} >"$OUT/bench-$i.txt" 2>&1 &
     PIDS+=($!)
 done
 for i in $(seq 1 "$PROCESSES"); do

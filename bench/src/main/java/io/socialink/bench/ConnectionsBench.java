@@ -44,8 +44,9 @@ import org.jspecify.annotations.Nullable;
  * The idle-connections benchmark: registers {@code devices} devices, opens one authenticated WebSocket per device,
  * spread round robin over one or more gateway nodes at a paced rate, and holds them idle with the client's
  * keep-alive; then, optionally, sends one message to every device and times its arrival. A socket that ends is
- * reopened after a random delay below the jitter, to the next node in the list, so the devices of a killed node
- * spread over the others without a thundering herd; each such wave is reported. The bench kills nothing itself: a
+ * reopened after a random delay below the jitter, to another node picked at random, so the devices of a killed node
+ * (or the upgrades a slow node timed out) spread over the others without a thundering herd, and do not all land on
+ * one node and fill it to its connection cap; each such wave is reported. The bench kills nothing itself: a
  * script kills a node while it holds ({@code --until-file}).
  *
  * <p>The sockets are {@link IdleSocket}s read by a few {@link SocketReactor} threads, so that one process holds
@@ -353,13 +354,19 @@ public final class ConnectionsBench {
         }
     }
 
-    /** Tries the socket again after a random delay below the jitter (at least {@code minMillis}), to the next server. */
+    /**
+     * Tries the socket again after a random delay below the jitter (at least {@code minMillis}), to another server
+     * picked at random (the same one when there is only one).
+     */
     private void retryLater(IdleSocket socket, long minMillis) {
         Duration jitter = options.reconnectJitter();
         if (jitter == null || stopping) {
             return;
         }
-        socket.server = (socket.server + 1) % targets.size();
+        if (targets.size() > 1) {
+            socket.server =
+                    (socket.server + 1 + ThreadLocalRandom.current().nextInt(targets.size() - 1)) % targets.size();
+        }
         long delay = Math.max(minMillis, ThreadLocalRandom.current().nextLong(Math.max(1, jitter.toMillis())));
         timers.schedule(() -> connectors.execute(() -> connect(socket)), delay, TimeUnit.MILLISECONDS);
     }

@@ -92,8 +92,9 @@ final class BenchConnectionsCommand implements Callable<Integer> {
             names = "--reconnect-jitter",
             defaultValue = "10",
             paramLabel = "SECONDS",
-            description = "A socket that ends is reopened after a random delay below this, to the next server"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description =
+                    "A socket that ends is reopened after a random delay below this, to another server picked at random"
+                            + " (default: ${DEFAULT-VALUE}).")
     double reconnectJitterSeconds;
 
     @Option(names = "--no-reconnect", description = "Leave sockets that end closed.")
