@@ -1,11 +1,11 @@
 package io.socialink.gateway.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.socialink.gateway.keys.DeviceRepository;
 import io.socialink.gateway.keys.StoredCredential;
 import io.socialink.gateway.problem.Problem;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -19,18 +19,20 @@ import reactor.core.publisher.Mono;
  * constant time. The stored hash of a device is cached for a short while (never the presented secret nor the
  * outcome of a check), so every request still proves the secret while hot paths skip the database. A removed device's
  * hash is forgotten on every node as soon as it is removed ({@code DeviceChanges}); the cache's 30 s bound covers a
- * removal whose message was lost.
+ * removal whose message was lost. The cache holds at most 100,000 devices and drops each entry once it is 30 s old,
+ * so a node's memory for it follows the devices active in the last 30 s, not every device it has seen.
  */
 @Component
 public class DeviceAuthenticationManager implements ReactiveAuthenticationManager {
 
-    private static final long CACHE_NANOS = Duration.ofSeconds(30).toNanos();
+    private static final Duration CACHE_FOR = Duration.ofSeconds(30);
     private static final int CACHE_MAX_ENTRIES = 100_000;
 
     private final DeviceRepository devices;
-    private final ConcurrentMap<DeviceAddress, Cached> cache = new ConcurrentHashMap<>();
-
-    private record Cached(StoredCredential credential, long loadedAt) {}
+    private final Cache<DeviceAddress, StoredCredential> cache = Caffeine.newBuilder()
+            .expireAfterWrite(CACHE_FOR)
+            .maximumSize(CACHE_MAX_ENTRIES)
+            .build();
 
     public DeviceAuthenticationManager(DeviceRepository devices) {
         this.devices = devices;
@@ -59,24 +61,20 @@ public class DeviceAuthenticationManager implements ReactiveAuthenticationManage
 
     /** Forgets the cached hash of {@code device}, so its next request is checked against the database. */
     public void evict(DeviceAddress device) {
-        cache.remove(device);
+        cache.invalidate(device);
     }
 
     /** Forgets every cached hash (device removals may have been missed). */
     public void evictAll() {
-        cache.clear();
+        cache.invalidateAll();
     }
 
     private Mono<StoredCredential> credential(DeviceAddress device) {
-        Cached cached = cache.get(device);
-        if (cached != null && System.nanoTime() - cached.loadedAt() < CACHE_NANOS) {
-            return Mono.just(cached.credential());
+        StoredCredential cached = cache.getIfPresent(device);
+        if (cached != null) {
+            return Mono.just(cached);
         }
-        return devices.credential(device.userId(), device.deviceId()).doOnNext(credential -> {
-            if (cache.size() >= CACHE_MAX_ENTRIES) {
-                cache.clear();
-            }
-            cache.put(device, new Cached(credential, System.nanoTime()));
-        });
+        return devices.credential(device.userId(), device.deviceId())
+                .doOnNext(credential -> cache.put(device, credential));
     }
 }
