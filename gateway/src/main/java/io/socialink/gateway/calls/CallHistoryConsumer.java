@@ -47,7 +47,6 @@ public class CallHistoryConsumer extends PollLoop<String, CallEvent> {
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         return new KafkaConsumer<>(
                 properties,

@@ -61,7 +61,6 @@ public class GroupProjectionConsumer extends PollLoop<String, GroupEvent> {
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         return new KafkaConsumer<>(
                 properties,

@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public abstract class PollLoop<K, V> implements AutoCloseable {
 
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    private static final int FETCH_MAX_WAIT_MS = 500;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
@@ -73,13 +74,18 @@ public abstract class PollLoop<K, V> implements AutoCloseable {
 
     /**
      * Client settings every loop's consumer starts from. Auto commit is off because committing is the subclass's
-     * decision: the at-least-once guarantee of {@link #applyThenCommit} depends on it.
+     * decision: the at-least-once guarantee of {@link #applyThenCommit} depends on it. A fetch waits at the broker
+     * for up to {@link #FETCH_MAX_WAIT_MS} while there is nothing to read: the broker answers as soon as one record
+     * is readable ({@code fetch.min.bytes} 1), so the wait adds no latency; it only sets how often an idle consumer
+     * asks again. Each node runs ~6 such consumers: with a wait of tens of milliseconds, idle nodes would send the
+     * broker hundreds of empty fetches a second.
      */
     protected static Properties consumerProperties(String bootstrapServers, String clientId) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
         return properties;
     }
 

@@ -41,7 +41,6 @@ public class PushConsumer extends PollLoop<String, Push> {
             BiConsumer<String, Push> handler) {
         Properties properties = consumerProperties(bootstrapServers, clientId);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
         return closingOnFailure(
                 new KafkaConsumer<>(

@@ -52,7 +52,6 @@ public class ReplyConsumer<R> extends PollLoop<String, R> {
         Properties properties = consumerProperties(bootstrapServers, clientId);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         TopicPartition partition = new TopicPartition(layout.name(topic), nodeId);
         return closingOnFailure(
                 new KafkaConsumer<>(
