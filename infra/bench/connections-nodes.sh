@@ -8,8 +8,8 @@
 # gateway's RSS, heap after a full GC and sockets, against a baseline taken before; plus the bench processes' CPU.
 # With KILL=1 the last node is then killed with SIGKILL and each process reports its reconnect wave (sockets reopen
 # on another node, picked at random, after a random delay of up to 10 s). Devices are registered on the first run and
-# reused from $STATE/devices-<i>.jsonl after that. With DELIVER=1, once released (after the measurement, and the kill if any)
-# every process sends one message to each of its devices (over 16 sender sockets spread over the nodes, 64 in
+# reused from $STATE/devices-<i>.jsonl after that. With DELIVER=1, once released (after the measurement, and the kill
+# if any) every process sends one message to each of its devices (over 16 sender sockets spread over the nodes, 64 in
 # flight) and times its arrival; all processes start within half a second of each other, and the slowest one's
 # first send -> last envelope is the time to deliver one message to all.
 #   infra/bench/connections-nodes.sh [nodes] [processes] [devices-per-process]
