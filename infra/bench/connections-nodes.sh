@@ -6,12 +6,12 @@
 # process starts its list at another node, and sends its REST calls there), bound to 127.0.0.1..127.0.0.4. Once all
 # hold, the same measurement as connections.sh (its `measure`): the CPU of every process of the system over 30 s, each
 # gateway's RSS, heap after a full GC and sockets, against a baseline taken before; plus the bench processes' CPU.
-# With KILL=1 the last node is then killed with SIGKILL and each process reports its reconnect wave (sockets reopen
-# on another node, picked at random, after a random delay of up to 10 s). Devices are registered on the first run and
-# reused from $STATE/devices-<i>.jsonl after that. With DELIVER=1, once released (after the measurement, and the kill
-# if any) every process sends one message to each of its devices (over 16 sender sockets spread over the nodes, 64 in
-# flight) and times its arrival; all processes start within half a second of each other, and the slowest one's
-# first send -> last envelope is the time to deliver one message to all.
+# With KILL=1 the last node is then killed with SIGKILL and each process reports its reconnect wave (sockets reopen on
+# another node, picked at random, after a random delay of up to 10 s), timed from its first end and from the kill.
+# Devices are registered on the first run and reused from $STATE/devices-<i>.jsonl after that. With DELIVER=1, once
+# released (after the measurement, and the kill if any) every process sends one message to each of its devices (over 16
+# sender sockets spread over the nodes, 64 in flight) and times its arrival; all processes start within half a second of
+# each other, and the slowest one's first send -> last envelope is the time to deliver one message to all.
 #   infra/bench/connections-nodes.sh [nodes] [processes] [devices-per-process]
 # Environment: KILL (0), DELIVER (0), STATE (.run/bench/connections-nodes), BENCH_JAVA_OPTS (-Xmx1g),
 # BENCH_CONNECTIONS_ARGS (more bench-connections options for every process, e.g. --deliver-timeout 300).
@@ -80,12 +80,29 @@ cat "$OUT/resources.txt" "$OUT/bench-cpu.txt"
 if [ "${KILL:-0}" = 1 ]; then
     LAST=$((NODES - 1))
     VICTIM=$(pgrep -f "socialink.run=$ROOT/.run/gateway@$LAST( |$)" | head -n 1)
-    echo "== kill -9 of gateway@$LAST (pid $VICTIM) at $(date -u +%H:%M:%S.%N)"
+    KILLED_AT=$(date -u +%H:%M:%S.%N)
     kill -9 "$VICTIM"
+    echo "== kill -9 of gateway@$LAST (pid $VICTIM) at $KILLED_AT"
     for i in $(seq 1 "$PROCESSES"); do
         for _ in $(seq 1 180); do grep -q 'reconnect wave' "$OUT/bench-$i.txt" && break; sleep 1; done
     done
     grep -h 'reconnect wave' "$OUT"/bench-*.txt
+    # each process's first end and last reopen, from the kill (wall clock, UTC; a process may read its ends late)
+    python3 - "$OUT" "$KILLED_AT" <<'PY'
+import pathlib, re, sys
+def seconds(hms):
+    h, m, s = hms.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+killed = seconds(sys.argv[2])
+pattern = re.compile(r"first end (\S+), all open (\S+) UTC")
+for f in sorted(pathlib.Path(sys.argv[1]).glob("bench-[0-9]*.txt")):
+    found = [m for m in map(pattern.search, f.read_text().splitlines()) if m]
+    if not found:
+        print(f"{f.name}: no finished reconnect wave")
+        continue
+    first, last = ((seconds(t) - killed) % 86400 for t in found[0].groups())
+    print(f"{f.name}: first end {first:.1f} s after the kill, all open again {last:.1f} s after the kill")
+PY
 fi
 touch "$RELEASE"
 wait "${PIDS[@]}" || true

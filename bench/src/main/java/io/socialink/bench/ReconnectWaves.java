@@ -1,6 +1,9 @@
 package io.socialink.bench;
 
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -9,13 +12,19 @@ import java.util.stream.Collectors;
  * Groups the sockets that end while the bench holds into waves, as when a gateway node is killed: a wave starts when
  * an open socket ends while all were open, and is over when all are open again; its line says how many ended and
  * why, how long the last reopen came after the first end, and which reconnect attempts failed (a refused attempt is
- * tried again after the jitter, to the next server).
+ * tried again after the jitter, to another server). It also gives the wall-clock time (UTC) of the first end and of
+ * the last reopen, so that a wave can be timed from an outside event, such as the kill of a node, that this process
+ * may notice late.
  */
 final class ReconnectWaves {
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     private final PrintWriter out;
     private final int target;
     private int waves;
+    private Instant firstEnd = Instant.EPOCH;
     private long firstEndNanos;
     private long lastEndNanos;
     private int ended;
@@ -34,6 +43,7 @@ final class ReconnectWaves {
             open = true;
             waves++;
             firstEndNanos = nanos;
+            firstEnd = Instant.now();
             ended = 0;
             endReasons.clear();
             failures.clear();
@@ -56,13 +66,16 @@ final class ReconnectWaves {
             open = false;
             out.printf(
                     "reconnect wave %d: %d sockets ended (%s) over %.1f s, all %d open again %.1f s after the first"
-                            + " end; failed reconnect attempts: %s; open per server: %s%n",
+                            + " end (first end %s, all open %s UTC); failed reconnect attempts: %s; open per server:"
+                            + " %s%n",
                     waves,
                     ended,
                     counts(endReasons),
                     (lastEndNanos - firstEndNanos) / 1e9,
                     target,
                     (nanos - firstEndNanos) / 1e9,
+                    TIME.format(firstEnd),
+                    TIME.format(Instant.now()),
                     counts(failures),
                     perServer);
             out.flush();
