@@ -83,25 +83,31 @@ if [ "${KILL:-0}" = 1 ]; then
     KILLED_AT=$(date -u +%H:%M:%S.%N)
     kill -9 "$VICTIM"
     echo "== kill -9 of gateway@$LAST (pid $VICTIM) at $KILLED_AT"
+    # a process is back once a wave ends with none of its sockets on the killed node: a wave can end while the
+    # process has not yet read the end of some of that node's sockets (it counts them open), and another follows
+    GONE="localhost:$((8080 + 100 * LAST))=0"
     for i in $(seq 1 "$PROCESSES"); do
-        for _ in $(seq 1 180); do grep -q 'reconnect wave' "$OUT/bench-$i.txt" && break; sleep 1; done
+        for _ in $(seq 1 600); do grep -q "reconnect wave.*$GONE" "$OUT/bench-$i.txt" && break; sleep 1; done
     done
     grep -h 'reconnect wave' "$OUT"/bench-*.txt
-    # each process's first end and last reopen, from the kill (wall clock, UTC; a process may read its ends late)
-    python3 - "$OUT" "$KILLED_AT" <<'PY'
+    python3 - "$OUT" "$KILLED_AT" "$GONE" <<'PY'
 import pathlib, re, sys
 def seconds(hms):
     h, m, s = hms.split(":")
     return int(h) * 3600 + int(m) * 60 + float(s)
-killed = seconds(sys.argv[2])
-pattern = re.compile(r"first end (\S+), all open (\S+) UTC")
+killed, gone = seconds(sys.argv[2]), sys.argv[3]
+pattern = re.compile(r"^reconnect wave (\d+): .*first end (\S+), all open (\S+) UTC")
 for f in sorted(pathlib.Path(sys.argv[1]).glob("bench-[0-9]*.txt")):
-    found = [m for m in map(pattern.search, f.read_text().splitlines()) if m]
-    if not found:
-        print(f"{f.name}: no finished reconnect wave")
+    lines = f.read_text().splitlines()
+    waves = [(m, line) for m, line in ((pattern.search(line), line) for line in lines) if m]
+    back = next((m for m, line in waves if gone + " " in line + " "), None)
+    if not waves or back is None:
+        print(f"{f.name}: not back: no reconnect wave ended with no socket on the killed node")
         continue
-    first, last = ((seconds(t) - killed) % 86400 for t in found[0].groups())
-    print(f"{f.name}: first end {first:.1f} s after the kill, all open again {last:.1f} s after the kill")
+    first = (seconds(waves[0][0].group(2)) - killed) % 86400
+    last = (seconds(back.group(3)) - killed) % 86400
+    print(f"{f.name}: first end read {first:.1f} s after the kill; all open again, none on the killed node,"
+          f" {last:.1f} s after the kill (wave {back.group(1)})")
 PY
 fi
 touch "$RELEASE"
