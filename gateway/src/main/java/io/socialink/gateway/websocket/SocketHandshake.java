@@ -3,6 +3,7 @@ package io.socialink.gateway.websocket;
 import io.socialink.gateway.problem.Problem;
 import io.socialink.gateway.problem.ProblemException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.http.HttpCookie;
@@ -10,15 +11,18 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.util.CollectionUtils;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.socket.HandshakeInfo;
 import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.reactive.socket.server.RequestUpgradeStrategy;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * The WebSocket handshake, refusing a WebSocket version other than 13 with a 426 problem (and
@@ -29,6 +33,8 @@ import reactor.core.publisher.Mono;
  * {@code Retry-After} and {@code Connection: close}. The refusal comes here, after authentication: it is the first
  * place that can hand a reserved slot over to the socket's lifetime, and a client with bad credentials keeps getting
  * its 401/403 rather than being sent from node to node.
+ *
+ * <p>Once a socket is open, its upgrade request keeps no headers: see {@link #withoutRequestHeaders}.
  */
 final class SocketHandshake extends HandshakeWebSocketService {
 
@@ -69,7 +75,7 @@ final class SocketHandshake extends HandshakeWebSocketService {
         if (slot == null) {
             return connectionsExhausted(exchange);
         }
-        WebSocketHandler held = slot.heldBy(handler);
+        WebSocketHandler held = slot.heldBy(withoutRequestHeaders(exchange, handler));
         Mono<Void> upgrade =
                 isWellFormedUpgrade(headers) && handler.getSubProtocols().isEmpty()
                         ? Mono.defer(() ->
@@ -83,6 +89,30 @@ final class SocketHandshake extends HandshakeWebSocketService {
     private static boolean isWellFormedUpgrade(HttpHeaders headers) {
         return headers.getConnection().stream().anyMatch("upgrade"::equalsIgnoreCase)
                 && headers.getFirst(KEY_HEADER) != null;
+    }
+
+    /**
+     * The handler, run once the upgrade request's headers are emptied. Reactor Netty keeps an upgraded connection's
+     * request, and with it every header and its strings, for the socket's whole life: about 1.5 KiB per idle socket,
+     * the device's {@code Authorization} credential among them. Nothing reads them after the handshake, which is
+     * over when the handler runs; the socket's path and remote address are in its {@link #leanHandshakeInfo}.
+     */
+    private static WebSocketHandler withoutRequestHeaders(ServerWebExchange exchange, WebSocketHandler handler) {
+        return new WebSocketHandler() {
+            @Override
+            public Mono<Void> handle(WebSocketSession session) {
+                if (ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest())
+                        instanceof HttpServerRequest request) {
+                    request.requestHeaders().clear();
+                }
+                return handler.handle(session);
+            }
+
+            @Override
+            public List<String> getSubProtocols() {
+                return handler.getSubProtocols();
+            }
+        };
     }
 
     /**
