@@ -79,7 +79,8 @@ echo "== resources while holding"
 cat "$OUT/resources.txt" "$OUT/bench-cpu.txt"
 if [ "${KILL:-0}" = 1 ]; then
     LAST=$((NODES - 1))
-    VICTIM=$(pgrep -f "socialink.run=$ROOT/.run/gateway@$LAST( |$)" | head -n 1)
+    VICTIM=$(pgrep -f "socialink.run=$ROOT/.run/gateway@$LAST( |$)" | head -n 1 || true)
+    [ -n "$VICTIM" ] || { echo "gateway@$LAST is not running: start it before a KILL=1 run" >&2; exit 1; }
     KILLED_AT=$(date -u +%H:%M:%S.%N)
     kill -9 "$VICTIM"
     echo "== kill -9 of gateway@$LAST (pid $VICTIM) at $KILLED_AT"
